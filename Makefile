@@ -1,0 +1,51 @@
+# Liaison: one command each. `make demo` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= var/demo.db
+export LIAISON_DATABASE_URL ?= sqlite:///$(DEMO_DB)
+
+.PHONY: demo test test-sqlite test-postgres lint typecheck bench system-deps clean install
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+demo: $(STAMP)
+	@mkdir -p var
+	$(BIN)/liaison db upgrade
+	$(BIN)/liaison demo load --if-empty
+	$(BIN)/liaison serve
+
+test: $(STAMP) system-deps
+	$(BIN)/ruff check src tests bench
+	LIAISON_TEST_BACKEND=sqlite $(BIN)/python -m pytest -n 2 -q
+	@if [ -n "$$LIAISON_TEST_POSTGRES_URL" ]; then \
+	  echo "== again on PostgreSQL ($$LIAISON_TEST_POSTGRES_URL)"; \
+	  LIAISON_TEST_BACKEND=postgresql $(BIN)/python -m pytest -n 2 -q -m "not browser"; \
+	fi
+
+test-postgres: $(STAMP)
+	LIAISON_TEST_BACKEND=postgresql LIAISON_TEST_POSTGRES_URL=$${LIAISON_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+	  $(BIN)/python -m pytest -n 2 -q -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP) system-deps
+	$(BIN)/python bench/on_duty.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,116 @@
+"""The application factory. Nothing happens at import time; ``create_app(settings)`` builds everything."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from liaison.web.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from liaison import __version__
+from liaison.db import make_engine, make_session_factory
+from liaison.errors import LiaisonError, NotAuthenticated
+from liaison.queries.snapshot import DirectoryCache
+from liaison.settings import Settings, load_settings
+from liaison.web.state import AppState, ReadAudit
+
+log = logging.getLogger("liaison")
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    ),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (no per-request task overhead) adding security headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    sessions = make_session_factory(engine)
+    st = AppState(settings, engine, sessions, DirectoryCache(engine), ReadAudit(sessions))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        st.read_audit.start()
+        try:
+            yield
+        finally:
+            st.read_audit.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Liaison",
+        version=__version__,
+        description="24/7 points-of-contact directory for counterterrorism networks: who is on duty, how to reach them.",
+        lifespan=lifespan,
+        default_response_class=JSONResponse,
+    )
+    app.state.liaison = st
+
+    @app.exception_handler(LiaisonError)
+    async def liaison_error(request: Request, exc: LiaisonError) -> JSONResponse:
+        if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json",):
+            headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+            return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+        from liaison.web.ui.pages import error_page
+
+        return error_page(request, exc)  # type: ignore[return-value]
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors: list[dict[str, Any]] = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+            errors.append({"field": ".".join(loc), "message": err.get("msg", "")})
+        first = errors[0] if errors else {"field": "", "message": "invalid input"}
+        return JSONResponse(
+            {"detail": f"{first['field']}: {first['message']}", "code": "invalid", "field": first["field"],
+             "errors": errors},
+            status_code=422,
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, Any]:
+        revision = st.cache.get().revision
+        return {"status": "ok", "version": __version__, "directory_revision": revision}
+
+    from liaison.web.api import router as api_router
+    from liaison.web.ui.pages import router as ui_router
+
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(ui_router)
+    from fastapi.staticfiles import StaticFiles
+
+    from liaison.web.ui.pages import STATIC_DIR
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeaders)
+    return app

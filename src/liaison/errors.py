@@ -1,0 +1,55 @@
+"""The error hierarchy. Each error carries its HTTP status; app.py maps them to responses in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LiaisonError(Exception):
+    status = 400
+    code = "error"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detail": self.detail, "code": self.code, **self.extra}
+
+
+class NotFound(LiaisonError):
+    """Unknown thing; ``suggestions`` lists close matches so a tired user finds the right one."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, detail: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(detail, suggestions=suggestions or [])
+        self.suggestions = suggestions or []
+
+
+class InvalidInput(LiaisonError):
+    """A field's value is wrong; ``field`` names it."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}", field=field)
+        self.field = field
+
+
+class NotAuthenticated(LiaisonError):
+    status = 401
+    code = "not_authenticated"
+
+
+class PermissionDenied(LiaisonError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(LiaisonError):
+    status = 409
+    code = "conflict"

@@ -1,0 +1,1 @@
+"""Readers and writers for other formats (iCalendar, directory JSON/CSV)."""

@@ -1,0 +1,197 @@
+"""The duty answer: who is on duty for member X on network Y at time T, how to reach them, and who comes next.
+
+Both the on-duty answer and the iCalendar export are built from :func:`liaison.rosters.on_duty` and
+:func:`liaison.rosters.timeline` over the same roster, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pycountry
+from rapidfuzz import fuzz, process
+
+from liaison import rosters
+from liaison.errors import NotFound
+from liaison.principal import Principal
+from liaison.queries.snapshot import ContactView, DesignationView, MemberView, NetworkView, Snapshot
+
+
+def find_network(snap: Snapshot, code: str, principal: Principal | None = None) -> NetworkView:
+    key = code.strip().upper()
+    visible = {c: n for c, n in snap.networks.items() if principal is None or principal.can_see_network(n.id)}
+    if key in visible:
+        return visible[key]
+    for n in visible.values():
+        if n.name.casefold() == code.strip().casefold():
+            return n
+    raise NotFound(f"no network {code!r}", suggestions=_suggest(code, {n.code: f"{n.code} {n.name}" for n in visible.values()}))
+
+
+def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
+    """A member of the network by code (FR, FRA), by name (France), or by an organisation's acronym."""
+    members = {c: snap.members[c] for c in network.members}
+    key = query.strip().upper()
+    if key in members:
+        return members[key]
+    if len(key) == 3 and (country := pycountry.countries.get(alpha_3=key)) and country.alpha_2 in members:
+        return members[str(country.alpha_2)]
+    folded = query.strip().casefold()
+    for m in members.values():
+        if m.name.casefold() == folded:
+            return m
+    try:
+        for country in pycountry.countries.search_fuzzy(query.strip()):
+            if country.alpha_2 in members:
+                if fuzz.WRatio(folded, str(country.name).casefold()) >= 90:
+                    return members[str(country.alpha_2)]
+                break
+    except LookupError:
+        pass
+    suggestions = _suggest(query, {m.code: f"{m.code} {m.name}" for m in members.values()})
+    known = snap.members.get(key)
+    detail = f"{known.name} ({key}) is not an active member of {network.code}" if known else (
+        f"no member {query!r} on {network.code}")
+    raise NotFound(detail, suggestions=suggestions)
+
+
+def _suggest(query: str, choices: dict[str, str], limit: int = 5) -> list[str]:
+    if not choices:
+        return []
+    q = query.strip().casefold()
+    scored = process.extract(q, {k: v.casefold() for k, v in choices.items()}, scorer=fuzz.WRatio, limit=limit,
+                             score_cutoff=50)
+    return [key for _value, _score, key in scored]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    role: str  # deputy, desk, secretariat
+    contact: ContactView
+
+
+def fallback_chain(snap: Snapshot, network: NetworkView, designation: DesignationView | None,
+                   exclude: uuid.UUID | None = None) -> list[Step]:
+    """Deputy, then the designated agency's 24/7 desk, then the network secretariat's desk."""
+    steps: list[Step] = []
+    seen = {exclude} if exclude else set()
+    if designation is not None:
+        if designation.deputy_id and designation.deputy_id in snap.contacts and designation.deputy_id not in seen:
+            steps.append(Step("deputy", snap.contacts[designation.deputy_id]))
+            seen.add(designation.deputy_id)
+        for desk in snap.desks.get(designation.agency_id, ()):
+            if desk.id not in seen:
+                steps.append(Step("desk", desk))
+                seen.add(desk.id)
+    if network.secretariat_id:
+        for desk in snap.desks.get(network.secretariat_id, ()):
+            if desk.id not in seen:
+                steps.append(Step("secretariat", desk))
+                seen.add(desk.id)
+    return steps
+
+
+def contact_json(c: ContactView, at: datetime) -> dict[str, Any]:
+    local = at.astimezone(ZoneInfo(c.timezone))
+    return {
+        "id": str(c.id),
+        "name": c.name,
+        "kind": c.kind,
+        "agency": c.agency,
+        "member": c.member_code,
+        "is_24_7": c.is_24_7,
+        "channels": [
+            {"kind": ch.kind, "value": ch.value, "label": ch.label,
+             "verified_at": ch.verified_at.isoformat() if ch.verified_at else None}
+            for ch in c.channels
+        ],
+        "languages": list(c.languages),
+        "timezone": c.timezone,
+        "local_time": local.isoformat(timespec="minutes"),
+        "utc_offset": local.strftime("%z"),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class DutyAnswer:
+    network: NetworkView
+    member: MemberView
+    at: datetime
+    designation: DesignationView | None
+    shift: rosters.Shift | None
+    contact: ContactView | None
+    fallback: list[Step]
+    next_shift: rosters.Shift | None
+    next_contact: ContactView | None
+
+    @property
+    def personal(self) -> bool:
+        """Whether the answer names a person (personal data), so reading it must be audited."""
+        people = [self.contact] if self.contact else []
+        people += [s.contact for s in self.fallback]
+        return any(c is not None and c.kind == "person" for c in people)
+
+    def to_json(self) -> dict[str, Any]:
+        shift = self.shift
+        override = None
+        if shift is not None and shift.source == "override" and self.designation is not None:
+            override = next((o for o in self.designation.overrides if str(o.id) == shift.source_id), None)
+        nxt, next_contact = self.next_shift, self.next_contact
+        return {
+            "network": self.network.code,
+            "member": self.member.code,
+            "member_name": self.member.name,
+            "at": self.at.isoformat(),
+            "agency": self.designation.agency if self.designation else None,
+            "designation_source": self.designation.source if self.designation else None,
+            "on_duty": self.contact is not None,
+            "contact": contact_json(self.contact, self.at) if self.contact else None,
+            "shift": None if shift is None else {
+                "start": shift.start.isoformat(),
+                "end": shift.end.isoformat(),
+                "source": shift.source,
+                "layer": shift.layer,
+                "reason": override.reason if override else None,
+            },
+            "gap": self.contact is None,
+            "message": self.message(),
+            "fallback": [{"role": s.role, **contact_json(s.contact, self.at)} for s in self.fallback],
+            "next": None if nxt is None or next_contact is None else {
+                "start": nxt.start.isoformat(), "contact": next_contact.name, "contact_id": str(next_contact.id)},
+        }
+
+    def message(self) -> str:
+        if self.designation is None:
+            return f"{self.member.name} has designated no authority on {self.network.code}; use the fallback."
+        if self.contact is None:
+            return f"Nobody is on duty for {self.member.name} on {self.network.code} now; use the fallback."
+        return f"{self.contact.name} ({self.contact.agency}) is on duty."
+
+
+def duty_answer(snap: Snapshot, network: NetworkView, member: MemberView, at: datetime) -> DutyAnswer:
+    at = at.astimezone(UTC)
+    designation = snap.designations.get((network.id, member.id))
+    shift = nxt = None
+    contact = next_contact = None
+    if designation is not None:
+        shift = rosters.on_duty(designation.roster, at)
+        if shift.participant is not None:
+            contact = snap.contacts.get(uuid.UUID(shift.participant))
+        if shift.end < at + rosters.SEARCH_HORIZON:
+            nxt = rosters.on_duty(designation.roster, shift.end)
+            if nxt.participant is not None:
+                next_contact = snap.contacts.get(uuid.UUID(nxt.participant))
+    fallback = fallback_chain(snap, network, designation, exclude=contact.id if contact else None)
+    return DutyAnswer(network, member, at, designation, shift, contact, fallback, nxt, next_contact)
+
+
+def board(snap: Snapshot, network: NetworkView, at: datetime) -> list[DutyAnswer]:
+    return [duty_answer(snap, network, snap.members[code], at) for code in network.members]
+
+
+def shifts(snap: Snapshot, designation: DesignationView, start: datetime, days: int) -> list[rosters.Shift]:
+    return rosters.timeline(designation.roster, start, start + timedelta(days=days))

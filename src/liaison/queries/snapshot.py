@@ -1,0 +1,224 @@
+"""An immutable, in-memory picture of the directory, rebuilt when the directory revision changes.
+
+Duty lookups are the hot path ("who do I call, right now?"): they read this snapshot instead of the
+database, so an answer costs one tiny revision query plus dictionary look-ups and roster arithmetic.
+Every directory write bumps the revision in its own transaction, so no process ever answers from a
+stale directory once the write has committed.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from liaison import rosters
+from liaison.models import (
+    ContactPoint,
+    Designation,
+    Member,
+    Membership,
+    Network,
+    Organisation,
+    Override,
+    Rotation,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelView:
+    id: uuid.UUID
+    kind: str
+    value: str
+    label: str
+    verified_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    id: uuid.UUID
+    name: str
+    kind: str
+    is_24_7: bool
+    languages: tuple[str, ...]
+    timezone: str
+    organisation_id: uuid.UUID
+    agency: str
+    member_code: str | None
+    channels: tuple[ChannelView, ...]
+    is_active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RotationView:
+    id: uuid.UUID
+    name: str
+    layer: int
+    timezone: str
+    period: str
+    every: int
+    start: date
+    handoff: time
+    end: date | None
+    window: tuple[time, time] | None
+    weekdays: tuple[int, ...] | None
+    participants: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideView:
+    id: uuid.UUID
+    contact_point_id: uuid.UUID
+    start: datetime
+    end: datetime
+    reason: str
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class DesignationView:
+    id: uuid.UUID
+    network_id: uuid.UUID
+    member_id: uuid.UUID
+    agency_id: uuid.UUID
+    agency: str
+    source: str
+    designated_on: date | None
+    deputy_id: uuid.UUID | None
+    roster_confirmed_at: datetime | None
+    rotations: tuple[RotationView, ...]
+    overrides: tuple[OverrideView, ...]
+    roster: rosters.Roster
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    id: uuid.UUID
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkView:
+    id: uuid.UUID
+    code: str
+    name: str
+    description: str
+    secretariat_id: uuid.UUID | None
+    secretariat: str | None
+    members: tuple[str, ...]  # codes of active members, sorted
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    revision: int
+    networks: dict[str, NetworkView] = field(default_factory=dict)
+    networks_by_id: dict[uuid.UUID, NetworkView] = field(default_factory=dict)
+    members: dict[str, MemberView] = field(default_factory=dict)
+    members_by_id: dict[uuid.UUID, MemberView] = field(default_factory=dict)
+    membership: dict[tuple[uuid.UUID, uuid.UUID], str] = field(default_factory=dict)
+    designations: dict[tuple[uuid.UUID, uuid.UUID], DesignationView] = field(default_factory=dict)
+    contacts: dict[uuid.UUID, ContactView] = field(default_factory=dict)
+    desks: dict[uuid.UUID, tuple[ContactView, ...]] = field(default_factory=dict)  # 24/7 desks by organisation
+
+
+def current_revision(session_or_conn: Session | object) -> int:
+    value = session_or_conn.execute(text("SELECT revision FROM directory_revision WHERE id = 1")).scalar()  # type: ignore[attr-defined]
+    return int(value or 0)
+
+
+def build(session: Session) -> Snapshot:
+    revision = current_revision(session)
+    snap = Snapshot(revision=revision)
+    for m in session.scalars(select(Member)):
+        mv = MemberView(m.id, m.code, m.name, m.kind)
+        snap.members[m.code] = mv
+        snap.members_by_id[m.id] = mv
+    active: dict[uuid.UUID, list[str]] = {}
+    for ms in session.scalars(select(Membership)):
+        snap.membership[(ms.network_id, ms.member_id)] = ms.status
+        if ms.status == "active" and ms.member_id in snap.members_by_id:
+            active.setdefault(ms.network_id, []).append(snap.members_by_id[ms.member_id].code)
+    orgs = {o.id: o for o in session.scalars(select(Organisation))}
+    for n in session.scalars(select(Network)):
+        sec = orgs.get(n.secretariat_id) if n.secretariat_id else None
+        nv = NetworkView(n.id, n.code, n.name, n.description, n.secretariat_id, sec.name if sec else None,
+                         tuple(sorted(active.get(n.id, []))))
+        snap.networks[n.code] = nv
+        snap.networks_by_id[n.id] = nv
+    for cp in session.scalars(select(ContactPoint).options(selectinload(ContactPoint.channels))):
+        org = orgs[cp.organisation_id]
+        member = snap.members_by_id.get(org.member_id) if org.member_id else None
+        cv = ContactView(
+            cp.id, cp.name, cp.kind, cp.is_24_7, tuple(cp.languages or ()), cp.timezone, cp.organisation_id,
+            org.name, member.code if member else None,
+            tuple(ChannelView(c.id, c.kind, c.value, c.label, c.verified_at) for c in cp.channels), cp.is_active,
+        )
+        snap.contacts[cp.id] = cv
+        if cp.is_24_7 and cp.is_active:
+            snap.desks[cp.organisation_id] = (*snap.desks.get(cp.organisation_id, ()), cv)
+    rotations: dict[uuid.UUID, list[RotationView]] = {}
+    for r in session.scalars(select(Rotation).options(selectinload(Rotation.participants))):
+        window = (r.window_start, r.window_end) if r.window_start and r.window_end else None
+        rotations.setdefault(r.designation_id, []).append(RotationView(
+            r.id, r.name, r.layer, r.timezone, r.period, r.every, r.start, r.handoff, r.end, window,
+            tuple(r.weekdays) if r.weekdays is not None else None,
+            tuple(p.contact_point_id for p in r.participants)))
+    overrides: dict[uuid.UUID, list[OverrideView]] = {}
+    for o in session.scalars(select(Override).order_by(Override.seq)):
+        overrides.setdefault(o.designation_id, []).append(
+            OverrideView(o.id, o.contact_point_id, o.start, o.end, o.reason, o.seq))
+    for d in session.scalars(select(Designation)):
+        rots = tuple(sorted(rotations.get(d.id, []), key=lambda r: (r.layer, str(r.id))))
+        ovs = tuple(overrides.get(d.id, []))
+        snap.designations[(d.network_id, d.member_id)] = DesignationView(
+            d.id, d.network_id, d.member_id, d.agency_id, orgs[d.agency_id].name, d.source, d.designated_on,
+            d.deputy_id, d.roster_confirmed_at, rots, ovs, to_roster(rots, ovs))
+    return snap
+
+
+def to_roster(rots: tuple[RotationView, ...], ovs: tuple[OverrideView, ...]) -> rosters.Roster:
+    return rosters.Roster(
+        rotations=tuple(
+            rosters.Rotation(
+                id=str(r.id), participants=tuple(str(p) for p in r.participants), timezone=r.timezone,
+                start=r.start, handoff=r.handoff, period=r.period,  # type: ignore[arg-type]
+                every=r.every, layer=r.layer, end=r.end, window=r.window,
+                weekdays=frozenset(r.weekdays) if r.weekdays is not None else None, name=r.name,
+            )
+            for r in rots
+        ),
+        overrides=tuple(
+            rosters.Override(id=str(o.id), participant=str(o.contact_point_id), start=o.start, end=o.end, seq=o.seq,
+                             reason=o.reason)
+            for o in ovs
+        ),
+    )
+
+
+class DirectoryCache:
+    """Holds the latest snapshot; rebuilds it (once, under a lock) when the stored revision moves on."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    def get(self) -> Snapshot:
+        with self._engine.connect() as conn:
+            revision = int(conn.execute(text("SELECT revision FROM directory_revision WHERE id = 1")).scalar() or 0)
+        snap = self._snapshot
+        if snap is not None and snap.revision == revision:
+            return snap
+        with self._lock:
+            snap = self._snapshot
+            if snap is None or snap.revision != revision:
+                with Session(self._engine) as session:
+                    snap = build(session)
+                self._snapshot = snap
+        return snap

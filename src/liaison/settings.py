@@ -1,0 +1,121 @@
+"""One typed Settings object, read from ``LIAISON_*`` environment variables.
+
+Bad values fail at start-up with a message naming the variable. Secrets may be given inline or, better,
+as a path in ``LIAISON_<NAME>_FILE``. Outside development there is no default secret.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - refused outside development
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIAISON_", extra="ignore", frozen=True)
+
+    env: Literal["development", "test", "production"] = Field(
+        "development", description="development, test or production; production refuses unsafe defaults."
+    )
+    database_url: str = Field(
+        "sqlite:///liaison.db",
+        description="SQLAlchemy URL; SQLite by default, postgresql://... in production.",
+    )
+    secret_key: str = Field(
+        "", description="Signs CSRF tokens and verification links. Required outside development."
+    )
+    base_url: str = Field("http://127.0.0.1:8000", description="Public URL of this node, used in links.")
+    host: str = Field("127.0.0.1", description="Address `liaison serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `liaison serve` listens on.")
+    session_hours: int = Field(12, ge=1, le=24 * 30, description="Lifetime of a web session, in hours.")
+    cookie_secure: bool | None = Field(
+        None, description="Send cookies only over HTTPS; defaults to true unless the base URL is http://."
+    )
+    operator_name: str = Field(
+        "operator", description="Username the local CLI acts as when --as is not given."
+    )
+    node_name: str = Field("Liaison", description="Name of this node, shown in the page header.")
+    readiness_horizon_days: int = Field(
+        28, ge=1, le=365, description="How far ahead readiness warnings look."
+    )
+    roster_stale_days: int = Field(
+        90, ge=7, le=3650, description="A roster not confirmed for this long is stale."
+    )
+    channel_stale_days: int = Field(
+        180, ge=7, le=3650, description="A channel not verified for this long is stale."
+    )
+    smtp_url: str = Field("", description="SMTP server for e-mail, e.g. smtp://127.0.0.1:1025 (empty: log only).")
+    mail_from: str = Field("liaison@localhost", description="Sender address of Liaison's e-mail.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secrets_from_files(cls, data: dict[str, object]) -> dict[str, object]:
+        for name in ("secret_key", "database_url"):
+            path = os.environ.get(f"LIAISON_{name.upper()}_FILE")
+            if path:
+                try:
+                    data[name] = Path(path).read_text().strip()
+                except OSError as exc:
+                    raise ValueError(f"LIAISON_{name.upper()}_FILE: cannot read {path}: {exc}") from exc
+        return data
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")):
+            raise ValueError("LIAISON_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        if value.startswith("postgres:"):
+            value = "postgresql:" + value[len("postgres:") :]
+        return value
+
+    @model_validator(mode="after")
+    def _no_default_secret_outside_development(self) -> Settings:
+        if not self.secret_key:
+            if self.env == "production":
+                raise ValueError("LIAISON_SECRET_KEY (or LIAISON_SECRET_KEY_FILE) is required in production")
+            object.__setattr__(self, "secret_key", DEV_SECRET)
+        elif self.env == "production" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ValueError(
+                "LIAISON_SECRET_KEY must be at least 32 characters and not the development secret"
+            )
+        return self
+
+    @cached_property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return not self.base_url.startswith("http://")
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The URL with the psycopg 3 driver made explicit for PostgreSQL."""
+        url = self.database_url
+        if url.startswith("postgresql:"):
+            url = "postgresql+psycopg:" + url[len("postgresql:") :]
+        return url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; raise ConfigError with the variable's name on a bad value."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            name = f"LIAISON_{field.upper()}" if field != "settings" else "settings"
+            lines.append(f"{name}: {err['msg']}")
+        raise ConfigError("; ".join(lines)) from exc

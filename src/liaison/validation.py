@@ -1,0 +1,134 @@
+"""Field validation shared by the API, the CLI and imports. Each failure names the field."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import phonenumbers
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+
+from liaison.errors import InvalidInput
+
+ORG_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,19}$")
+NETWORK_CODE = re.compile(r"^[A-Z][A-Z0-9-]{1,19}$")
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def timezone(value: str, field: str = "timezone") -> str:
+    value = value.strip()
+    if value not in _zones():
+        raise InvalidInput(field, f"{value!r} is not an IANA time zone (e.g. Europe/Paris)")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(field, f"{value!r} is not an IANA time zone") from exc
+    return value
+
+
+def country(value: str, field: str = "country") -> str:
+    code = value.strip().upper()
+    if len(code) == 2 and pycountry.countries.get(alpha_2=code):
+        return code
+    if len(code) == 3 and (c := pycountry.countries.get(alpha_3=code)):
+        return str(c.alpha_2)
+    raise InvalidInput(field, f"{value!r} is not an ISO 3166 country code")
+
+
+def country_name(code: str) -> str | None:
+    c = pycountry.countries.get(alpha_2=code.upper())
+    return None if c is None else str(getattr(c, "common_name", None) or c.name)
+
+
+def member_code(value: str, kind: str, field: str = "code") -> str:
+    """A state's member code is its ISO 3166 alpha-2 code; an organisation's is an upper-case acronym."""
+    if kind == "state":
+        return country(value, field)
+    if kind != "organisation":
+        raise InvalidInput("kind", f"{kind!r} is not a member kind (state, organisation)")
+    code = value.strip().upper()
+    if not ORG_CODE.match(code):
+        raise InvalidInput(field, f"{value!r} is not an organisation code (2-20 letters, digits or dashes)")
+    if pycountry.countries.get(alpha_2=code) or (len(code) == 3 and pycountry.countries.get(alpha_3=code)):
+        raise InvalidInput(field, f"{value!r} is a country code; an organisation needs its own acronym")
+    return code
+
+
+def network_code(value: str, field: str = "code") -> str:
+    code = value.strip().upper()
+    if not NETWORK_CODE.match(code):
+        raise InvalidInput(
+            field, f"{value!r} is not a network code (2-20 upper-case letters, digits or dashes)"
+        )
+    return code
+
+
+def language(value: str, field: str = "languages") -> str:
+    v = value.strip().lower()
+    if len(v) == 2 and pycountry.languages.get(alpha_2=v):
+        return v
+    if len(v) == 3 and pycountry.languages.get(alpha_3=v):
+        return v
+    raise InvalidInput(field, f"{value!r} is not an ISO 639 language code (e.g. en, fr, ar)")
+
+
+def language_name(code: str) -> str:
+    lang = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+    return code if lang is None else str(lang.name)
+
+
+def phone(value: str, region: str | None = None, field: str = "value") -> str:
+    """Parse and validate a phone number; store it as E.164. ``region`` helps with national formats."""
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidInput(field, f"{value!r} is not a phone number ({exc})") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidInput(
+            field, f"{value!r} is not a valid phone number; give it in international form (+33 1 ...)"
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email(value: str, field: str = "value") -> str:
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidInput(field, f"{value!r} is not an e-mail address ({exc})") from exc
+
+
+def webhook_url(value: str, field: str = "value") -> str:
+    v = value.strip()
+    if not re.match(r"^https://[^\s/]+(/\S*)?$", v):
+        raise InvalidInput(field, f"{value!r} is not an https:// URL")
+    return v
+
+
+def channel_value(kind: str, value: str, region: str | None = None) -> str:
+    if kind in ("phone", "mobile"):
+        return phone(value, region)
+    if kind == "email":
+        return email(value)
+    if kind == "webhook":
+        return webhook_url(value)
+    if kind == "inbox":
+        v = value.strip()
+        if not v or len(v) > 200:
+            raise InvalidInput("value", "an inbox channel needs a name of 1-200 characters")
+        return v
+    raise InvalidInput("kind", f"{kind!r} is not a channel kind (phone, mobile, email, inbox, webhook)")
+
+
+def required_text(value: str | None, field: str, max_length: int = 200) -> str:
+    v = (value or "").strip()
+    if not v:
+        raise InvalidInput(field, "is required")
+    if len(v) > max_length:
+        raise InvalidInput(field, f"is longer than {max_length} characters")
+    return v

@@ -1,0 +1,376 @@
+"""Directory API: networks, members, membership requests, agencies, designations, contact points, channels."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from liaison.web.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from liaison.actions import directory as act
+from liaison.db import transaction
+from liaison.errors import NotFound, PermissionDenied
+from liaison.interchange.ical import roster_calendar
+from liaison.models import Channel, ContactPoint, Member, MembershipRequest, Network, Organisation
+from liaison.principal import Principal
+from liaison.queries.duty import DutyAnswer, board, duty_answer, find_network
+from liaison.queries.readiness import readiness
+from liaison.queries.snapshot import ContactView, Snapshot
+from liaison.web.api.common import get_or_404, network_member, parse_at
+from liaison.web.deps import Actor, Snap, State
+
+router = APIRouter(tags=["directory"])
+
+
+def can_see_organisation(snap: Snapshot, actor: Principal, org_id: uuid.UUID) -> bool:
+    if actor.sees_all() or actor.organisation_id == org_id:
+        return True
+    for (net_id, _member_id), d in snap.designations.items():
+        if d.agency_id == org_id and actor.can_see_network(net_id):
+            return True
+    return any(n.secretariat_id == org_id and actor.can_see_network(n.id) for n in snap.networks.values())
+
+
+def contact_out(c: ContactView) -> dict[str, Any]:
+    return {
+        "id": str(c.id), "name": c.name, "kind": c.kind, "is_24_7": c.is_24_7, "languages": list(c.languages),
+        "timezone": c.timezone, "organisation_id": str(c.organisation_id), "agency": c.agency,
+        "member": c.member_code, "is_active": c.is_active,
+        "channels": [{"id": str(ch.id), "kind": ch.kind, "value": ch.value, "label": ch.label,
+                      "verified_at": ch.verified_at.isoformat() if ch.verified_at else None} for ch in c.channels],
+    }
+
+
+def audit_personal_read(request: Request, actor: Principal, answers: list[DutyAnswer], network_id: uuid.UUID) -> None:
+    """A duty answer naming a person is a read of personal data: audit which persons were shown to whom."""
+    people: set[str] = set()
+    for a in answers:
+        shown = ([a.contact] if a.contact else []) + [s.contact for s in a.fallback]
+        people.update(str(c.id) for c in shown if c.kind == "person")
+    if people:
+        request.app.state.liaison.read_audit.record(
+            actor, "duty.read", "network", str(network_id),
+            {"persons": sorted(people), "members": [a.member.code for a in answers]}, network_id)
+
+
+# -- networks ---------------------------------------------------------------------------------------------------
+
+
+class NetworkIn(BaseModel):
+    code: str = Field(examples=["FTF"])
+    name: str
+    description: str = ""
+
+
+@router.get("/networks", summary="Networks you may see, with their member codes")
+def list_networks(actor: Actor, snap: Snap) -> list[dict[str, Any]]:
+    return [
+        {"code": n.code, "name": n.name, "description": n.description, "secretariat": n.secretariat,
+         "members": list(n.members)}
+        for n in sorted(snap.networks.values(), key=lambda n: n.code) if actor.can_see_network(n.id)
+    ]
+
+
+@router.post("/networks", status_code=201, summary="Create a network (node admin)")
+def create_network(body: NetworkIn, actor: Actor, st: State) -> dict[str, Any]:
+    with transaction(st.sessions) as session:
+        n = act.create_network(session, actor=actor, code=body.code, name=body.name, description=body.description)
+        return {"id": str(n.id), "code": n.code, "name": n.name}
+
+
+@router.get("/networks/{network}", summary="A network with its members and their designated agencies")
+def get_network(network: str, actor: Actor, snap: Snap) -> dict[str, Any]:
+    n = find_network(snap, network, actor)
+    members = []
+    for code in n.members:
+        m = snap.members[code]
+        d = snap.designations.get((n.id, m.id))
+        members.append({"code": m.code, "name": m.name, "kind": m.kind,
+                        "agency": d.agency if d else None, "agency_id": str(d.agency_id) if d else None,
+                        "designation_source": d.source if d else None,
+                        "designated_on": d.designated_on.isoformat() if d and d.designated_on else None})
+    return {"code": n.code, "name": n.name, "description": n.description, "secretariat": n.secretariat,
+            "members": members}
+
+
+# -- the answer: who is on duty -----------------------------------------------------------------------------------
+
+
+@router.get("/networks/{network}/on-duty/{member}", summary="Who is on duty for a member now, or at a given time")
+def on_duty(request: Request, network: str, member: str, actor: Actor, snap: Snap,
+            at: str | None = Query(None, description="ISO 8601 instant with offset; default now")) -> Response:
+    n, m = network_member(snap, actor, network, member)
+    answer = duty_answer(snap, n, m, parse_at(at))
+    if answer.personal:
+        audit_personal_read(request, actor, [answer], n.id)
+    return JSONResponse(answer.to_json())
+
+
+@router.get("/networks/{network}/board", summary="Every member's contact on duty, with their local time")
+def duty_board(request: Request, network: str, actor: Actor, snap: Snap, at: str | None = None) -> list[dict[str, Any]]:
+    n = find_network(snap, network, actor)
+    answers = board(snap, n, parse_at(at))
+    audit_personal_read(request, actor, answers, n.id)
+    return [a.to_json() for a in answers]
+
+
+@router.get("/networks/{network}/members/{member}/roster.ics", summary="The member's roster as iCalendar",
+            response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
+def roster_ics(network: str, member: str, actor: Actor, snap: Snap, days: int = Query(90, ge=1, le=366),
+               start: str | None = None) -> Response:
+    n, m = network_member(snap, actor, network, member)
+    body = roster_calendar(snap, n, m, snap.designations.get((n.id, m.id)), parse_at(start, "start"), days)
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{n.code}-{m.code}-roster.ics"'})
+
+
+@router.get("/networks/{network}/readiness", summary="Readiness warnings for the coming weeks")
+def network_readiness(network: str, actor: Actor, snap: Snap, st: State,
+                      days: int | None = Query(None, ge=1, le=365)) -> list[dict[str, Any]]:
+    n = find_network(snap, network, actor)
+    s = st.settings
+    return [w.to_json() for w in readiness(
+        snap, n, parse_at(None), horizon_days=days or s.readiness_horizon_days,
+        roster_stale_days=s.roster_stale_days, channel_stale_days=s.channel_stale_days)]
+
+
+# -- members and membership ----------------------------------------------------------------------------------------
+
+
+class MemberIn(BaseModel):
+    code: str = Field(examples=["FR", "INTERPOL"])
+    kind: Literal["state", "organisation"] = "state"
+    name: str = ""
+
+
+@router.post("/networks/{network}/members", status_code=201, summary="Admit a member (secretariat)")
+def admit(network: str, body: MemberIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
+    n = find_network(snap, network, actor)
+    with transaction(st.sessions) as session:
+        net = session.get_one(Network, n.id)
+        m = act.ensure_member(session, actor=actor, code=body.code, kind=body.kind, name=body.name)
+        act.admit_member(session, actor=actor, network=net, member=m)
+        return {"code": m.code, "name": m.name, "kind": m.kind, "network": net.code, "status": "active"}
+
+
+class StatusIn(BaseModel):
+    status: Literal["active", "suspended", "withdrawn"]
+
+
+@router.patch("/networks/{network}/members/{member}", summary="Suspend, withdraw or reactivate a membership")
+def membership_status(network: str, member: str, body: StatusIn, actor: Actor, st: State, snap: Snap) -> dict[str, str]:
+    n = find_network(snap, network, actor)
+    with transaction(st.sessions) as session:
+        m = session.scalar(select(Member).where(Member.code == member.upper()))
+        if m is None:
+            raise NotFound(f"no member {member!r}")
+        act.set_membership_status(session, actor=actor, network=session.get_one(Network, n.id), member=m,
+                                  status=body.status)
+        return {"network": n.code, "member": m.code, "status": body.status}
+
+
+class RequestIn(BaseModel):
+    member_code: str
+    member_kind: Literal["state", "organisation"] = "state"
+    member_name: str = ""
+    message: str = ""
+
+
+def request_out(r: MembershipRequest) -> dict[str, Any]:
+    return {"id": str(r.id), "network": r.network.code, "member_code": r.member_code, "member_name": r.member_name,
+            "member_kind": r.member_kind, "message": r.message, "status": r.status,
+            "created_at": r.created_at.isoformat(), "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+            "decision_note": r.decision_note}
+
+
+@router.post("/networks/{network}/membership-requests", status_code=201,
+             summary="Ask to join a network (open to any state or organisation)")
+def create_request(network: str, body: RequestIn, actor: Actor, st: State) -> dict[str, Any]:
+    with transaction(st.sessions) as session:
+        net = session.scalar(select(Network).where(Network.code == network.upper()))
+        if net is None:
+            raise NotFound(f"no network {network!r}")
+        r = act.request_membership(session, actor=actor, network=net, member_code=body.member_code,
+                                   member_kind=body.member_kind, member_name=body.member_name, message=body.message)
+        return request_out(r)
+
+
+@router.get("/networks/{network}/membership-requests", summary="Membership requests (secretariat)")
+def list_requests(network: str, actor: Actor, st: State, snap: Snap,
+                  status: str | None = None) -> list[dict[str, Any]]:
+    n = find_network(snap, network, actor)
+    if not actor.administers(n.id):
+        raise PermissionDenied("only the network's secretariat sees membership requests")
+    with st.sessions() as session:
+        q = select(MembershipRequest).where(MembershipRequest.network_id == n.id)
+        if status:
+            q = q.where(MembershipRequest.status == status)
+        return [request_out(r) for r in session.scalars(q.order_by(MembershipRequest.created_at))]
+
+
+class DecisionIn(BaseModel):
+    approve: bool
+    note: str = ""
+
+
+@router.post("/membership-requests/{request_id}/decision", summary="Approve or decline a membership request")
+def decide(request_id: uuid.UUID, body: DecisionIn, actor: Actor, st: State) -> dict[str, Any]:
+    with transaction(st.sessions) as session:
+        r = get_or_404(session, MembershipRequest, request_id, "membership request")
+        act.decide_membership_request(session, actor=actor, request=r, approve=body.approve, note=body.note)
+        return request_out(r)
+
+
+# -- agencies and designations --------------------------------------------------------------------------------------
+
+
+class AgencyIn(BaseModel):
+    name: str
+    agency_kind: str = "other"
+    short_name: str = ""
+
+
+@router.post("/members/{member}/agencies", status_code=201, summary="Add an agency of a member")
+def create_agency(member: str, body: AgencyIn, actor: Actor, st: State) -> dict[str, Any]:
+    with transaction(st.sessions) as session:
+        m = session.scalar(select(Member).where(Member.code == member.upper()))
+        if m is None:
+            raise NotFound(f"no member {member!r}")
+        a = act.create_agency(session, actor=actor, member=m, name=body.name, agency_kind=body.agency_kind,
+                              short_name=body.short_name)
+        return {"id": str(a.id), "name": a.name, "member": m.code, "agency_kind": a.agency_kind}
+
+
+@router.get("/agencies/{agency_id}", summary="An agency with its contact points")
+def get_agency(agency_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
+    if not can_see_organisation(snap, actor, agency_id):
+        raise NotFound(f"no agency {agency_id}")
+    with st.sessions() as session:
+        a = get_or_404(session, Organisation, agency_id, "agency")
+    contacts = [contact_out(c) for c in snap.contacts.values() if c.organisation_id == agency_id]
+    return {"id": str(a.id), "name": a.name, "kind": a.kind, "agency_kind": a.agency_kind,
+            "member": a.member.code if a.member else None, "contact_points": contacts}
+
+
+class DesignationIn(BaseModel):
+    agency_id: uuid.UUID
+    source: str = Field(description="The declaration or note that named the agency")
+    designated_on: date | None = None
+
+
+@router.put("/networks/{network}/members/{member}/designation", summary="Set the member's designated authority")
+def set_designation(network: str, member: str, body: DesignationIn, actor: Actor, st: State,
+                    snap: Snap) -> dict[str, Any]:
+    n, m = network_member(snap, actor, network, member)
+    with transaction(st.sessions) as session:
+        agency = get_or_404(session, Organisation, body.agency_id, "agency")
+        d = act.designate(session, actor=actor, network=session.get_one(Network, n.id),
+                          member=session.get_one(Member, m.id), agency=agency, source=body.source,
+                          designated_on=body.designated_on)
+        return {"id": str(d.id), "network": n.code, "member": m.code, "agency": agency.name, "source": d.source}
+
+
+# -- contact points and channels ---------------------------------------------------------------------------------
+
+
+class ChannelIn(BaseModel):
+    kind: str = Field(examples=["phone", "mobile", "email", "inbox", "webhook"])
+    value: str
+    label: str = ""
+
+
+class ContactPointIn(BaseModel):
+    name: str
+    timezone: str = Field(examples=["Europe/Paris"])
+    kind: Literal["desk", "person"] = "desk"
+    languages: list[str] = Field(default_factory=list, examples=[["fr", "en"]])
+    is_24_7: bool = False
+    notes: str = ""
+    channels: list[ChannelIn] = Field(default_factory=list)
+
+
+class ContactPointPatch(BaseModel):
+    name: str | None = None
+    timezone: str | None = None
+    kind: Literal["desk", "person"] | None = None
+    languages: list[str] | None = None
+    is_24_7: bool | None = None
+    notes: str | None = None
+    is_active: bool | None = None
+
+
+@router.post("/agencies/{agency_id}/contact-points", status_code=201, summary="Add a contact point to an agency")
+def create_contact_point(agency_id: uuid.UUID, body: ContactPointIn, actor: Actor, st: State) -> dict[str, Any]:
+    with transaction(st.sessions) as session:
+        agency = get_or_404(session, Organisation, agency_id, "agency")
+        cp = act.create_contact_point(
+            session, actor=actor, agency=agency, name=body.name, timezone=body.timezone, kind=body.kind,
+            languages=body.languages, is_24_7=body.is_24_7, notes=body.notes,
+            channels=[c.model_dump() for c in body.channels])
+        return {"id": str(cp.id), "name": cp.name, "channels": [
+            {"id": str(c.id), "kind": c.kind, "value": c.value} for c in cp.channels]}
+
+
+@router.get("/contact-points/{contact_point_id}", summary="A contact point with its channels")
+def get_contact_point(request: Request, contact_point_id: uuid.UUID, actor: Actor, snap: Snap) -> dict[str, Any]:
+    c = snap.contacts.get(contact_point_id)
+    if c is None or not can_see_organisation(snap, actor, c.organisation_id):
+        raise NotFound(f"no contact point {contact_point_id}")
+    if c.kind == "person":
+        request.app.state.liaison.read_audit.record(actor, "contact_point.read", "contact_point", str(c.id), {})
+    return contact_out(c)
+
+
+@router.patch("/contact-points/{contact_point_id}", summary="Change a contact point")
+def patch_contact_point(contact_point_id: uuid.UUID, body: ContactPointPatch, actor: Actor, st: State) -> dict[str, Any]:
+    with transaction(st.sessions) as session:
+        cp = get_or_404(session, ContactPoint, contact_point_id, "contact point")
+        act.update_contact_point(session, actor=actor, contact_point=cp, changes=body.model_dump(exclude_none=True))
+        return {"id": str(cp.id), "name": cp.name, "timezone": cp.timezone, "languages": cp.languages}
+
+
+@router.post("/contact-points/{contact_point_id}/channels", status_code=201, summary="Add a channel")
+def add_channel(contact_point_id: uuid.UUID, body: ChannelIn, actor: Actor, st: State) -> dict[str, Any]:
+    with transaction(st.sessions) as session:
+        cp = get_or_404(session, ContactPoint, contact_point_id, "contact point")
+        ch = act.add_channel(session, actor=actor, contact_point=cp, kind=body.kind, value=body.value,
+                             label=body.label)
+        return {"id": str(ch.id), "kind": ch.kind, "value": ch.value, "label": ch.label}
+
+
+@router.delete("/channels/{channel_id}", status_code=204, summary="Remove a channel")
+def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> Response:
+    with transaction(st.sessions) as session:
+        act.remove_channel(session, actor=actor, channel=get_or_404(session, Channel, channel_id, "channel"))
+    return Response(status_code=204)
+
+
+@router.post("/channels/{channel_id}/verification", status_code=202,
+             summary="Send a test message the contact confirms by following its link")
+def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, Any]:
+    from liaison.channels import deliver_verification
+
+    with transaction(st.sessions) as session:
+        ch = get_or_404(session, Channel, channel_id, "channel")
+        code = act.start_channel_verification(session, actor=actor, channel=ch)
+        kind, value, cp_name = ch.kind, ch.value, ch.contact_point.name
+    sent = deliver_verification(st.settings, kind=kind, value=value, contact_name=cp_name, code=code)
+    return {"channel_id": str(channel_id), "sent_via": sent, "expires_in_hours": act.VERIFICATION_HOURS}
+
+
+class ConfirmIn(BaseModel):
+    code: str
+
+
+@router.post("/channel-verifications", summary="Confirm a channel with the code from its test message")
+def confirm_channel(body: ConfirmIn, request: Request, st: State) -> dict[str, Any]:
+    from liaison.web.verify import confirm_code
+
+    ch = confirm_code(st, body.code, request)
+    return {"channel_id": str(ch.id), "verified_at": ch.verified_at.isoformat() if ch.verified_at else None}

@@ -1,0 +1,110 @@
+"""Authentication and request-scoped dependencies, as ``Annotated`` aliases.
+
+Every request is authenticated: a bearer API token (machines) or a session cookie (browsers). Cookie
+sessions must send the CSRF token on every unsafe method.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison.errors import NotAuthenticated, PermissionDenied
+from liaison.models import ApiToken, Membership, User, WebSession, utcnow
+from liaison.principal import Principal
+from liaison.queries.snapshot import Snapshot
+from liaison.security import digest, same
+from liaison.web.state import AppState
+
+SESSION_COOKIE = "liaison_session"
+PRINCIPAL_TTL = 5.0  # seconds a token's principal is cached; revocation and role changes apply within this
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def state(request: Request) -> AppState:
+    return request.app.state.liaison  # type: ignore[no-any-return]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def principal_for_user(session: Session, user: User, via: str, ip: str) -> Principal:
+    member_id = user.organisation.member_id if user.organisation else None
+    networks: frozenset = frozenset()
+    if member_id is not None:
+        networks = frozenset(session.scalars(select(Membership.network_id).where(
+            Membership.member_id == member_id, Membership.status == "active")))
+    return Principal(user.id, user.username, user.organisation_id, member_id,
+                     frozenset((g.role, g.network_id) for g in user.grants), networks, via, ip)
+
+
+def _token_principal(st: AppState, token: str, ip: str) -> Principal:
+    key = digest(token)
+    cached = st.principals.get(key)
+    now = time.monotonic()
+    if cached and cached[0] > now:
+        return cached[1].with_request("api", ip)
+    with st.sessions() as session, session.begin():
+        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == key))
+        when = utcnow()
+        if row is None or row.revoked_at or (row.expires_at and row.expires_at < when) or not row.user.is_active:
+            raise NotAuthenticated("invalid, expired or revoked API token")
+        if row.last_used_at is None or (when - row.last_used_at).total_seconds() > 3600:
+            row.last_used_at = when
+        p = principal_for_user(session, row.user, "api", ip)
+    if len(st.principals) > 10_000:
+        st.principals.clear()
+    st.principals[key] = (now + PRINCIPAL_TTL, p, None)
+    return p
+
+
+def web_session(request: Request, *, allow_pending_2fa: bool = False) -> tuple[WebSession, Principal] | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    st = state(request)
+    with st.sessions() as session:
+        ws = session.scalar(select(WebSession).where(WebSession.token_hash == digest(token)))
+        if ws is None or ws.revoked_at or ws.expires_at < utcnow() or not ws.user.is_active:
+            return None
+        if not ws.second_factor_done and not allow_pending_2fa:
+            return None
+        return ws, principal_for_user(session, ws.user, "web", client_ip(request))
+
+
+def authenticate(request: Request) -> Principal:
+    auth = request.headers.get("authorization", "")
+    ip = client_ip(request)
+    if auth.lower().startswith("bearer "):
+        return _token_principal(state(request), auth[7:].strip(), ip)
+    found = web_session(request)
+    if found is None:
+        raise NotAuthenticated("log in, or send an API token as 'Authorization: Bearer <token>'")
+    ws, principal = found
+    if request.method in UNSAFE:
+        sent = request.headers.get("x-csrf-token", "")
+        if not sent or not same(sent, ws.csrf_token):
+            raise PermissionDenied("missing or wrong X-CSRF-Token header for a cookie session")
+    return principal
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """A session whose transaction commits when the handler returns and rolls back on any error."""
+    with state(request).sessions() as session, session.begin():
+        yield session
+
+
+def snapshot(request: Request) -> Snapshot:
+    return state(request).cache.get()
+
+
+Actor = Annotated[Principal, Depends(authenticate)]
+Db = Annotated[Session, Depends(db_session)]
+Snap = Annotated[Snapshot, Depends(snapshot)]
+State = Annotated[AppState, Depends(state)]

@@ -1,0 +1,31 @@
+"""Confirming a channel from the code in its test message (a link in the message, or the API)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from liaison.actions.audit import audit
+from liaison.actions.directory import confirm_channel_verification
+from liaison.db import transaction
+from liaison.errors import LiaisonError
+from liaison.models import Channel
+from liaison.principal import Principal
+from liaison.web.deps import client_ip, web_session
+from liaison.web.state import AppState
+
+
+def confirm_code(st: AppState, code: str, request: Request) -> Channel:
+    """The code is the credential here: whoever received the test message proves the channel reaches them.
+
+    A refused code (unknown, replayed, expired) is audited in its own transaction, since the failed
+    attempt's transaction is rolled back.
+    """
+    found = web_session(request)
+    actor = found[1] if found else Principal(None, "channel-link", None, None, via="web", ip=client_ip(request))
+    try:
+        with transaction(st.sessions) as session:
+            return confirm_channel_verification(session, actor=actor, code=code)
+    except LiaisonError as exc:
+        with transaction(st.sessions) as session:
+            audit(session, actor=actor, action="channel.verification_refused", details={"reason": exc.detail})
+        raise

@@ -1,0 +1,186 @@
+"""Shared fixtures: real databases (SQLite, and PostgreSQL when LIAISON_TEST_POSTGRES_URL is set), personas.
+
+The suite runs once per backend: ``LIAISON_TEST_BACKEND=postgresql`` makes every database fixture a fresh
+PostgreSQL database cloned from a migrated template (``CREATE DATABASE ... TEMPLATE``). With the backend set
+to PostgreSQL and the server unreachable, the session fails; it never skips silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from liaison.db import make_engine, make_session_factory, transaction
+from liaison.migrate import upgrade
+from liaison.principal import Principal
+
+BACKEND = os.environ.get("LIAISON_TEST_BACKEND", "sqlite")
+PG_URL = os.environ.get("LIAISON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+DEMO_PASSWORD = "correct-horse-battery-staple"
+# A fixed "now" for demo data keeps answers reproducible; tests that need the wall clock use their own.
+DEMO_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+OPERATOR = Principal(None, "operator (test)", None, None, frozenset({("admin", None)}), via="cli", ip="test")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"liaison database backend: {BACKEND}" + (f" ({PG_URL})" if BACKEND == "postgresql" else "")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if BACKEND == "postgresql":
+        try:
+            with psycopg.connect(PG_URL, connect_timeout=5) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error as exc:
+            raise pytest.UsageError(f"LIAISON_TEST_BACKEND=postgresql but {PG_URL} is unreachable: {exc}") from exc
+
+
+class Databases:
+    """Makes empty or demo-filled databases of the configured backend, cheaply, from migrated templates."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.created: list[str] = []
+        self.templates: dict[str, str] = {}
+
+    def _pg_admin(self) -> psycopg.Connection:
+        return psycopg.connect(PG_URL, autocommit=True)
+
+    def _pg_url(self, name: str) -> str:
+        base = PG_URL.rsplit("/", 1)[0]
+        return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+
+    def template(self, name: str, fill: bool) -> str:
+        if name in self.templates:
+            return self.templates[name]
+        if BACKEND == "postgresql":
+            dbname = f"liaison_tpl_{name}_{uuid.uuid4().hex[:8]}"
+            with self._pg_admin() as conn:
+                conn.execute(f'CREATE DATABASE "{dbname}"')
+            self.created.append(dbname)
+            url = self._pg_url(dbname)
+        else:
+            url = f"sqlite:///{self.root / f'template-{name}.db'}"
+        upgrade(url)
+        if fill:
+            load_demo_into(url)
+        engine = make_engine(url)
+        engine.dispose()
+        self.templates[name] = url
+        return url
+
+    def clone(self, name: str, fill: bool, dest: Path) -> str:
+        tpl = self.template(name, fill)
+        if BACKEND == "postgresql":
+            dbname = f"liaison_t_{uuid.uuid4().hex[:12]}"
+            with self._pg_admin() as conn:
+                conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{tpl.rsplit("/", 1)[1]}"')
+            self.created.append(dbname)
+            return self._pg_url(dbname)
+        src = Path(tpl.removeprefix("sqlite:///"))
+        target = dest / f"{name}.db"
+        shutil.copyfile(src, target)
+        return f"sqlite:///{target}"
+
+    def drop_all(self) -> None:
+        if BACKEND != "postgresql" or not self.created:
+            return
+        with self._pg_admin() as conn:
+            for name in reversed(self.created):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def load_demo_into(url: str) -> None:
+    from liaison.demo import load_demo
+
+    engine = make_engine(url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            load_demo(session, actor=OPERATOR, now=DEMO_NOW, password=DEMO_PASSWORD)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    dbs = Databases(tmp_path_factory.mktemp("templates"))
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture
+def empty_db_url(databases: Databases, tmp_path: Path) -> str:
+    """A fresh, migrated, empty database."""
+    return databases.clone("empty", False, tmp_path)
+
+
+@pytest.fixture
+def demo_db_url(databases: Databases, tmp_path: Path) -> str:
+    """A fresh database holding the demo directory (loaded once per session, cloned per test)."""
+    return databases.clone("demo", True, tmp_path)
+
+
+@dataclass
+class Db:
+    url: str
+    sessions: sessionmaker[Session]
+
+
+@pytest.fixture
+def db(empty_db_url: str) -> Iterator[Db]:
+    engine = make_engine(empty_db_url)
+    yield Db(empty_db_url, make_session_factory(engine))
+    engine.dispose()
+
+
+@pytest.fixture
+def demo(demo_db_url: str) -> Iterator[Db]:
+    engine = make_engine(demo_db_url)
+    yield Db(demo_db_url, make_session_factory(engine))
+    engine.dispose()
+
+
+@dataclass
+class Api:
+    """A running app (TestClient) over a built world, with one bearer token per persona."""
+
+    client: object
+    tokens: dict[str, str]
+    world: object
+    sessions: sessionmaker[Session]
+
+    def as_(self, user: str | None):
+        from tests.client import PersonaClient
+
+        return PersonaClient(self.client, self.tokens.get(user) if user else None)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def api(db: Db) -> Iterator[Api]:
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from liaison.actions.accounts import create_api_token
+    from liaison.app import create_app
+    from liaison.models import User
+    from liaison.settings import load_settings
+    from tests.world import ADMIN, build_world
+
+    world = build_world(db.sessions)
+    tokens = {}
+    with transaction(db.sessions) as s:
+        for user in s.scalars(select(User)):
+            _, tokens[user.username] = create_api_token(s, actor=ADMIN, user=user, name="test")
+    app = create_app(load_settings(database_url=db.url, env="test", base_url="http://testserver"))
+    with TestClient(app) as client:
+        yield Api(client, tokens, world, db.sessions)
