@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +52,7 @@ class Databases:
         self.root = root
         self.created: list[str] = []
         self.templates: dict[str, str] = {}
+        self.extra: dict[str, object] = {}
 
     def _pg_admin(self) -> psycopg.Connection:
         return psycopg.connect(PG_URL, autocommit=True)
@@ -60,7 +61,7 @@ class Databases:
         base = PG_URL.rsplit("/", 1)[0]
         return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
 
-    def template(self, name: str, fill: bool) -> str:
+    def template(self, name: str, fill: Callable[[str], object] | None) -> str:
         if name in self.templates:
             return self.templates[name]
         if BACKEND == "postgresql":
@@ -73,13 +74,13 @@ class Databases:
             url = f"sqlite:///{self.root / f'template-{name}.db'}"
         upgrade(url)
         if fill:
-            load_demo_into(url)
+            self.extra[name] = fill(url)
         engine = make_engine(url)
         engine.dispose()
         self.templates[name] = url
         return url
 
-    def clone(self, name: str, fill: bool, dest: Path) -> str:
+    def clone(self, name: str, fill: Callable[[str], object] | None, dest: Path) -> str:
         tpl = self.template(name, fill)
         if BACKEND == "postgresql":
             dbname = f"liaison_t_{uuid.uuid4().hex[:12]}"
@@ -121,13 +122,13 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
 @pytest.fixture
 def empty_db_url(databases: Databases, tmp_path: Path) -> str:
     """A fresh, migrated, empty database."""
-    return databases.clone("empty", False, tmp_path)
+    return databases.clone("empty", None, tmp_path)
 
 
 @pytest.fixture
 def demo_db_url(databases: Databases, tmp_path: Path) -> str:
     """A fresh database holding the demo directory (loaded once per session, cloned per test)."""
-    return databases.clone("demo", True, tmp_path)
+    return databases.clone("demo", load_demo_into, tmp_path)
 
 
 @dataclass
@@ -165,22 +166,40 @@ class Api:
         return PersonaClient(self.client, self.tokens.get(user) if user else None)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def api(db: Db) -> Iterator[Api]:
-    from fastapi.testclient import TestClient
+def build_world_into(url: str) -> tuple[object, dict[str, str]]:
     from sqlalchemy import select
 
     from liaison.actions.accounts import create_api_token
-    from liaison.app import create_app
     from liaison.models import User
-    from liaison.settings import load_settings
     from tests.world import ADMIN, build_world
 
-    world = build_world(db.sessions)
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    world = build_world(sessions)
     tokens = {}
-    with transaction(db.sessions) as s:
+    with transaction(sessions) as s:
         for user in s.scalars(select(User)):
             _, tokens[user.username] = create_api_token(s, actor=ADMIN, user=user, name="test")
-    app = create_app(load_settings(database_url=db.url, env="test", base_url="http://testserver"))
+    engine.dispose()
+    return world, tokens
+
+
+@pytest.fixture
+def world_db_url(databases: Databases, tmp_path: Path) -> str:
+    """A fresh database holding the small known world of tests/world.py (built once, cloned per test)."""
+    return databases.clone("world", build_world_into, tmp_path)
+
+
+@pytest.fixture
+def api(world_db_url: str, databases: Databases) -> Iterator[Api]:
+    from fastapi.testclient import TestClient
+
+    from liaison.app import create_app
+    from liaison.settings import load_settings
+
+    world, tokens = databases.extra["world"]  # type: ignore[misc]
+    app = create_app(load_settings(database_url=world_db_url, env="test", base_url="http://testserver"))
+    engine = make_engine(world_db_url)
     with TestClient(app) as client:
-        yield Api(client, tokens, world, db.sessions)
+        yield Api(client, tokens, world, make_session_factory(engine))
+    engine.dispose()

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pycountry
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from liaison import rosters
 from liaison.errors import NotFound
@@ -29,7 +29,7 @@ def find_network(snap: Snapshot, code: str, principal: Principal | None = None) 
     for n in visible.values():
         if n.name.casefold() == code.strip().casefold():
             return n
-    raise NotFound(f"no network {code!r}", suggestions=_suggest(code, {n.code: f"{n.code} {n.name}" for n in visible.values()}))
+    raise NotFound(f"no network {code!r}", suggestions=_suggest(code, {n.code: n.name for n in visible.values()}))
 
 
 def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
@@ -52,7 +52,7 @@ def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
                 break
     except LookupError:
         pass
-    suggestions = _suggest(query, {m.code: f"{m.code} {m.name}" for m in members.values()})
+    suggestions = _suggest(query, {m.code: m.name for m in members.values()})
     known = snap.members.get(key)
     detail = f"{known.name} ({key}) is not an active member of {network.code}" if known else (
         f"no member {query!r} on {network.code}")
@@ -60,12 +60,18 @@ def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
 
 
 def _suggest(query: str, choices: dict[str, str], limit: int = 5) -> list[str]:
-    if not choices:
-        return []
+    """Close matches for a mistyped code or name: a code is compared whole, a name also by its parts."""
     q = query.strip().casefold()
-    scored = process.extract(q, {k: v.casefold() for k, v in choices.items()}, scorer=fuzz.WRatio, limit=limit,
-                             score_cutoff=50)
-    return [key for _value, _score, key in scored]
+    if not q:
+        return []
+    scored = []
+    for code, label in choices.items():
+        name = label.casefold()
+        score = max(fuzz.ratio(q, code.casefold()), 0.95 * fuzz.WRatio(q, name) if len(q) > 3 else fuzz.ratio(q, name))
+        if score >= 55:
+            scored.append((score, code))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [code for _score, code in scored[:limit]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,117 @@
+"""Rosters over the API: overrides that win predictably, the iCalendar export agreeing with the answer,
+readiness warnings, membership requests, and channel verification."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from liaison.channels import LogTransport
+from liaison.models import AuditEvent, utcnow
+
+
+def _override(client, contact, start, end, reason):
+    return client.post("/api/v1/networks/FTF/members/FR/overrides",
+                       json={"contact_point_id": str(contact), "start": start, "end": end, "reason": reason})
+
+
+def test_overlapping_overrides_the_later_wins_then_the_earlier_resumes(api):
+    sec = api.as_("secretariat")
+    ids = api.world.ids
+    r1 = _override(sec, ids["marc"], "2026-11-24T00:00:00+01:00", "2026-11-27T00:00:00+01:00", "Claire ill")
+    r2 = _override(sec, ids["fr_desk"], "2026-11-25T00:00:00+01:00", "2026-11-26T00:00:00+01:00", "Marc on leave")
+    assert r1.status_code == r2.status_code == 201
+    assert r2.json()["seq"] > r1.json()["seq"]
+
+    def who(at):
+        return api.as_("jp.cp").get("/api/v1/networks/FTF/on-duty/FR", params={"at": at}).json()
+
+    d = who("2026-11-25T12:00:00Z")
+    assert d["contact"]["name"] == "Permanence 24/7"
+    assert d["shift"]["source"] == "override" and d["shift"]["reason"] == "Marc on leave"
+    assert who("2026-11-26T12:00:00Z")["contact"]["name"] == "Marc Exemple"
+    assert who("2026-11-27T12:00:00Z")["contact"]["name"] == "Claire Fictive"
+
+
+def test_override_validation(api):
+    sec = api.as_("secretariat")
+    r = _override(sec, api.world.ids["marc"], "2026-11-24T00:00:00+01:00", "2026-11-23T00:00:00+01:00", "")
+    assert r.status_code == 422 and r.json()["field"] == "end"
+    r = _override(sec, api.world.ids["hana"], "2026-11-24T00:00:00+01:00", "2026-11-25T00:00:00+01:00", "")
+    assert r.status_code == 422 and r.json()["field"] == "contact_point_id"  # not an agent of the French agency
+    r = _override(api.as_("jp.cp"), api.world.ids["marc"], "2026-11-24T00:00:00+01:00", "2026-11-25T00:00:00+01:00", "")
+    assert r.status_code == 403
+
+
+def test_ical_export_agrees_with_the_duty_answer(api):
+    client = api.as_("jp.cp")
+    _override(api.as_("secretariat"), api.world.ids["fr_desk"], "2026-12-01T10:00:00Z", "2026-12-01T22:00:00Z", "x")
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    for member in ("FR", "JP"):
+        r = client.get(f"/api/v1/networks/FTF/members/{member}/roster.ics",
+                       params={"start": start.isoformat(), "days": 30})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
+        events = [(e.decoded("dtstart"), e.decoded("dtend"), str(e.get("summary")))
+                  for e in Calendar.from_ical(r.content).walk("VEVENT")]
+        assert events
+        for hours in range(0, 30 * 24, 5):
+            at = start + timedelta(hours=hours, minutes=17)
+            answer = client.get(f"/api/v1/networks/FTF/on-duty/{member}", params={"at": at.isoformat()}).json()
+            in_cal = [s for a, b, s in events if a <= at < b]
+            assert in_cal == ([answer["contact"]["name"]] if answer["contact"] else []), at
+
+
+def test_readiness_warns_of_gaps_and_unconfirmed_rosters(api):
+    sec = api.as_("secretariat")
+    kinds = {(w["member"], w["kind"]) for w in sec.get("/api/v1/networks/FTF/readiness").json()}
+    assert ("JP", "gap") in kinds
+    assert ("FR", "stale_roster") in kinds
+    assert ("FR", "unverified_channel") in kinds
+    assert sec.post("/api/v1/networks/FTF/members/FR/roster/confirm").status_code == 200
+    kinds = {(w["member"], w["kind"]) for w in sec.get("/api/v1/networks/FTF/readiness").json()}
+    assert ("FR", "stale_roster") not in kinds
+
+
+def test_membership_request_approved_by_the_secretariat(api):
+    outsider, sec = api.as_("outsider"), api.as_("secretariat")
+    r = outsider.post("/api/v1/networks/FTF/membership-requests",
+                      json={"member_code": "CH", "message": "Switzerland asks to join"})
+    assert r.status_code == 201, r.text
+    assert outsider.post("/api/v1/networks/FTF/membership-requests", json={"member_code": "CH"}).status_code == 409
+    assert outsider.get("/api/v1/networks/FTF/membership-requests").status_code == 404  # cannot even see FTF
+    pending = sec.get("/api/v1/networks/FTF/membership-requests", params={"status": "pending"}).json()
+    assert [p["member_code"] for p in pending] == ["CH"]
+    assert api.as_("fr.cp").post(f"/api/v1/membership-requests/{pending[0]['id']}/decision",
+                                 json={"approve": True}).status_code == 403
+    r = sec.post(f"/api/v1/membership-requests/{pending[0]['id']}/decision", json={"approve": True, "note": "ok"})
+    assert r.json()["status"] == "approved"
+    assert "CH" in [m["code"] for m in sec.get("/api/v1/networks/FTF").json()["members"]]
+    r = sec.post(f"/api/v1/membership-requests/{pending[0]['id']}/decision", json={"approve": False})
+    assert r.status_code == 409
+
+
+def test_channel_verification_is_single_use_and_refusals_are_audited(api):
+    fr = api.as_("fr.cp")
+    cp = fr.get(f"/api/v1/contact-points/{api.world.ids['claire']}").json()
+    channel = next(c for c in cp["channels"] if c["kind"] == "mobile")
+    assert channel["verified_at"] is None
+    LogTransport.outbox.clear()
+    r = fr.post(f"/api/v1/channels/{channel['id']}/verification")
+    assert r.status_code == 202 and r.json()["sent_via"] == "LogTransport"
+    (msg,) = LogTransport.outbox
+    assert msg.to == "+33612345678"
+    code = msg.body.split("/verify/")[1].split()[0]
+    ok = api.client.post("/api/v1/channel-verifications", json={"code": code})
+    assert ok.status_code == 200 and ok.json()["verified_at"]
+    replay = api.client.post("/api/v1/channel-verifications", json={"code": code})
+    assert replay.status_code == 404
+    forged = api.client.post("/api/v1/channel-verifications", json={"code": "forged"})
+    assert forged.status_code == 404
+    with api.sessions() as s:
+        refused = s.scalars(select(AuditEvent).where(AuditEvent.action == "channel.verification_refused")).all()
+    assert len(refused) == 2
+    cp = fr.get(f"/api/v1/contact-points/{api.world.ids['claire']}").json()
+    verified = next(c for c in cp["channels"] if c["kind"] == "mobile")["verified_at"]
+    assert datetime.fromisoformat(verified) > utcnow() - timedelta(minutes=1)
