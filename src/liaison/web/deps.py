@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.errors import NotAuthenticated, PermissionDenied
-from liaison.models import ApiToken, Membership, User, WebSession, utcnow
+from liaison.models import ApiToken, Membership, Network, User, WebSession, utcnow
 from liaison.principal import Principal
 from liaison.queries.snapshot import Snapshot
 from liaison.security import digest, same
@@ -35,13 +35,15 @@ def client_ip(request: Request) -> str:
 
 
 def principal_for_user(session: Session, user: User, via: str, ip: str) -> Principal:
+    """The user's rights: role grants, plus the networks their agency's member belongs to (or that their
+    organisation is the secretariat of): that is what need to know lets them see."""
     member_id = user.organisation.member_id if user.organisation else None
-    networks: frozenset = frozenset()
+    networks = set(session.scalars(select(Network.id).where(Network.secretariat_id == user.organisation_id)))
     if member_id is not None:
-        networks = frozenset(session.scalars(select(Membership.network_id).where(
+        networks.update(session.scalars(select(Membership.network_id).where(
             Membership.member_id == member_id, Membership.status == "active")))
     return Principal(user.id, user.username, user.organisation_id, member_id,
-                     frozenset((g.role, g.network_id) for g in user.grants), networks, via, ip)
+                     frozenset((g.role, g.network_id) for g in user.grants), frozenset(networks), via, ip)
 
 
 def _token_principal(st: AppState, token: str, ip: str) -> Principal:
