@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from sqlalchemy import event
 from fastapi.exceptions import RequestValidationError
 from liaison.web.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,7 @@ from liaison.db import make_engine, make_session_factory
 from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings, load_settings
+from liaison.web.fastpath import OnDutyFastPath
 from liaison.web.state import AppState, ReadAudit
 
 log = logging.getLogger("liaison")
@@ -55,7 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     engine = make_engine(settings.sqlalchemy_url)
     sessions = make_session_factory(engine)
-    st = AppState(settings, engine, sessions, DirectoryCache(engine), ReadAudit(sessions))
+    cache = DirectoryCache(engine)
+    event.listen(sessions, "after_commit", cache.mark_dirty)  # this process sees its own writes at once
+    st = AppState(settings, engine, sessions, cache, ReadAudit(sessions))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -113,4 +117,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(OnDutyFastPath, state=st)
     return app

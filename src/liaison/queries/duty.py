@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,9 +24,10 @@ from liaison.queries.snapshot import ContactView, DesignationView, MemberView, N
 
 def find_network(snap: Snapshot, code: str, principal: Principal | None = None) -> NetworkView:
     key = code.strip().upper()
+    found = snap.networks.get(key)
+    if found is not None and (principal is None or principal.can_see_network(found.id)):
+        return found
     visible = {c: n for c, n in snap.networks.items() if principal is None or principal.can_see_network(n.id)}
-    if key in visible:
-        return visible[key]
     for n in visible.values():
         if n.name.casefold() == code.strip().casefold():
             return n
@@ -34,10 +36,10 @@ def find_network(snap: Snapshot, code: str, principal: Principal | None = None) 
 
 def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
     """A member of the network by code (FR, FRA), by name (France), or by an organisation's acronym."""
-    members = {c: snap.members[c] for c in network.members}
     key = query.strip().upper()
-    if key in members:
-        return members[key]
+    if key in network.member_set:
+        return snap.members[key]
+    members = {c: snap.members[c] for c in network.members}
     if len(key) == 3 and (country := pycountry.countries.get(alpha_3=key)) and country.alpha_2 in members:
         return members[str(country.alpha_2)]
     folded = query.strip().casefold()
@@ -102,24 +104,13 @@ def fallback_chain(snap: Snapshot, network: NetworkView, designation: Designatio
 
 
 def contact_json(c: ContactView, at: datetime) -> dict[str, Any]:
-    local = at.astimezone(ZoneInfo(c.timezone))
-    return {
-        "id": str(c.id),
-        "name": c.name,
-        "kind": c.kind,
-        "agency": c.agency,
-        "member": c.member_code,
-        "is_24_7": c.is_24_7,
-        "channels": [
-            {"kind": ch.kind, "value": ch.value, "label": ch.label,
-             "verified_at": ch.verified_at.isoformat() if ch.verified_at else None}
-            for ch in c.channels
-        ],
-        "languages": list(c.languages),
-        "timezone": c.timezone,
-        "local_time": local.isoformat(timespec="minutes"),
-        "utc_offset": local.strftime("%z"),
-    }
+    local = at.astimezone(_zone(c.timezone))
+    return {**c.static_json, "local_time": local.isoformat(timespec="minutes"), "utc_offset": local.strftime("%z")}
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,19 +169,31 @@ class DutyAnswer:
         return f"{self.contact.name} ({self.contact.agency}) is on duty."
 
 
+def _segment(snap: Snapshot, d: DesignationView, at: datetime) -> tuple[rosters.Shift, rosters.Shift | None]:
+    """The segment holding ``at`` and the one after it, memoised per snapshot: most lookups fall inside the
+    segment answered last, and then cost no roster arithmetic at all."""
+    memo = snap.segments.get(d.id)
+    if memo is not None and memo[0].start <= at < memo[0].end:
+        return memo
+    shift = rosters.on_duty(d.roster, at)
+    nxt = rosters.on_duty(d.roster, shift.end) if shift.end < at + rosters.SEARCH_HORIZON else None
+    clipped = shift.start <= at - rosters.SEARCH_HORIZON + timedelta(seconds=1) or nxt is None
+    if not clipped:  # a segment clipped by the search horizon is not its real extent: do not reuse it
+        snap.segments[d.id] = (shift, nxt)
+    return shift, nxt
+
+
 def duty_answer(snap: Snapshot, network: NetworkView, member: MemberView, at: datetime) -> DutyAnswer:
     at = at.astimezone(UTC)
     designation = snap.designations.get((network.id, member.id))
     shift = nxt = None
     contact = next_contact = None
     if designation is not None:
-        shift = rosters.on_duty(designation.roster, at)
+        shift, nxt = _segment(snap, designation, at)
         if shift.participant is not None:
             contact = snap.contacts.get(uuid.UUID(shift.participant))
-        if shift.end < at + rosters.SEARCH_HORIZON:
-            nxt = rosters.on_duty(designation.roster, shift.end)
-            if nxt.participant is not None:
-                next_contact = snap.contacts.get(uuid.UUID(nxt.participant))
+        if nxt is not None and nxt.participant is not None:
+            next_contact = snap.contacts.get(uuid.UUID(nxt.participant))
     fallback = fallback_chain(snap, network, designation, exclude=contact.id if contact else None)
     return DutyAnswer(network, member, at, designation, shift, contact, fallback, nxt, next_contact)
 

@@ -8,7 +8,9 @@ stale directory once the write has committed.
 
 from __future__ import annotations
 
+import gc
 import threading
+import time as clock
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -51,6 +53,8 @@ class ContactView:
     member_code: str | None
     channels: tuple[ChannelView, ...]
     is_active: bool
+    # The JSON of the contact minus its local time, built once per snapshot (the duty answer's hot path).
+    static_json: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,7 @@ class NetworkView:
     secretariat_id: uuid.UUID | None
     secretariat: str | None
     members: tuple[str, ...]  # codes of active members, sorted
+    member_set: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,27 @@ class Snapshot:
     designations: dict[tuple[uuid.UUID, uuid.UUID], DesignationView] = field(default_factory=dict)
     contacts: dict[uuid.UUID, ContactView] = field(default_factory=dict)
     desks: dict[uuid.UUID, tuple[ContactView, ...]] = field(default_factory=dict)  # 24/7 desks by organisation
+    # Memo of resolved roster segments by designation: (current shift, next shift). A segment is fixed for a
+    # given revision, so a lookup inside it needs no roster arithmetic. Filled lazily by queries.duty.
+    segments: dict[uuid.UUID, tuple[rosters.Shift, rosters.Shift | None]] = field(default_factory=dict)
+
+
+def contact_static_json(c: ContactView) -> dict[str, object]:
+    return {
+        "id": str(c.id),
+        "name": c.name,
+        "kind": c.kind,
+        "agency": c.agency,
+        "member": c.member_code,
+        "is_24_7": c.is_24_7,
+        "channels": [
+            {"kind": ch.kind, "value": ch.value, "label": ch.label,
+             "verified_at": ch.verified_at.isoformat() if ch.verified_at else None}
+            for ch in c.channels
+        ],
+        "languages": list(c.languages),
+        "timezone": c.timezone,
+    }
 
 
 def current_revision(session_or_conn: Session | object) -> int:
@@ -147,8 +173,9 @@ def build(session: Session) -> Snapshot:
     orgs = {o.id: o for o in session.scalars(select(Organisation))}
     for n in session.scalars(select(Network)):
         sec = orgs.get(n.secretariat_id) if n.secretariat_id else None
-        nv = NetworkView(n.id, n.code, n.name, n.description, n.secretariat_id, sec.name if sec else None,
-                         tuple(sorted(active.get(n.id, []))))
+        codes = tuple(sorted(active.get(n.id, [])))
+        nv = NetworkView(n.id, n.code, n.name, n.description, n.secretariat_id, sec.name if sec else None, codes,
+                         frozenset(codes))
         snap.networks[n.code] = nv
         snap.networks_by_id[n.id] = nv
     for cp in session.scalars(select(ContactPoint).options(selectinload(ContactPoint.channels))):
@@ -159,6 +186,7 @@ def build(session: Session) -> Snapshot:
             org.name, member.code if member else None,
             tuple(ChannelView(c.id, c.kind, c.value, c.label, c.verified_at) for c in cp.channels), cp.is_active,
         )
+        cv.static_json.update(contact_static_json(cv))
         snap.contacts[cp.id] = cv
         if cp.is_24_7 and cp.is_active:
             snap.desks[cp.organisation_id] = (*snap.desks.get(cp.organisation_id, ()), cv)
@@ -202,17 +230,33 @@ def to_roster(rots: tuple[RotationView, ...], ovs: tuple[OverrideView, ...]) -> 
 
 
 class DirectoryCache:
-    """Holds the latest snapshot; rebuilds it (once, under a lock) when the stored revision moves on."""
+    """Holds the latest snapshot; rebuilds it (once, under a lock) when the stored revision moves on.
 
-    def __init__(self, engine: Engine) -> None:
+    The stored revision is read at most every ``check_interval`` seconds, and always after a commit made
+    by this process (``mark_dirty``, wired to the session factory's ``after_commit``). So a process sees its
+    own writes at once and another process's writes within ``check_interval``.
+    """
+
+    def __init__(self, engine: Engine, check_interval: float = 0.1) -> None:
         self._engine = engine
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._checked_at = 0.0
+        self._dirty = True
+        self.check_interval = check_interval
+
+    def mark_dirty(self, *_args: object) -> None:
+        self._dirty = True
 
     def get(self) -> Snapshot:
+        snap = self._snapshot
+        now = clock.monotonic()
+        if snap is not None and not self._dirty and now - self._checked_at < self.check_interval:
+            return snap
+        self._dirty = False
         with self._engine.connect() as conn:
             revision = int(conn.execute(text("SELECT revision FROM directory_revision WHERE id = 1")).scalar() or 0)
-        snap = self._snapshot
+        self._checked_at = now
         if snap is not None and snap.revision == revision:
             return snap
         with self._lock:
@@ -221,4 +265,8 @@ class DirectoryCache:
                 with Session(self._engine) as session:
                     snap = build(session)
                 self._snapshot = snap
+                # The snapshot lives until the next revision: keep its many small objects out of the cyclic
+                # garbage collector's full passes, which otherwise show up as latency spikes.
+                gc.collect()
+                gc.freeze()
         return snap

@@ -46,7 +46,7 @@ def principal_for_user(session: Session, user: User, via: str, ip: str) -> Princ
                      frozenset((g.role, g.network_id) for g in user.grants), frozenset(networks), via, ip)
 
 
-def _token_principal(st: AppState, token: str, ip: str) -> Principal:
+def token_principal(st: AppState, token: str, ip: str) -> Principal:
     key = digest(token)
     cached = st.principals.get(key)
     now = time.monotonic()
@@ -84,7 +84,7 @@ def authenticate(request: Request) -> Principal:
     auth = request.headers.get("authorization", "")
     ip = client_ip(request)
     if auth.lower().startswith("bearer "):
-        return _token_principal(state(request), auth[7:].strip(), ip)
+        return token_principal(state(request), auth[7:].strip(), ip)
     found = web_session(request)
     if found is None:
         raise NotAuthenticated("log in, or send an API token as 'Authorization: Bearer <token>'")

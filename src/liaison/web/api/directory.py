@@ -24,6 +24,7 @@ from liaison.queries.readiness import readiness
 from liaison.queries.snapshot import ContactView, Snapshot
 from liaison.web.api.common import get_or_404, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
+from liaison.web.state import AppState
 
 router = APIRouter(tags=["directory"])
 
@@ -48,13 +49,17 @@ def contact_out(c: ContactView) -> dict[str, Any]:
 
 
 def audit_personal_read(request: Request, actor: Principal, answers: list[DutyAnswer], network_id: uuid.UUID) -> None:
+    record_personal_read(request.app.state.liaison, actor, answers, network_id)
+
+
+def record_personal_read(st: AppState, actor: Principal, answers: list[DutyAnswer], network_id: uuid.UUID) -> None:
     """A duty answer naming a person is a read of personal data: audit which persons were shown to whom."""
     people: set[str] = set()
     for a in answers:
         shown = ([a.contact] if a.contact else []) + [s.contact for s in a.fallback]
         people.update(str(c.id) for c in shown if c.kind == "person")
     if people:
-        request.app.state.liaison.read_audit.record(
+        st.read_audit.record(
             actor, "duty.read", "network", str(network_id),
             {"persons": sorted(people), "members": [a.member.code for a in answers]}, network_id)
 
@@ -102,14 +107,20 @@ def get_network(network: str, actor: Actor, snap: Snap) -> dict[str, Any]:
 # -- the answer: who is on duty -----------------------------------------------------------------------------------
 
 
-@router.get("/networks/{network}/on-duty/{member}", summary="Who is on duty for a member now, or at a given time")
-def on_duty(request: Request, network: str, member: str, actor: Actor, snap: Snap,
-            at: str | None = Query(None, description="ISO 8601 instant with offset; default now")) -> Response:
+def on_duty_payload(st: AppState, actor: Principal, network: str, member: str, at: str | None) -> dict[str, Any]:
+    """The duty answer as JSON, shared by this route and the fast path (liaison.web.fastpath)."""
+    snap = st.cache.get()
     n, m = network_member(snap, actor, network, member)
     answer = duty_answer(snap, n, m, parse_at(at))
     if answer.personal:
-        audit_personal_read(request, actor, [answer], n.id)
-    return JSONResponse(answer.to_json())
+        record_personal_read(st, actor, [answer], n.id)
+    return answer.to_json()
+
+
+@router.get("/networks/{network}/on-duty/{member}", summary="Who is on duty for a member now, or at a given time")
+def on_duty(network: str, member: str, actor: Actor, st: State,
+            at: str | None = Query(None, description="ISO 8601 instant with offset; default now")) -> Response:
+    return JSONResponse(on_duty_payload(st, actor, network, member, at))
 
 
 @router.get("/networks/{network}/board", summary="Every member's contact on duty, with their local time")

@@ -1,0 +1,63 @@
+"""A fast path for the hottest request: ``GET /api/v1/networks/{network}/on-duty/{member}`` with a bearer token.
+
+"Who is on duty now?" is what the product is for, and it is asked by machines (switchboards, other nodes)
+as much as by people. FastAPI's routing, dependency resolution and validation cost several times the
+lookup itself, so this pure ASGI middleware answers that one request shape directly, with exactly the
+same authentication, need-to-know check, audit and JSON as the documented FastAPI route (which still
+serves cookie sessions and defines the OpenAPI schema). Anything else passes through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+import orjson
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from liaison.errors import LiaisonError, NotAuthenticated
+from liaison.web.state import AppState
+
+ROUTE = re.compile(r"^/api/v1/networks/([^/]+)/on-duty/([^/]+)$")
+
+
+class OnDutyFastPath:
+    def __init__(self, app: ASGIApp, state: AppState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        match = ROUTE.match(scope["path"])
+        token = _bearer(scope) if match else None
+        if match is None or token is None:
+            await self.app(scope, receive, send)
+            return
+        from liaison.web.api.directory import on_duty_payload
+        from liaison.web.deps import token_principal
+
+        client = scope.get("client")
+        try:
+            actor = token_principal(self.state, token, client[0] if client else "")
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            at = query.get("at", [None])[0]
+            body: Any = on_duty_payload(self.state, actor, unquote(match.group(1)), unquote(match.group(2)), at)
+            status, headers = 200, [(b"content-type", b"application/json")]
+        except LiaisonError as exc:
+            status, body = exc.status, exc.to_dict()
+            headers = [(b"content-type", b"application/json")]
+            if isinstance(exc, NotAuthenticated):
+                headers.append((b"www-authenticate", b"Bearer"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": orjson.dumps(body)})
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            v = value.decode("latin-1")
+            return v[7:].strip() if v[:7].lower() == "bearer " else None
+    return None
