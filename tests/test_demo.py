@@ -12,12 +12,12 @@ import phonenumbers
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from liaison import demo, security
 from liaison.db import make_engine, make_session_factory, transaction
 from liaison.demo import DemoSummary, load_demo
 from liaison.errors import Conflict
-from liaison.migrate import upgrade
 from liaison.models import (
     AuditEvent,
     Channel,
@@ -34,6 +34,7 @@ from liaison.models import (
 from liaison.principal import Principal
 from liaison.queries import readiness, snapshot
 from liaison.queries.duty import duty_answer, find_member, find_network
+from tests.conftest import Databases
 
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
 PASSWORD = "demo-password-2026"
@@ -41,10 +42,11 @@ BOOTSTRAP = Principal(None, "operator", None, None, frozenset({("admin", None)})
 RESERVED_DOMAINS = ("example.org", "example.com", "example.net")
 
 
-def _fresh(path: Path) -> sessionmaker[Session]:
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    return make_session_factory(make_engine(url))
+def _fresh(databases: Databases, path: Path) -> sessionmaker[Session]:
+    """A fresh empty database of the suite's backend (SQLite or PostgreSQL)."""
+    path.mkdir(parents=True, exist_ok=True)
+    # NullPool: no pooled connection outlives its session, so nothing needs disposing afterwards.
+    return make_session_factory(make_engine(databases.clone("empty", None, path), poolclass=NullPool))
 
 
 def _load(factory: sessionmaker[Session], **kwargs: object) -> DemoSummary:
@@ -53,8 +55,8 @@ def _load(factory: sessionmaker[Session], **kwargs: object) -> DemoSummary:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[sessionmaker[Session], DemoSummary]:
-    factory = _fresh(tmp_path_factory.mktemp("demo") / "demo.db")
+def loaded(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> tuple[sessionmaker[Session], DemoSummary]:
+    factory = _fresh(databases, tmp_path_factory.mktemp("demo"))
     return factory, _load(factory)
 
 
@@ -254,14 +256,14 @@ def _picture(factory: sessionmaker[Session]) -> tuple[list[str], list[tuple[str,
 
 
 def test_same_now_gives_the_same_directory(loaded: tuple[sessionmaker[Session], DemoSummary],
-                                           tmp_path: Path) -> None:
-    again = _fresh(tmp_path / "again.db")
+                                           tmp_path: Path, databases: Databases) -> None:
+    again = _fresh(databases, tmp_path / "again")
     _load(again)
     assert _picture(again) == _picture(loaded[0])
 
 
-def test_bench_scale(tmp_path: Path) -> None:
-    factory = _fresh(tmp_path / "bench.db")
+def test_bench_scale(tmp_path: Path, databases: Databases) -> None:
+    factory = _fresh(databases, tmp_path / "bench")
     summary = _load(factory, bench_scale=(12, 3, 30))
     assert summary.networks == ["BENCH"] and summary.members == 12 and summary.bench
     assert set(summary.users) == {"operator", "bench"}

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from liaison.cli_directory import directory_app
 from liaison.errors import LiaisonError, NotFound
 from liaison.settings import ConfigError, Settings, load_settings
 
@@ -21,7 +22,6 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 roster_app = typer.Typer(help="Duty rosters.", no_args_is_help=True)
 user_app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
-directory_app = typer.Typer(help="Directory import and export (JSON, CSV).", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
@@ -69,8 +69,10 @@ class Ctx:
     def __init__(self, s: Settings) -> None:
         from liaison.db import make_engine, make_session_factory
 
+        from sqlalchemy.pool import NullPool
+
         self.settings = s
-        self.engine = make_engine(s.sqlalchemy_url)
+        self.engine = make_engine(s.sqlalchemy_url, poolclass=NullPool)  # a command needs no pool
         self.sessions = make_session_factory(self.engine)
 
     def actor(self, username: str | None):

@@ -53,3 +53,10 @@ class PermissionDenied(LiaisonError):
 class Conflict(LiaisonError):
     status = 409
     code = "conflict"
+
+
+class TooLarge(LiaisonError):
+    """An upload or document over the size limit."""
+
+    status = 413
+    code = "too_large"

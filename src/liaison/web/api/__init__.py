@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from liaison.web.api import accounts, audit, directory, rosters
+from liaison.web.api import accounts, audit, directory, interchange, rosters
 
 router = APIRouter()
 router.include_router(directory.router)
 router.include_router(rosters.router)
 router.include_router(accounts.router)
 router.include_router(audit.router)
+router.include_router(interchange.router)

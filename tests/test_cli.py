@@ -1,0 +1,113 @@
+"""The `liaison` command: answers as JSON, honest exit codes, iCalendar export agreeing with on-duty."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from liaison.cli import app
+from liaison.db import make_engine, make_session_factory
+from liaison.models import AuditEvent
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(world_db_url: str) -> dict[str, str]:
+    return {"LIAISON_DATABASE_URL": world_db_url, "LIAISON_ENV": "test"}
+
+
+def run(env: dict[str, str], *args: str):
+    return runner.invoke(app, list(args), env=env)
+
+
+def test_on_duty_json_has_the_documented_shape(env):
+    r = run(env, "on-duty", "FTF", "FR", "--at", "2026-11-23T12:00:00Z", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert {"network", "member", "at", "contact", "fallback"} <= d.keys()
+    assert {"name", "agency", "channels", "languages", "timezone", "local_time"} <= d["contact"].keys()
+    assert d["contact"]["name"] == "Claire Fictive"
+    assert {"kind", "value"} <= d["contact"]["channels"][0].keys()
+    assert d["fallback"][0]["role"] == "deputy"
+
+
+def test_on_duty_exit_3_when_nobody_is_on_duty(env):
+    r = run(env, "on-duty", "FTF", "JP", "--at", "2026-11-28T03:00:00Z")
+    assert r.exit_code == 3
+    assert "NOBODY ON DUTY" in r.output
+    assert "FTF Secretariat desk" in r.output
+
+
+def test_unknown_member_exit_1_with_suggestions(env):
+    r = run(env, "on-duty", "FTF", "Frnace")
+    assert r.exit_code == 1
+    assert "did you mean: FR" in r.output
+
+
+def test_cli_acts_as_operator_or_as_user_and_is_audited(env, world_db_url):
+    r = run(env, "on-duty", "FTF", "FR", "--as", "outsider", "--json")
+    assert r.exit_code == 1  # the outsider may not see FTF
+    r = run(env, "on-duty", "FTF", "FR", "--as", "jp.cp", "--at", "2026-11-23T12:00:00Z", "--json")
+    assert r.exit_code == 0
+    engine = make_engine(world_db_url)
+    with make_session_factory(engine)() as s:
+        ev = s.scalars(select(AuditEvent).where(AuditEvent.action == "duty.read")).one()
+    engine.dispose()
+    assert (ev.actor_name, ev.via) == ("jp.cp", "cli")
+
+
+def test_networks_json(env):
+    r = run(env, "networks", "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.output) == [
+        {"code": "FTF", "name": "Foreign Terrorist Fighters", "members": ["FR", "JP"]},
+        {"code": "VOT", "name": "Victims of Terrorism", "members": ["DE", "FR"]},
+    ]
+
+
+def test_roster_export_ics_agrees_with_on_duty(env, tmp_path: Path):
+    start = datetime(2026, 11, 23, 5, tzinfo=UTC)
+    out = tmp_path / "fr.ics"
+    r = run(env, "roster", "export", "FTF", "FR", "--ics", "--start", start.isoformat(), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    events = list(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))
+    assert len(events) >= 12  # 90 days of weekly shifts
+    for ev in events[:6]:
+        a, b = ev.decoded("dtstart"), ev.decoded("dtend")
+        for at in (a, a + (b - a) / 2, b - timedelta(minutes=1)):
+            d = json.loads(run(env, "on-duty", "FTF", "FR", "--at", at.isoformat(), "--json").output)
+            assert d["contact"]["name"] == str(ev["summary"])
+
+
+def test_readiness_exit_1_on_critical(env):
+    r = run(env, "readiness", "FTF", "--json")
+    assert r.exit_code == 1  # Japan has weekend gaps
+    assert any(w["member"] == "JP" and w["kind"] == "gap" for w in json.loads(r.output))
+
+
+def test_every_command_has_help():
+    for args in (["--help"], ["on-duty", "--help"], ["roster", "export", "--help"], ["db", "upgrade", "--help"],
+                 ["demo", "load", "--help"], ["serve", "--help"], ["networks", "--help"], ["audit", "export", "--help"]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 0 and "Usage" in r.output, args
+
+
+def test_real_process_exit_codes_and_config_errors(world_db_url):
+    exe = str(Path(sys.executable).parent / "liaison")
+    env = {"LIAISON_DATABASE_URL": world_db_url, "PATH": "/usr/bin:/bin"}
+    p = subprocess.run([exe, "on-duty", "FTF", "JP", "--at", "2026-11-28T03:00:00Z"], env=env, capture_output=True)
+    assert p.returncode == 3
+    p = subprocess.run([exe, "networks"], env={**env, "LIAISON_ENV": "production"}, capture_output=True, text=True)
+    assert p.returncode == 1
+    assert "LIAISON_SECRET_KEY" in p.stderr
+    p = subprocess.run([exe, "networks"], env={**env, "LIAISON_PORT": "eighty"}, capture_output=True, text=True)
+    assert p.returncode == 1 and "LIAISON_PORT" in p.stderr
