@@ -19,7 +19,9 @@ def test_duty_answer_names_contact_channels_languages_and_local_time(api):
     c = d["contact"]
     assert c["name"] == "Claire Fictive"
     assert c["agency"] == "Unité de coordination"
-    assert {"kind": "mobile", "value": "+33612345678"} in [{"kind": x["kind"], "value": x["value"]} for x in c["channels"]]
+    assert {"kind": "mobile", "value": "+33612345678"} in [
+        {"kind": x["kind"], "value": x["value"]} for x in c["channels"]
+    ]
     assert c["languages"] == ["fr", "en"]
     assert c["timezone"] == "Europe/Paris"
     assert c["local_time"].startswith("2026-11-23T13:00")
@@ -103,8 +105,14 @@ def test_bad_fields_are_422_naming_the_field_and_nothing_is_written(api):
     cases = [
         ({"name": "Desk", "timezone": "Europe/Parris"}, "timezone"),
         ({"name": "Desk", "timezone": "Europe/Paris", "languages": ["french"]}, "languages"),
-        ({"name": "Desk", "timezone": "Europe/Paris",
-          "channels": [{"kind": "phone", "value": "+33 1 40 00 00 01"}, {"kind": "phone", "value": "+33 12"}]}, "value"),
+        (
+            {
+                "name": "Desk",
+                "timezone": "Europe/Paris",
+                "channels": [{"kind": "phone", "value": "+33 1 40 00 00 01"}, {"kind": "phone", "value": "+33 12"}],
+            },
+            "value",
+        ),
         ({"name": "Desk", "timezone": "Europe/Paris", "channels": [{"kind": "email", "value": "desk@"}]}, "value"),
         ({"name": "", "timezone": "Europe/Paris"}, "name"),
     ]
@@ -122,7 +130,11 @@ def test_bad_country_code_is_422(api):
 
 
 def test_contact_points_edit_only_their_own_agency(api):
-    body = {"name": "Night desk", "timezone": "Europe/Paris", "channels": [{"kind": "phone", "value": "01 40 00 00 02"}]}
+    body = {
+        "name": "Night desk",
+        "timezone": "Europe/Paris",
+        "channels": [{"kind": "phone", "value": "01 40 00 00 02"}],
+    }
     r = api.as_("fr.cp").post(f"/api/v1/agencies/{api.world.ids['dgsi']}/contact-points", json=body)
     assert r.status_code == 201, r.text
     assert r.json()["channels"][0]["value"] == "+33140000002"  # national format, stored as E.164

@@ -13,8 +13,10 @@ from liaison.models import AuditEvent, utcnow
 
 
 def _override(client, contact, start, end, reason):
-    return client.post("/api/v1/networks/FTF/members/FR/overrides",
-                       json={"contact_point_id": str(contact), "start": start, "end": end, "reason": reason})
+    return client.post(
+        "/api/v1/networks/FTF/members/FR/overrides",
+        json={"contact_point_id": str(contact), "start": start, "end": end, "reason": reason},
+    )
 
 
 def test_overlapping_overrides_the_later_wins_then_the_earlier_resumes(api):
@@ -50,11 +52,14 @@ def test_ical_export_agrees_with_the_duty_answer(api):
     _override(api.as_("secretariat"), api.world.ids["fr_desk"], "2026-12-01T10:00:00Z", "2026-12-01T22:00:00Z", "x")
     start = datetime(2026, 11, 23, tzinfo=UTC)
     for member in ("FR", "JP"):
-        r = client.get(f"/api/v1/networks/FTF/members/{member}/roster.ics",
-                       params={"start": start.isoformat(), "days": 30})
+        r = client.get(
+            f"/api/v1/networks/FTF/members/{member}/roster.ics", params={"start": start.isoformat(), "days": 30}
+        )
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
-        events = [(e.decoded("dtstart"), e.decoded("dtend"), str(e.get("summary")))
-                  for e in Calendar.from_ical(r.content).walk("VEVENT")]
+        events = [
+            (e.decoded("dtstart"), e.decoded("dtend"), str(e.get("summary")))
+            for e in Calendar.from_ical(r.content).walk("VEVENT")
+        ]
         assert events
         for hours in range(0, 30 * 24, 5):
             at = start + timedelta(hours=hours, minutes=17)
@@ -76,15 +81,20 @@ def test_readiness_warns_of_gaps_and_unconfirmed_rosters(api):
 
 def test_membership_request_approved_by_the_secretariat(api):
     outsider, sec = api.as_("outsider"), api.as_("secretariat")
-    r = outsider.post("/api/v1/networks/FTF/membership-requests",
-                      json={"member_code": "CH", "message": "Switzerland asks to join"})
+    r = outsider.post(
+        "/api/v1/networks/FTF/membership-requests", json={"member_code": "CH", "message": "Switzerland asks to join"}
+    )
     assert r.status_code == 201, r.text
     assert outsider.post("/api/v1/networks/FTF/membership-requests", json={"member_code": "CH"}).status_code == 409
     assert outsider.get("/api/v1/networks/FTF/membership-requests").status_code == 404  # cannot even see FTF
     pending = sec.get("/api/v1/networks/FTF/membership-requests", params={"status": "pending"}).json()
     assert [p["member_code"] for p in pending] == ["CH"]
-    assert api.as_("fr.cp").post(f"/api/v1/membership-requests/{pending[0]['id']}/decision",
-                                 json={"approve": True}).status_code == 403
+    assert (
+        api.as_("fr.cp")
+        .post(f"/api/v1/membership-requests/{pending[0]['id']}/decision", json={"approve": True})
+        .status_code
+        == 403
+    )
     r = sec.post(f"/api/v1/membership-requests/{pending[0]['id']}/decision", json={"approve": True, "note": "ok"})
     assert r.json()["status"] == "approved"
     assert "CH" in [m["code"] for m in sec.get("/api/v1/networks/FTF").json()["members"]]

@@ -95,8 +95,16 @@ def test_readiness_exit_1_on_critical(env):
 
 
 def test_every_command_has_help():
-    for args in (["--help"], ["on-duty", "--help"], ["roster", "export", "--help"], ["db", "upgrade", "--help"],
-                 ["demo", "load", "--help"], ["serve", "--help"], ["networks", "--help"], ["audit", "export", "--help"]):
+    for args in (
+        ["--help"],
+        ["on-duty", "--help"],
+        ["roster", "export", "--help"],
+        ["db", "upgrade", "--help"],
+        ["demo", "load", "--help"],
+        ["serve", "--help"],
+        ["networks", "--help"],
+        ["audit", "export", "--help"],
+    ):
         r = runner.invoke(app, args)
         assert r.exit_code == 0 and "Usage" in r.output, args
 

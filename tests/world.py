@@ -33,8 +33,9 @@ def build_world(sessions: sessionmaker[Session]) -> World:
     with transaction(sessions) as s:
         ops = accounts.create_organisation(s, actor=ADMIN, name="Node operator", kind="operator")
         sec = accounts.create_organisation(s, actor=ADMIN, name="FTF Secretariat", kind="secretariat")
-        ftf = directory.create_network(s, actor=ADMIN, code="FTF", name="Foreign Terrorist Fighters",
-                                       secretariat_id=sec.id)
+        ftf = directory.create_network(
+            s, actor=ADMIN, code="FTF", name="Foreign Terrorist Fighters", secretariat_id=sec.id
+        )
         vot = directory.create_network(s, actor=ADMIN, code="VOT", name="Victims of Terrorism")
         fr = directory.ensure_member(s, actor=ADMIN, code="FR")
         jp = directory.ensure_member(s, actor=ADMIN, code="JPN")
@@ -50,27 +51,81 @@ def build_world(sessions: sessionmaker[Session]) -> World:
         d_jp = directory.designate(s, actor=ADMIN, network=ftf, member=jp, agency=npa, source="Note 2/2026")
         directory.designate(s, actor=ADMIN, network=vot, member=de, agency=bka, source="Note 3/2026")
         sec_desk = directory.create_contact_point(
-            s, actor=ADMIN, agency=sec, name="FTF Secretariat desk", timezone="Europe/Paris", is_24_7=True,
-            languages=["en", "fr"], channels=[{"kind": "phone", "value": "+33 3 88 41 20 00"}])
+            s,
+            actor=ADMIN,
+            agency=sec,
+            name="FTF Secretariat desk",
+            timezone="Europe/Paris",
+            is_24_7=True,
+            languages=["en", "fr"],
+            channels=[{"kind": "phone", "value": "+33 3 88 41 20 00"}],
+        )
         claire = directory.create_contact_point(
-            s, actor=ADMIN, agency=dgsi, name="Claire Fictive", kind="person", timezone="Europe/Paris",
-            languages=["fr", "en"], channels=[{"kind": "mobile", "value": "06 12 34 56 78"},
-                                               {"kind": "email", "value": "claire@ucl.example.fr"}])
+            s,
+            actor=ADMIN,
+            agency=dgsi,
+            name="Claire Fictive",
+            kind="person",
+            timezone="Europe/Paris",
+            languages=["fr", "en"],
+            channels=[
+                {"kind": "mobile", "value": "06 12 34 56 78"},
+                {"kind": "email", "value": "claire@ucl.example.fr"},
+            ],
+        )
         marc = directory.create_contact_point(
-            s, actor=ADMIN, agency=dgsi, name="Marc Exemple", kind="person", timezone="Europe/Paris",
-            languages=["fr"], channels=[{"kind": "mobile", "value": "+33 6 98 76 54 32"}])
+            s,
+            actor=ADMIN,
+            agency=dgsi,
+            name="Marc Exemple",
+            kind="person",
+            timezone="Europe/Paris",
+            languages=["fr"],
+            channels=[{"kind": "mobile", "value": "+33 6 98 76 54 32"}],
+        )
         fr_desk = directory.create_contact_point(
-            s, actor=ADMIN, agency=dgsi, name="Permanence 24/7", timezone="Europe/Paris", is_24_7=True,
-            languages=["fr", "en"], channels=[{"kind": "phone", "value": "+33 1 40 00 00 00"}])
+            s,
+            actor=ADMIN,
+            agency=dgsi,
+            name="Permanence 24/7",
+            timezone="Europe/Paris",
+            is_24_7=True,
+            languages=["fr", "en"],
+            channels=[{"kind": "phone", "value": "+33 1 40 00 00 00"}],
+        )
         hana = directory.create_contact_point(
-            s, actor=ADMIN, agency=npa, name="Hana Kasou", kind="person", timezone="Asia/Tokyo",
-            languages=["ja", "en"], channels=[{"kind": "phone", "value": "+81 3-3581-0141"}])
-        rosters.add_rotation(s, actor=ADMIN, designation=d_fr, participants=[claire.id, marc.id],
-                             timezone="Europe/Paris", start=date(2026, 1, 5), handoff=time(8, 0), period="weekly")
+            s,
+            actor=ADMIN,
+            agency=npa,
+            name="Hana Kasou",
+            kind="person",
+            timezone="Asia/Tokyo",
+            languages=["ja", "en"],
+            channels=[{"kind": "phone", "value": "+81 3-3581-0141"}],
+        )
+        rosters.add_rotation(
+            s,
+            actor=ADMIN,
+            designation=d_fr,
+            participants=[claire.id, marc.id],
+            timezone="Europe/Paris",
+            start=date(2026, 1, 5),
+            handoff=time(8, 0),
+            period="weekly",
+        )
         rosters.set_deputy(s, actor=ADMIN, designation=d_fr, contact_point_id=fr_desk.id)
-        rosters.add_rotation(s, actor=ADMIN, designation=d_jp, participants=[hana.id], timezone="Asia/Tokyo",
-                             start=date(2026, 1, 5), handoff=time(9, 0), period="daily",
-                             window=(time(9, 0), time(18, 0)), weekdays=[0, 1, 2, 3, 4])
+        rosters.add_rotation(
+            s,
+            actor=ADMIN,
+            designation=d_jp,
+            participants=[hana.id],
+            timezone="Asia/Tokyo",
+            start=date(2026, 1, 5),
+            handoff=time(9, 0),
+            period="daily",
+            window=(time(9, 0), time(18, 0)),
+            weekdays=[0, 1, 2, 3, 4],
+        )
         users = {
             "admin": (ops, [("admin", None)]),
             "secretariat": (sec, [("network_admin", ftf)]),
@@ -81,9 +136,27 @@ def build_world(sessions: sessionmaker[Session]) -> World:
             "outsider": (swiss, []),
         }
         for name, (org, roles) in users.items():
-            accounts.create_user(s, actor=ADMIN, username=name, display_name=name.title(), organisation=org,
-                                 password=PASSWORD, roles=roles)
+            accounts.create_user(
+                s,
+                actor=ADMIN,
+                username=name,
+                display_name=name.title(),
+                organisation=org,
+                password=PASSWORD,
+                roles=roles,
+            )
         w.users = list(users)
-        w.ids.update(ftf=ftf.id, vot=vot.id, claire=claire.id, marc=marc.id, fr_desk=fr_desk.id, hana=hana.id,
-                     sec_desk=sec_desk.id, dgsi=dgsi.id, npa=npa.id, d_fr=d_fr.id, d_jp=d_jp.id)
+        w.ids.update(
+            ftf=ftf.id,
+            vot=vot.id,
+            claire=claire.id,
+            marc=marc.id,
+            fr_desk=fr_desk.id,
+            hana=hana.id,
+            sec_desk=sec_desk.id,
+            dgsi=dgsi.id,
+            npa=npa.id,
+            d_fr=d_fr.id,
+            d_jp=d_jp.id,
+        )
     return w

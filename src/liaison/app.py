@@ -8,9 +8,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from sqlalchemy import event
 from fastapi.exceptions import RequestValidationError
-from liaison.web.responses import JSONResponse
+from sqlalchemy import event
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison import __version__
@@ -19,6 +18,7 @@ from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings, load_settings
 from liaison.web.fastpath import OnDutyFastPath
+from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState, ReadAudit
 
 log = logging.getLogger("liaison")
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Liaison",
         version=__version__,
-        description="24/7 points-of-contact directory for counterterrorism networks: who is on duty, how to reach them.",
+        description="24/7 points-of-contact directory for counterterrorism networks: who is on duty, how to reach them",
         lifespan=lifespan,
         default_response_class=JSONResponse,
     )
@@ -96,8 +96,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             errors.append({"field": ".".join(loc), "message": err.get("msg", "")})
         first = errors[0] if errors else {"field": "", "message": "invalid input"}
         return JSONResponse(
-            {"detail": f"{first['field']}: {first['message']}", "code": "invalid", "field": first["field"],
-             "errors": errors},
+            {
+                "detail": f"{first['field']}: {first['message']}",
+                "code": "invalid",
+                "field": first["field"],
+                "errors": errors,
+            },
             status_code=422,
         )
 

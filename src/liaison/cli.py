@@ -16,8 +16,12 @@ from liaison.cli_directory import directory_app
 from liaison.errors import LiaisonError, NotFound
 from liaison.settings import ConfigError, Settings, load_settings
 
-app = typer.Typer(help="Liaison: 24/7 points-of-contact directory for counterterrorism networks.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="Liaison: 24/7 points-of-contact directory for counterterrorism networks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 roster_app = typer.Typer(help="Duty rosters.", no_args_is_help=True)
@@ -67,9 +71,9 @@ def handled():
 
 class Ctx:
     def __init__(self, s: Settings) -> None:
-        from liaison.db import make_engine, make_session_factory
-
         from sqlalchemy.pool import NullPool
+
+        from liaison.db import make_engine, make_session_factory
 
         self.settings = s
         self.engine = make_engine(s.sqlalchemy_url, poolclass=NullPool)  # a command needs no pool
@@ -111,13 +115,15 @@ def parse_at(value: str | None) -> datetime:
     raise AssertionError
 
 
-# -- serving and schema -------------------------------------------------------------------------------------------------
+# -- serving and schema --
 
 
 @app.command()
-def serve(host: Annotated[str | None, typer.Option(help="Bind address (LIAISON_HOST).")] = None,
-          port: Annotated[int | None, typer.Option(help="Port (LIAISON_PORT).")] = None,
-          workers: Annotated[int, typer.Option(help="Worker processes.")] = 1) -> None:
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (LIAISON_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (LIAISON_PORT).")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
     """Run the web app and the API."""
     import uvicorn
 
@@ -125,8 +131,16 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address (LIAISON_H
     if s.env != "development" and s.secret_key == "":
         fail("LIAISON_SECRET_KEY is required")
     typer.echo(f"Liaison on http://{host or s.host}:{port or s.port}  (API docs: /docs, schema: /openapi.json)")
-    uvicorn.run("liaison.app:create_app", factory=True, host=host or s.host, port=port or s.port, workers=workers,
-                log_level=s.log_level, proxy_headers=True, server_header=False)
+    uvicorn.run(
+        "liaison.app:create_app",
+        factory=True,
+        host=host or s.host,
+        port=port or s.port,
+        workers=workers,
+        log_level=s.log_level,
+        proxy_headers=True,
+        server_header=False,
+    )
 
 
 @db_app.command("upgrade")
@@ -176,7 +190,7 @@ def check_config(as_json: JsonOpt = False) -> None:
         typer.echo("configuration ok")
 
 
-# -- the answer --------------------------------------------------------------------------------------------------------
+# -- the answer --
 
 
 @app.command()
@@ -185,8 +199,11 @@ def networks(as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
     c = ctx()
     actor = c.actor(as_user)
     snap = c.snapshot()
-    rows = [{"code": n.code, "name": n.name, "members": list(n.members)}
-            for n in sorted(snap.networks.values(), key=lambda n: n.code) if actor.can_see_network(n.id)]
+    rows = [
+        {"code": n.code, "name": n.name, "members": list(n.members)}
+        for n in sorted(snap.networks.values(), key=lambda n: n.code)
+        if actor.can_see_network(n.id)
+    ]
     if as_json:
         emit(rows)
         return
@@ -199,12 +216,25 @@ def _audit_read(c: Ctx, actor: Any, answers: list[Any], network_id: Any) -> None
     from liaison.actions.audit import audit
     from liaison.db import transaction
 
-    people = sorted({str(x.id) for a in answers for x in ([a.contact] if a.contact else [])
-                     + [s.contact for s in a.fallback] if x.kind == "person"})
+    people = sorted(
+        {
+            str(x.id)
+            for a in answers
+            for x in ([a.contact] if a.contact else []) + [s.contact for s in a.fallback]
+            if x.kind == "person"
+        }
+    )
     if people:
         with transaction(c.sessions) as session:
-            audit(session, actor=actor, action="duty.read", target_type="network", target_id=str(network_id),
-                  network_id=network_id, details={"persons": people, "members": [a.member.code for a in answers]})
+            audit(
+                session,
+                actor=actor,
+                action="duty.read",
+                target_type="network",
+                target_id=str(network_id),
+                network_id=network_id,
+                details={"persons": people, "members": [a.member.code for a in answers]},
+            )
 
 
 @app.command("on-duty")
@@ -276,8 +306,12 @@ def board(network: str, at: AtOpt = None, as_json: JsonOpt = False, as_user: AsO
 
 
 @app.command()
-def readiness(network: str, days: Annotated[int | None, typer.Option(help="Horizon in days.")] = None,
-              as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
+def readiness(
+    network: str,
+    days: Annotated[int | None, typer.Option(help="Horizon in days.")] = None,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
     """Readiness warnings: gaps, unverified channels, stale rosters. Exit 1 when any is critical."""
     from liaison.models import utcnow
     from liaison.queries.duty import find_network
@@ -289,8 +323,14 @@ def readiness(network: str, days: Annotated[int | None, typer.Option(help="Horiz
     with handled():
         n = find_network(snap, network, actor)
     s = c.settings
-    warnings = readiness_q(snap, n, utcnow(), horizon_days=days or s.readiness_horizon_days,
-                           roster_stale_days=s.roster_stale_days, channel_stale_days=s.channel_stale_days)
+    warnings = readiness_q(
+        snap,
+        n,
+        utcnow(),
+        horizon_days=days or s.readiness_horizon_days,
+        roster_stale_days=s.roster_stale_days,
+        channel_stale_days=s.channel_stale_days,
+    )
     if as_json:
         emit([w.to_json() for w in warnings])
     else:
@@ -302,12 +342,15 @@ def readiness(network: str, days: Annotated[int | None, typer.Option(help="Horiz
 
 
 @roster_app.command("export")
-def roster_export(network: str, member: str,
-                  ics: Annotated[bool, typer.Option("--ics", help="iCalendar (the only format).")] = True,
-                  days: Annotated[int, typer.Option(help="How many days ahead.")] = 90,
-                  start: Annotated[str | None, typer.Option(help="Start instant (default now).")] = None,
-                  output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
-                  as_user: AsOpt = None) -> None:
+def roster_export(
+    network: str,
+    member: str,
+    ics: Annotated[bool, typer.Option("--ics", help="iCalendar (the only format).")] = True,
+    days: Annotated[int, typer.Option(help="How many days ahead.")] = 90,
+    start: Annotated[str | None, typer.Option(help="Start instant (default now).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
+    as_user: AsOpt = None,
+) -> None:
     """The member's roster for the next DAYS days as iCalendar, one event per shift."""
     from liaison.interchange.ical import roster_calendar
     from liaison.queries.duty import find_member, find_network
@@ -326,8 +369,14 @@ def roster_export(network: str, member: str,
 
 
 @roster_app.command("show")
-def roster_show(network: str, member: str, days: Annotated[int, typer.Option(help="Days ahead.")] = 7,
-                start: AtOpt = None, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
+def roster_show(
+    network: str,
+    member: str,
+    days: Annotated[int, typer.Option(help="Days ahead.")] = 7,
+    start: AtOpt = None,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
     """The member's upcoming shifts (gaps included)."""
     import uuid
 
@@ -344,8 +393,14 @@ def roster_show(network: str, member: str, days: Annotated[int, typer.Option(hel
     if d is not None:
         for s in shifts(snap, d, parse_at(start), days):
             cp = snap.contacts.get(uuid.UUID(s.participant)) if s.participant else None
-            rows.append({"start": s.start.isoformat(), "end": s.end.isoformat(), "source": s.source,
-                         "contact": cp.name if cp else None})
+            rows.append(
+                {
+                    "start": s.start.isoformat(),
+                    "end": s.end.isoformat(),
+                    "source": s.source,
+                    "contact": cp.name if cp else None,
+                }
+            )
     if as_json:
         emit(rows)
         return
@@ -353,7 +408,7 @@ def roster_show(network: str, member: str, days: Annotated[int, typer.Option(hel
         typer.echo(f"{r['start']}  {r['end']}  {r['source']:<8} {r['contact'] or 'GAP: nobody on duty'}")
 
 
-# -- demo ---------------------------------------------------------------------------------------------------------------
+# -- demo --
 
 
 @demo_app.command("load")
@@ -395,15 +450,18 @@ def demo_load(
     typer.echo(f"log in at {s.base_url}/login as one of {', '.join(summary.users)} with password {pw!r}")
 
 
-# -- users and tokens -------------------------------------------------------------------------------------------------
+# -- users and tokens --
 
 
 @user_app.command("create")
-def user_create(username: str, display_name: Annotated[str, typer.Option(help="Full name.")],
-                organisation: Annotated[str, typer.Option(help="Organisation name (created as operator if new).")],
-                role: Annotated[list[str] | None, typer.Option(help="role or role:NETWORK; repeatable.")] = None,
-                password_file: Annotated[Path | None, typer.Option(help="Read the password from this file.")] = None,
-                as_user: AsOpt = None) -> None:
+def user_create(
+    username: str,
+    display_name: Annotated[str, typer.Option(help="Full name.")],
+    organisation: Annotated[str, typer.Option(help="Organisation name (created as operator if new).")],
+    role: Annotated[list[str] | None, typer.Option(help="role or role:NETWORK; repeatable.")] = None,
+    password_file: Annotated[Path | None, typer.Option(help="Read the password from this file.")] = None,
+    as_user: AsOpt = None,
+) -> None:
     """Create a user (prompts for the password unless --password-file is given)."""
     from sqlalchemy import select
 
@@ -413,8 +471,11 @@ def user_create(username: str, display_name: Annotated[str, typer.Option(help="F
 
     c = ctx()
     actor = c.actor(as_user)
-    pw = password_file.read_text().strip() if password_file else typer.prompt("password", hide_input=True,
-                                                                              confirmation_prompt=True)
+    pw = (
+        password_file.read_text().strip()
+        if password_file
+        else typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    )
     with handled(), transaction(c.sessions) as session:
         org = session.scalar(select(Organisation).where(Organisation.name == organisation))
         if org is None:
@@ -426,15 +487,26 @@ def user_create(username: str, display_name: Annotated[str, typer.Option(help="F
             if net and network is None:
                 raise NotFound(f"no network {net!r}")
             grants.append((name, network))
-        accounts.create_user(session, actor=actor, username=username, display_name=display_name, organisation=org,
-                             password=pw, roles=grants)
+        accounts.create_user(
+            session,
+            actor=actor,
+            username=username,
+            display_name=display_name,
+            organisation=org,
+            password=pw,
+            roles=grants,
+        )
     typer.echo(f"user {username} created")
 
 
 @user_app.command("token")
-def user_token(username: str, name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
-               days: Annotated[int, typer.Option(help="Validity in days.")] = 365, as_json: JsonOpt = False,
-               as_user: AsOpt = None) -> None:
+def user_token(
+    username: str,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    days: Annotated[int, typer.Option(help="Validity in days.")] = 365,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
     """Create an API token for USERNAME and print it (shown once)."""
     from sqlalchemy import select
 
@@ -455,15 +527,17 @@ def user_token(username: str, name: Annotated[str, typer.Option(help="What the t
         typer.echo(plain)
 
 
-# -- audit --------------------------------------------------------------------------------------------------------------
+# -- audit --
 
 
 @audit_app.command("export")
-def audit_export(since: Annotated[str | None, typer.Option(help="ISO 8601 start.")] = None,
-                 action: Annotated[str | None, typer.Option(help="Action prefix, e.g. login.")] = None,
-                 fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-                 limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 0,
-                 as_user: AsOpt = None) -> None:
+def audit_export(
+    since: Annotated[str | None, typer.Option(help="ISO 8601 start.")] = None,
+    action: Annotated[str | None, typer.Option(help="Action prefix, e.g. login.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 0,
+    as_user: AsOpt = None,
+) -> None:
     """Export the audit log (newest first)."""
     from liaison.actions.audit import audit
     from liaison.db import transaction

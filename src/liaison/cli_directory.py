@@ -13,8 +13,9 @@ import typer
 
 directory_app = typer.Typer(help="Directory import and export (JSON, CSV).", no_args_is_help=True)
 
-FormatOpt = Annotated[str | None, typer.Option("--format", help="json or csv (default: json; on import, from the "
-                                                                "file's extension).")]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="json or csv (default: json; on import, from the file's extension).")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
 
@@ -30,9 +31,9 @@ def _format(value: str | None, default: str) -> str:
 
 @directory_app.command("export")
 def export(
-    network: Annotated[list[str] | None, typer.Option("--network", "-n",
-                                                      help="Network code; repeatable (default: all you may see).")]
-    = None,
+    network: Annotated[
+        list[str] | None, typer.Option("--network", "-n", help="Network code; repeatable (default: all you may see).")
+    ] = None,
     fmt: FormatOpt = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
     as_user: AsOpt = None,
@@ -57,8 +58,13 @@ def export(
             doc = dio.export_directory(snap, codes, organisations=organisations)
             body = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     with transaction(c.sessions) as session:
-        audit(session, actor=actor, action="directory.export", target_type="directory",
-              details={"networks": "all" if codes is None else codes, "format": kind})
+        audit(
+            session,
+            actor=actor,
+            action="directory.export",
+            target_type="directory",
+            details={"networks": "all" if codes is None else codes, "format": kind},
+        )
     if output:
         output.write_bytes(body.encode("utf-8"))
     else:

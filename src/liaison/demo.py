@@ -39,12 +39,27 @@ OPERATOR_USERNAME = "operator"
 DEMO_NOTE = "Demo data: every person, number and address in this directory is fictional."
 
 NETWORKS = (
-    ("FTF", "24/7 Network on Foreign Terrorist Fighters", "Europe/Paris", "FR",
-     "Round-the-clock points of contact for the exchange of information on foreign terrorist fighters."),
-    ("VOT", "24/7 Network on Victims of Terrorism", "Europe/Paris", "FR",
-     "Points of contact who inform and assist victims of terrorism across borders."),
-    ("IACN", "Inter-American Counterterrorism Network", "America/New_York", "US",
-     "Counterterrorism points of contact of the American states."),
+    (
+        "FTF",
+        "24/7 Network on Foreign Terrorist Fighters",
+        "Europe/Paris",
+        "FR",
+        "Round-the-clock points of contact for the exchange of information on foreign terrorist fighters.",
+    ),
+    (
+        "VOT",
+        "24/7 Network on Victims of Terrorism",
+        "Europe/Paris",
+        "FR",
+        "Points of contact who inform and assist victims of terrorism across borders.",
+    ),
+    (
+        "IACN",
+        "Inter-American Counterterrorism Network",
+        "America/New_York",
+        "US",
+        "Counterterrorism points of contact of the American states.",
+    ),
 )
 
 # code, main IANA zone, languages (ISO 639-1), name pool, networks ("-": in no network)
@@ -113,10 +128,16 @@ IS Atlantic/Reykjavik is nordic -
 # Organisations as members: real organisations, fictional contacts. code, name, zone, languages, pool,
 # networks, region whose numbers the contacts use.
 ORGANISATION_MEMBERS = (
-    ("EUROPOL", "Europol (European Union Agency for Law Enforcement Cooperation)", "Europe/Amsterdam",
-     "en,fr,de", "en", "FTF", "NL"),
-    ("OSCE", "Organization for Security and Co-operation in Europe", "Europe/Vienna", "en,fr,de,ru", "en",
-     "VOT", "AT"),
+    (
+        "EUROPOL",
+        "Europol (European Union Agency for Law Enforcement Cooperation)",
+        "Europe/Amsterdam",
+        "en,fr,de",
+        "en",
+        "FTF",
+        "NL",
+    ),
+    ("OSCE", "Organization for Security and Co-operation in Europe", "Europe/Vienna", "en,fr,de,ru", "en", "VOT", "AT"),
 )
 
 # (name, short name, agency kind) by network; a state names a different agency on each network.
@@ -152,72 +173,163 @@ ORGANISATION_AGENCIES = {
 # Hand-written name parts per region: female given names, male given names, family names ("male|female" where
 # the language inflects them). Combined at random, so they name nobody in particular.
 NAMES = {
-    "fr": ("Claire,Sophie,Camille,Laure,Élodie,Manon,Hélène,Aurélie", "Julien,Mathieu,Nicolas,Antoine,Thomas,"
-           "Guillaume,Olivier,Rémi", "Marchand,Lefèvre,Garnier,Rousseau,Fontaine,Chevalier,Girard,Morel,Lambert,"
-           "Bonnet,Perrin,Roussel"),
-    "de": ("Katrin,Miriam,Sabine,Anja,Julia,Franziska,Nadine", "Jonas,Felix,Tobias,Lukas,Stefan,Matthias,Florian",
-           "Hartmann,Keller,Brandt,Vogel,Lehmann,Krüger,Schuster,Winkler,Berger,Lorenz"),
-    "es": ("Lucía,Marta,Elena,Nuria,Irene,Carmen,Raquel", "Javier,Pablo,Sergio,Álvaro,Jorge,Rubén,Iván",
-           "Navarro,Ortega,Serrano,Molina,Castillo,Iglesias,Vidal,Herrera,Cabrera,Prieto"),
-    "latam": ("Valentina,Camila,Daniela,Gabriela,Mariana,Paola,Ximena,Lorena", "Mateo,Santiago,Diego,Andrés,"
-              "Sebastián,Felipe,Emiliano,Rodrigo", "Rojas,Vargas,Morales,Castro,Mendoza,Guzmán,Ríos,Aguilar,"
-              "Paredes,Salazar,Quintero,Benítez"),
-    "it": ("Giulia,Chiara,Francesca,Silvia,Valeria,Elisa", "Marco,Luca,Davide,Matteo,Stefano,Alessandro",
-           "Ferraro,Galli,Conti,Mancini,Marino,Greco,Fontana,Caruso,Rinaldi,Testa"),
-    "pt": ("Inês,Beatriz,Mariana,Carolina,Joana,Rita", "João,Tiago,Rui,Pedro,Nuno,Miguel",
-           "Carvalho,Fonseca,Pinto,Moreira,Teixeira,Correia,Mendes,Lopes,Sequeira"),
-    "br": ("Ana Clara,Larissa,Fernanda,Juliana,Patrícia,Renata", "Rafael,Gustavo,Thiago,Bruno,Leonardo,Vinícius",
-           "Barbosa,Ribeiro,Cardoso,Nascimento,Araújo,Moura,Campos,Freitas,Rocha"),
-    "pl": ("Agnieszka,Katarzyna,Magdalena,Joanna,Monika", "Piotr,Tomasz,Marcin,Paweł,Krzysztof",
-           "Nowak,Wójcik,Kaczmarek,Mazur,Krawczyk,Sikora,Zając,Pawlak"),
-    "uk": ("Olena,Iryna,Oksana,Nataliia,Yuliia", "Andrii,Dmytro,Taras,Serhii,Oleh",
-           "Kovalenko,Bondarenko,Tkachenko,Shevchuk,Melnyk,Kravchuk,Lysenko,Marchenko"),
-    "nl": ("Sanne,Femke,Lotte,Anouk,Marieke,Eline", "Joost,Bram,Daan,Ruben,Thijs,Wouter",
-           "de Vries,Jansen,Bakker,Visser,Smit,Mulder,Dekker,van Dijk,Peeters,Claes"),
-    "el": ("Eleni,Katerina,Sofia,Dimitra,Georgia,Vasiliki", "Giorgos,Nikos,Dimitris,Kostas,Yannis,Christos",
-           "Papadakis|Papadaki,Nikolaidis|Nikolaidou,Georgiou,Antoniou,Vlachos|Vlachou,Karagiannis|Karagianni,"
-           "Konstantinou,Michailidis|Michailidou"),
-    "nordic": ("Ingrid,Astrid,Sigrid,Maja,Linnea,Karin", "Erik,Lars,Henrik,Johan,Anders,Magnus",
-               "Lindqvist,Berg,Dahl,Nyberg,Holm,Sandberg,Lund,Ekström,Haugen,Bakke"),
-    "fi": ("Aino,Sanna,Laura,Johanna,Tiina", "Mikko,Janne,Ville,Antti,Jussi",
-           "Virtanen,Mäkinen,Laine,Heikkinen,Koskinen,Järvinen,Lehtonen"),
-    "ro": ("Ioana,Elena,Raluca,Andreea,Cristina", "Andrei,Mihai,Vlad,Bogdan,Radu",
-           "Popescu,Ionescu,Dumitru,Stan,Constantin,Georgescu,Marinescu"),
-    "en": ("Emma,Olivia,Grace,Hannah,Charlotte,Chloe,Rebecca,Natalie", "James,Daniel,Samuel,Oliver,Matthew,Nathan,"
-           "Callum,Ethan", "Mitchell,Turner,Harper,Bennett,Hughes,Fraser,Walsh,Reid,Sinclair,Porter,Lawson,Griffin"),
-    "ie": ("Aoife,Siobhán,Niamh,Orla,Clodagh", "Ciarán,Declan,Eoin,Cormac,Darragh",
-           "Kavanagh,Byrne,Gallagher,Doyle,McCarthy,Brennan,Lynch"),
-    "ka": ("Nino,Tamar,Ana,Mariam,Salome", "Giorgi,Levan,Davit,Irakli,Nika",
-           "Beridze,Kapanadze,Gelashvili,Lomidze,Maisuradze,Tsiklauri,Japaridze"),
-    "tr": ("Elif,Zeynep,Ayşe,Selin,Deniz,Ebru", "Emre,Burak,Mert,Kerem,Murat,Onur",
-           "Yılmaz,Demir,Şahin,Aydın,Öztürk,Arslan,Doğan,Kılıç,Çelik"),
-    "ar": ("Leila,Nour,Salma,Rania,Amal,Yasmin,Hala", "Karim,Omar,Youssef,Tarek,Hassan,Samir,Khaled",
-           "Haddad,Mansour,Saleh,Nasser,Khalil,Bennani,Amrani,Farouk,Aziz,Rahman,Habib,Jaber"),
-    "ke": ("Wanjiru,Achieng,Njeri,Atieno,Wambui", "Otieno,Kamau,Mutua,Kiprop,Onyango",
-           "Odhiambo,Mwangi,Kiprono,Wafula,Chebet,Omondi,Njoroge"),
-    "ng": ("Chiamaka,Funmilayo,Ngozi,Aisha,Folake", "Emeka,Tunde,Ibrahim,Chinedu,Segun",
-           "Okafor,Adeyemi,Balogun,Eze,Nwosu,Bello,Okonkwo,Adebayo"),
-    "gh": ("Akosua,Abena,Efua,Adwoa,Ama", "Kwame,Kofi,Yaw,Kwabena,Kojo",
-           "Mensah,Owusu,Boateng,Asante,Appiah,Darko,Agyeman"),
-    "sn": ("Aminata,Fatou,Awa,Khady,Mariama", "Moussa,Cheikh,Ousmane,Mamadou,Ibrahima",
-           "Diop,Ndiaye,Sarr,Fall,Faye,Gueye,Sow"),
-    "za": ("Thandiwe,Lerato,Naledi,Anri,Zanele", "Sipho,Pieter,Johan,Thabo,Lwazi",
-           "Dlamini,Nkosi,van der Merwe,Mokoena,Botha,Khumalo,Ndlovu"),
-    "in": ("Priya,Ananya,Kavya,Meera,Divya,Shreya", "Arjun,Rahul,Vikram,Rohan,Aditya,Karthik",
-           "Sharma,Iyer,Reddy,Nair,Gupta,Menon,Kulkarni,Banerjee,Joshi,Pillai"),
-    "ja": ("Haruka,Aiko,Naoko,Emi,Yui,Mai", "Kenji,Takeshi,Daisuke,Shota,Hiroshi,Ryo",
-           "Sato,Suzuki,Takahashi,Watanabe,Ito,Yamamoto,Nakamura,Kobayashi,Kato,Yoshida"),
-    "pk": ("Ayesha,Sana,Hina,Mahnoor,Zainab", "Bilal,Imran,Faisal,Usman,Hamza",
-           "Qureshi,Malik,Siddiqui,Chaudhry,Butt,Raza,Sheikh"),
-    "id": ("Dewi,Siti,Rina,Putri,Ayu", "Budi,Agus,Hendra,Rizky,Eko",
-           "Santoso,Wijaya,Pratama,Saputra,Hidayat,Kurniawan,Setiawan"),
-    "ph": ("Kristine,Angelica,Maricel,Joanna,Camille", "Paolo,Ramon,Carlo,Miguel,Jerome",
-           "Dela Cruz,Santos,Reyes,Bautista,Villanueva,Mercado,Navarro"),
+    "fr": (
+        "Claire,Sophie,Camille,Laure,Élodie,Manon,Hélène,Aurélie",
+        "Julien,Mathieu,Nicolas,Antoine,Thomas,Guillaume,Olivier,Rémi",
+        "Marchand,Lefèvre,Garnier,Rousseau,Fontaine,Chevalier,Girard,Morel,Lambert,Bonnet,Perrin,Roussel",
+    ),
+    "de": (
+        "Katrin,Miriam,Sabine,Anja,Julia,Franziska,Nadine",
+        "Jonas,Felix,Tobias,Lukas,Stefan,Matthias,Florian",
+        "Hartmann,Keller,Brandt,Vogel,Lehmann,Krüger,Schuster,Winkler,Berger,Lorenz",
+    ),
+    "es": (
+        "Lucía,Marta,Elena,Nuria,Irene,Carmen,Raquel",
+        "Javier,Pablo,Sergio,Álvaro,Jorge,Rubén,Iván",
+        "Navarro,Ortega,Serrano,Molina,Castillo,Iglesias,Vidal,Herrera,Cabrera,Prieto",
+    ),
+    "latam": (
+        "Valentina,Camila,Daniela,Gabriela,Mariana,Paola,Ximena,Lorena",
+        "Mateo,Santiago,Diego,Andrés,Sebastián,Felipe,Emiliano,Rodrigo",
+        "Rojas,Vargas,Morales,Castro,Mendoza,Guzmán,Ríos,Aguilar,Paredes,Salazar,Quintero,Benítez",
+    ),
+    "it": (
+        "Giulia,Chiara,Francesca,Silvia,Valeria,Elisa",
+        "Marco,Luca,Davide,Matteo,Stefano,Alessandro",
+        "Ferraro,Galli,Conti,Mancini,Marino,Greco,Fontana,Caruso,Rinaldi,Testa",
+    ),
+    "pt": (
+        "Inês,Beatriz,Mariana,Carolina,Joana,Rita",
+        "João,Tiago,Rui,Pedro,Nuno,Miguel",
+        "Carvalho,Fonseca,Pinto,Moreira,Teixeira,Correia,Mendes,Lopes,Sequeira",
+    ),
+    "br": (
+        "Ana Clara,Larissa,Fernanda,Juliana,Patrícia,Renata",
+        "Rafael,Gustavo,Thiago,Bruno,Leonardo,Vinícius",
+        "Barbosa,Ribeiro,Cardoso,Nascimento,Araújo,Moura,Campos,Freitas,Rocha",
+    ),
+    "pl": (
+        "Agnieszka,Katarzyna,Magdalena,Joanna,Monika",
+        "Piotr,Tomasz,Marcin,Paweł,Krzysztof",
+        "Nowak,Wójcik,Kaczmarek,Mazur,Krawczyk,Sikora,Zając,Pawlak",
+    ),
+    "uk": (
+        "Olena,Iryna,Oksana,Nataliia,Yuliia",
+        "Andrii,Dmytro,Taras,Serhii,Oleh",
+        "Kovalenko,Bondarenko,Tkachenko,Shevchuk,Melnyk,Kravchuk,Lysenko,Marchenko",
+    ),
+    "nl": (
+        "Sanne,Femke,Lotte,Anouk,Marieke,Eline",
+        "Joost,Bram,Daan,Ruben,Thijs,Wouter",
+        "de Vries,Jansen,Bakker,Visser,Smit,Mulder,Dekker,van Dijk,Peeters,Claes",
+    ),
+    "el": (
+        "Eleni,Katerina,Sofia,Dimitra,Georgia,Vasiliki",
+        "Giorgos,Nikos,Dimitris,Kostas,Yannis,Christos",
+        "Papadakis|Papadaki,Nikolaidis|Nikolaidou,Georgiou,Antoniou,Vlachos|Vlachou,Karagiannis|Karagianni,"
+        "Konstantinou,Michailidis|Michailidou",
+    ),
+    "nordic": (
+        "Ingrid,Astrid,Sigrid,Maja,Linnea,Karin",
+        "Erik,Lars,Henrik,Johan,Anders,Magnus",
+        "Lindqvist,Berg,Dahl,Nyberg,Holm,Sandberg,Lund,Ekström,Haugen,Bakke",
+    ),
+    "fi": (
+        "Aino,Sanna,Laura,Johanna,Tiina",
+        "Mikko,Janne,Ville,Antti,Jussi",
+        "Virtanen,Mäkinen,Laine,Heikkinen,Koskinen,Järvinen,Lehtonen",
+    ),
+    "ro": (
+        "Ioana,Elena,Raluca,Andreea,Cristina",
+        "Andrei,Mihai,Vlad,Bogdan,Radu",
+        "Popescu,Ionescu,Dumitru,Stan,Constantin,Georgescu,Marinescu",
+    ),
+    "en": (
+        "Emma,Olivia,Grace,Hannah,Charlotte,Chloe,Rebecca,Natalie",
+        "James,Daniel,Samuel,Oliver,Matthew,Nathan,Callum,Ethan",
+        "Mitchell,Turner,Harper,Bennett,Hughes,Fraser,Walsh,Reid,Sinclair,Porter,Lawson,Griffin",
+    ),
+    "ie": (
+        "Aoife,Siobhán,Niamh,Orla,Clodagh",
+        "Ciarán,Declan,Eoin,Cormac,Darragh",
+        "Kavanagh,Byrne,Gallagher,Doyle,McCarthy,Brennan,Lynch",
+    ),
+    "ka": (
+        "Nino,Tamar,Ana,Mariam,Salome",
+        "Giorgi,Levan,Davit,Irakli,Nika",
+        "Beridze,Kapanadze,Gelashvili,Lomidze,Maisuradze,Tsiklauri,Japaridze",
+    ),
+    "tr": (
+        "Elif,Zeynep,Ayşe,Selin,Deniz,Ebru",
+        "Emre,Burak,Mert,Kerem,Murat,Onur",
+        "Yılmaz,Demir,Şahin,Aydın,Öztürk,Arslan,Doğan,Kılıç,Çelik",
+    ),
+    "ar": (
+        "Leila,Nour,Salma,Rania,Amal,Yasmin,Hala",
+        "Karim,Omar,Youssef,Tarek,Hassan,Samir,Khaled",
+        "Haddad,Mansour,Saleh,Nasser,Khalil,Bennani,Amrani,Farouk,Aziz,Rahman,Habib,Jaber",
+    ),
+    "ke": (
+        "Wanjiru,Achieng,Njeri,Atieno,Wambui",
+        "Otieno,Kamau,Mutua,Kiprop,Onyango",
+        "Odhiambo,Mwangi,Kiprono,Wafula,Chebet,Omondi,Njoroge",
+    ),
+    "ng": (
+        "Chiamaka,Funmilayo,Ngozi,Aisha,Folake",
+        "Emeka,Tunde,Ibrahim,Chinedu,Segun",
+        "Okafor,Adeyemi,Balogun,Eze,Nwosu,Bello,Okonkwo,Adebayo",
+    ),
+    "gh": (
+        "Akosua,Abena,Efua,Adwoa,Ama",
+        "Kwame,Kofi,Yaw,Kwabena,Kojo",
+        "Mensah,Owusu,Boateng,Asante,Appiah,Darko,Agyeman",
+    ),
+    "sn": (
+        "Aminata,Fatou,Awa,Khady,Mariama",
+        "Moussa,Cheikh,Ousmane,Mamadou,Ibrahima",
+        "Diop,Ndiaye,Sarr,Fall,Faye,Gueye,Sow",
+    ),
+    "za": (
+        "Thandiwe,Lerato,Naledi,Anri,Zanele",
+        "Sipho,Pieter,Johan,Thabo,Lwazi",
+        "Dlamini,Nkosi,van der Merwe,Mokoena,Botha,Khumalo,Ndlovu",
+    ),
+    "in": (
+        "Priya,Ananya,Kavya,Meera,Divya,Shreya",
+        "Arjun,Rahul,Vikram,Rohan,Aditya,Karthik",
+        "Sharma,Iyer,Reddy,Nair,Gupta,Menon,Kulkarni,Banerjee,Joshi,Pillai",
+    ),
+    "ja": (
+        "Haruka,Aiko,Naoko,Emi,Yui,Mai",
+        "Kenji,Takeshi,Daisuke,Shota,Hiroshi,Ryo",
+        "Sato,Suzuki,Takahashi,Watanabe,Ito,Yamamoto,Nakamura,Kobayashi,Kato,Yoshida",
+    ),
+    "pk": (
+        "Ayesha,Sana,Hina,Mahnoor,Zainab",
+        "Bilal,Imran,Faisal,Usman,Hamza",
+        "Qureshi,Malik,Siddiqui,Chaudhry,Butt,Raza,Sheikh",
+    ),
+    "id": (
+        "Dewi,Siti,Rina,Putri,Ayu",
+        "Budi,Agus,Hendra,Rizky,Eko",
+        "Santoso,Wijaya,Pratama,Saputra,Hidayat,Kurniawan,Setiawan",
+    ),
+    "ph": (
+        "Kristine,Angelica,Maricel,Joanna,Camille",
+        "Paolo,Ramon,Carlo,Miguel,Jerome",
+        "Dela Cruz,Santos,Reyes,Bautista,Villanueva,Mercado,Navarro",
+    ),
     "sg": ("Mei Ling,Hui Min,Xin Yi,Shu Fen", "Wei Jie,Jun Hao,Kai Wen,Zhi Hao", "Tan,Lim,Ng,Goh,Teo,Chua,Koh"),
-    "ko": ("Ji-woo,Seo-yeon,Ye-jin,Su-bin,Ha-eun", "Min-jun,Hyun-woo,Dong-hyun,Ji-hoon,Seung-min",
-           "Kim,Park,Choi,Jung,Kang,Yoon,Han"),
-    "kz": ("Aigerim,Dana,Saule,Madina,Aruzhan", "Nurlan,Yerlan,Askar,Daniyar,Timur",
-           "Akhmetov|Akhmetova,Sadykov|Sadykova,Omarov|Omarova,Iskakov|Iskakova,Nurpeisov|Nurpeisova"),
+    "ko": (
+        "Ji-woo,Seo-yeon,Ye-jin,Su-bin,Ha-eun",
+        "Min-jun,Hyun-woo,Dong-hyun,Ji-hoon,Seung-min",
+        "Kim,Park,Choi,Jung,Kang,Yoon,Han",
+    ),
+    "kz": (
+        "Aigerim,Dana,Saule,Madina,Aruzhan",
+        "Nurlan,Yerlan,Askar,Daniyar,Timur",
+        "Akhmetov|Akhmetova,Sadykov|Sadykova,Omarov|Omarova,Iskakov|Iskakova,Nurpeisov|Nurpeisova",
+    ),
 }
 
 # The deliberately imperfect members, so readiness warnings show: (network, member).
@@ -270,8 +382,9 @@ def _specs() -> list[StateSpec]:
         code, zone, langs, pool, nets = line.split()
         out.append(StateSpec(code, zone, tuple(langs.split(",")), pool, tuple(n for n in nets.split(",") if n != "-")))
     for code, name, zone, langs, pool, nets, region in ORGANISATION_MEMBERS:
-        out.append(StateSpec(code, zone, tuple(langs.split(",")), pool, tuple(nets.split(",")), "organisation", name,
-                             region))
+        out.append(
+            StateSpec(code, zone, tuple(langs.split(",")), pool, tuple(nets.split(",")), "organisation", name, region)
+        )
     return out
 
 
@@ -339,8 +452,9 @@ def _phone(ctx: _Ctx, region: str, mobile: bool) -> str:
     digits = 2 if example.country_code == 1 else 3  # NANP: stay inside the fictional 555-01xx block
     candidate = phonenumbers.format_number(example, PhoneNumberFormat.E164)
     for _ in range(40):
-        number = phonenumbers.parse(f"+{example.country_code}{base[:-digits]}"
-                                    f"{ctx.rng.randrange(10 ** digits):0{digits}d}")
+        number = phonenumbers.parse(
+            f"+{example.country_code}{base[:-digits]}{ctx.rng.randrange(10**digits):0{digits}d}"
+        )
         if phonenumbers.is_valid_number(number):
             candidate = phonenumbers.format_number(number, PhoneNumberFormat.E164)
             if candidate not in ctx.numbers:
@@ -383,44 +497,80 @@ def _languages(ctx: _Ctx, spec: StateSpec, extra: bool) -> list[str]:
 
 
 def _secretariat(ctx: _Ctx, code: str, name: str, zone: str, region: str) -> Organisation:
-    org = accounts.create_organisation(ctx.session, actor=ctx.actor, name=f"Secretariat of the {name}",
-                                       short_name=f"{code} Secretariat", kind="secretariat")
+    org = accounts.create_organisation(
+        ctx.session,
+        actor=ctx.actor,
+        name=f"Secretariat of the {name}",
+        short_name=f"{code} Secretariat",
+        kind="secretariat",
+    )
     domain = f"secretariat.{code.lower()}.example"
     directory.create_contact_point(
-        ctx.session, actor=ctx.actor, agency=org, name=f"{code} Secretariat 24/7 desk", timezone=zone, kind="desk",
-        languages=["en", "fr", "es"], is_24_7=True, notes="Last resort of every fallback chain on the network.",
-        channels=[{"kind": "phone", "value": _phone(ctx, region, False), "label": "24/7 line"},
-                  {"kind": "email", "value": f"desk@{domain}", "label": "Duty mailbox"},
-                  {"kind": "inbox", "value": f"{code.lower()}-secretariat", "label": "Liaison inbox"}])
+        ctx.session,
+        actor=ctx.actor,
+        agency=org,
+        name=f"{code} Secretariat 24/7 desk",
+        timezone=zone,
+        kind="desk",
+        languages=["en", "fr", "es"],
+        is_24_7=True,
+        notes="Last resort of every fallback chain on the network.",
+        channels=[
+            {"kind": "phone", "value": _phone(ctx, region, False), "label": "24/7 line"},
+            {"kind": "email", "value": f"desk@{domain}", "label": "Duty mailbox"},
+            {"kind": "inbox", "value": f"{code.lower()}-secretariat", "label": "Liaison inbox"},
+        ],
+    )
     ctx.counts["contact_points"] += 1
     return org
 
 
-def _staff(ctx: _Ctx, agency: Organisation, spec: StateSpec, network: str, people: int,
-           taken: set[str]) -> tuple[ContactPoint, list[ContactPoint]]:
+def _staff(
+    ctx: _Ctx, agency: Organisation, spec: StateSpec, network: str, people: int, taken: set[str]
+) -> tuple[ContactPoint, list[ContactPoint]]:
     """The agency's 24/7 desk and ``people`` duty officers, with phone, mobile, e-mail and inbox channels."""
     short = _ascii(agency.short_name or agency.name).replace(".", "-")
     domain = f"{short}.{spec.code.lower()}.example"
     inbox = f"{network}-{spec.code}-{short}".lower()
     desk = directory.create_contact_point(
-        ctx.session, actor=ctx.actor, agency=agency, name=f"{agency.short_name} 24/7 duty desk",
-        timezone=spec.timezone, kind="desk", languages=_languages(ctx, spec, extra=True), is_24_7=True,
-        channels=[{"kind": "phone", "value": _phone(ctx, spec.region, False), "label": "24/7 line"},
-                  {"kind": "email", "value": f"duty@{domain}", "label": "Duty mailbox"},
-                  {"kind": "inbox", "value": f"{inbox}-desk", "label": "Liaison inbox"}])
+        ctx.session,
+        actor=ctx.actor,
+        agency=agency,
+        name=f"{agency.short_name} 24/7 duty desk",
+        timezone=spec.timezone,
+        kind="desk",
+        languages=_languages(ctx, spec, extra=True),
+        is_24_7=True,
+        channels=[
+            {"kind": "phone", "value": _phone(ctx, spec.region, False), "label": "24/7 line"},
+            {"kind": "email", "value": f"duty@{domain}", "label": "Duty mailbox"},
+            {"kind": "inbox", "value": f"{inbox}-desk", "label": "Liaison inbox"},
+        ],
+    )
     officers = []
     for _ in range(people):
         name = _person_name(ctx, spec.pool, taken)
         local = _ascii(name)
-        channels = [{"kind": "mobile", "value": _phone(ctx, spec.region, True), "label": "Duty mobile"},
-                    {"kind": "email", "value": f"{local}@{domain}", "label": "Office"},
-                    {"kind": "inbox", "value": f"{inbox}-{local}", "label": "Liaison inbox"}]
+        channels = [
+            {"kind": "mobile", "value": _phone(ctx, spec.region, True), "label": "Duty mobile"},
+            {"kind": "email", "value": f"{local}@{domain}", "label": "Office"},
+            {"kind": "inbox", "value": f"{inbox}-{local}", "label": "Liaison inbox"},
+        ]
         if ctx.rng.random() < 0.5:
             channels.insert(1, {"kind": "phone", "value": _phone(ctx, spec.region, False), "label": "Office"})
-        officers.append(directory.create_contact_point(
-            ctx.session, actor=ctx.actor, agency=agency, name=name, timezone=spec.timezone, kind="person",
-            languages=_languages(ctx, spec, extra=ctx.rng.random() < 0.5), notes=ctx.rng.choice(OFFICER_NOTES),
-            channels=channels))
+        officers.append(
+            directory.create_contact_point(
+                ctx.session,
+                actor=ctx.actor,
+                agency=agency,
+                name=name,
+                timezone=spec.timezone,
+                kind="person",
+                languages=_languages(ctx, spec, extra=ctx.rng.random() < 0.5),
+                notes=ctx.rng.choice(OFFICER_NOTES),
+                channels=channels,
+            )
+        )
     ctx.counts["contact_points"] += 1 + people
     return desk, officers
 
@@ -439,8 +589,14 @@ def _backdate(ctx: _Ctx, contact: ContactPoint, days: int) -> None:
     for channel in contact.channels:
         if channel.verified_at is not None:
             channel.verified_at = when
-    audit(ctx.session, actor=ctx.actor, action="demo.channel_backdated", target_type="contact_point",
-          target_id=contact.id, details={"verified_at": when.isoformat(), "why": "demo: stale channel"})
+    audit(
+        ctx.session,
+        actor=ctx.actor,
+        action="demo.channel_backdated",
+        target_type="contact_point",
+        target_id=contact.id,
+        details={"verified_at": when.isoformat(), "why": "demo: stale channel"},
+    )
     bump_directory(ctx.session)
 
 
@@ -449,8 +605,9 @@ def _rotation_start(ctx: _Ctx, zone: str, weekly: bool) -> date:
     return start - timedelta(days=start.weekday()) if weekly else start
 
 
-def _roster(ctx: _Ctx, designation: Designation, spec: StateSpec, officers: list[ContactPoint], *,
-            weekdays_only: bool = False) -> None:
+def _roster(
+    ctx: _Ctx, designation: Designation, spec: StateSpec, officers: list[ContactPoint], *, weekdays_only: bool = False
+) -> None:
     """A day rotation (weekly or daily, handoff 08:00 or 09:00 local), sometimes a night layer, mostly a deputy."""
     rng = ctx.rng
     weekly = rng.random() < 0.65
@@ -460,28 +617,60 @@ def _roster(ctx: _Ctx, designation: Designation, spec: StateSpec, officers: list
     day_team = officers[:2] if night else officers
     period = "weekly" if weekly else "daily"
     roster_actions.add_rotation(
-        ctx.session, actor=ctx.actor, designation=designation, participants=[c.id for c in day_team],
-        timezone=spec.timezone, start=start, handoff=handoff, period=period,
+        ctx.session,
+        actor=ctx.actor,
+        designation=designation,
+        participants=[c.id for c in day_team],
+        timezone=spec.timezone,
+        start=start,
+        handoff=handoff,
+        period=period,
         weekdays=[0, 1, 2, 3, 4] if weekdays_only else None,
-        name="Weekday duty (Mon-Fri)" if weekdays_only else f"{period.capitalize()} duty rotation")
+        name="Weekday duty (Mon-Fri)" if weekdays_only else f"{period.capitalize()} duty rotation",
+    )
     ctx.counts["rotations"] += 1
     if night:
         roster_actions.add_rotation(
-            ctx.session, actor=ctx.actor, designation=designation, participants=[c.id for c in officers[2:]],
-            timezone=spec.timezone, start=start, handoff=time(20), period="weekly", layer=1,
-            window=(time(20), time(8)), name="Night layer 20:00-08:00")
+            ctx.session,
+            actor=ctx.actor,
+            designation=designation,
+            participants=[c.id for c in officers[2:]],
+            timezone=spec.timezone,
+            start=start,
+            handoff=time(20),
+            period="weekly",
+            layer=1,
+            window=(time(20), time(8)),
+            name="Night layer 20:00-08:00",
+        )
         ctx.counts["rotations"] += 1
     if rng.random() < 0.85:
-        roster_actions.set_deputy(ctx.session, actor=ctx.actor, designation=designation,
-                                  contact_point_id=officers[-1].id)
+        roster_actions.set_deputy(
+            ctx.session, actor=ctx.actor, designation=designation, contact_point_id=officers[-1].id
+        )
 
 
-def _override(ctx: _Ctx, designation: Designation, spec: StateSpec, contact: ContactPoint, start_day: int,
-              days: int, reason: str, at: time = time(8)) -> None:
+def _override(
+    ctx: _Ctx,
+    designation: Designation,
+    spec: StateSpec,
+    contact: ContactPoint,
+    start_day: int,
+    days: int,
+    reason: str,
+    at: time = time(8),
+) -> None:
     day = ctx.local_date(spec.timezone) + timedelta(days=start_day)
     start = ctx.local(spec.timezone, day, at)
-    roster_actions.add_override(ctx.session, actor=ctx.actor, designation=designation, contact_point_id=contact.id,
-                                start=start, end=start + timedelta(days=days), reason=reason)
+    roster_actions.add_override(
+        ctx.session,
+        actor=ctx.actor,
+        designation=designation,
+        contact_point_id=contact.id,
+        start=start,
+        end=start + timedelta(days=days),
+        reason=reason,
+    )
     ctx.counts["overrides"] += 1
 
 
@@ -492,9 +681,11 @@ def _source(ctx: _Ctx, network: str, spec: StateSpec) -> tuple[str, date]:
         return f"Letter of the Executive Director, ref. {spec.code}/{n}/{on.year}, of {on.isoformat()}", on
     if network == "IACN":
         return f"Note of the Permanent Mission to the OAS No. {n}-{on.year} of {on.isoformat()}", on
-    forms = (f"Note verbale No. {n}/{on.year} of {on.isoformat()}",
-             f"Letter of the Permanent Representation, ref. {n}/{on.year}, of {on.isoformat()}",
-             f"Declaration deposited with the Secretariat on {on.isoformat()} (ref. {n})")
+    forms = (
+        f"Note verbale No. {n}/{on.year} of {on.isoformat()}",
+        f"Letter of the Permanent Representation, ref. {n}/{on.year}, of {on.isoformat()}",
+        f"Declaration deposited with the Secretariat on {on.isoformat()} (ref. {n})",
+    )
     return ctx.rng.choice(forms), on
 
 
@@ -514,35 +705,62 @@ def _operator(ctx: _Ctx, password: str) -> tuple[Organisation, bool]:
     session = ctx.session
     org = session.scalar(select(Organisation).where(Organisation.kind == "operator").order_by(Organisation.name))
     if org is None:
-        org = accounts.create_organisation(session, actor=ctx.actor, name=OPERATOR_ORGANISATION, kind="operator",
-                                           short_name="Operator")
+        org = accounts.create_organisation(
+            session, actor=ctx.actor, name=OPERATOR_ORGANISATION, kind="operator", short_name="Operator"
+        )
     user = session.scalar(select(User).where(User.username == OPERATOR_USERNAME))
     created = user is None
     if user is None:
-        user = accounts.create_user(session, actor=ctx.actor, username=OPERATOR_USERNAME, display_name="Node operator",
-                                    organisation=org, password=password, email="operator@node.example",
-                                    roles=[("admin", None)])
+        user = accounts.create_user(
+            session,
+            actor=ctx.actor,
+            username=OPERATOR_USERNAME,
+            display_name="Node operator",
+            organisation=org,
+            password=password,
+            email="operator@node.example",
+            roles=[("admin", None)],
+        )
     if ctx.actor.user_id is None and ctx.actor.username == OPERATOR_USERNAME:
         # Bind the bootstrap principal to the user, so the audit rows of the load point at it.
-        ctx.actor = Principal(user.id, user.username, user.organisation_id, None, ctx.actor.grants,
-                              via=ctx.actor.via, ip=ctx.actor.ip)
+        ctx.actor = Principal(
+            user.id, user.username, user.organisation_id, None, ctx.actor.grants, via=ctx.actor.via, ip=ctx.actor.ip
+        )
     return org, created
 
 
-def _user(ctx: _Ctx, username: str, display_name: str, organisation: Organisation, password: str,
-          roles: list[tuple[str, Network | None]]) -> User:
-    return accounts.create_user(ctx.session, actor=ctx.actor, username=username, display_name=display_name,
-                                organisation=organisation, password=password, email=f"{username}@node.example",
-                                roles=roles)
+def _user(
+    ctx: _Ctx,
+    username: str,
+    display_name: str,
+    organisation: Organisation,
+    password: str,
+    roles: list[tuple[str, Network | None]],
+) -> User:
+    return accounts.create_user(
+        ctx.session,
+        actor=ctx.actor,
+        username=username,
+        display_name=display_name,
+        organisation=organisation,
+        password=password,
+        email=f"{username}@node.example",
+        roles=roles,
+    )
 
 
 def _as_user(ctx: _Ctx, user: User, grants: set[tuple[str, Any]], member_id: Any = None) -> Principal:
-    return Principal(user.id, user.username, user.organisation_id, member_id, frozenset(grants), via=ctx.actor.via,
-                     ip=ctx.actor.ip)
+    return Principal(
+        user.id, user.username, user.organisation_id, member_id, frozenset(grants), via=ctx.actor.via, ip=ctx.actor.ip
+    )
 
 
 def load_demo(
-    session: Session, *, actor: Principal, now: datetime, password: str,
+    session: Session,
+    *,
+    actor: Principal,
+    now: datetime,
+    password: str,
     bench_scale: tuple[int, int, int] | None = None,
 ) -> DemoSummary:
     """Fill an empty, migrated database with fictional demo data (see the module docstring).
@@ -555,8 +773,17 @@ def load_demo(
     ctx = _Ctx(session, actor, now.astimezone(UTC), random.Random(SEED))
     if bench_scale is not None:
         return _load_bench(ctx, password, *bench_scale)
-    usernames = ["secretariat.ftf", "secretariat.vot", "secretariat.iacn", "fr.ftf", "jp.ftf", "us.vot", "analyst",
-                 "auditor", "outsider"]
+    usernames = [
+        "secretariat.ftf",
+        "secretariat.vot",
+        "secretariat.iacn",
+        "fr.ftf",
+        "jp.ftf",
+        "us.vot",
+        "analyst",
+        "auditor",
+        "outsider",
+    ]
     _refuse_unless_empty(session, usernames)
     operator_org, operator_created = _operator(ctx, password)
     rng = ctx.rng
@@ -565,54 +792,94 @@ def load_demo(
     secretariats: dict[str, Organisation] = {}
     for code, name, zone, region, description in NETWORKS:
         secretariats[code] = _secretariat(ctx, code, name, zone, region)
-        networks[code] = directory.create_network(session, actor=ctx.actor, code=code, name=name,
-                                                  description=f"{description} {DEMO_NOTE}",
-                                                  secretariat_id=secretariats[code].id)
+        networks[code] = directory.create_network(
+            session,
+            actor=ctx.actor,
+            code=code,
+            name=name,
+            description=f"{description} {DEMO_NOTE}",
+            secretariat_id=secretariats[code].id,
+        )
 
     specs = {s.code: s for s in _specs()}
     members: dict[str, Member] = {}
     for spec in specs.values():
-        members[spec.code] = directory.ensure_member(session, actor=ctx.actor, code=spec.code, kind=spec.kind,
-                                                     name=spec.name)
+        members[spec.code] = directory.ensure_member(
+            session, actor=ctx.actor, code=spec.code, kind=spec.kind, name=spec.name
+        )
         for net in spec.networks:
             if (net, spec.code) != APPROVED_REQUEST:
                 joined = ctx.now.date() - timedelta(days=rng.randint(200, 3000))
-                directory.admit_member(session, actor=ctx.actor, network=networks[net], member=members[spec.code],
-                                       joined_on=joined)
+                directory.admit_member(
+                    session, actor=ctx.actor, network=networks[net], member=members[spec.code], joined_on=joined
+                )
 
     users: dict[str, User] = {}
     for net in ("FTF", "VOT", "IACN"):
         username = f"secretariat.{net.lower()}"
-        users[username] = _user(ctx, username, _person_name(ctx, "fr" if net != "IACN" else "latam", set()),
-                                secretariats[net], password, [("network_admin", networks[net])])
+        users[username] = _user(
+            ctx,
+            username,
+            _person_name(ctx, "fr" if net != "IACN" else "latam", set()),
+            secretariats[net],
+            password,
+            [("network_admin", networks[net])],
+        )
 
     # The outsider: an agency of a member in no network, whose request to join is pending.
     outsider_spec = specs[PENDING_REQUEST[1]]
-    outsider_org = directory.create_agency(session, actor=ctx.actor, member=members[outsider_spec.code],
-                                           name="National Police Liaison Office", agency_kind="police",
-                                           short_name="NPLO")
-    users["outsider"] = _user(ctx, "outsider", _person_name(ctx, outsider_spec.pool, set()), outsider_org, password,
-                              [])
+    outsider_org = directory.create_agency(
+        session,
+        actor=ctx.actor,
+        member=members[outsider_spec.code],
+        name="National Police Liaison Office",
+        agency_kind="police",
+        short_name="NPLO",
+    )
+    users["outsider"] = _user(ctx, "outsider", _person_name(ctx, outsider_spec.pool, set()), outsider_org, password, [])
     requests: dict[str, str] = {}
     outsider = _as_user(ctx, users["outsider"], set(), members[outsider_spec.code].id)
-    directory.request_membership(session, actor=outsider, network=networks[PENDING_REQUEST[0]],
-                                 member_code=PENDING_REQUEST[1],
-                                 message="Our victim support service would like to join the network.")
+    directory.request_membership(
+        session,
+        actor=outsider,
+        network=networks[PENDING_REQUEST[0]],
+        member_code=PENDING_REQUEST[1],
+        message="Our victim support service would like to join the network.",
+    )
     requests["/".join(PENDING_REQUEST)] = "pending"
     net, code = APPROVED_REQUEST
-    request = directory.request_membership(session, actor=ctx.actor, network=networks[net], member_code=code,
-                                           message="Note verbale requesting membership, received by the operator.")
+    request = directory.request_membership(
+        session,
+        actor=ctx.actor,
+        network=networks[net],
+        member_code=code,
+        message="Note verbale requesting membership, received by the operator.",
+    )
     directory.decide_membership_request(
-        session, actor=_as_user(ctx, users["secretariat.ftf"], {("network_admin", networks[net].id)}),
-        request=request, approve=True, note="Welcome to the network; please designate your authority.")
+        session,
+        actor=_as_user(ctx, users["secretariat.ftf"], {("network_admin", networks[net].id)}),
+        request=request,
+        approve=True,
+        note="Welcome to the network; please designate your authority.",
+    )
     requests[f"{net}/{code}"] = "approved"
     net, code, name = DECLINED_REQUEST
-    request = directory.request_membership(session, actor=ctx.actor, network=networks[net], member_code=code,
-                                           member_kind="organisation", member_name=name,
-                                           message="We would like access to the directory for our clients.")
+    request = directory.request_membership(
+        session,
+        actor=ctx.actor,
+        network=networks[net],
+        member_code=code,
+        member_kind="organisation",
+        member_name=name,
+        message="We would like access to the directory for our clients.",
+    )
     directory.decide_membership_request(
-        session, actor=_as_user(ctx, users["secretariat.iacn"], {("network_admin", networks[net].id)}),
-        request=request, approve=False, note="Membership is open to states and intergovernmental organisations.")
+        session,
+        actor=_as_user(ctx, users["secretariat.iacn"], {("network_admin", networks[net].id)}),
+        request=request,
+        approve=False,
+        note="Membership is open to states and intergovernmental organisations.",
+    )
     requests[f"{net}/{code}"] = "declined"
 
     # Agencies, designations, desks, duty officers, channels and rosters for every active membership.
@@ -624,14 +891,23 @@ def load_demo(
                 continue
             key = (net, spec.code)
             member = members[spec.code]
-            agency_name, short, kind = (ORGANISATION_AGENCIES[spec.code] if spec.kind == "organisation"
-                                        else rng.choice(AGENCIES[net]))
-            agency = directory.create_agency(session, actor=ctx.actor, member=member, name=agency_name,
-                                             agency_kind=kind, short_name=short)
+            agency_name, short, kind = (
+                ORGANISATION_AGENCIES[spec.code] if spec.kind == "organisation" else rng.choice(AGENCIES[net])
+            )
+            agency = directory.create_agency(
+                session, actor=ctx.actor, member=member, name=agency_name, agency_kind=kind, short_name=short
+            )
             agencies[key] = agency
             source, on = _source(ctx, net, spec)
-            designation = directory.designate(session, actor=ctx.actor, network=networks[net], member=member,
-                                              agency=agency, source=source, designated_on=on)
+            designation = directory.designate(
+                session,
+                actor=ctx.actor,
+                network=networks[net],
+                member=member,
+                agency=agency,
+                source=source,
+                designated_on=on,
+            )
             ctx.counts["designations"] += 1
             desk, officers = _staff(ctx, agency, spec, net, rng.randint(2, 4), set())
             _verify(ctx, list(desk.channels))
@@ -652,8 +928,16 @@ def load_demo(
     plain = [k for k in staff if k not in (GAP, UNVERIFIED, UNCONFIRMED, OVERLAPPING, RUNNING_OVERRIDE)]
     for key in rng.sample(plain, 6):
         designation, officers = staff[key]
-        _override(ctx, designation, specs[key[1]], rng.choice(officers), rng.randint(2, 20), rng.randint(1, 6),
-                  rng.choice(OVERRIDE_REASONS), time(rng.choice((8, 9))))
+        _override(
+            ctx,
+            designation,
+            specs[key[1]],
+            rng.choice(officers),
+            rng.randint(2, 20),
+            rng.randint(1, 6),
+            rng.choice(OVERRIDE_REASONS),
+            time(rng.choice((8, 9))),
+        )
     for key in STALE_CONTACTS:
         _backdate(ctx, staff[key][1][0], rng.randint(200, 400))
     for key, (designation, _officers) in staff.items():
@@ -662,29 +946,60 @@ def load_demo(
 
     # Contact-point personas are duty officers of their agency; analyst and auditor work for the operator.
     for username, key in (("fr.ftf", ("FTF", "FR")), ("jp.ftf", ("FTF", "JP")), ("us.vot", ("VOT", "US"))):
-        users[username] = _user(ctx, username, staff[key][1][0].name, agencies[key], password,
-                                [("contact_point", networks[key[0]])])
-    users["analyst"] = _user(ctx, "analyst", _person_name(ctx, "en", set()), operator_org, password,
-                             [("analyst", None)])
-    users["auditor"] = _user(ctx, "auditor", _person_name(ctx, "nl", set()), operator_org, password,
-                             [("auditor", None)])
+        users[username] = _user(
+            ctx, username, staff[key][1][0].name, agencies[key], password, [("contact_point", networks[key[0]])]
+        )
+    users["analyst"] = _user(
+        ctx, "analyst", _person_name(ctx, "en", set()), operator_org, password, [("analyst", None)]
+    )
+    users["auditor"] = _user(
+        ctx, "auditor", _person_name(ctx, "nl", set()), operator_org, password, [("auditor", None)]
+    )
     session.flush()
-    return _summary(ctx, list(networks), [OPERATOR_USERNAME, *usernames], requests, operator_created, {
-        "gap": "/".join(GAP), "unverified_channel": "/".join(UNVERIFIED), "stale_roster": "/".join(UNCONFIRMED),
-        "stale_channel": ", ".join("/".join(k) for k in STALE_CONTACTS)})
+    return _summary(
+        ctx,
+        list(networks),
+        [OPERATOR_USERNAME, *usernames],
+        requests,
+        operator_created,
+        {
+            "gap": "/".join(GAP),
+            "unverified_channel": "/".join(UNVERIFIED),
+            "stale_roster": "/".join(UNCONFIRMED),
+            "stale_channel": ", ".join("/".join(k) for k in STALE_CONTACTS),
+        },
+    )
 
 
-def _summary(ctx: _Ctx, networks: list[str], users: list[str], requests: dict[str, str], operator_created: bool,
-             imperfect: dict[str, str], bench: bool = False) -> DemoSummary:
+def _summary(
+    ctx: _Ctx,
+    networks: list[str],
+    users: list[str],
+    requests: dict[str, str],
+    operator_created: bool,
+    imperfect: dict[str, str],
+    bench: bool = False,
+) -> DemoSummary:
     session = ctx.session
-    members = session.scalar(select(func.count(func.distinct(Membership.member_id)))
-                             .where(Membership.status == "active")) or 0
+    members = (
+        session.scalar(select(func.count(func.distinct(Membership.member_id))).where(Membership.status == "active"))
+        or 0
+    )
     return DemoSummary(
-        networks=networks, members=members, users=users, designations=ctx.counts["designations"],
-        contact_points=ctx.counts["contact_points"], channels=session.scalar(select(func.count(Channel.id))) or 0,
-        verified_channels=ctx.counts["verified_channels"], rotations=ctx.counts["rotations"],
-        overrides=ctx.counts["overrides"], membership_requests=requests, imperfect=imperfect,
-        operator_created=operator_created, bench=bench)
+        networks=networks,
+        members=members,
+        users=users,
+        designations=ctx.counts["designations"],
+        contact_points=ctx.counts["contact_points"],
+        channels=session.scalar(select(func.count(Channel.id))) or 0,
+        verified_channels=ctx.counts["verified_channels"],
+        rotations=ctx.counts["rotations"],
+        overrides=ctx.counts["overrides"],
+        membership_requests=requests,
+        imperfect=imperfect,
+        operator_created=operator_created,
+        bench=bench,
+    )
 
 
 # -- benchmark scale ---------------------------------------------------------------------------------------------
@@ -699,36 +1014,83 @@ def _load_bench(ctx: _Ctx, password: str, members: int, contacts: int, rotation_
     _refuse_unless_empty(session, ["bench"])
     _operator_org, operator_created = _operator(ctx, password)
     secretariat = _secretariat(ctx, "BENCH", "Benchmark network", "Europe/Paris", "FR")
-    network = directory.create_network(session, actor=ctx.actor, code="BENCH", name="Benchmark network",
-                                       description=f"Synthetic network for load tests. {DEMO_NOTE}",
-                                       secretariat_id=secretariat.id)
+    network = directory.create_network(
+        session,
+        actor=ctx.actor,
+        code="BENCH",
+        name="Benchmark network",
+        description=f"Synthetic network for load tests. {DEMO_NOTE}",
+        secretariat_id=secretariat.id,
+    )
     zones = [tuple(z.split()) for z in BENCH_ZONES.replace("\n", " ").split(";")]
     pools = list(NAMES)
     for i in range(1, members + 1):
         zone, region = zones[(i - 1) % len(zones)]
         code = f"M{i:04d}"
-        spec = StateSpec(code, zone, ("en",), pools[(i - 1) % len(pools)], ("BENCH",), "organisation",
-                         f"Benchmark member {i:04d}", region)
+        spec = StateSpec(
+            code,
+            zone,
+            ("en",),
+            pools[(i - 1) % len(pools)],
+            ("BENCH",),
+            "organisation",
+            f"Benchmark member {i:04d}",
+            region,
+        )
         member = directory.ensure_member(session, actor=ctx.actor, code=code, kind="organisation", name=spec.name)
-        directory.admit_member(session, actor=ctx.actor, network=network, member=member,
-                               joined_on=ctx.now.date() - timedelta(days=rotation_days))
-        agency = directory.create_agency(session, actor=ctx.actor, member=member, name=f"Duty agency {code}",
-                                         agency_kind="police", short_name=f"DA{i:04d}")
-        designation = directory.designate(session, actor=ctx.actor, network=network, member=member, agency=agency,
-                                          source=f"Benchmark designation {code}",
-                                          designated_on=ctx.now.date() - timedelta(days=rotation_days))
+        directory.admit_member(
+            session,
+            actor=ctx.actor,
+            network=network,
+            member=member,
+            joined_on=ctx.now.date() - timedelta(days=rotation_days),
+        )
+        agency = directory.create_agency(
+            session,
+            actor=ctx.actor,
+            member=member,
+            name=f"Duty agency {code}",
+            agency_kind="police",
+            short_name=f"DA{i:04d}",
+        )
+        designation = directory.designate(
+            session,
+            actor=ctx.actor,
+            network=network,
+            member=member,
+            agency=agency,
+            source=f"Benchmark designation {code}",
+            designated_on=ctx.now.date() - timedelta(days=rotation_days),
+        )
         ctx.counts["designations"] += 1
         desk, officers = _bench_staff(ctx, agency, spec, contacts)
         _verify(ctx, [c for cp in (desk, *officers) for c in cp.channels])
         start = ctx.local_date(zone) - timedelta(days=rotation_days)
-        roster_actions.add_rotation(session, actor=ctx.actor, designation=designation,
-                                    participants=[c.id for c in officers], timezone=zone, start=start,
-                                    handoff=time(8), period="daily", name="Daily duty rotation")
+        roster_actions.add_rotation(
+            session,
+            actor=ctx.actor,
+            designation=designation,
+            participants=[c.id for c in officers],
+            timezone=zone,
+            start=start,
+            handoff=time(8),
+            period="daily",
+            name="Daily duty rotation",
+        )
         night_team = officers[1:] + officers[:1]
-        roster_actions.add_rotation(session, actor=ctx.actor, designation=designation,
-                                    participants=[c.id for c in night_team], timezone=zone, start=start,
-                                    handoff=time(20), period="daily", layer=1, window=(time(20), time(8)),
-                                    name="Night layer 20:00-08:00")
+        roster_actions.add_rotation(
+            session,
+            actor=ctx.actor,
+            designation=designation,
+            participants=[c.id for c in night_team],
+            timezone=zone,
+            start=start,
+            handoff=time(20),
+            period="daily",
+            layer=1,
+            window=(time(20), time(8)),
+            name="Night layer 20:00-08:00",
+        )
         ctx.counts["rotations"] += 2
         roster_actions.set_deputy(session, actor=ctx.actor, designation=designation, contact_point_id=officers[0].id)
         _override(ctx, designation, spec, officers[1 % contacts], rng.randint(1, 7), 2, "Annual leave: cover")
@@ -738,27 +1100,46 @@ def _load_bench(ctx: _Ctx, password: str, members: int, contacts: int, rotation_
             session.flush()
     bench_user = _user(ctx, "bench", "Benchmark client", secretariat, password, [("analyst", None)])
     session.flush()
-    return _summary(ctx, [network.code], [OPERATOR_USERNAME, bench_user.username], {}, operator_created, {},
-                    bench=True)
+    return _summary(ctx, [network.code], [OPERATOR_USERNAME, bench_user.username], {}, operator_created, {}, bench=True)
 
 
-def _bench_staff(ctx: _Ctx, agency: Organisation, spec: StateSpec,
-                 contacts: int) -> tuple[ContactPoint, list[ContactPoint]]:
+def _bench_staff(
+    ctx: _Ctx, agency: Organisation, spec: StateSpec, contacts: int
+) -> tuple[ContactPoint, list[ContactPoint]]:
     domain = f"{spec.code.lower()}.bench.example"
     desk = directory.create_contact_point(
-        ctx.session, actor=ctx.actor, agency=agency, name=f"{spec.code} 24/7 duty desk", timezone=spec.timezone,
-        kind="desk", languages=["en"], is_24_7=True,
-        channels=[{"kind": "phone", "value": _phone(ctx, spec.region, False), "label": "24/7 line"},
-                  {"kind": "email", "value": f"duty@{domain}", "label": "Duty mailbox"},
-                  {"kind": "inbox", "value": f"bench-{spec.code.lower()}-desk", "label": "Liaison inbox"}])
+        ctx.session,
+        actor=ctx.actor,
+        agency=agency,
+        name=f"{spec.code} 24/7 duty desk",
+        timezone=spec.timezone,
+        kind="desk",
+        languages=["en"],
+        is_24_7=True,
+        channels=[
+            {"kind": "phone", "value": _phone(ctx, spec.region, False), "label": "24/7 line"},
+            {"kind": "email", "value": f"duty@{domain}", "label": "Duty mailbox"},
+            {"kind": "inbox", "value": f"bench-{spec.code.lower()}-desk", "label": "Liaison inbox"},
+        ],
+    )
     taken: set[str] = set()
     officers = []
     for _ in range(contacts):
         name = _person_name(ctx, spec.pool, taken)
-        officers.append(directory.create_contact_point(
-            ctx.session, actor=ctx.actor, agency=agency, name=name, timezone=spec.timezone, kind="person",
-            languages=["en"], channels=[
-                {"kind": "mobile", "value": _phone(ctx, spec.region, True), "label": "Duty mobile"},
-                {"kind": "email", "value": f"{_ascii(name)}@{domain}", "label": "Office"}]))
+        officers.append(
+            directory.create_contact_point(
+                ctx.session,
+                actor=ctx.actor,
+                agency=agency,
+                name=name,
+                timezone=spec.timezone,
+                kind="person",
+                languages=["en"],
+                channels=[
+                    {"kind": "mobile", "value": _phone(ctx, spec.region, True), "label": "Duty mobile"},
+                    {"kind": "email", "value": f"{_ascii(name)}@{domain}", "label": "Office"},
+                ],
+            )
+        )
     ctx.counts["contact_points"] += 1 + contacts
     return desk, officers

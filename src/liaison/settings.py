@@ -31,9 +31,7 @@ class Settings(BaseSettings):
         "sqlite:///liaison.db",
         description="SQLAlchemy URL; SQLite by default, postgresql://... in production.",
     )
-    secret_key: str = Field(
-        "", description="Signs CSRF tokens and verification links. Required outside development."
-    )
+    secret_key: str = Field("", description="Signs CSRF tokens and verification links. Required outside development.")
     base_url: str = Field("http://127.0.0.1:8000", description="Public URL of this node, used in links.")
     host: str = Field("127.0.0.1", description="Address `liaison serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `liaison serve` listens on.")
@@ -41,19 +39,11 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = Field(
         None, description="Send cookies only over HTTPS; defaults to true unless the base URL is http://."
     )
-    operator_name: str = Field(
-        "operator", description="Username the local CLI acts as when --as is not given."
-    )
+    operator_name: str = Field("operator", description="Username the local CLI acts as when --as is not given.")
     node_name: str = Field("Liaison", description="Name of this node, shown in the page header.")
-    readiness_horizon_days: int = Field(
-        28, ge=1, le=365, description="How far ahead readiness warnings look."
-    )
-    roster_stale_days: int = Field(
-        90, ge=7, le=3650, description="A roster not confirmed for this long is stale."
-    )
-    channel_stale_days: int = Field(
-        180, ge=7, le=3650, description="A channel not verified for this long is stale."
-    )
+    readiness_horizon_days: int = Field(28, ge=1, le=365, description="How far ahead readiness warnings look.")
+    roster_stale_days: int = Field(90, ge=7, le=3650, description="A roster not confirmed for this long is stale.")
+    channel_stale_days: int = Field(180, ge=7, le=3650, description="A channel not verified for this long is stale.")
     smtp_url: str = Field("", description="SMTP server for e-mail, e.g. smtp://127.0.0.1:1025 (empty: log only).")
     mail_from: str = Field("liaison@localhost", description="Sender address of Liaison's e-mail.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
@@ -86,9 +76,7 @@ class Settings(BaseSettings):
                 raise ValueError("LIAISON_SECRET_KEY (or LIAISON_SECRET_KEY_FILE) is required in production")
             object.__setattr__(self, "secret_key", DEV_SECRET)
         elif self.env == "production" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
-            raise ValueError(
-                "LIAISON_SECRET_KEY must be at least 32 characters and not the development secret"
-            )
+            raise ValueError("LIAISON_SECRET_KEY must be at least 32 characters and not the development secret")
         return self
 
     @cached_property

@@ -63,9 +63,7 @@ def member_code(value: str, kind: str, field: str = "code") -> str:
 def network_code(value: str, field: str = "code") -> str:
     code = value.strip().upper()
     if not NETWORK_CODE.match(code):
-        raise InvalidInput(
-            field, f"{value!r} is not a network code (2-20 upper-case letters, digits or dashes)"
-        )
+        raise InvalidInput(field, f"{value!r} is not a network code (2-20 upper-case letters, digits or dashes)")
     return code
 
 
@@ -90,9 +88,7 @@ def phone(value: str, region: str | None = None, field: str = "value") -> str:
     except phonenumbers.NumberParseException as exc:
         raise InvalidInput(field, f"{value!r} is not a phone number ({exc})") from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise InvalidInput(
-            field, f"{value!r} is not a valid phone number; give it in international form (+33 1 ...)"
-        )
+        raise InvalidInput(field, f"{value!r} is not a valid phone number; give it in international form (+33 1 ...)")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

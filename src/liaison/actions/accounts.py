@@ -27,24 +27,48 @@ def _require_user_admin(actor: Principal) -> None:
 
 
 def create_organisation(
-    session: Session, *, actor: Principal, name: str, kind: str, member_id: uuid.UUID | None = None,
-    short_name: str = "", agency_kind: str = "other",
+    session: Session,
+    *,
+    actor: Principal,
+    name: str,
+    kind: str,
+    member_id: uuid.UUID | None = None,
+    short_name: str = "",
+    agency_kind: str = "other",
 ) -> Organisation:
     _require_user_admin(actor)
     if kind not in ORGANISATION_KINDS:
         raise InvalidInput("kind", f"must be one of {', '.join(ORGANISATION_KINDS)}")
-    org = Organisation(name=v.required_text(name, "name"), kind=kind, member_id=member_id,
-                       short_name=short_name, agency_kind=agency_kind)
+    org = Organisation(
+        name=v.required_text(name, "name"),
+        kind=kind,
+        member_id=member_id,
+        short_name=short_name,
+        agency_kind=agency_kind,
+    )
     session.add(org)
     session.flush()
-    audit(session, actor=actor, action="organisation.create", target_type="organisation", target_id=org.id,
-          details={"name": name, "kind": kind})
+    audit(
+        session,
+        actor=actor,
+        action="organisation.create",
+        target_type="organisation",
+        target_id=org.id,
+        details={"name": name, "kind": kind},
+    )
     return org
 
 
 def create_user(
-    session: Session, *, actor: Principal, username: str, display_name: str, organisation: Organisation,
-    password: str, email: str = "", roles: list[tuple[str, Network | None]] | None = None,
+    session: Session,
+    *,
+    actor: Principal,
+    username: str,
+    display_name: str,
+    organisation: Organisation,
+    password: str,
+    email: str = "",
+    roles: list[tuple[str, Network | None]] | None = None,
 ) -> User:
     _require_user_admin(actor)
     username = v.required_text(username, "username", 80).lower()
@@ -52,19 +76,31 @@ def create_user(
         raise Conflict(f"user {username} exists already")
     if problem := security.password_problem(password):
         raise InvalidInput("password", problem)
-    user = User(username=username, display_name=v.required_text(display_name, "display_name"),
-                email=v.email(email, "email") if email else "", organisation_id=organisation.id,
-                password_hash=security.hash_password(password))
+    user = User(
+        username=username,
+        display_name=v.required_text(display_name, "display_name"),
+        email=v.email(email, "email") if email else "",
+        organisation_id=organisation.id,
+        password_hash=security.hash_password(password),
+    )
     session.add(user)
     session.flush()
-    audit(session, actor=actor, action="user.create", target_type="user", target_id=user.id,
-          details={"username": username, "organisation": organisation.name})
+    audit(
+        session,
+        actor=actor,
+        action="user.create",
+        target_type="user",
+        target_id=user.id,
+        details={"username": username, "organisation": organisation.name},
+    )
     for role, network in roles or []:
         grant_role(session, actor=actor, user=user, role=role, network=network)
     return user
 
 
-def grant_role(session: Session, *, actor: Principal, user: User, role: str, network: Network | None = None) -> RoleGrant:
+def grant_role(
+    session: Session, *, actor: Principal, user: User, role: str, network: Network | None = None
+) -> RoleGrant:
     _require_user_admin(actor)
     if role not in ROLES:
         raise InvalidInput("role", f"must be one of {', '.join(ROLES)}")
@@ -75,8 +111,15 @@ def grant_role(session: Session, *, actor: Principal, user: User, role: str, net
     grant = RoleGrant(user_id=user.id, role=role, network_id=network_id)
     user.grants.append(grant)
     session.flush()
-    audit(session, actor=actor, action="role.grant", target_type="user", target_id=user.id, network_id=network_id,
-          details={"role": role, "network": network.code if network else None})
+    audit(
+        session,
+        actor=actor,
+        action="role.grant",
+        target_type="user",
+        target_id=user.id,
+        network_id=network_id,
+        details={"role": role, "network": network.code if network else None},
+    )
     return grant
 
 
@@ -87,8 +130,15 @@ def revoke_role(session: Session, *, actor: Principal, user: User, role: str, ne
         if grant.role == role and grant.network_id == network_id:
             user.grants.remove(grant)
             session.delete(grant)
-    audit(session, actor=actor, action="role.revoke", target_type="user", target_id=user.id, network_id=network_id,
-          details={"role": role})
+    audit(
+        session,
+        actor=actor,
+        action="role.revoke",
+        target_type="user",
+        target_id=user.id,
+        network_id=network_id,
+        details={"role": role},
+    )
 
 
 def set_password(session: Session, *, actor: Principal, user: User, password: str) -> None:
@@ -134,12 +184,23 @@ def create_api_token(
     if actor.user_id != user.id:
         _require_user_admin(actor)
     plain = security.new_token()
-    token = ApiToken(user_id=user.id, name=v.required_text(name, "name", 100), token_hash=security.digest(plain),
-                     prefix=plain[:10], expires_at=utcnow() + timedelta(days=days) if days else None)
+    token = ApiToken(
+        user_id=user.id,
+        name=v.required_text(name, "name", 100),
+        token_hash=security.digest(plain),
+        prefix=plain[:10],
+        expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
     session.add(token)
     session.flush()
-    audit(session, actor=actor, action="api_token.create", target_type="api_token", target_id=token.id,
-          details={"user": user.username, "name": name, "prefix": token.prefix})
+    audit(
+        session,
+        actor=actor,
+        action="api_token.create",
+        target_type="api_token",
+        target_id=token.id,
+        details={"user": user.username, "name": name, "prefix": token.prefix},
+    )
     return token, plain
 
 
@@ -160,16 +221,28 @@ def check_password(session: Session, *, username: str, password: str, ip: str) -
         audit(session, actor=anon, action="login.failed", details={"reason": "unknown user"})
         raise NotAuthenticated("wrong username or password")
     if user.locked_until and user.locked_until > now:
-        audit(session, actor=anon, action="login.failed", target_type="user", target_id=user.id,
-              details={"reason": "locked"})
+        audit(
+            session,
+            actor=anon,
+            action="login.failed",
+            target_type="user",
+            target_id=user.id,
+            details={"reason": "locked"},
+        )
         raise NotAuthenticated("too many failed attempts; try again later")
     if not security.verify_password(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= LOCKOUT_AFTER:
             user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
             user.failed_logins = 0
-        audit(session, actor=anon, action="login.failed", target_type="user", target_id=user.id,
-              details={"reason": "wrong password"})
+        audit(
+            session,
+            actor=anon,
+            action="login.failed",
+            target_type="user",
+            target_id=user.id,
+            details={"reason": "wrong password"},
+        )
         raise NotAuthenticated("wrong username or password")
     user.failed_logins = 0
     return user
@@ -179,16 +252,27 @@ def open_session(
     session: Session, *, user: User, hours: int, ip: str, user_agent: str, second_factor_done: bool
 ) -> tuple[WebSession, str]:
     plain = secrets.token_urlsafe(32)
-    ws = WebSession(user_id=user.id, token_hash=security.digest(plain), csrf_token=secrets.token_urlsafe(24),
-                    second_factor_done=second_factor_done, expires_at=utcnow() + timedelta(hours=hours),
-                    ip=ip, user_agent=user_agent[:300])
+    ws = WebSession(
+        user_id=user.id,
+        token_hash=security.digest(plain),
+        csrf_token=secrets.token_urlsafe(24),
+        second_factor_done=second_factor_done,
+        expires_at=utcnow() + timedelta(hours=hours),
+        ip=ip,
+        user_agent=user_agent[:300],
+    )
     session.add(ws)
     if second_factor_done:
         user.last_login_at = utcnow()
     session.flush()
     actor = Principal(user.id, user.username, user.organisation_id, None, via="web", ip=ip)
-    audit(session, actor=actor, action="login.password_ok" if not second_factor_done else "login.success",
-          target_type="user", target_id=user.id)
+    audit(
+        session,
+        actor=actor,
+        action="login.password_ok" if not second_factor_done else "login.success",
+        target_type="user",
+        target_id=user.id,
+    )
     return ws, plain
 
 
@@ -196,8 +280,14 @@ def pass_second_factor(session: Session, *, web_session: WebSession, code: str, 
     user = web_session.user
     actor = Principal(user.id, user.username, user.organisation_id, None, via="web", ip=ip)
     if not user.totp_secret or not security.verify_totp(user.totp_secret, code):
-        audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id,
-              details={"reason": "wrong second factor"})
+        audit(
+            session,
+            actor=actor,
+            action="login.failed",
+            target_type="user",
+            target_id=user.id,
+            details={"reason": "wrong second factor"},
+        )
         raise NotAuthenticated("wrong code")
     web_session.second_factor_done = True
     user.last_login_at = utcnow()

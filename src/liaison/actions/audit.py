@@ -41,9 +41,7 @@ def audit(
 def bump_directory(session: Session) -> None:
     """Tell every process's directory cache that the directory changed (same transaction as the change)."""
     result = session.execute(
-        update(DirectoryRevision)
-        .where(DirectoryRevision.id == 1)
-        .values(revision=DirectoryRevision.revision + 1)
+        update(DirectoryRevision).where(DirectoryRevision.id == 1).values(revision=DirectoryRevision.revision + 1)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(DirectoryRevision(id=1, revision=1))

@@ -48,7 +48,7 @@ def require_edit_organisation(session: Session, actor: Principal, organisation_i
         raise PermissionDenied("you may edit only your own agency's entries")
 
 
-# -- networks and members ---------------------------------------------------------------------------------------
+# -- networks and members --
 
 
 def create_network(
@@ -82,9 +82,7 @@ def create_network(
     return network
 
 
-def ensure_member(
-    session: Session, *, actor: Principal, code: str, kind: str = "state", name: str = ""
-) -> Member:
+def ensure_member(session: Session, *, actor: Principal, code: str, kind: str = "state", name: str = "") -> Member:
     """The member with this code, created if new (a state's name comes from ISO 3166)."""
     code = v.member_code(code, kind)
     member = session.scalar(select(Member).where(Member.code == code))
@@ -239,7 +237,7 @@ def decide_membership_request(
     return request
 
 
-# -- agencies and designations ----------------------------------------------------------------------------------
+# -- agencies and designations --
 
 
 def create_agency(
@@ -256,9 +254,7 @@ def create_agency(
     if agency_kind not in AGENCY_KINDS:
         raise InvalidInput("agency_kind", f"must be one of {', '.join(AGENCY_KINDS)}")
     name = v.required_text(name, "name")
-    if session.scalar(
-        select(Organisation).where(Organisation.name == name, Organisation.member_id == member.id)
-    ):
+    if session.scalar(select(Organisation).where(Organisation.name == name, Organisation.member_id == member.id)):
         raise Conflict(f"{member.code} already has an agency named {name!r}")
     agency = Organisation(
         name=name, short_name=short_name.strip(), kind="agency", agency_kind=agency_kind, member_id=member.id
@@ -329,7 +325,7 @@ def designate(
     return designation
 
 
-# -- contact points and channels --------------------------------------------------------------------------------
+# -- contact points and channels --
 
 
 def create_contact_point(
@@ -421,14 +417,10 @@ def update_contact_point(
     return contact_point
 
 
-def _new_channel(
-    cp: ContactPoint, *, kind: str, value: str, label: str, position: int, region: str | None
-) -> Channel:
+def _new_channel(cp: ContactPoint, *, kind: str, value: str, label: str, position: int, region: str | None) -> Channel:
     if kind not in CHANNEL_KINDS:
         raise InvalidInput("kind", f"{kind!r} is not a channel kind ({', '.join(CHANNEL_KINDS)})")
-    channel = Channel(
-        kind=kind, value=v.channel_value(kind, value, region), label=label.strip(), position=position
-    )
+    channel = Channel(kind=kind, value=v.channel_value(kind, value, region), label=label.strip(), position=position)
     cp.channels.append(channel)
     return channel
 
@@ -440,9 +432,7 @@ def add_channel(
     org = contact_point.organisation
     region = org.member.code if org.member and org.member.kind == "state" else None
     position = max((c.position for c in contact_point.channels), default=-1) + 1
-    channel = _new_channel(
-        contact_point, kind=kind, value=value, label=label, position=position, region=region
-    )
+    channel = _new_channel(contact_point, kind=kind, value=value, label=label, position=position, region=region)
     session.flush()
     audit(
         session,

@@ -61,28 +61,58 @@ def add_rotation(
         raise InvalidInput("period", "must be daily or weekly")
     cps = _contact_points(session, designation, participants, "participants")
     pure = rosters.Rotation(
-        id="new", participants=tuple(str(c.id) for c in cps), timezone=v.timezone(timezone), start=start,
-        handoff=handoff, period=period,  # type: ignore[arg-type]
-        every=every, layer=layer, end=end, window=window,
-        weekdays=frozenset(weekdays) if weekdays is not None else None, name=name,
+        id="new",
+        participants=tuple(str(c.id) for c in cps),
+        timezone=v.timezone(timezone),
+        start=start,
+        handoff=handoff,
+        period=period,  # type: ignore[arg-type]
+        every=every,
+        layer=layer,
+        end=end,
+        window=window,
+        weekdays=frozenset(weekdays) if weekdays is not None else None,
+        name=name,
     )
     try:
         rosters.validate_rotation(pure)
     except rosters.RosterError as exc:
         raise InvalidInput(getattr(exc, "field", "rotation"), str(exc)) from exc
     rotation = Rotation(
-        designation_id=designation.id, name=name, layer=layer, timezone=timezone, period=period, every=every,
-        start=start, handoff=handoff, end=end, window_start=window[0] if window else None,
-        window_end=window[1] if window else None, weekdays=sorted(weekdays) if weekdays is not None else None,
+        designation_id=designation.id,
+        name=name,
+        layer=layer,
+        timezone=timezone,
+        period=period,
+        every=every,
+        start=start,
+        handoff=handoff,
+        end=end,
+        window_start=window[0] if window else None,
+        window_end=window[1] if window else None,
+        weekdays=sorted(weekdays) if weekdays is not None else None,
     )
     rotation.participants = [RotationParticipant(position=i, contact_point_id=c.id) for i, c in enumerate(cps)]
     session.add(rotation)
     session.flush()
-    audit(session, actor=actor, action="rotation.create", target_type="rotation", target_id=rotation.id,
-          network_id=designation.network_id,
-          details={"member": designation.member.code, "participants": [c.name for c in cps], "timezone": timezone,
-                   "period": period, "every": every, "handoff": handoff.isoformat(), "start": start.isoformat(),
-                   "layer": layer})
+    audit(
+        session,
+        actor=actor,
+        action="rotation.create",
+        target_type="rotation",
+        target_id=rotation.id,
+        network_id=designation.network_id,
+        details={
+            "member": designation.member.code,
+            "participants": [c.name for c in cps],
+            "timezone": timezone,
+            "period": period,
+            "every": every,
+            "handoff": handoff.isoformat(),
+            "start": start.isoformat(),
+            "layer": layer,
+        },
+    )
     bump_directory(session)
     return rotation
 
@@ -90,15 +120,28 @@ def add_rotation(
 def delete_rotation(session: Session, *, actor: Principal, rotation: Rotation) -> None:
     designation = session.get_one(Designation, rotation.designation_id)
     _can_edit(session, actor, designation)
-    audit(session, actor=actor, action="rotation.delete", target_type="rotation", target_id=rotation.id,
-          network_id=designation.network_id, details={"member": designation.member.code, "name": rotation.name})
+    audit(
+        session,
+        actor=actor,
+        action="rotation.delete",
+        target_type="rotation",
+        target_id=rotation.id,
+        network_id=designation.network_id,
+        details={"member": designation.member.code, "name": rotation.name},
+    )
     session.delete(rotation)
     bump_directory(session)
 
 
 def add_override(
-    session: Session, *, actor: Principal, designation: Designation, contact_point_id: uuid.UUID, start: datetime,
-    end: datetime, reason: str = "",
+    session: Session,
+    *,
+    actor: Principal,
+    designation: Designation,
+    contact_point_id: uuid.UUID,
+    start: datetime,
+    end: datetime,
+    reason: str = "",
 ) -> Override:
     """A one-off replacement. Overlapping overrides resolve predictably: the one created last wins."""
     _can_edit(session, actor, designation)
@@ -109,14 +152,26 @@ def add_override(
     (cp,) = _contact_points(session, designation, [contact_point_id], "contact_point_id")
     last = session.scalar(select(Override.seq).order_by(Override.seq.desc()).limit(1)) or 0
     seq = max(last + 1, int(utcnow().timestamp() * 1_000_000))
-    override = Override(designation_id=designation.id, contact_point_id=cp.id, start=start, end=end,
-                        reason=reason.strip(), seq=seq)
+    override = Override(
+        designation_id=designation.id, contact_point_id=cp.id, start=start, end=end, reason=reason.strip(), seq=seq
+    )
     session.add(override)
     session.flush()
-    audit(session, actor=actor, action="override.create", target_type="override", target_id=override.id,
-          network_id=designation.network_id,
-          details={"member": designation.member.code, "contact_point": cp.name, "start": start.isoformat(),
-                   "end": end.isoformat(), "reason": reason})
+    audit(
+        session,
+        actor=actor,
+        action="override.create",
+        target_type="override",
+        target_id=override.id,
+        network_id=designation.network_id,
+        details={
+            "member": designation.member.code,
+            "contact_point": cp.name,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "reason": reason,
+        },
+    )
     bump_directory(session)
     return override
 
@@ -124,8 +179,15 @@ def add_override(
 def delete_override(session: Session, *, actor: Principal, override: Override) -> None:
     designation = session.get_one(Designation, override.designation_id)
     _can_edit(session, actor, designation)
-    audit(session, actor=actor, action="override.delete", target_type="override", target_id=override.id,
-          network_id=designation.network_id, details={"member": designation.member.code})
+    audit(
+        session,
+        actor=actor,
+        action="override.delete",
+        target_type="override",
+        target_id=override.id,
+        network_id=designation.network_id,
+        details={"member": designation.member.code},
+    )
     session.delete(override)
     bump_directory(session)
 
@@ -137,8 +199,15 @@ def set_deputy(
     if contact_point_id is not None:
         _contact_points(session, designation, [contact_point_id], "deputy_id")
     designation.deputy_id = contact_point_id
-    audit(session, actor=actor, action="designation.deputy", target_type="designation", target_id=designation.id,
-          network_id=designation.network_id, details={"deputy_id": contact_point_id})
+    audit(
+        session,
+        actor=actor,
+        action="designation.deputy",
+        target_type="designation",
+        target_id=designation.id,
+        network_id=designation.network_id,
+        details={"deputy_id": contact_point_id},
+    )
     bump_directory(session)
     return designation
 
@@ -147,7 +216,14 @@ def confirm_roster(session: Session, *, actor: Principal, designation: Designati
     """The agency says its roster is true as it stands; readiness warns when this is months old."""
     _can_edit(session, actor, designation)
     designation.roster_confirmed_at = utcnow()
-    audit(session, actor=actor, action="roster.confirm", target_type="designation", target_id=designation.id,
-          network_id=designation.network_id, details={"member": designation.member.code})
+    audit(
+        session,
+        actor=actor,
+        action="roster.confirm",
+        target_type="designation",
+        target_id=designation.id,
+        network_id=designation.network_id,
+        details={"member": designation.member.code},
+    )
     bump_directory(session)
     return designation

@@ -81,8 +81,10 @@ def deliver_verification(settings: Settings, *, kind: str, value: str, contact_n
     """Send the test message; returns the transport's name. Raises ChannelError when it cannot be sent."""
     link = f"{settings.base_url.rstrip('/')}/verify/{code}"
     subject = "Liaison: please confirm this channel"
-    body = (f"This is a reachability check for {contact_name} in the Liaison directory.\n"
-            f"Confirm that this {kind} reaches you by opening:\n{link}\n\nThe link works once and expires in 72 hours.")
+    body = (
+        f"This is a reachability check for {contact_name} in the Liaison directory.\n"
+        f"Confirm that this {kind} reaches you by opening:\n{link}\n\nThe link works once and expires in 72 hours."
+    )
     transport = transport_for(settings, kind)
     transport.notify(kind=kind, to=value, subject=subject, body=body)
     return type(transport).__name__

@@ -62,10 +62,31 @@ FORMAT = "liaison-directory"
 VERSION = 1
 MAX_MB = 20
 MAX_BYTES = MAX_MB * 1024 * 1024
-CSV_COLUMNS = ("network", "member", "member_name", "agency", "contact_point", "contact_kind", "is_24_7",
-               "timezone", "languages", "channel_kind", "channel_value", "verified_at")
-KINDS = ("networks", "members", "memberships", "agencies", "designations", "contact_points", "channels",
-         "rotations", "overrides")
+CSV_COLUMNS = (
+    "network",
+    "member",
+    "member_name",
+    "agency",
+    "contact_point",
+    "contact_kind",
+    "is_24_7",
+    "timezone",
+    "languages",
+    "channel_kind",
+    "channel_value",
+    "verified_at",
+)
+KINDS = (
+    "networks",
+    "members",
+    "memberships",
+    "agencies",
+    "designations",
+    "contact_points",
+    "channels",
+    "rotations",
+    "overrides",
+)
 CSV_SOURCE = "CSV import"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _RANK = {"unchanged": 0, "updated": 1, "added": 2}
@@ -120,8 +141,10 @@ class OrganisationInfo:
 
 def load_organisations(session: Session) -> dict[uuid.UUID, OrganisationInfo]:
     rows = session.scalars(select(Organisation).where(Organisation.kind.in_(("agency", "secretariat"))))
-    return {o.id: OrganisationInfo(o.id, o.name, o.kind, o.agency_kind, o.short_name,
-                                   o.member.code if o.member else None) for o in rows}
+    return {
+        o.id: OrganisationInfo(o.id, o.name, o.kind, o.agency_kind, o.short_name, o.member.code if o.member else None)
+        for o in rows
+    }
 
 
 def visible_networks(snap: Snapshot, actor: Principal, requested: list[str] | None) -> list[str] | None:
@@ -155,15 +178,19 @@ def _derived_organisations(snap: Snapshot) -> dict[uuid.UUID, OrganisationInfo]:
     out: dict[uuid.UUID, OrganisationInfo] = {}
     for n in snap.networks.values():
         if n.secretariat_id:
-            out[n.secretariat_id] = OrganisationInfo(n.secretariat_id, n.secretariat or "", "secretariat", "other",
-                                                     "", None)
+            out[n.secretariat_id] = OrganisationInfo(
+                n.secretariat_id, n.secretariat or "", "secretariat", "other", "", None
+            )
     for (_net, member_id), d in snap.designations.items():
-        out.setdefault(d.agency_id, OrganisationInfo(d.agency_id, d.agency, "agency", "other", "",
-                                                     snap.members_by_id[member_id].code))
+        out.setdefault(
+            d.agency_id,
+            OrganisationInfo(d.agency_id, d.agency, "agency", "other", "", snap.members_by_id[member_id].code),
+        )
     for c in snap.contacts.values():
         if c.member_code:
-            out.setdefault(c.organisation_id, OrganisationInfo(c.organisation_id, c.agency, "agency", "other", "",
-                                                               c.member_code))
+            out.setdefault(
+                c.organisation_id, OrganisationInfo(c.organisation_id, c.agency, "agency", "other", "", c.member_code)
+            )
     return out
 
 
@@ -174,8 +201,9 @@ def _contacts_by_organisation(snap: Snapshot) -> dict[uuid.UUID, list[ContactVie
     return out
 
 
-def export_directory(snap: Snapshot, networks: list[str] | None = None, *,
-                     organisations: dict[uuid.UUID, OrganisationInfo] | None = None) -> dict[str, Any]:
+def export_directory(
+    snap: Snapshot, networks: list[str] | None = None, *, organisations: dict[uuid.UUID, OrganisationInfo] | None = None
+) -> dict[str, Any]:
     """The directory as a versioned JSON document (all networks when ``networks`` is None).
 
     Pass ``organisations`` (:func:`load_organisations`) to carry agency kinds and short names, which the
@@ -189,57 +217,126 @@ def export_directory(snap: Snapshot, networks: list[str] | None = None, *,
     for n in _selected(snap, networks):
         if n.secretariat_id:
             wanted[n.secretariat_id] = None
-        memberships = sorted(((snap.members_by_id[mid], status) for (nid, mid), status in snap.membership.items()
-                              if nid == n.id and mid in snap.members_by_id), key=lambda ms: ms[0].code)
+        memberships = sorted(
+            (
+                (snap.members_by_id[mid], status)
+                for (nid, mid), status in snap.membership.items()
+                if nid == n.id and mid in snap.members_by_id
+            ),
+            key=lambda ms: ms[0].code,
+        )
         members = []
         for m, status in memberships:
             d = snap.designations.get((n.id, m.id))
             if d is not None:
                 wanted[d.agency_id] = None
-            members.append({"id": str(m.id), "code": m.code, "name": m.name, "kind": m.kind, "status": status,
-                            "designation": _designation_out(d, orgs, name) if d else None})
-        out_networks.append({"id": str(n.id), "code": n.code, "name": n.name, "description": n.description,
-                             "secretariat": n.secretariat, "members": members})
+            members.append(
+                {
+                    "id": str(m.id),
+                    "code": m.code,
+                    "name": m.name,
+                    "kind": m.kind,
+                    "status": status,
+                    "designation": _designation_out(d, orgs, name) if d else None,
+                }
+            )
+        out_networks.append(
+            {
+                "id": str(n.id),
+                "code": n.code,
+                "name": n.name,
+                "description": n.description,
+                "secretariat": n.secretariat,
+                "members": members,
+            }
+        )
     if networks is None:
         wanted.update(dict.fromkeys(orgs))
     contacts = _contacts_by_organisation(snap)
     agencies = [_agency_out(orgs[oid], contacts.get(oid, [])) for oid in wanted if oid in orgs]
-    return {"format": FORMAT, "version": VERSION, "exported_at": utcnow().isoformat(), "networks": out_networks,
-            "agencies": agencies}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": utcnow().isoformat(),
+        "networks": out_networks,
+        "agencies": agencies,
+    }
 
 
 def _designation_out(d: DesignationView, orgs: dict[uuid.UUID, OrganisationInfo], name: Any) -> dict[str, Any]:
     info = orgs.get(d.agency_id)
     return {
         "id": str(d.id),
-        "agency": {"id": str(d.agency_id), "name": d.agency, "agency_kind": info.agency_kind if info else "other",
-                   "short_name": info.short_name if info else ""},
+        "agency": {
+            "id": str(d.agency_id),
+            "name": d.agency,
+            "agency_kind": info.agency_kind if info else "other",
+            "short_name": info.short_name if info else "",
+        },
         "source": d.source,
         "designated_on": _iso(d.designated_on),
         "deputy": name(d.deputy_id) if d.deputy_id else None,
         "roster_confirmed_at": _iso(d.roster_confirmed_at),
-        "rotations": [{
-            "id": str(r.id), "name": r.name, "layer": r.layer, "timezone": r.timezone, "period": r.period,
-            "every": r.every, "start": _iso(r.start), "handoff": _iso(r.handoff), "end": _iso(r.end),
-            "window": [_iso(r.window[0]), _iso(r.window[1])] if r.window else None,
-            "weekdays": list(r.weekdays) if r.weekdays is not None else None,
-            "participants": [name(p) for p in r.participants],
-        } for r in d.rotations],
-        "overrides": [{"id": str(o.id), "contact": name(o.contact_point_id), "start": _iso(o.start),
-                       "end": _iso(o.end), "reason": o.reason} for o in d.overrides],
+        "rotations": [
+            {
+                "id": str(r.id),
+                "name": r.name,
+                "layer": r.layer,
+                "timezone": r.timezone,
+                "period": r.period,
+                "every": r.every,
+                "start": _iso(r.start),
+                "handoff": _iso(r.handoff),
+                "end": _iso(r.end),
+                "window": [_iso(r.window[0]), _iso(r.window[1])] if r.window else None,
+                "weekdays": list(r.weekdays) if r.weekdays is not None else None,
+                "participants": [name(p) for p in r.participants],
+            }
+            for r in d.rotations
+        ],
+        "overrides": [
+            {
+                "id": str(o.id),
+                "contact": name(o.contact_point_id),
+                "start": _iso(o.start),
+                "end": _iso(o.end),
+                "reason": o.reason,
+            }
+            for o in d.overrides
+        ],
     }
 
 
 def _agency_out(info: OrganisationInfo, contacts: list[ContactView]) -> dict[str, Any]:
     return {
-        "id": str(info.id), "name": info.name, "kind": info.kind, "member": info.member,
-        "agency_kind": info.agency_kind, "short_name": info.short_name,
-        "contact_points": [{
-            "id": str(c.id), "name": c.name, "kind": c.kind, "is_24_7": c.is_24_7, "languages": list(c.languages),
-            "timezone": c.timezone, "is_active": c.is_active,
-            "channels": [{"id": str(ch.id), "kind": ch.kind, "value": ch.value, "label": ch.label,
-                          "verified_at": _iso(ch.verified_at)} for ch in c.channels],
-        } for c in contacts],
+        "id": str(info.id),
+        "name": info.name,
+        "kind": info.kind,
+        "member": info.member,
+        "agency_kind": info.agency_kind,
+        "short_name": info.short_name,
+        "contact_points": [
+            {
+                "id": str(c.id),
+                "name": c.name,
+                "kind": c.kind,
+                "is_24_7": c.is_24_7,
+                "languages": list(c.languages),
+                "timezone": c.timezone,
+                "is_active": c.is_active,
+                "channels": [
+                    {
+                        "id": str(ch.id),
+                        "kind": ch.kind,
+                        "value": ch.value,
+                        "label": ch.label,
+                        "verified_at": _iso(ch.verified_at),
+                    }
+                    for ch in c.channels
+                ],
+            }
+            for c in contacts
+        ],
     }
 
 
@@ -269,8 +366,15 @@ def export_contacts_csv(snap: Snapshot, networks: list[str] | None = None) -> st
             if not active:
                 writer.writerow([_cell(x) for x in [*base, d.agency]] + [""] * 8)
             for c in active:
-                row = [*base, d.agency, c.name, c.kind, "true" if c.is_24_7 else "false", c.timezone,
-                       ";".join(c.languages)]
+                row = [
+                    *base,
+                    d.agency,
+                    c.name,
+                    c.kind,
+                    "true" if c.is_24_7 else "false",
+                    c.timezone,
+                    ";".join(c.languages),
+                ]
                 for ch in c.channels or [None]:
                     tail = [ch.kind, ch.value, _iso(ch.verified_at) or ""] if ch else ["", "", ""]
                     writer.writerow([_cell(x) for x in row + tail])
@@ -312,9 +416,15 @@ class ImportReport:
         return self.total("added") + self.total("updated") > 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"dry_run": self.dry_run, "changed": self.changed, "added": self.total("added"),
-                "updated": self.total("updated"), "unchanged": self.total("unchanged"), "counts": self.counts,
-                "warnings": list(self.warnings)}
+        return {
+            "dry_run": self.dry_run,
+            "changed": self.changed,
+            "added": self.total("added"),
+            "updated": self.total("updated"),
+            "unchanged": self.total("unchanged"),
+            "counts": self.counts,
+            "warnings": list(self.warnings),
+        }
 
     def lines(self) -> list[str]:
         out = ["dry run: nothing was written"] if self.dry_run else []
@@ -448,8 +558,10 @@ def _uuid(d: dict[str, Any], loc: _Loc) -> uuid.UUID | None:
 
 def _is_country(code: str) -> bool:
     code = code.strip().upper()
-    return bool((len(code) == 2 and pycountry.countries.get(alpha_2=code))
-                or (len(code) == 3 and pycountry.countries.get(alpha_3=code)))
+    return bool(
+        (len(code) == 2 and pycountry.countries.get(alpha_2=code))
+        or (len(code) == 3 and pycountry.countries.get(alpha_3=code))
+    )
 
 
 # -- applying: one method per kind of record, each going through the actions ------------------------------------------
@@ -489,16 +601,28 @@ class _Importer:
         if there is not None and there != here:
             self.report.warn(f"{loc.at(key)}: {there!r} differs from this node's {here!r}; not changed")
 
-    def network(self, loc: _Loc, code: str, name: str | None, description: str | None,
-                secretariat: Organisation | None, wanted: uuid.UUID | None) -> Network:
+    def network(
+        self,
+        loc: _Loc,
+        code: str,
+        name: str | None,
+        description: str | None,
+        secretariat: Organisation | None,
+        wanted: uuid.UUID | None,
+    ) -> Network:
         with _guard(loc):
             code = v.network_code(code)
         net = self.s.scalar(select(Network).where(Network.code == code))
         if net is None:
             with self.creating(loc, Network, wanted):
-                net = act.create_network(self.s, actor=self.actor, code=code, name=name or code,
-                                         description=description or "",
-                                         secretariat_id=secretariat.id if secretariat else None)
+                net = act.create_network(
+                    self.s,
+                    actor=self.actor,
+                    code=code,
+                    name=name or code,
+                    description=description or "",
+                    secretariat_id=secretariat.id if secretariat else None,
+                )
             self.report.note("networks", net.id, "added")
         else:
             self.differs(loc, "name", net.name, name)
@@ -528,8 +652,9 @@ class _Importer:
         return member
 
     def membership(self, loc: _Loc, network: Network, member: Member, status: str | None) -> None:
-        ms = self.s.scalar(select(Membership).where(Membership.network_id == network.id,
-                                                    Membership.member_id == member.id))
+        ms = self.s.scalar(
+            select(Membership).where(Membership.network_id == network.id, Membership.member_id == member.id)
+        )
         if ms is None or (status == "active" and ms.status != "active"):
             outcome = "added" if ms is None else "updated"
             with _guard(loc):
@@ -539,8 +664,9 @@ class _Importer:
             self.report.note("memberships", ms.id, "unchanged")
 
     def membership_status(self, loc: _Loc, network: Network, member: Member, status: str) -> None:
-        ms = self.s.scalar(select(Membership).where(Membership.network_id == network.id,
-                                                    Membership.member_id == member.id))
+        ms = self.s.scalar(
+            select(Membership).where(Membership.network_id == network.id, Membership.member_id == member.id)
+        )
         if ms is not None and ms.status != status:
             with _guard(loc):
                 act.set_membership_status(self.s, actor=self.actor, network=network, member=member, status=status)
@@ -557,9 +683,13 @@ class _Importer:
         if org is not None and (org.kind != kind or org.member_id != member_id):
             raise _err(loc.at("id"), f"{wanted} is {org.name!r}, an organisation of another member or kind")
         if org is None:
-            org = self.s.scalars(select(Organisation).where(
-                Organisation.name == name, Organisation.kind == kind,
-                Organisation.member_id == member_id if member_id else Organisation.member_id.is_(None))).first()
+            org = self.s.scalars(
+                select(Organisation).where(
+                    Organisation.name == name,
+                    Organisation.kind == kind,
+                    Organisation.member_id == member_id if member_id else Organisation.member_id.is_(None),
+                )
+            ).first()
         if org is not None:
             self.differs(loc, "name", org.name, name)
             self.differs(loc, "agency_kind", org.agency_kind, agency_kind)
@@ -570,28 +700,63 @@ class _Importer:
             raise _err(loc.at("agency_kind"), f"must be one of {', '.join(AGENCY_KINDS)}")
         with self.creating(loc, Organisation, wanted):
             if member is None:
-                org = accounts.create_organisation(self.s, actor=self.actor, name=name, kind="secretariat",
-                                                   short_name=short_name or "", agency_kind=agency_kind or "other")
+                org = accounts.create_organisation(
+                    self.s,
+                    actor=self.actor,
+                    name=name,
+                    kind="secretariat",
+                    short_name=short_name or "",
+                    agency_kind=agency_kind or "other",
+                )
             else:
-                org = act.create_agency(self.s, actor=self.actor, member=member, name=name,
-                                        agency_kind=agency_kind or "other", short_name=short_name or "")
+                org = act.create_agency(
+                    self.s,
+                    actor=self.actor,
+                    member=member,
+                    name=name,
+                    agency_kind=agency_kind or "other",
+                    short_name=short_name or "",
+                )
         self.report.note("agencies", org.id, "added")
         return org
 
-    def designation(self, loc: _Loc, network: Network, member: Member, agency: Organisation, source: str | None,
-                    designated_on: date | None, wanted: uuid.UUID | None) -> Designation:
-        d = self.s.scalar(select(Designation).where(Designation.network_id == network.id,
-                                                    Designation.member_id == member.id))
-        if d is not None and d.agency_id == agency.id and (source is None or d.source == source.strip()) and (
-                designated_on is None or d.designated_on == designated_on):
+    def designation(
+        self,
+        loc: _Loc,
+        network: Network,
+        member: Member,
+        agency: Organisation,
+        source: str | None,
+        designated_on: date | None,
+        wanted: uuid.UUID | None,
+    ) -> Designation:
+        d = self.s.scalar(
+            select(Designation).where(Designation.network_id == network.id, Designation.member_id == member.id)
+        )
+        if (
+            d is not None
+            and d.agency_id == agency.id
+            and (source is None or d.source == source.strip())
+            and (designated_on is None or d.designated_on == designated_on)
+        ):
             self.report.note("designations", d.id, "unchanged")
             return d
         if d is not None and source is None:
-            raise _err(loc.at("agency"), f"{member.code} has designated {d.agency.name!r} on {network.code}; "
-                                         "change a designation in Liaison, not by CSV")
+            raise _err(
+                loc.at("agency"),
+                f"{member.code} has designated {d.agency.name!r} on {network.code}; "
+                "change a designation in Liaison, not by CSV",
+            )
         with self.creating(loc, Designation, wanted if d is None else None):
-            new = act.designate(self.s, actor=self.actor, network=network, member=member, agency=agency,
-                                source=source or CSV_SOURCE, designated_on=designated_on)
+            new = act.designate(
+                self.s,
+                actor=self.actor,
+                network=network,
+                member=member,
+                agency=agency,
+                source=source or CSV_SOURCE,
+                designated_on=designated_on,
+            )
         self.report.note("designations", new.id, "added" if d is None else "updated")
         return new
 
@@ -601,15 +766,23 @@ class _Importer:
         if cp is not None and cp.organisation_id != agency.id:
             raise _err(loc.at("id"), f"{wanted} is a contact point of another agency")
         if cp is None:
-            same = self.s.scalars(select(ContactPoint).where(ContactPoint.organisation_id == agency.id,
-                                                             ContactPoint.name == name)).all()
+            same = self.s.scalars(
+                select(ContactPoint).where(ContactPoint.organisation_id == agency.id, ContactPoint.name == name)
+            ).all()
             if len(same) > 1:
-                raise _err(loc.at("name"), f"{agency.name} has {len(same)} contact points named {name!r}; "
-                                           "give the id of the one meant")
+                raise _err(
+                    loc.at("name"),
+                    f"{agency.name} has {len(same)} contact points named {name!r}; give the id of the one meant",
+                )
             cp = same[0] if same else None
-        fields: dict[str, Any] = {"name": name, "kind": d.get("kind"), "is_24_7": d.get("is_24_7"),
-                                  "timezone": d.get("timezone"), "languages": d.get("languages"),
-                                  "is_active": d.get("is_active")}
+        fields: dict[str, Any] = {
+            "name": name,
+            "kind": d.get("kind"),
+            "is_24_7": d.get("is_24_7"),
+            "timezone": d.get("timezone"),
+            "languages": d.get("languages"),
+            "is_active": d.get("is_active"),
+        }
         with _guard(loc):
             if fields["timezone"] is not None:
                 fields["timezone"] = v.timezone(fields["timezone"])
@@ -619,9 +792,16 @@ class _Importer:
             if fields["timezone"] is None:
                 raise _err(loc.at("timezone"), "is required")
             with self.creating(loc, ContactPoint, wanted):
-                cp = act.create_contact_point(self.s, actor=self.actor, agency=agency, name=name,
-                                              timezone=fields["timezone"], kind=fields["kind"] or "desk",
-                                              languages=fields["languages"], is_24_7=bool(fields["is_24_7"]))
+                cp = act.create_contact_point(
+                    self.s,
+                    actor=self.actor,
+                    agency=agency,
+                    name=name,
+                    timezone=fields["timezone"],
+                    kind=fields["kind"] or "desk",
+                    languages=fields["languages"],
+                    is_24_7=bool(fields["is_24_7"]),
+                )
                 if fields["is_active"] is False:
                     act.update_contact_point(self.s, actor=self.actor, contact_point=cp, changes={"is_active": False})
             self.report.note("contact_points", cp.id, "added")
@@ -633,8 +813,16 @@ class _Importer:
         self.report.note("contact_points", cp.id, "updated" if changes else "unchanged")
         return cp
 
-    def channel(self, loc: _Loc, cp: ContactPoint, kind: str, value: str, label: str | None,
-                verified_at: datetime | None, wanted: uuid.UUID | None) -> None:
+    def channel(
+        self,
+        loc: _Loc,
+        cp: ContactPoint,
+        kind: str,
+        value: str,
+        label: str | None,
+        verified_at: datetime | None,
+        wanted: uuid.UUID | None,
+    ) -> None:
         org = cp.organisation
         region = org.member.code if org.member and org.member.kind == "state" else None
         with _guard(loc):
@@ -653,8 +841,9 @@ class _Importer:
             ch, wanted, outcome = None, keep, "updated"
         if ch is None:
             with self.creating(loc, Channel, wanted):
-                ch = act.add_channel(self.s, actor=self.actor, contact_point=cp, kind=kind, value=value,
-                                     label=label or "")
+                ch = act.add_channel(
+                    self.s, actor=self.actor, contact_point=cp, kind=kind, value=value, label=label or ""
+                )
             outcome = "added" if outcome == "unchanged" else outcome
         else:
             self.differs(loc, "label", ch.label, label.strip() if label is not None else None)
@@ -669,12 +858,20 @@ class _Importer:
         if when > self.now + _CLOCK_SKEW:
             raise _err(loc.at("verified_at"), "is in the future")
         if not self.actor.is_admin:
-            self.report.warn("verification dates are carried over only by a node admin; "
-                             "imported channels stay unverified until verified again")
+            self.report.warn(
+                "verification dates are carried over only by a node admin; "
+                "imported channels stay unverified until verified again"
+            )
             return False
         ch.verified_at = when
-        audit(self.s, actor=self.actor, action="channel.verified", target_type="channel", target_id=ch.id,
-              details={"kind": ch.kind, "value": ch.value, "imported": True, "verified_at": when.isoformat()})
+        audit(
+            self.s,
+            actor=self.actor,
+            action="channel.verified",
+            target_type="channel",
+            target_id=ch.id,
+            details={"kind": ch.kind, "value": ch.value, "imported": True, "verified_at": when.isoformat()},
+        )
         bump_directory(self.s)
         return True
 
@@ -710,9 +907,15 @@ class _Importer:
                 if not self.actor.administers(desig.network_id):
                     act.require_edit_organisation(self.s, self.actor, desig.agency_id)
             desig.roster_confirmed_at = confirmed
-            audit(self.s, actor=self.actor, action="roster.confirm", target_type="designation", target_id=desig.id,
-                  network_id=desig.network_id, details={"member": desig.member.code, "imported": True,
-                                                        "confirmed_at": confirmed.isoformat()})
+            audit(
+                self.s,
+                actor=self.actor,
+                action="roster.confirm",
+                target_type="designation",
+                target_id=desig.id,
+                network_id=desig.network_id,
+                details={"member": desig.member.code, "imported": True, "confirmed_at": confirmed.isoformat()},
+            )
             bump_directory(self.s)
             changed = True
         if changed:
@@ -726,18 +929,23 @@ class _Importer:
             r = _obj(raw, rl.prefix)
             wanted = _uuid(r, rl)
             window = r.get("window")
-            if window is not None and (not isinstance(window, list) or len(window) != 2
-                                       or not all(isinstance(w, str) for w in window)):
+            if window is not None and (
+                not isinstance(window, list) or len(window) != 2 or not all(isinstance(w, str) for w in window)
+            ):
                 raise _err(rl.at("window"), "must be [start, end] times or null")
             weekdays = r.get("weekdays")
-            if weekdays is not None and (not isinstance(weekdays, list)
-                                         or not all(isinstance(x, int) and 0 <= x <= 6 for x in weekdays)):
+            if weekdays is not None and (
+                not isinstance(weekdays, list) or not all(isinstance(x, int) and 0 <= x <= 6 for x in weekdays)
+            ):
                 raise _err(rl.at("weekdays"), "must be a list of 0 (Monday) to 6 (Sunday), or null")
             names = _list(r.get("participants"), rl.at("participants"))
             args: dict[str, Any] = {
-                "name": _str(r, "name", rl, max_length=200) or "", "layer": _int(r, "layer", rl, 0),
-                "timezone": _need(r, "timezone", rl).strip(), "period": _str(r, "period", rl) or "weekly",
-                "every": _int(r, "every", rl, 1), "start": _parse(date, _need(r, "start", rl), rl.at("start")),
+                "name": _str(r, "name", rl, max_length=200) or "",
+                "layer": _int(r, "layer", rl, 0),
+                "timezone": _need(r, "timezone", rl).strip(),
+                "period": _str(r, "period", rl) or "weekly",
+                "every": _int(r, "every", rl, 1),
+                "start": _parse(date, _need(r, "start", rl), rl.at("start")),
                 "handoff": _parse(time, _need(r, "handoff", rl), rl.at("handoff")),
                 "end": _parse(date, _str(r, "end", rl), rl.at("end")),
                 "window": tuple(_parse(time, w, rl.at("window")) for w in window) if window else None,
@@ -798,13 +1006,35 @@ class _Importer:
 
 def _rotation_sig(r: Rotation) -> tuple[Any, ...]:
     window = (r.window_start, r.window_end) if r.window_start and r.window_end else None
-    return (r.name, r.layer, r.timezone, r.period, r.every, r.start, r.handoff, r.end, window,
-            tuple(r.weekdays) if r.weekdays is not None else None, tuple(p.contact_point_id for p in r.participants))
+    return (
+        r.name,
+        r.layer,
+        r.timezone,
+        r.period,
+        r.every,
+        r.start,
+        r.handoff,
+        r.end,
+        window,
+        tuple(r.weekdays) if r.weekdays is not None else None,
+        tuple(p.contact_point_id for p in r.participants),
+    )
 
 
 def _rotation_args_sig(a: dict[str, Any]) -> tuple[Any, ...]:
-    return (a["name"], a["layer"], a["timezone"], a["period"], a["every"], a["start"], a["handoff"], a["end"],
-            a["window"], tuple(a["weekdays"]) if a["weekdays"] is not None else None, tuple(a["participants"]))
+    return (
+        a["name"],
+        a["layer"],
+        a["timezone"],
+        a["period"],
+        a["every"],
+        a["start"],
+        a["handoff"],
+        a["end"],
+        a["window"],
+        tuple(a["weekdays"]) if a["weekdays"] is not None else None,
+        tuple(a["participants"]),
+    )
 
 
 def _override_sig(o: Override) -> tuple[Any, ...]:
@@ -836,8 +1066,9 @@ def _run(session: Session, actor: Principal, dry_run: bool, body: Any) -> Import
     return report
 
 
-def import_directory(session: Session, *, actor: Principal, document: dict[str, Any],
-                     dry_run: bool = False) -> ImportReport:
+def import_directory(
+    session: Session, *, actor: Principal, document: dict[str, Any], dry_run: bool = False
+) -> ImportReport:
     """Create or update the directory in ``document`` (see :func:`export_directory`) in the caller's transaction.
 
     Read untrusted bytes with :func:`parse_document`, which enforces the size limit.
@@ -873,10 +1104,17 @@ def _apply_document(imp: _Importer, doc: dict[str, Any]) -> None:
         sec_name = _str(n, "secretariat", loc, max_length=200)
         sec = None
         if sec_name:
-            sec = secretariats.get(sec_name.strip()) or imp.organisation(loc.sub("secretariat"), {"name": sec_name},
-                                                                         None, "secretariat")
-        net = imp.network(loc, _need(n, "code", loc), _str(n, "name", loc, max_length=200),
-                          _str(n, "description", loc, max_length=100_000), sec, _uuid(n, loc))
+            sec = secretariats.get(sec_name.strip()) or imp.organisation(
+                loc.sub("secretariat"), {"name": sec_name}, None, "secretariat"
+            )
+        net = imp.network(
+            loc,
+            _need(n, "code", loc),
+            _str(n, "name", loc, max_length=200),
+            _str(n, "description", loc, max_length=100_000),
+            sec,
+            _uuid(n, loc),
+        )
         for j, raw_m in enumerate(_list(n.get("members", []), loc.at("members"))):
             ml = loc.sub(f"members[{j}]")
             m = _obj(raw_m, ml.prefix)
@@ -906,8 +1144,15 @@ def _apply_document(imp: _Importer, doc: dict[str, Any]) -> None:
         dd = _obj(raw_d, dl.prefix)
         al = dl.sub("agency")
         agency = imp.organisation(al, _obj(dd.get("agency"), al.prefix), member, "agency")
-        desig = imp.designation(dl, net, member, agency, _need(dd, "source", dl),
-                                _parse(date, _str(dd, "designated_on", dl), dl.at("designated_on")), _uuid(dd, dl))
+        desig = imp.designation(
+            dl,
+            net,
+            member,
+            agency,
+            _need(dd, "source", dl),
+            _parse(date, _str(dd, "designated_on", dl), dl.at("designated_on")),
+            _uuid(dd, dl),
+        )
         rosters.append((dl, dd, desig))
     # 4. contact points and channels
     for loc, a, org in orgs:
@@ -918,16 +1163,23 @@ def _apply_document(imp: _Importer, doc: dict[str, Any]) -> None:
                 _str(c, key, cl, max_length=64)
             _bool(c, "is_24_7", cl)
             _bool(c, "is_active", cl)
-            if c.get("languages") is not None and not all(isinstance(x, str) for x in _list(c["languages"],
-                                                                                                cl.at("languages"))):
+            if c.get("languages") is not None and not all(
+                isinstance(x, str) for x in _list(c["languages"], cl.at("languages"))
+            ):
                 raise _err(cl.at("languages"), "must be a list of language codes")
             cp = imp.contact(cl, org, c, _uuid(c, cl))
             for k, raw_ch in enumerate(_list(c.get("channels", []), cl.at("channels"))):
                 hl = cl.sub(f"channels[{k}]")
                 ch = _obj(raw_ch, hl.prefix)
-                imp.channel(hl, cp, _need(ch, "kind", hl), _need(ch, "value", hl),
-                            _str(ch, "label", hl, max_length=100),
-                            _parse(datetime, _str(ch, "verified_at", hl), hl.at("verified_at")), _uuid(ch, hl))
+                imp.channel(
+                    hl,
+                    cp,
+                    _need(ch, "kind", hl),
+                    _need(ch, "value", hl),
+                    _str(ch, "label", hl, max_length=100),
+                    _parse(datetime, _str(ch, "verified_at", hl), hl.at("verified_at")),
+                    _uuid(ch, hl),
+                )
     # 5. rosters, then memberships that end suspended or withdrawn (a designation needs an active member)
     for dl, dd, desig in rosters:
         imp.roster(dl, dd, desig)
@@ -948,17 +1200,20 @@ def import_contacts_csv(session: Session, *, actor: Principal, text: str, dry_ru
 
 def _apply_csv(imp: _Importer, text: str) -> None:
     first = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",")
-                            else ",")
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ","
+    )
     try:
         header = [h.strip().lower() for h in reader.fieldnames or []]
         reader.fieldnames = header
         missing = [c for c in CSV_COLUMNS if c not in header]
         unknown = [c for c in header if c not in CSV_COLUMNS]
         if missing or unknown or len(set(header)) != len(header):
-            problems = ([f"missing columns {', '.join(missing)}"] if missing else []) + (
-                [f"unknown columns {', '.join(repr(c) for c in unknown)}"] if unknown else []) + (
-                ["a column appears twice"] if len(set(header)) != len(header) else [])
+            problems = (
+                ([f"missing columns {', '.join(missing)}"] if missing else [])
+                + ([f"unknown columns {', '.join(repr(c) for c in unknown)}"] if unknown else [])
+                + (["a column appears twice"] if len(set(header)) != len(header) else [])
+            )
             raise _err("line 1", "; ".join(problems) + f"; expected the columns {','.join(CSV_COLUMNS)}")
         seen: dict[tuple[uuid.UUID, str], tuple[int, tuple[Any, ...]]] = {}
         for row in reader:
@@ -972,8 +1227,9 @@ def _apply_csv(imp: _Importer, text: str) -> None:
         raise _err(f"line {reader.line_num}", f"cannot be read as CSV ({exc})") from exc
 
 
-def _csv_row(imp: _Importer, line: int, c: dict[str, str], seen: dict[tuple[uuid.UUID, str],
-                                                                            tuple[int, tuple[Any, ...]]]) -> None:
+def _csv_row(
+    imp: _Importer, line: int, c: dict[str, str], seen: dict[tuple[uuid.UUID, str], tuple[int, tuple[Any, ...]]]
+) -> None:
     def required(*columns: str, because: str) -> None:
         for col in columns:
             if not c[col]:
@@ -981,11 +1237,20 @@ def _csv_row(imp: _Importer, line: int, c: dict[str, str], seen: dict[tuple[uuid
 
     required("network", "member", because="")
     net = imp.network(_line(line, code="network"), c["network"], None, None, None, None)
-    member = imp.member(_line(line, code="member", kind="member", name="member_name"), c["member"], None,
-                        c["member_name"] or None, None)
+    member = imp.member(
+        _line(line, code="member", kind="member", name="member_name"), c["member"], None, c["member_name"] or None, None
+    )
     imp.membership(_line(line), net, member, None)
-    later = ("contact_point", "contact_kind", "is_24_7", "timezone", "languages", "channel_kind", "channel_value",
-             "verified_at")
+    later = (
+        "contact_point",
+        "contact_kind",
+        "is_24_7",
+        "timezone",
+        "languages",
+        "channel_kind",
+        "channel_value",
+        "verified_at",
+    )
     if not c["agency"]:
         if any(c[k] for k in later):
             required("agency", because="for a contact point")
@@ -1000,23 +1265,41 @@ def _csv_row(imp: _Importer, line: int, c: dict[str, str], seen: dict[tuple[uuid
     flag = c["is_24_7"].lower()
     if flag not in ("", "true", "false", "yes", "no", "1", "0"):
         raise _err(f"line {line}: is_24_7", f"{c['is_24_7']!r} is not true or false")
-    contact: dict[str, Any] = {"name": c["contact_point"], "kind": c["contact_kind"] or None,
-                               "is_24_7": None if flag == "" else flag in ("true", "yes", "1"),
-                               "timezone": c["timezone"], "is_active": None,
-                               "languages": [x for x in (s.strip() for s in c["languages"].split(";")) if x]}
+    contact: dict[str, Any] = {
+        "name": c["contact_point"],
+        "kind": c["contact_kind"] or None,
+        "is_24_7": None if flag == "" else flag in ("true", "yes", "1"),
+        "timezone": c["timezone"],
+        "is_active": None,
+        "languages": [x for x in (s.strip() for s in c["languages"].split(";")) if x],
+    }
     values = tuple(contact[k] for k in ("kind", "is_24_7", "timezone", "languages"))
     key = (agency.id, contact["name"].strip())
     if key in seen and seen[key][1] != values:
-        raise _err(f"line {line}: contact_point", f"{contact['name']!r} is described differently on line "
-                                                  f"{seen[key][0]} (kind, 24/7, time zone and languages must agree)")
+        raise _err(
+            f"line {line}: contact_point",
+            f"{contact['name']!r} is described differently on line "
+            f"{seen[key][0]} (kind, 24/7, time zone and languages must agree)",
+        )
     seen.setdefault(key, (line, values))
-    cp = imp.contact(_line(line, name="contact_point", kind="contact_kind", timezone="timezone",
-                           languages="languages"), agency, contact, None)
+    cp = imp.contact(
+        _line(line, name="contact_point", kind="contact_kind", timezone="timezone", languages="languages"),
+        agency,
+        contact,
+        None,
+    )
     if not c["channel_kind"] and not c["channel_value"]:
         if c["verified_at"]:
             required("channel_kind", because="for verified_at")
         return
     required("channel_kind", "channel_value", because="for a channel")
     hl = _line(line, kind="channel_kind", value="channel_value", verified_at="verified_at")
-    imp.channel(hl, cp, c["channel_kind"], c["channel_value"], None,
-                _parse(datetime, c["verified_at"], hl.at("verified_at")), None)
+    imp.channel(
+        hl,
+        cp,
+        c["channel_kind"],
+        c["channel_value"],
+        None,
+        _parse(datetime, c["verified_at"], hl.at("verified_at")),
+        None,
+    )

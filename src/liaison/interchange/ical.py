@@ -14,8 +14,13 @@ from liaison.queries.snapshot import DesignationView, MemberView, NetworkView, S
 
 
 def roster_calendar(
-    snap: Snapshot, network: NetworkView, member: MemberView, designation: DesignationView | None, start: datetime,
-    days: int = 90, now: datetime | None = None,
+    snap: Snapshot,
+    network: NetworkView,
+    member: MemberView,
+    designation: DesignationView | None,
+    start: datetime,
+    days: int = 90,
+    now: datetime | None = None,
 ) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Liaison//Duty roster//EN")
@@ -47,7 +52,8 @@ def roster_calendar(
             ev.add("description", "\n".join(lines))
             ev.add("categories", [shift.source])
             ev["contact"] = vText(
-                "; ".join([contact.name] + [ch.value for ch in contact.channels if ch.kind in ("phone", "mobile")]))
+                "; ".join([contact.name] + [ch.value for ch in contact.channels if ch.kind in ("phone", "mobile")])
+            )
             ev.add("x-liaison-contact-id", str(contact.id))
             cal.add_component(ev)
     return cal.to_ical()

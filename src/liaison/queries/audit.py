@@ -17,9 +17,16 @@ from liaison.models import AuditEvent
 FIELDS = ["id", "at", "actor_name", "action", "target_type", "target_id", "network_id", "via", "ip", "details"]
 
 
-def events(session: Session, *, since: datetime | None = None, until: datetime | None = None,
-           action: str | None = None, actor: str | None = None, target_id: str | None = None,
-           limit: int | None = 500) -> Iterator[AuditEvent]:
+def events(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    action: str | None = None,
+    actor: str | None = None,
+    target_id: str | None = None,
+    limit: int | None = 500,
+) -> Iterator[AuditEvent]:
     q = select(AuditEvent).order_by(AuditEvent.at.desc())
     if since:
         q = q.where(AuditEvent.at >= since)
@@ -37,9 +44,18 @@ def events(session: Session, *, since: datetime | None = None, until: datetime |
 
 
 def event_json(e: AuditEvent) -> dict[str, Any]:
-    return {"id": str(e.id), "at": e.at.isoformat(), "actor_name": e.actor_name, "action": e.action,
-            "target_type": e.target_type, "target_id": e.target_id,
-            "network_id": str(e.network_id) if e.network_id else None, "via": e.via, "ip": e.ip, "details": e.details}
+    return {
+        "id": str(e.id),
+        "at": e.at.isoformat(),
+        "actor_name": e.actor_name,
+        "action": e.action,
+        "target_type": e.target_type,
+        "target_id": e.target_id,
+        "network_id": str(e.network_id) if e.network_id else None,
+        "via": e.via,
+        "ip": e.ip,
+        "details": e.details,
+    }
 
 
 def to_csv(rows: Iterator[AuditEvent]) -> str:

@@ -56,8 +56,11 @@ def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
         pass
     suggestions = _suggest(query, {m.code: m.name for m in members.values()})
     known = snap.members.get(key)
-    detail = f"{known.name} ({key}) is not an active member of {network.code}" if known else (
-        f"no member {query!r} on {network.code}")
+    detail = (
+        f"{known.name} ({key}) is not an active member of {network.code}"
+        if known
+        else (f"no member {query!r} on {network.code}")
+    )
     raise NotFound(detail, suggestions=suggestions)
 
 
@@ -82,8 +85,9 @@ class Step:
     contact: ContactView
 
 
-def fallback_chain(snap: Snapshot, network: NetworkView, designation: DesignationView | None,
-                   exclude: uuid.UUID | None = None) -> list[Step]:
+def fallback_chain(
+    snap: Snapshot, network: NetworkView, designation: DesignationView | None, exclude: uuid.UUID | None = None
+) -> list[Step]:
     """Deputy, then the designated agency's 24/7 desk, then the network secretariat's desk."""
     steps: list[Step] = []
     seen = {exclude} if exclude else set()
@@ -147,7 +151,9 @@ class DutyAnswer:
             "designation_source": self.designation.source if self.designation else None,
             "on_duty": self.contact is not None,
             "contact": contact_json(self.contact, self.at) if self.contact else None,
-            "shift": None if shift is None else {
+            "shift": None
+            if shift is None
+            else {
                 "start": shift.start.isoformat(),
                 "end": shift.end.isoformat(),
                 "source": shift.source,
@@ -157,8 +163,9 @@ class DutyAnswer:
             "gap": self.contact is None,
             "message": self.message(),
             "fallback": [{"role": s.role, **contact_json(s.contact, self.at)} for s in self.fallback],
-            "next": None if nxt is None or next_contact is None else {
-                "start": nxt.start.isoformat(), "contact": next_contact.name, "contact_id": str(next_contact.id)},
+            "next": None
+            if nxt is None or next_contact is None
+            else {"start": nxt.start.isoformat(), "contact": next_contact.name, "contact_id": str(next_contact.id)},
         }
 
     def message(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from liaison import rosters
@@ -42,8 +43,17 @@ def _verified(c: ContactView, now: datetime, stale: timedelta) -> tuple[bool, bo
     return bool(dates), any(now - d <= stale for d in dates)
 
 
+def _warn(out: list[Warning], code: str, name: str, kind: str, severity: str, message: str, **kw: Any) -> None:
+    out.append(Warning(code, name, kind, severity, message, **kw))
+
+
 def readiness(
-    snap: Snapshot, network: NetworkView, now: datetime, *, horizon_days: int = 28, roster_stale_days: int = 90,
+    snap: Snapshot,
+    network: NetworkView,
+    now: datetime,
+    *,
+    horizon_days: int = 28,
+    roster_stale_days: int = 90,
     channel_stale_days: int = 180,
 ) -> list[Warning]:
     out: list[Warning] = []
@@ -52,7 +62,7 @@ def readiness(
     for code in network.members:
         member = snap.members[code]
         designation = snap.designations.get((network.id, member.id))
-        w = lambda kind, sev, msg, **kw: out.append(Warning(code, member.name, kind, sev, msg, **kw))  # noqa: E731
+        w = partial(_warn, out, code, member.name)
         if designation is None:
             w("no_designation", "critical", f"{member.name} has designated no authority on {network.code}.")
             continue
@@ -62,9 +72,13 @@ def readiness(
         if gaps:
             hours = sum((g.end - g.start).total_seconds() for g in gaps) / 3600
             first = gaps[0]
-            w("gap", "critical" if first.start - now < timedelta(days=2) else "warning",
-              f"Nobody on duty for {hours:.0f} h in the next {horizon_days} days, first from "
-              f"{first.start:%Y-%m-%d %H:%M} UTC to {first.end:%Y-%m-%d %H:%M} UTC.", starts_at=first.start)
+            w(
+                "gap",
+                "critical" if first.start - now < timedelta(days=2) else "warning",
+                f"Nobody on duty for {hours:.0f} h in the next {horizon_days} days, first from "
+                f"{first.start:%Y-%m-%d %H:%M} UTC to {first.end:%Y-%m-%d %H:%M} UTC.",
+                starts_at=first.start,
+            )
         seen: set[str] = set()
         for shift in rosters.timeline(designation.roster, now, end):
             if shift.participant is None or shift.participant in seen:
@@ -74,16 +88,31 @@ def readiness(
             if contact is None:
                 continue
             if not contact.channels:
-                w("no_channel", "critical", f"{contact.name} is on duty from {shift.start:%Y-%m-%d %H:%M} UTC "
-                  "but has no channel at all.", starts_at=shift.start, contact_id=contact.id)
+                w(
+                    "no_channel",
+                    "critical",
+                    f"{contact.name} is on duty from {shift.start:%Y-%m-%d %H:%M} UTC but has no channel at all.",
+                    starts_at=shift.start,
+                    contact_id=contact.id,
+                )
                 continue
             ever, recent = _verified(contact, now, stale_channel)
             if not ever:
-                w("unverified_channel", "warning", f"{contact.name} is on duty from {shift.start:%Y-%m-%d %H:%M} UTC "
-                  "with no verified channel.", starts_at=shift.start, contact_id=contact.id)
+                w(
+                    "unverified_channel",
+                    "warning",
+                    f"{contact.name} is on duty from {shift.start:%Y-%m-%d %H:%M} UTC with no verified channel.",
+                    starts_at=shift.start,
+                    contact_id=contact.id,
+                )
             elif not recent:
-                w("stale_channel", "notice", f"{contact.name}'s channels were last verified more than "
-                  f"{channel_stale_days} days ago.", starts_at=shift.start, contact_id=contact.id)
+                w(
+                    "stale_channel",
+                    "notice",
+                    f"{contact.name}'s channels were last verified more than {channel_stale_days} days ago.",
+                    starts_at=shift.start,
+                    contact_id=contact.id,
+                )
         confirmed = designation.roster_confirmed_at
         if confirmed is None or now - confirmed > timedelta(days=roster_stale_days):
             when = "never" if confirmed is None else f"last on {confirmed:%Y-%m-%d}"

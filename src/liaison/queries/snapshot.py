@@ -144,8 +144,12 @@ def contact_static_json(c: ContactView) -> dict[str, object]:
         "member": c.member_code,
         "is_24_7": c.is_24_7,
         "channels": [
-            {"kind": ch.kind, "value": ch.value, "label": ch.label,
-             "verified_at": ch.verified_at.isoformat() if ch.verified_at else None}
+            {
+                "kind": ch.kind,
+                "value": ch.value,
+                "label": ch.label,
+                "verified_at": ch.verified_at.isoformat() if ch.verified_at else None,
+            }
             for ch in c.channels
         ],
         "languages": list(c.languages),
@@ -174,17 +178,26 @@ def build(session: Session) -> Snapshot:
     for n in session.scalars(select(Network)):
         sec = orgs.get(n.secretariat_id) if n.secretariat_id else None
         codes = tuple(sorted(active.get(n.id, [])))
-        nv = NetworkView(n.id, n.code, n.name, n.description, n.secretariat_id, sec.name if sec else None, codes,
-                         frozenset(codes))
+        nv = NetworkView(
+            n.id, n.code, n.name, n.description, n.secretariat_id, sec.name if sec else None, codes, frozenset(codes)
+        )
         snap.networks[n.code] = nv
         snap.networks_by_id[n.id] = nv
     for cp in session.scalars(select(ContactPoint).options(selectinload(ContactPoint.channels))):
         org = orgs[cp.organisation_id]
         member = snap.members_by_id.get(org.member_id) if org.member_id else None
         cv = ContactView(
-            cp.id, cp.name, cp.kind, cp.is_24_7, tuple(cp.languages or ()), cp.timezone, cp.organisation_id,
-            org.name, member.code if member else None,
-            tuple(ChannelView(c.id, c.kind, c.value, c.label, c.verified_at) for c in cp.channels), cp.is_active,
+            cp.id,
+            cp.name,
+            cp.kind,
+            cp.is_24_7,
+            tuple(cp.languages or ()),
+            cp.timezone,
+            cp.organisation_id,
+            org.name,
+            member.code if member else None,
+            tuple(ChannelView(c.id, c.kind, c.value, c.label, c.verified_at) for c in cp.channels),
+            cp.is_active,
         )
         cv.static_json.update(contact_static_json(cv))
         snap.contacts[cp.id] = cv
@@ -193,20 +206,44 @@ def build(session: Session) -> Snapshot:
     rotations: dict[uuid.UUID, list[RotationView]] = {}
     for r in session.scalars(select(Rotation).options(selectinload(Rotation.participants))):
         window = (r.window_start, r.window_end) if r.window_start and r.window_end else None
-        rotations.setdefault(r.designation_id, []).append(RotationView(
-            r.id, r.name, r.layer, r.timezone, r.period, r.every, r.start, r.handoff, r.end, window,
-            tuple(r.weekdays) if r.weekdays is not None else None,
-            tuple(p.contact_point_id for p in r.participants)))
+        rotations.setdefault(r.designation_id, []).append(
+            RotationView(
+                r.id,
+                r.name,
+                r.layer,
+                r.timezone,
+                r.period,
+                r.every,
+                r.start,
+                r.handoff,
+                r.end,
+                window,
+                tuple(r.weekdays) if r.weekdays is not None else None,
+                tuple(p.contact_point_id for p in r.participants),
+            )
+        )
     overrides: dict[uuid.UUID, list[OverrideView]] = {}
     for o in session.scalars(select(Override).order_by(Override.seq)):
         overrides.setdefault(o.designation_id, []).append(
-            OverrideView(o.id, o.contact_point_id, o.start, o.end, o.reason, o.seq))
+            OverrideView(o.id, o.contact_point_id, o.start, o.end, o.reason, o.seq)
+        )
     for d in session.scalars(select(Designation)):
         rots = tuple(sorted(rotations.get(d.id, []), key=lambda r: (r.layer, str(r.id))))
         ovs = tuple(overrides.get(d.id, []))
         snap.designations[(d.network_id, d.member_id)] = DesignationView(
-            d.id, d.network_id, d.member_id, d.agency_id, orgs[d.agency_id].name, d.source, d.designated_on,
-            d.deputy_id, d.roster_confirmed_at, rots, ovs, to_roster(rots, ovs))
+            d.id,
+            d.network_id,
+            d.member_id,
+            d.agency_id,
+            orgs[d.agency_id].name,
+            d.source,
+            d.designated_on,
+            d.deputy_id,
+            d.roster_confirmed_at,
+            rots,
+            ovs,
+            to_roster(rots, ovs),
+        )
     return snap
 
 
@@ -214,16 +251,25 @@ def to_roster(rots: tuple[RotationView, ...], ovs: tuple[OverrideView, ...]) -> 
     return rosters.Roster(
         rotations=tuple(
             rosters.Rotation(
-                id=str(r.id), participants=tuple(str(p) for p in r.participants), timezone=r.timezone,
-                start=r.start, handoff=r.handoff, period=r.period,  # type: ignore[arg-type]
-                every=r.every, layer=r.layer, end=r.end, window=r.window,
-                weekdays=frozenset(r.weekdays) if r.weekdays is not None else None, name=r.name,
+                id=str(r.id),
+                participants=tuple(str(p) for p in r.participants),
+                timezone=r.timezone,
+                start=r.start,
+                handoff=r.handoff,
+                period=r.period,  # type: ignore[arg-type]
+                every=r.every,
+                layer=r.layer,
+                end=r.end,
+                window=r.window,
+                weekdays=frozenset(r.weekdays) if r.weekdays is not None else None,
+                name=r.name,
             )
             for r in rots
         ),
         overrides=tuple(
-            rosters.Override(id=str(o.id), participant=str(o.contact_point_id), start=o.start, end=o.end, seq=o.seq,
-                             reason=o.reason)
+            rosters.Override(
+                id=str(o.id), participant=str(o.contact_point_id), start=o.start, end=o.end, seq=o.seq, reason=o.reason
+            )
             for o in ovs
         ),
     )

@@ -40,10 +40,21 @@ def principal_for_user(session: Session, user: User, via: str, ip: str) -> Princ
     member_id = user.organisation.member_id if user.organisation else None
     networks = set(session.scalars(select(Network.id).where(Network.secretariat_id == user.organisation_id)))
     if member_id is not None:
-        networks.update(session.scalars(select(Membership.network_id).where(
-            Membership.member_id == member_id, Membership.status == "active")))
-    return Principal(user.id, user.username, user.organisation_id, member_id,
-                     frozenset((g.role, g.network_id) for g in user.grants), frozenset(networks), via, ip)
+        networks.update(
+            session.scalars(
+                select(Membership.network_id).where(Membership.member_id == member_id, Membership.status == "active")
+            )
+        )
+    return Principal(
+        user.id,
+        user.username,
+        user.organisation_id,
+        member_id,
+        frozenset((g.role, g.network_id) for g in user.grants),
+        frozenset(networks),
+        via,
+        ip,
+    )
 
 
 def token_principal(st: AppState, token: str, ip: str) -> Principal:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
-
-import uuid
 
 from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,18 +36,40 @@ class ReadAudit:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def record(self, actor: Principal, action: str, target_type: str, target_id: str, details: dict[str, Any],
-               network_id: Any = None) -> None:
+    def record(
+        self,
+        actor: Principal,
+        action: str,
+        target_type: str,
+        target_id: str,
+        details: dict[str, Any],
+        network_id: Any = None,
+    ) -> None:
         now = utcnow()
-        key = (actor.user_id, actor.username, actor.via, actor.ip, action, target_type, target_id,
-               repr(sorted(details.items())))
+        key = (
+            actor.user_id,
+            actor.username,
+            actor.via,
+            actor.ip,
+            action,
+            target_type,
+            target_id,
+            repr(sorted(details.items())),
+        )
         with self._lock:
             row = self._rows.get(key)
             if row is None:
                 self._rows[key] = {
-                    "at": now, "actor_id": actor.user_id, "actor_name": actor.username,
-                    "organisation_id": actor.organisation_id, "action": action, "target_type": target_type,
-                    "target_id": target_id, "network_id": network_id, "via": actor.via, "ip": actor.ip,
+                    "at": now,
+                    "actor_id": actor.user_id,
+                    "actor_name": actor.username,
+                    "organisation_id": actor.organisation_id,
+                    "action": action,
+                    "target_type": target_type,
+                    "target_id": target_id,
+                    "network_id": network_id,
+                    "via": actor.via,
+                    "ip": actor.ip,
                     "details": {**details, "count": 1, "first_at": now.isoformat(), "last_at": now.isoformat()},
                 }
             else:

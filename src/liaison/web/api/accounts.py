@@ -23,11 +23,14 @@ router = APIRouter(tags=["accounts"])
 def me(actor: Actor, st: State) -> dict[str, Any]:
     with st.sessions() as session:
         user = session.get_one(User, actor.user_id)
-        return {"username": user.username, "display_name": user.display_name,
-                "organisation": user.organisation.name, "member": user.organisation.member.code
-                if user.organisation.member else None, "totp_enabled": user.totp_enabled,
-                "roles": [{"role": g.role, "network_id": str(g.network_id) if g.network_id else None}
-                          for g in user.grants]}
+        return {
+            "username": user.username,
+            "display_name": user.display_name,
+            "organisation": user.organisation.name,
+            "member": user.organisation.member.code if user.organisation.member else None,
+            "totp_enabled": user.totp_enabled,
+            "roles": [{"role": g.role, "network_id": str(g.network_id) if g.network_id else None} for g in user.grants],
+        }
 
 
 class TokenIn(BaseModel):
@@ -40,17 +43,28 @@ def create_token(body: TokenIn, actor: Actor, st: State) -> dict[str, Any]:
     with transaction(st.sessions) as session:
         user = session.get_one(User, actor.user_id)
         token, plain = act.create_api_token(session, actor=actor, user=user, name=body.name, days=body.days)
-        return {"id": str(token.id), "token": plain, "expires_at": token.expires_at.isoformat()
-                if token.expires_at else None}
+        return {
+            "id": str(token.id),
+            "token": plain,
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        }
 
 
 @router.get("/tokens", summary="Your API tokens (never the secret)")
 def list_tokens(actor: Actor, st: State) -> list[dict[str, Any]]:
     with st.sessions() as session:
         rows = session.scalars(select(ApiToken).where(ApiToken.user_id == actor.user_id))
-        return [{"id": str(t.id), "name": t.name, "prefix": t.prefix, "revoked": t.revoked_at is not None,
-                 "expires_at": t.expires_at.isoformat() if t.expires_at else None,
-                 "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None} for t in rows]
+        return [
+            {
+                "id": str(t.id),
+                "name": t.name,
+                "prefix": t.prefix,
+                "revoked": t.revoked_at is not None,
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            }
+            for t in rows
+        ]
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke an API token")

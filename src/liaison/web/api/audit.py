@@ -18,21 +18,42 @@ router = APIRouter(tags=["audit"])
 
 
 @router.get("/audit", summary="Audit events, newest first (auditors)")
-def list_events(actor: Actor, st: State, since: str | None = None, until: str | None = None,
-                action: str | None = None, user: str | None = None, target_id: str | None = None,
-                limit: int = Query(200, ge=1, le=10_000), format: Literal["json", "csv"] = "json") -> Any:
+def list_events(
+    actor: Actor,
+    st: State,
+    since: str | None = None,
+    until: str | None = None,
+    action: str | None = None,
+    user: str | None = None,
+    target_id: str | None = None,
+    limit: int = Query(200, ge=1, le=10_000),
+    format: Literal["json", "csv"] = "json",
+) -> Any:
     if not actor.is_auditor:
         raise PermissionDenied("reading the audit log needs the auditor role")
     st.read_audit.flush()
     with st.sessions() as session:
-        rows = q.events(session, since=parse_at(since, "since") if since else None,
-                        until=parse_at(until, "until") if until else None, action=action, actor=user,
-                        target_id=target_id, limit=limit)
+        rows = q.events(
+            session,
+            since=parse_at(since, "since") if since else None,
+            until=parse_at(until, "until") if until else None,
+            action=action,
+            actor=user,
+            target_id=target_id,
+            limit=limit,
+        )
         out: Any = q.to_csv(rows) if format == "csv" else [q.event_json(e) for e in rows]
     with transaction(st.sessions) as session:
-        audit(session, actor=actor, action="audit.export" if format == "csv" else "audit.read",
-              details={"since": since, "until": until, "action": action, "user": user, "limit": limit})
+        audit(
+            session,
+            actor=actor,
+            action="audit.export" if format == "csv" else "audit.read",
+            details={"since": since, "until": until, "action": action, "user": user, "limit": limit},
+        )
     if format == "csv":
-        return Response(out, media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="liaison-audit.csv"'})
+        return Response(
+            out,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="liaison-audit.csv"'},
+        )
     return out

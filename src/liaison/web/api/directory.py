@@ -8,8 +8,6 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-
-from liaison.web.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -24,6 +22,7 @@ from liaison.queries.readiness import readiness
 from liaison.queries.snapshot import ContactView, Snapshot
 from liaison.web.api.common import get_or_404, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
+from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
 
 router = APIRouter(tags=["directory"])
@@ -40,11 +39,26 @@ def can_see_organisation(snap: Snapshot, actor: Principal, org_id: uuid.UUID) ->
 
 def contact_out(c: ContactView) -> dict[str, Any]:
     return {
-        "id": str(c.id), "name": c.name, "kind": c.kind, "is_24_7": c.is_24_7, "languages": list(c.languages),
-        "timezone": c.timezone, "organisation_id": str(c.organisation_id), "agency": c.agency,
-        "member": c.member_code, "is_active": c.is_active,
-        "channels": [{"id": str(ch.id), "kind": ch.kind, "value": ch.value, "label": ch.label,
-                      "verified_at": ch.verified_at.isoformat() if ch.verified_at else None} for ch in c.channels],
+        "id": str(c.id),
+        "name": c.name,
+        "kind": c.kind,
+        "is_24_7": c.is_24_7,
+        "languages": list(c.languages),
+        "timezone": c.timezone,
+        "organisation_id": str(c.organisation_id),
+        "agency": c.agency,
+        "member": c.member_code,
+        "is_active": c.is_active,
+        "channels": [
+            {
+                "id": str(ch.id),
+                "kind": ch.kind,
+                "value": ch.value,
+                "label": ch.label,
+                "verified_at": ch.verified_at.isoformat() if ch.verified_at else None,
+            }
+            for ch in c.channels
+        ],
     }
 
 
@@ -60,11 +74,16 @@ def record_personal_read(st: AppState, actor: Principal, answers: list[DutyAnswe
         people.update(str(c.id) for c in shown if c.kind == "person")
     if people:
         st.read_audit.record(
-            actor, "duty.read", "network", str(network_id),
-            {"persons": sorted(people), "members": [a.member.code for a in answers]}, network_id)
+            actor,
+            "duty.read",
+            "network",
+            str(network_id),
+            {"persons": sorted(people), "members": [a.member.code for a in answers]},
+            network_id,
+        )
 
 
-# -- networks ---------------------------------------------------------------------------------------------------
+# -- networks --
 
 
 class NetworkIn(BaseModel):
@@ -76,9 +95,15 @@ class NetworkIn(BaseModel):
 @router.get("/networks", summary="Networks you may see, with their member codes")
 def list_networks(actor: Actor, snap: Snap) -> list[dict[str, Any]]:
     return [
-        {"code": n.code, "name": n.name, "description": n.description, "secretariat": n.secretariat,
-         "members": list(n.members)}
-        for n in sorted(snap.networks.values(), key=lambda n: n.code) if actor.can_see_network(n.id)
+        {
+            "code": n.code,
+            "name": n.name,
+            "description": n.description,
+            "secretariat": n.secretariat,
+            "members": list(n.members),
+        }
+        for n in sorted(snap.networks.values(), key=lambda n: n.code)
+        if actor.can_see_network(n.id)
     ]
 
 
@@ -96,15 +121,27 @@ def get_network(network: str, actor: Actor, snap: Snap) -> dict[str, Any]:
     for code in n.members:
         m = snap.members[code]
         d = snap.designations.get((n.id, m.id))
-        members.append({"code": m.code, "name": m.name, "kind": m.kind,
-                        "agency": d.agency if d else None, "agency_id": str(d.agency_id) if d else None,
-                        "designation_source": d.source if d else None,
-                        "designated_on": d.designated_on.isoformat() if d and d.designated_on else None})
-    return {"code": n.code, "name": n.name, "description": n.description, "secretariat": n.secretariat,
-            "members": members}
+        members.append(
+            {
+                "code": m.code,
+                "name": m.name,
+                "kind": m.kind,
+                "agency": d.agency if d else None,
+                "agency_id": str(d.agency_id) if d else None,
+                "designation_source": d.source if d else None,
+                "designated_on": d.designated_on.isoformat() if d and d.designated_on else None,
+            }
+        )
+    return {
+        "code": n.code,
+        "name": n.name,
+        "description": n.description,
+        "secretariat": n.secretariat,
+        "members": members,
+    }
 
 
-# -- the answer: who is on duty -----------------------------------------------------------------------------------
+# -- the answer: who is on duty --
 
 
 def on_duty_payload(st: AppState, actor: Principal, network: str, member: str, at: str | None) -> dict[str, Any]:
@@ -118,8 +155,13 @@ def on_duty_payload(st: AppState, actor: Principal, network: str, member: str, a
 
 
 @router.get("/networks/{network}/on-duty/{member}", summary="Who is on duty for a member now, or at a given time")
-def on_duty(network: str, member: str, actor: Actor, st: State,
-            at: str | None = Query(None, description="ISO 8601 instant with offset; default now")) -> Response:
+def on_duty(
+    network: str,
+    member: str,
+    actor: Actor,
+    st: State,
+    at: str | None = Query(None, description="ISO 8601 instant with offset; default now"),
+) -> Response:
     return JSONResponse(on_duty_payload(st, actor, network, member, at))
 
 
@@ -131,27 +173,44 @@ def duty_board(request: Request, network: str, actor: Actor, snap: Snap, at: str
     return [a.to_json() for a in answers]
 
 
-@router.get("/networks/{network}/members/{member}/roster.ics", summary="The member's roster as iCalendar",
-            response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
-def roster_ics(network: str, member: str, actor: Actor, snap: Snap, days: int = Query(90, ge=1, le=366),
-               start: str | None = None) -> Response:
+@router.get(
+    "/networks/{network}/members/{member}/roster.ics",
+    summary="The member's roster as iCalendar",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def roster_ics(
+    network: str, member: str, actor: Actor, snap: Snap, days: int = Query(90, ge=1, le=366), start: str | None = None
+) -> Response:
     n, m = network_member(snap, actor, network, member)
     body = roster_calendar(snap, n, m, snap.designations.get((n.id, m.id)), parse_at(start, "start"), days)
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{n.code}-{m.code}-roster.ics"'})
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{n.code}-{m.code}-roster.ics"'},
+    )
 
 
 @router.get("/networks/{network}/readiness", summary="Readiness warnings for the coming weeks")
-def network_readiness(network: str, actor: Actor, snap: Snap, st: State,
-                      days: int | None = Query(None, ge=1, le=365)) -> list[dict[str, Any]]:
+def network_readiness(
+    network: str, actor: Actor, snap: Snap, st: State, days: int | None = Query(None, ge=1, le=365)
+) -> list[dict[str, Any]]:
     n = find_network(snap, network, actor)
     s = st.settings
-    return [w.to_json() for w in readiness(
-        snap, n, parse_at(None), horizon_days=days or s.readiness_horizon_days,
-        roster_stale_days=s.roster_stale_days, channel_stale_days=s.channel_stale_days)]
+    return [
+        w.to_json()
+        for w in readiness(
+            snap,
+            n,
+            parse_at(None),
+            horizon_days=days or s.readiness_horizon_days,
+            roster_stale_days=s.roster_stale_days,
+            channel_stale_days=s.channel_stale_days,
+        )
+    ]
 
 
-# -- members and membership ----------------------------------------------------------------------------------------
+# -- members and membership --
 
 
 class MemberIn(BaseModel):
@@ -181,8 +240,9 @@ def membership_status(network: str, member: str, body: StatusIn, actor: Actor, s
         m = session.scalar(select(Member).where(Member.code == member.upper()))
         if m is None:
             raise NotFound(f"no member {member!r}")
-        act.set_membership_status(session, actor=actor, network=session.get_one(Network, n.id), member=m,
-                                  status=body.status)
+        act.set_membership_status(
+            session, actor=actor, network=session.get_one(Network, n.id), member=m, status=body.status
+        )
         return {"network": n.code, "member": m.code, "status": body.status}
 
 
@@ -194,27 +254,44 @@ class RequestIn(BaseModel):
 
 
 def request_out(r: MembershipRequest) -> dict[str, Any]:
-    return {"id": str(r.id), "network": r.network.code, "member_code": r.member_code, "member_name": r.member_name,
-            "member_kind": r.member_kind, "message": r.message, "status": r.status,
-            "created_at": r.created_at.isoformat(), "decided_at": r.decided_at.isoformat() if r.decided_at else None,
-            "decision_note": r.decision_note}
+    return {
+        "id": str(r.id),
+        "network": r.network.code,
+        "member_code": r.member_code,
+        "member_name": r.member_name,
+        "member_kind": r.member_kind,
+        "message": r.message,
+        "status": r.status,
+        "created_at": r.created_at.isoformat(),
+        "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+        "decision_note": r.decision_note,
+    }
 
 
-@router.post("/networks/{network}/membership-requests", status_code=201,
-             summary="Ask to join a network (open to any state or organisation)")
+@router.post(
+    "/networks/{network}/membership-requests",
+    status_code=201,
+    summary="Ask to join a network (open to any state or organisation)",
+)
 def create_request(network: str, body: RequestIn, actor: Actor, st: State) -> dict[str, Any]:
     with transaction(st.sessions) as session:
         net = session.scalar(select(Network).where(Network.code == network.upper()))
         if net is None:
             raise NotFound(f"no network {network!r}")
-        r = act.request_membership(session, actor=actor, network=net, member_code=body.member_code,
-                                   member_kind=body.member_kind, member_name=body.member_name, message=body.message)
+        r = act.request_membership(
+            session,
+            actor=actor,
+            network=net,
+            member_code=body.member_code,
+            member_kind=body.member_kind,
+            member_name=body.member_name,
+            message=body.message,
+        )
         return request_out(r)
 
 
 @router.get("/networks/{network}/membership-requests", summary="Membership requests (secretariat)")
-def list_requests(network: str, actor: Actor, st: State, snap: Snap,
-                  status: str | None = None) -> list[dict[str, Any]]:
+def list_requests(network: str, actor: Actor, st: State, snap: Snap, status: str | None = None) -> list[dict[str, Any]]:
     n = find_network(snap, network, actor)
     if not actor.administers(n.id):
         raise PermissionDenied("only the network's secretariat sees membership requests")
@@ -238,7 +315,7 @@ def decide(request_id: uuid.UUID, body: DecisionIn, actor: Actor, st: State) -> 
         return request_out(r)
 
 
-# -- agencies and designations --------------------------------------------------------------------------------------
+# -- agencies and designations --
 
 
 class AgencyIn(BaseModel):
@@ -253,8 +330,9 @@ def create_agency(member: str, body: AgencyIn, actor: Actor, st: State) -> dict[
         m = session.scalar(select(Member).where(Member.code == member.upper()))
         if m is None:
             raise NotFound(f"no member {member!r}")
-        a = act.create_agency(session, actor=actor, member=m, name=body.name, agency_kind=body.agency_kind,
-                              short_name=body.short_name)
+        a = act.create_agency(
+            session, actor=actor, member=m, name=body.name, agency_kind=body.agency_kind, short_name=body.short_name
+        )
         return {"id": str(a.id), "name": a.name, "member": m.code, "agency_kind": a.agency_kind}
 
 
@@ -265,8 +343,14 @@ def get_agency(agency_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dic
     with st.sessions() as session:
         a = get_or_404(session, Organisation, agency_id, "agency")
     contacts = [contact_out(c) for c in snap.contacts.values() if c.organisation_id == agency_id]
-    return {"id": str(a.id), "name": a.name, "kind": a.kind, "agency_kind": a.agency_kind,
-            "member": a.member.code if a.member else None, "contact_points": contacts}
+    return {
+        "id": str(a.id),
+        "name": a.name,
+        "kind": a.kind,
+        "agency_kind": a.agency_kind,
+        "member": a.member.code if a.member else None,
+        "contact_points": contacts,
+    }
 
 
 class DesignationIn(BaseModel):
@@ -276,18 +360,25 @@ class DesignationIn(BaseModel):
 
 
 @router.put("/networks/{network}/members/{member}/designation", summary="Set the member's designated authority")
-def set_designation(network: str, member: str, body: DesignationIn, actor: Actor, st: State,
-                    snap: Snap) -> dict[str, Any]:
+def set_designation(
+    network: str, member: str, body: DesignationIn, actor: Actor, st: State, snap: Snap
+) -> dict[str, Any]:
     n, m = network_member(snap, actor, network, member)
     with transaction(st.sessions) as session:
         agency = get_or_404(session, Organisation, body.agency_id, "agency")
-        d = act.designate(session, actor=actor, network=session.get_one(Network, n.id),
-                          member=session.get_one(Member, m.id), agency=agency, source=body.source,
-                          designated_on=body.designated_on)
+        d = act.designate(
+            session,
+            actor=actor,
+            network=session.get_one(Network, n.id),
+            member=session.get_one(Member, m.id),
+            agency=agency,
+            source=body.source,
+            designated_on=body.designated_on,
+        )
         return {"id": str(d.id), "network": n.code, "member": m.code, "agency": agency.name, "source": d.source}
 
 
-# -- contact points and channels ---------------------------------------------------------------------------------
+# -- contact points and channels --
 
 
 class ChannelIn(BaseModel):
@@ -321,11 +412,22 @@ def create_contact_point(agency_id: uuid.UUID, body: ContactPointIn, actor: Acto
     with transaction(st.sessions) as session:
         agency = get_or_404(session, Organisation, agency_id, "agency")
         cp = act.create_contact_point(
-            session, actor=actor, agency=agency, name=body.name, timezone=body.timezone, kind=body.kind,
-            languages=body.languages, is_24_7=body.is_24_7, notes=body.notes,
-            channels=[c.model_dump() for c in body.channels])
-        return {"id": str(cp.id), "name": cp.name, "channels": [
-            {"id": str(c.id), "kind": c.kind, "value": c.value} for c in cp.channels]}
+            session,
+            actor=actor,
+            agency=agency,
+            name=body.name,
+            timezone=body.timezone,
+            kind=body.kind,
+            languages=body.languages,
+            is_24_7=body.is_24_7,
+            notes=body.notes,
+            channels=[c.model_dump() for c in body.channels],
+        )
+        return {
+            "id": str(cp.id),
+            "name": cp.name,
+            "channels": [{"id": str(c.id), "kind": c.kind, "value": c.value} for c in cp.channels],
+        }
 
 
 @router.get("/contact-points/{contact_point_id}", summary="A contact point with its channels")
@@ -339,7 +441,9 @@ def get_contact_point(request: Request, contact_point_id: uuid.UUID, actor: Acto
 
 
 @router.patch("/contact-points/{contact_point_id}", summary="Change a contact point")
-def patch_contact_point(contact_point_id: uuid.UUID, body: ContactPointPatch, actor: Actor, st: State) -> dict[str, Any]:
+def patch_contact_point(
+    contact_point_id: uuid.UUID, body: ContactPointPatch, actor: Actor, st: State
+) -> dict[str, Any]:
     with transaction(st.sessions) as session:
         cp = get_or_404(session, ContactPoint, contact_point_id, "contact point")
         act.update_contact_point(session, actor=actor, contact_point=cp, changes=body.model_dump(exclude_none=True))
@@ -350,8 +454,7 @@ def patch_contact_point(contact_point_id: uuid.UUID, body: ContactPointPatch, ac
 def add_channel(contact_point_id: uuid.UUID, body: ChannelIn, actor: Actor, st: State) -> dict[str, Any]:
     with transaction(st.sessions) as session:
         cp = get_or_404(session, ContactPoint, contact_point_id, "contact point")
-        ch = act.add_channel(session, actor=actor, contact_point=cp, kind=body.kind, value=body.value,
-                             label=body.label)
+        ch = act.add_channel(session, actor=actor, contact_point=cp, kind=body.kind, value=body.value, label=body.label)
         return {"id": str(ch.id), "kind": ch.kind, "value": ch.value, "label": ch.label}
 
 
@@ -362,8 +465,11 @@ def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/channels/{channel_id}/verification", status_code=202,
-             summary="Send a test message the contact confirms by following its link")
+@router.post(
+    "/channels/{channel_id}/verification",
+    status_code=202,
+    summary="Send a test message the contact confirms by following its link",
+)
 def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, Any]:
     from liaison.channels import deliver_verification
 

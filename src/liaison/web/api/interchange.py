@@ -21,38 +21,61 @@ router = APIRouter(tags=["interchange"])
 Format = Literal["json", "csv"]
 
 
-@router.get("/directory/export", summary="Export the directory (networks you may see) as JSON or CSV",
-            response_class=Response,
-            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+@router.get(
+    "/directory/export",
+    summary="Export the directory (networks you may see) as JSON or CSV",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
 def export_directory(
-    actor: Actor, st: State, snap: Snap,
+    actor: Actor,
+    st: State,
+    snap: Snap,
     network: Annotated[list[str] | None, Query(description="Network code; repeat for several (default: all)")] = None,
     fmt: Annotated[Format, Query(alias="format")] = "json",
 ) -> Response:
     codes = dio.visible_networks(snap, actor, network)
-    st.read_audit.record(actor, "directory.export", "directory", "",
-                         {"networks": "all" if codes is None else codes, "format": fmt})
+    st.read_audit.record(
+        actor, "directory.export", "directory", "", {"networks": "all" if codes is None else codes, "format": fmt}
+    )
     stamp = f"liaison-directory-{snap.revision}"
     if fmt == "csv":
-        return Response(dio.export_contacts_csv(snap, codes), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{stamp}.csv"'})
+        return Response(
+            dio.export_contacts_csv(snap, codes),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{stamp}.csv"'},
+        )
     with st.sessions() as session:
         organisations = dio.load_organisations(session)
     doc = dio.export_directory(snap, codes, organisations=organisations)
-    return Response(orjson.dumps(doc), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{stamp}.json"'})
+    return Response(
+        orjson.dumps(doc),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{stamp}.json"'},
+    )
 
 
-@router.post("/directory/import", summary="Import a directory export (JSON) or a contacts CSV",
-             description="Node admin, or the secretariat of every network in the document. The body is the JSON "
-                         "document, or CSV with `?format=csv` or `Content-Type: text/csv`; at most 20 MB. One "
-                         "transaction: the first invalid value is refused with its JSON path or CSV line, and "
-                         "nothing is written. `?dry_run=true` checks and counts without writing.",
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}}}})
-async def import_directory(request: Request, actor: Actor, st: State,
-                           fmt: Annotated[Format | None, Query(alias="format")] = None,
-                           dry_run: bool = False) -> dict[str, Any]:
+@router.post(
+    "/directory/import",
+    summary="Import a directory export (JSON) or a contacts CSV",
+    description="Node admin, or the secretariat of every network in the document. The body is the JSON "
+    "document, or CSV with `?format=csv` or `Content-Type: text/csv`; at most 20 MB. One "
+    "transaction: the first invalid value is refused with its JSON path or CSV line, and "
+    "nothing is written. `?dry_run=true` checks and counts without writing.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def import_directory(
+    request: Request,
+    actor: Actor,
+    st: State,
+    fmt: Annotated[Format | None, Query(alias="format")] = None,
+    dry_run: bool = False,
+) -> dict[str, Any]:
     if not actor.is_admin and not actor.administered_networks:
         raise PermissionDenied("importing a directory needs a node admin or a network's secretariat")
     body = await _read_limited(request)

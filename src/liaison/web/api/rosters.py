@@ -31,8 +31,9 @@ def _designation(snap: Snapshot, actor: Any, network: str, member: str) -> Desig
 
 
 @router.get("/networks/{network}/members/{member}/roster", summary="Rotations, overrides and upcoming shifts")
-def get_roster(network: str, member: str, actor: Actor, snap: Snap, days: int = Query(14, ge=1, le=366),
-               start: str | None = None) -> dict[str, Any]:
+def get_roster(
+    network: str, member: str, actor: Actor, snap: Snap, days: int = Query(14, ge=1, le=366), start: str | None = None
+) -> dict[str, Any]:
     d = _designation(snap, actor, network, member)
     begin = parse_at(start, "start")
     name = lambda cid: snap.contacts[cid].name if cid in snap.contacts else None  # noqa: E731
@@ -42,23 +43,49 @@ def get_roster(network: str, member: str, actor: Actor, snap: Snap, days: int = 
         "deputy": name(d.deputy_id) if d.deputy_id else None,
         "deputy_id": str(d.deputy_id) if d.deputy_id else None,
         "roster_confirmed_at": d.roster_confirmed_at.isoformat() if d.roster_confirmed_at else None,
-        "rotations": [{
-            "id": str(r.id), "name": r.name, "layer": r.layer, "timezone": r.timezone, "period": r.period,
-            "every": r.every, "start": r.start.isoformat(), "handoff": r.handoff.isoformat(timespec="minutes"),
-            "end": r.end.isoformat() if r.end else None,
-            "window": [r.window[0].isoformat(timespec="minutes"), r.window[1].isoformat(timespec="minutes")]
-            if r.window else None,
-            "weekdays": list(r.weekdays) if r.weekdays is not None else None,
-            "participants": [{"id": str(p), "name": name(p)} for p in r.participants],
-        } for r in d.rotations],
-        "overrides": [{
-            "id": str(o.id), "contact_point_id": str(o.contact_point_id), "contact": name(o.contact_point_id),
-            "start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason, "seq": o.seq,
-        } for o in d.overrides if o.end > begin - timedelta(days=1)],
-        "shifts": [{
-            "start": s.start.isoformat(), "end": s.end.isoformat(), "source": s.source, "layer": s.layer,
-            "contact_id": s.participant, "contact": name(uuid.UUID(s.participant)) if s.participant else None,
-        } for s in shifts(snap, d, begin, days)],
+        "rotations": [
+            {
+                "id": str(r.id),
+                "name": r.name,
+                "layer": r.layer,
+                "timezone": r.timezone,
+                "period": r.period,
+                "every": r.every,
+                "start": r.start.isoformat(),
+                "handoff": r.handoff.isoformat(timespec="minutes"),
+                "end": r.end.isoformat() if r.end else None,
+                "window": [r.window[0].isoformat(timespec="minutes"), r.window[1].isoformat(timespec="minutes")]
+                if r.window
+                else None,
+                "weekdays": list(r.weekdays) if r.weekdays is not None else None,
+                "participants": [{"id": str(p), "name": name(p)} for p in r.participants],
+            }
+            for r in d.rotations
+        ],
+        "overrides": [
+            {
+                "id": str(o.id),
+                "contact_point_id": str(o.contact_point_id),
+                "contact": name(o.contact_point_id),
+                "start": o.start.isoformat(),
+                "end": o.end.isoformat(),
+                "reason": o.reason,
+                "seq": o.seq,
+            }
+            for o in d.overrides
+            if o.end > begin - timedelta(days=1)
+        ],
+        "shifts": [
+            {
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "source": s.source,
+                "layer": s.layer,
+                "contact_id": s.participant,
+                "contact": name(uuid.UUID(s.participant)) if s.participant else None,
+            }
+            for s in shifts(snap, d, begin, days)
+        ],
     }
 
 
@@ -82,10 +109,22 @@ def add_rotation(network: str, member: str, body: RotationIn, actor: Actor, st: 
     d = _designation(snap, actor, network, member)
     window = (body.window_start, body.window_end) if body.window_start and body.window_end else None
     with transaction(st.sessions) as session:
-        r = act.add_rotation(session, actor=actor, designation=session.get_one(Designation, d.id),
-                             participants=body.participants, timezone=body.timezone, start=body.start,
-                             handoff=body.handoff, period=body.period, every=body.every, layer=body.layer,
-                             end=body.end, window=window, weekdays=body.weekdays, name=body.name)
+        r = act.add_rotation(
+            session,
+            actor=actor,
+            designation=session.get_one(Designation, d.id),
+            participants=body.participants,
+            timezone=body.timezone,
+            start=body.start,
+            handoff=body.handoff,
+            period=body.period,
+            every=body.every,
+            layer=body.layer,
+            end=body.end,
+            window=window,
+            weekdays=body.weekdays,
+            name=body.name,
+        )
         return {"id": str(r.id)}
 
 
@@ -103,14 +142,23 @@ class OverrideIn(BaseModel):
     reason: str = ""
 
 
-@router.post("/networks/{network}/members/{member}/overrides", status_code=201,
-             summary="Add an override (a one-off replacement; the latest overlapping override wins)")
+@router.post(
+    "/networks/{network}/members/{member}/overrides",
+    status_code=201,
+    summary="Add an override (a one-off replacement; the latest overlapping override wins)",
+)
 def add_override(network: str, member: str, body: OverrideIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     d = _designation(snap, actor, network, member)
     with transaction(st.sessions) as session:
-        o = act.add_override(session, actor=actor, designation=session.get_one(Designation, d.id),
-                             contact_point_id=body.contact_point_id, start=parse_at(body.start, "start"),
-                             end=parse_at(body.end, "end"), reason=body.reason)
+        o = act.add_override(
+            session,
+            actor=actor,
+            designation=session.get_one(Designation, d.id),
+            contact_point_id=body.contact_point_id,
+            start=parse_at(body.start, "start"),
+            end=parse_at(body.end, "end"),
+            reason=body.reason,
+        )
         return {"id": str(o.id), "seq": o.seq}
 
 
@@ -129,8 +177,9 @@ class DeputyIn(BaseModel):
 def set_deputy(network: str, member: str, body: DeputyIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     d = _designation(snap, actor, network, member)
     with transaction(st.sessions) as session:
-        act.set_deputy(session, actor=actor, designation=session.get_one(Designation, d.id),
-                       contact_point_id=body.contact_point_id)
+        act.set_deputy(
+            session, actor=actor, designation=session.get_one(Designation, d.id), contact_point_id=body.contact_point_id
+        )
     return {"deputy_id": str(body.contact_point_id) if body.contact_point_id else None}
 
 
