@@ -79,15 +79,43 @@ def main() -> int:
     liaison = str(Path(sys.executable).parent / "liaison")
     t0 = time.perf_counter()
     subprocess.run([liaison, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([liaison, "demo", "load", "--bench", f"{args.members},{args.contacts},{args.days}",
-                    "--password", "bench-password-123"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            liaison,
+            "demo",
+            "load",
+            "--bench",
+            f"{args.members},{args.contacts},{args.days}",
+            "--password",
+            "bench-password-123",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     load_s = time.perf_counter() - t0
-    token = json.loads(subprocess.run([liaison, "user", "token", "bench", "--json"], env=env, check=True,
-                                      capture_output=True, text=True).stdout)["token"]
+    token = json.loads(
+        subprocess.run(
+            [liaison, "user", "token", "bench", "--json"], env=env, check=True, capture_output=True, text=True
+        ).stdout
+    )["token"]
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.asgi:create_bench_app", "--factory", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.asgi:create_bench_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -96,8 +124,9 @@ def main() -> int:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        members = httpx.get(f"{base}/api/v1/networks/BENCH", headers={"Authorization": f"Bearer {token}"},
-                            timeout=30).json()["members"]
+        members = httpx.get(
+            f"{base}/api/v1/networks/BENCH", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ).json()["members"]
         paths = [f"/api/v1/networks/BENCH/on-duty/{m['code']}" for m in members]
         sample = httpx.get(base + paths[0], headers={"Authorization": f"Bearer {token}"}, timeout=5).json()
         assert sample["network"] == "BENCH", sample
@@ -114,10 +143,17 @@ def main() -> int:
     ratio = duty["rps"] / hello["rps"]
     result = {
         "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_implementation()} "
-                   f"{platform.python_version()}",
-        "directory": {"members": args.members, "contacts_per_member": args.contacts, "rotation_days": args.days,
-                      "database": url.split(":", 1)[0], "load_seconds": round(load_s, 1)},
-        "hello_world": hello, "on_duty": duty, "ratio": round(ratio, 3),
+        f"{platform.python_version()}",
+        "directory": {
+            "members": args.members,
+            "contacts_per_member": args.contacts,
+            "rotation_days": args.days,
+            "database": url.split(":", 1)[0],
+            "load_seconds": round(load_s, 1),
+        },
+        "hello_world": hello,
+        "on_duty": duty,
+        "ratio": round(ratio, 3),
         "targets": {"p99_ms_under": 20, "ratio_at_least": 0.30},
         "met": duty["p99_ms"] < 20 and ratio >= 0.30,
     }
@@ -128,8 +164,10 @@ def main() -> int:
         print(f"{'endpoint':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
         print(f"{'bare ASGI hello-world':<28}{hello['rps']:>10.0f}{hello['p50_ms']:>10.2f}{hello['p99_ms']:>10.2f}")
         print(f"{'on-duty lookup (Liaison)':<28}{duty['rps']:>10.0f}{duty['p50_ms']:>10.2f}{duty['p99_ms']:>10.2f}")
-        print(f"ratio on-duty / hello-world: {ratio:.1%} (target >= 30%); p99 target < 20 ms: "
-              f"{'met' if result['met'] else 'NOT met'}")
+        print(
+            f"ratio on-duty / hello-world: {ratio:.1%} (target >= 30%); p99 target < 20 ms: "
+            f"{'met' if result['met'] else 'NOT met'}"
+        )
     return 0
 
 
