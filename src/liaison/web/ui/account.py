@@ -1,0 +1,99 @@
+"""The user's own account: second factor (TOTP) set-up and personal API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from liaison.actions import accounts
+from liaison.db import transaction
+from liaison.errors import InvalidInput, NotFound
+from liaison.models import ApiToken, User
+from liaison.security import totp_uri
+from liaison.web.deps import state
+from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error, parse_uuid, redirect, render
+
+router = APIRouter()
+FormStr = Annotated[str, Form()]
+SAVED = {"totp": "Second factor is on. You will be asked for a code at every login.",
+         "revoked": "Token revoked. Programs using it can no longer connect."}
+
+
+def account_response(request: Request, me: Viewer, *, saved: str = "", new_token: str = "",
+                     error: FormError | None = None, status: int = 200) -> Response:
+    st = state(request)
+    with st.sessions() as session:
+        user = session.get_one(User, me.principal.user_id)
+        tokens = list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                      .order_by(ApiToken.created_at.desc())))
+        pending = user.totp_secret if user.totp_secret and not user.totp_enabled else None
+        roles = sorted((g.role, g.network_id) for g in user.grants)
+    snap = st.cache.get()
+    role_lines = [f"{role} ({snap.networks_by_id[net].code})" if net in snap.networks_by_id else role
+                  for role, net in roles]
+    uri = totp_uri(pending, user.username, st.settings.node_name) if pending else ""
+    grouped = " ".join(pending[i:i + 4] for i in range(0, len(pending), 4)) if pending else ""
+    return render(request, "account.html", status=status, me=me, user=user, tokens=tokens, pending=grouped,
+                  uri=uri, roles=role_lines, saved=SAVED.get(saved, ""), new_token=new_token, error=error)
+
+
+@router.get("/account")
+def account_page(request: Request, me: Me, saved: str = "") -> Response:
+    return account_response(request, me, saved=saved)
+
+
+@router.post("/account/totp/begin")
+def totp_begin(request: Request, me: Me, csrf_token: FormStr = "") -> Response:
+    check_csrf(me.csrf, csrf_token)
+    with transaction(state(request).sessions) as session:
+        accounts.begin_totp(session, actor=me.principal, user=session.get_one(User, me.principal.user_id))
+    return redirect("/account#totp")
+
+
+@router.post("/account/totp/enable")
+def totp_enable(request: Request, me: Me, csrf_token: FormStr = "", code: FormStr = "") -> Response:
+    check_csrf(me.csrf, csrf_token)
+    try:
+        with transaction(state(request).sessions) as session:
+            accounts.enable_totp(session, actor=me.principal, user=session.get_one(User, me.principal.user_id),
+                                 code=code)
+    except InvalidInput as exc:
+        return account_response(request, me, error=form_error(exc), status=exc.status)
+    return redirect("/account?saved=totp#totp")
+
+
+@router.post("/account/tokens")
+def token_create(request: Request, me: Me, csrf_token: FormStr = "", name: FormStr = "",
+                 days: FormStr = "365") -> Response:
+    check_csrf(me.csrf, csrf_token)
+    try:
+        try:
+            valid_days = int(days)
+        except ValueError as exc:
+            raise InvalidInput("days", "give a number of days, e.g. 365") from exc
+        if not 1 <= valid_days <= 3650:
+            raise InvalidInput("days", "must be between 1 and 3650")
+        with transaction(state(request).sessions) as session:
+            _token, plain = accounts.create_api_token(
+                session, actor=me.principal, user=session.get_one(User, me.principal.user_id), name=name,
+                days=valid_days)
+    except InvalidInput as exc:
+        return account_response(request, me, error=form_error(exc), status=exc.status)
+    return account_response(request, me, new_token=plain)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def token_revoke(request: Request, token_id: str, me: Me, csrf_token: FormStr = "") -> Response:
+    check_csrf(me.csrf, csrf_token)
+    ident = parse_uuid(token_id, "token")
+    st = state(request)
+    with transaction(st.sessions) as session:
+        token = session.get(ApiToken, ident)
+        if token is None or token.user_id != me.principal.user_id:
+            raise NotFound(f"no token {ident} of yours")
+        accounts.revoke_api_token(session, actor=me.principal, token=token)
+    st.principals.clear()
+    return redirect("/account?saved=revoked#tokens")

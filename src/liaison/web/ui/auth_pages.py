@@ -1,0 +1,188 @@
+"""Logging in (password, then the TOTP code when enabled), logging out, and the public channel-verification page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+
+from liaison.actions import accounts
+from liaison.db import transaction
+from liaison.errors import LiaisonError, NotAuthenticated, PermissionDenied
+from liaison.models import AuditEvent, Channel, WebSession, utcnow
+from liaison.security import digest
+from liaison.web.deps import SESSION_COOKIE, client_ip, state, web_session
+from liaison.web.ui.common import (
+    Me,
+    check_csrf,
+    check_form_token,
+    form_token,
+    redirect,
+    render,
+    safe_next,
+    set_form_cookie,
+)
+from liaison.web.verify import confirm_code
+
+router = APIRouter()
+MAX_CODE_ATTEMPTS = 5  # wrong TOTP codes allowed per pending login before the password is asked again
+
+FormStr = Annotated[str, Form()]
+
+
+def _set_session_cookie(request: Request, response: Response, plain: str) -> None:
+    settings = state(request).settings
+    response.set_cookie(SESSION_COOKIE, plain, max_age=settings.session_hours * 3600, httponly=True,
+                        samesite="lax", secure=settings.secure_cookies, path="/")
+
+
+def _login_form(request: Request, *, next_path: str, username: str = "", error: str = "",
+                status: int = 200) -> HTMLResponse:
+    token, cookie = form_token(request)
+    response = render(request, "login.html", status=status, csrf=token, next=next_path, username=username,
+                      error=error)
+    set_form_cookie(request, response, cookie)
+    return response
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    if web_session(request) is not None:
+        return redirect(safe_next(next))
+    return _login_form(request, next_path=safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, username: FormStr = "", password: FormStr = "", csrf_token: FormStr = "",
+          next: FormStr = "/") -> Response:
+    next_path = safe_next(next)
+    try:
+        check_form_token(request, csrf_token)
+    except PermissionDenied:
+        return _login_form(request, next_path=next_path, username=username, status=403,
+                           error="This form had expired. Please enter your password again.")
+    if not username.strip() or not password:
+        return _login_form(request, next_path=next_path, username=username, status=401,
+                           error="Enter your username and your password.")
+    st = state(request)
+    ip = client_ip(request)
+    with st.sessions() as session:
+        try:
+            user = accounts.check_password(session, username=username, password=password, ip=ip)
+        except NotAuthenticated as exc:
+            session.commit()  # keep the failed-attempt count and its audit row
+            return _login_form(request, next_path=next_path, username=username, status=401,
+                               error=exc.detail[:1].upper() + exc.detail[1:] + ".")
+        two_step = user.totp_enabled
+        _ws, plain = accounts.open_session(session, user=user, hours=st.settings.session_hours, ip=ip,
+                                           user_agent=request.headers.get("user-agent", ""),
+                                           second_factor_done=not two_step)
+        session.commit()
+    response = redirect("/login/totp?next=" + quote(next_path, safe="/") if two_step else next_path)
+    _set_session_cookie(request, response, plain)
+    return response
+
+
+def _pending(request: Request) -> WebSession | None:
+    found = web_session(request, allow_pending_2fa=True)
+    return found[0] if found else None
+
+
+@router.get("/login/totp")
+def totp_page(request: Request, next: str = "/") -> Response:
+    ws = _pending(request)
+    if ws is None:
+        return redirect("/login")
+    if ws.second_factor_done:
+        return redirect(safe_next(next))
+    return render(request, "totp.html", csrf=ws.csrf_token, next=safe_next(next), error="")
+
+
+@router.post("/login/totp")
+def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", next: FormStr = "/") -> Response:
+    ws = _pending(request)
+    next_path = safe_next(next)
+    if ws is None:
+        return redirect("/login")
+    check_csrf(ws.csrf_token, csrf_token)
+    ip = client_ip(request)
+    with state(request).sessions() as session:
+        live = session.get_one(WebSession, ws.id)
+        try:
+            accounts.pass_second_factor(session, web_session=live, code=code, ip=ip)
+        except NotAuthenticated:
+            session.flush()
+            failures = session.scalar(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.actor_id == live.user_id, AuditEvent.action == "login.failed",
+                AuditEvent.at >= live.created_at - timedelta(seconds=1),
+                AuditEvent.details["reason"].as_string() == "wrong second factor")) or 0
+            if failures >= MAX_CODE_ATTEMPTS:
+                live.revoked_at = utcnow()
+                session.commit()
+                response = _login_form(request, next_path=next_path, status=401,
+                                       error="Too many wrong codes. Log in again.")
+                response.delete_cookie(SESSION_COOKIE, path="/")
+                return response
+            session.commit()
+            return render(request, "totp.html", status=401, csrf=ws.csrf_token, next=next_path,
+                          error="That code is wrong. Check the clock of your authenticator and type the current code.")
+        session.commit()
+    return redirect(next_path)
+
+
+@router.post("/logout")
+def logout(request: Request, me: Me, csrf_token: FormStr = "") -> Response:
+    check_csrf(me.csrf, csrf_token)
+    with transaction(state(request).sessions) as session:
+        accounts.close_session(session, web_session=session.get_one(WebSession, me.session_id), actor=me.principal)
+    response: RedirectResponse = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# -- channel verification (public: the code in the link is the credential) -----------------------------------------
+
+
+def _verify_form(request: Request, code: str, *, status: int = 200, refusal: str = "",
+                 retry: bool = False) -> HTMLResponse:
+    token, cookie = form_token(request)
+    response = render(request, "verify.html", status=status, code=code, csrf=token, refusal=refusal, channel=None,
+                      retry=retry)
+    set_form_cookie(request, response, cookie)
+    return response
+
+
+@router.get("/verify/{code}")
+def verify_page(request: Request, code: str) -> Response:
+    """Only shows a button: link scanners and prefetchers that open the link do not confirm anything."""
+    with state(request).sessions() as session:
+        channel = session.scalar(select(Channel).where(Channel.verification_code_hash == digest(code)))
+        expires = channel.verification_expires_at if channel is not None else None
+    if expires is None:
+        return _verify_form(request, code, status=404, refusal="This verification link is unknown or was already used.")
+    if expires < utcnow():
+        return _verify_form(request, code, status=422, refusal="This verification link has expired; ask for a new one.")
+    return _verify_form(request, code)
+
+
+@router.post("/verify/{code}")
+def verify_submit(request: Request, code: str, csrf_token: FormStr = "") -> Response:
+    try:
+        check_form_token(request, csrf_token)
+    except PermissionDenied:
+        return _verify_form(request, code, status=403,
+                            refusal="This page had expired. Press the button again to confirm.", retry=True)
+    try:
+        channel = confirm_code(state(request), code, request)
+    except LiaisonError as exc:
+        text = exc.detail.split(": ", 1)[-1] if exc.detail.startswith("code: ") else exc.detail
+        return _verify_form(request, code, status=exc.status, refusal=text[:1].upper() + text[1:] + ".")
+    with state(request).sessions() as session:
+        ch = session.get_one(Channel, channel.id)
+        shown = {"kind": ch.kind, "value": ch.value, "contact": ch.contact_point.name, "verified_at": ch.verified_at}
+    return render(request, "verify.html", code="", csrf="", refusal="", channel=shown, retry=False)
+

@@ -1,0 +1,175 @@
+"""What every page shares: the template environment, the logged-in viewer, CSRF checks and form helpers.
+
+Pages are server-rendered and work without JavaScript. A page request without a valid session raises
+:class:`NotAuthenticated`, which :func:`liaison.web.ui.pages.error_page` turns into a redirect to the login
+form. Every POST carries a ``csrf_token`` field: the web session's token once logged in, or a signed
+double-submit token (cookie ``FORM_COOKIE``) on the login and channel-verification forms.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from liaison import validation as v
+from liaison.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
+from liaison.principal import Principal
+from liaison.security import same, sign
+from liaison.web.deps import state, web_session
+from liaison.web.ui import fmt
+
+HERE = Path(__file__).parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+FORM_COOKIE = "liaison_form"  # double-submit CSRF for forms shown before a session exists
+
+
+@cache
+def templates() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(fmt.FILTERS)
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The logged-in user of a page, with the session's CSRF token for its forms."""
+
+    principal: Principal
+    session_id: uuid.UUID
+    csrf: str
+    username: str
+    display_name: str
+    organisation: str
+    totp_enabled: bool
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.principal.is_auditor
+
+
+def viewer(request: Request) -> Viewer:
+    found = web_session(request)
+    if found is None:
+        raise NotAuthenticated("log in to continue")
+    ws, principal = found
+    user = ws.user
+    return Viewer(principal, ws.id, ws.csrf_token, user.username, user.display_name or user.username,
+                  user.organisation.name if user.organisation else "", user.totp_enabled)
+
+
+Me = Annotated[Viewer, Depends(viewer)]
+
+
+def check_csrf(expected: str, sent: str) -> None:
+    if not sent or not expected or not same(sent, expected):
+        raise PermissionDenied("this form's security token is missing or out of date; reload the page and try again")
+
+
+# -- forms shown before login (login, channel verification): a signed double-submit token --------------------------
+
+
+def form_token(request: Request) -> tuple[str, str | None]:
+    """(token for the hidden field, new cookie value to set or None when the browser already has one)."""
+    cookie = request.cookies.get(FORM_COOKIE)
+    new = None
+    if not cookie or len(cookie) < 20:
+        cookie = new = secrets.token_urlsafe(24)
+    return sign(state(request).settings.secret_key, "form:" + cookie), new
+
+
+def check_form_token(request: Request, sent: str) -> None:
+    cookie = request.cookies.get(FORM_COOKIE, "")
+    check_csrf(sign(state(request).settings.secret_key, "form:" + cookie) if cookie else "", sent)
+
+
+def set_form_cookie(request: Request, response: HTMLResponse | RedirectResponse, value: str | None) -> None:
+    if value:
+        response.set_cookie(FORM_COOKIE, value, httponly=True, samesite="lax", path="/",
+                            secure=state(request).settings.secure_cookies)
+
+
+# -- rendering -----------------------------------------------------------------------------------------------------
+
+
+def render(request: Request, template: str, *, status: int = 200, me: Viewer | None = None,
+           headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    settings = state(request).settings
+    html = templates().get_template(template).render(
+        me=me, node_name=settings.node_name, path=request.url.path, **context)
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    response.headers["cache-control"] = "no-store"  # pages name people; never keep them in shared caches
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")) or "\\" in value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in value):
+        return default
+    return value
+
+
+def login_url(next_path: str) -> str:
+    return "/login?next=" + quote(safe_next(next_path), safe="/")
+
+
+FIELD_LABELS = {"contact_point_id": "Contact point", "start": "Start", "end": "End", "tz": "Time zone",
+                "reason": "Reason", "at": "Time", "designation": "Roster", "code": "Code",
+                "name": "Name", "days": "Valid for (days)"}
+
+
+@dataclass(frozen=True, slots=True)
+class FormError:
+    field: str
+    label: str
+    message: str
+
+
+def form_error(exc: InvalidInput | Conflict) -> FormError:
+    field = getattr(exc, "field", "") or ""
+    message = exc.detail.split(": ", 1)[1] if field and exc.detail.startswith(field + ": ") else exc.detail
+    return FormError(field, FIELD_LABELS.get(field, field.replace("_", " ").capitalize()), message)
+
+
+# -- parsing form and query values --------------------------------------------------------------------------------
+
+
+def parse_uuid(value: str, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value.strip())
+    except (ValueError, AttributeError) as exc:
+        raise InvalidInput(field, "choose one from the list") from exc
+
+
+def parse_local(value: str, tz: str, field: str) -> datetime:
+    """A date and time typed into a form: ISO 8601 with an offset, or a local ``datetime-local`` value in ``tz``."""
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(field, "give a date and time")
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidInput(field, f"{value!r} is not a date and time like 2026-11-24T03:00") from exc
+    if at.tzinfo is None:
+        zone = v.timezone(tz or "UTC", "tz")
+        at = at.replace(tzinfo=ZoneInfo(zone))
+    return at

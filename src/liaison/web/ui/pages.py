@@ -1,0 +1,41 @@
+"""Server-rendered pages: the router app.py mounts, the static folder, and the HTML error page.
+
+The pages themselves live beside this module, one per concern: ``auth_pages`` (login, TOTP, logout,
+channel verification), ``board`` (start page, search, duty board), ``member`` (member page and roster
+forms), ``oversight`` (readiness, audit log) and ``account`` (TOTP set-up, API tokens).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from liaison.errors import LiaisonError, NotAuthenticated
+from liaison.web.ui import account, auth_pages, board, member, oversight
+from liaison.web.ui.common import STATIC_DIR, Viewer, login_url, redirect, render, viewer
+
+__all__ = ["STATIC_DIR", "error_page", "router"]
+
+router = APIRouter(include_in_schema=False)
+for _module in (auth_pages, board, member, oversight, account):
+    router.include_router(_module.router)
+
+TITLES = {401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "Already done",
+          422: "Please check what you entered"}
+
+
+def error_page(request: Request, exc: LiaisonError) -> Response:
+    """The HTML answer to a domain error on a page; a page needing a login redirects to the login form."""
+    if isinstance(exc, NotAuthenticated) and request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return redirect(login_url(target))
+    me: Viewer | None = None
+    try:
+        me = viewer(request)
+    except LiaisonError:
+        me = None
+    links = getattr(exc, "links", None) or []
+    suggestions = [] if links else list(getattr(exc, "suggestions", []) or [])
+    detail = exc.detail[:1].upper() + exc.detail[1:]
+    return render(request, "error.html", status=exc.status, me=me, title=TITLES.get(exc.status, "Something went wrong"),
+                  status_code=exc.status, detail=detail, links=links, suggestions=suggestions)

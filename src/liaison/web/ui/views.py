@@ -1,0 +1,163 @@
+"""Page models built from the directory snapshot: board rows, overrides with who wins, suggestion links.
+
+No web or database access here: plain functions of the snapshot and the duty answers, easy to test.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import quote
+
+from liaison.errors import NotFound
+from liaison.principal import Principal
+from liaison.queries.duty import DutyAnswer, Step, find_member, find_network
+from liaison.queries.snapshot import (
+    ChannelView,
+    ContactView,
+    DesignationView,
+    MemberView,
+    NetworkView,
+    OverrideView,
+    Snapshot,
+)
+from liaison.web.ui import fmt
+
+
+def member_url(network: str, member: str) -> str:
+    return f"/networks/{quote(network)}/members/{quote(member)}"
+
+
+# -- look-ups whose 404 page links to the close matches ------------------------------------------------------------
+
+
+def network_or_404(snap: Snapshot, actor: Principal, code: str) -> NetworkView:
+    """A network the actor may see. One they may not see is answered exactly like an unknown one."""
+    try:
+        return find_network(snap, code, actor)
+    except NotFound as exc:
+        exc.links = [(f"{s} {snap.networks[s].name}", f"/networks/{quote(s)}")  # type: ignore[attr-defined]
+                     for s in exc.suggestions if s in snap.networks]
+        raise
+
+
+def member_or_404(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
+    try:
+        return find_member(snap, network, query)
+    except NotFound as exc:
+        exc.links = [(f"{s} {snap.members[s].name} on {network.code}", member_url(network.code, s))  # type: ignore[attr-defined]
+                     for s in exc.suggestions if s in snap.members]
+        raise
+
+
+def visible_networks(snap: Snapshot, actor: Principal) -> list[NetworkView]:
+    return sorted((n for n in snap.networks.values() if actor.can_see_network(n.id)), key=lambda n: n.code)
+
+
+# -- the duty board ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    member: MemberView
+    answer: DutyAnswer
+    contact: ContactView | None
+    phone: ChannelView | None
+    fallback: Step | None
+    fallback_phone: ChannelView | None
+    text: str  # what the filter box matches, folded
+
+    @property
+    def gap(self) -> bool:
+        return self.contact is None
+
+
+def board_rows(answers: list[DutyAnswer]) -> list[BoardRow]:
+    rows = []
+    for a in answers:
+        c = a.contact
+        first = a.fallback[0] if a.fallback else None
+        words = [a.member.code, a.member.name, a.designation.agency if a.designation else ""]
+        if c is not None:
+            words += [c.name, c.agency, c.timezone, fmt.languages(c.languages)]
+        else:
+            words += ["nobody on duty", "gap"]
+        rows.append(BoardRow(a.member, a, c, fmt.first_phone(c.channels) if c else None, first,
+                             fmt.first_phone(first.contact.channels) if first else None,
+                             " ".join(words).casefold()))
+    return rows
+
+
+def filter_rows(rows: list[BoardRow], q: str) -> list[BoardRow]:
+    terms = q.casefold().split()
+    return [r for r in rows if all(t in r.text for t in terms)] if terms else rows
+
+
+# -- overrides: where they overlap, the one created later (higher seq) wins ----------------------------------------
+
+
+@dataclass(slots=True)
+class OverrideRow:
+    number: int  # creation order on this page, 1 = oldest
+    view: OverrideView
+    contact: str
+    beats: list[tuple[int, datetime, datetime]] = field(default_factory=list)
+    beaten_by: list[tuple[int, datetime, datetime]] = field(default_factory=list)
+    overruled: bool = False  # every minute of it is covered by later overrides: it never takes effect
+
+    @property
+    def status(self) -> str:
+        if self.overruled:
+            return "overruled"
+        return "partly overruled" if self.beaten_by else "in effect"
+
+
+def _covered(start: datetime, end: datetime, spans: list[tuple[datetime, datetime]]) -> bool:
+    reach = start
+    for s, e in sorted(spans):
+        if s > reach:
+            return False
+        reach = max(reach, e)
+        if reach >= end:
+            return True
+    return reach >= end
+
+
+def override_rows(overrides: tuple[OverrideView, ...] | list[OverrideView],
+                  contacts: dict[uuid.UUID, ContactView]) -> list[OverrideRow]:
+    ordered = sorted(overrides, key=lambda o: o.seq)
+    rows = [OverrideRow(i + 1, o, contacts[o.contact_point_id].name if o.contact_point_id in contacts else "?")
+            for i, o in enumerate(ordered)]
+    for a in rows:
+        for b in rows:
+            if b.view.seq > a.view.seq and a.view.start < b.view.end and b.view.start < a.view.end:
+                s, e = max(a.view.start, b.view.start), min(a.view.end, b.view.end)
+                a.beaten_by.append((b.number, s, e))
+                b.beats.append((a.number, s, e))
+        a.overruled = _covered(a.view.start, a.view.end, [(s, e) for _n, s, e in a.beaten_by])
+    return sorted(rows, key=lambda r: (r.view.start, r.number))
+
+
+# -- member page helpers -------------------------------------------------------------------------------------------
+
+
+def roster_zone(designation: DesignationView | None, contact: ContactView | None) -> str:
+    """The zone the member's roster is kept in: its first rotation's, else the contact point's, else UTC."""
+    if designation is not None and designation.rotations:
+        return designation.rotations[0].timezone
+    return contact.timezone if contact else "UTC"
+
+
+def agency_contacts(snap: Snapshot, designation: DesignationView) -> list[ContactView]:
+    """Contact points that may be put on the roster: the designated agency's, active ones first by name."""
+    found = [c for c in snap.contacts.values() if c.organisation_id == designation.agency_id and c.is_active]
+    return sorted(found, key=lambda c: c.name.casefold())
+
+
+def can_edit(snap: Snapshot, actor: Principal, designation: DesignationView) -> bool:
+    """Whether the actor may change this roster (the actions decide; this only hides forms that would fail)."""
+    if actor.administers(designation.network_id):
+        return True
+    networks = frozenset(net for (net, _m), d in snap.designations.items() if d.agency_id == designation.agency_id)
+    return actor.can_edit_organisation(designation.agency_id, networks)

@@ -1,0 +1,186 @@
+"""The real server in a subprocess, driven by a real headless Chromium: log in with the keyboard, find a member on
+the duty board, check the contact point on duty and its tap-to-call link, and take screenshots (desktop, phone)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
+                 "--disable-component-update", "--disable-sync"]
+PASSWORD = "browser-test-password-1"
+LEAD_COPY = Path(tempfile.gettempdir()) / "liaison-board.png"  # for people to look at after a run
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _liaison() -> str:
+    exe = Path(sys.executable).parent / "liaison"
+    assert exe.exists(), f"{exe} is missing: install the project (pip install -e .[dev]) into this venv"
+    return str(exe)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`liaison serve` on a free port over a temporary SQLite database holding the demo directory."""
+    root = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "LIAISON_DATABASE_URL": f"sqlite:///{root / 'liaison.db'}", "LIAISON_ENV": "test",
+           "LIAISON_LOG_LEVEL": "warning"}
+    env.pop("LIAISON_DATABASE_URL_FILE", None)
+    for args in (["db", "upgrade"], ["demo", "load", "--password", PASSWORD]):
+        done = subprocess.run([_liaison(), *args], env=env, capture_output=True, text=True, timeout=180, check=False)
+        assert done.returncode == 0, f"liaison {' '.join(args)} failed: {done.stderr}"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (root / "server.log").open("w")
+    proc = subprocess.Popen([_liaison(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"the server did not start: {(root / 'server.log').read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh to install Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _focused(page) -> str:  # type: ignore[no-untyped-def]
+    return page.evaluate("document.activeElement && (document.activeElement.id || document.activeElement.className "
+                         "|| document.activeElement.tagName)")
+
+
+def _log_in_with_the_keyboard(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/login")
+    assert _focused(page) == "username"  # the form's first field has the focus
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    assert _focused(page) == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Log in"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{base}/"
+
+
+def test_skip_link_comes_first_and_focus_is_visible(browser, server):
+    page = browser.new_page()
+    try:
+        page.goto(f"{server}/login")
+        assert _focused(page) == "username"
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("document.activeElement.className") == "brand"
+        page.keyboard.press("Shift+Tab")  # the order is: skip link, brand, username, password, Log in
+        assert page.evaluate("document.activeElement.className") == "skip"
+        box = page.locator("a.skip").bounding_box()
+        assert box is not None and box["y"] >= 0 and box["height"] > 20  # shown on screen once focused
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")  # follows the skip link to the main content
+        assert page.url.endswith("#main")
+    finally:
+        page.close()
+
+
+def test_find_france_on_the_duty_board_and_call(browser, server, tmp_path: Path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        _log_in_with_the_keyboard(page, server, "secretariat.ftf")
+        page.get_by_role("link", name="Duty board of FTF").click()
+        page.wait_for_url(f"{server}/networks/FTF")
+        assert page.locator("table.board tbody tr").count() > 20
+
+        # Live filtering (static JS) hides the other members as one types ...
+        page.fill("#board-filter", "France")
+        assert page.locator("#m-FR").is_visible() and page.locator("#m-JP").is_hidden()
+        assert page.locator("#board-count").inner_text().startswith("Showing 1 of ")
+        # ... and the same box works as a plain GET form.
+        with page.expect_navigation():
+            page.press("#board-filter", "Enter")
+        assert "q=France" in page.url and page.locator("table.board tbody tr").count() == 1
+        board_shot = tmp_path / "board-desktop.png"
+        page.goto(f"{server}/networks/FTF")
+        page.screenshot(path=str(board_shot), full_page=False)
+
+        page.goto(f"{server}/networks/FTF?q=France")
+        page.locator("#m-FR").get_by_role("link", name="France").click()
+        page.wait_for_url(f"{server}/networks/FTF/members/FR")
+        answer = page.request.get(f"{server}/api/v1/networks/FTF/on-duty/FR").json()  # same cookie session
+        assert answer["on_duty"], answer
+        name = answer["contact"]["name"]
+        panel = page.locator("#on-duty .panel")
+        assert name in panel.locator(".contact-name").inner_text()
+        tel = panel.locator('a[href^="tel:+"]').first
+        assert tel.is_visible()
+        assert tel.get_attribute("href") in {f"tel:{ch['value']}" for ch in answer["contact"]["channels"]}
+        member_shot = tmp_path / "member-desktop.png"
+        page.screenshot(path=str(member_shot), full_page=True)
+
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                    device_scale_factor=2, storage_state=context.storage_state())
+        try:
+            mobile = phone.new_page()
+            mobile.goto(f"{server}/networks/FTF")
+            assert mobile.locator("#m-FR a.call").first.is_visible()
+            phone_board = tmp_path / "board-phone.png"
+            mobile.screenshot(path=str(phone_board), full_page=False)
+            mobile.goto(f"{server}/networks/FTF/members/FR")
+            phone_member = tmp_path / "member-phone.png"
+            mobile.screenshot(path=str(phone_member), full_page=False)
+            width = mobile.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"the member page scrolls sideways on a phone ({width}px)"
+        finally:
+            phone.close()
+
+        for shot in (board_shot, member_shot, phone_board, phone_member):
+            assert shot.exists() and shot.stat().st_size > 20_000, shot
+        shutil.copyfile(board_shot, LEAD_COPY)
+        shutil.copyfile(phone_board, LEAD_COPY.with_name("liaison-board-phone.png"))
+    finally:
+        context.close()
