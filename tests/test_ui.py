@@ -206,9 +206,16 @@ def test_totp_login_end_to_end(client):
     form = {"csrf_token": csrf(step.text), "code": wrong_code(totp), "next": "/networks/FTF"}
     r = client.post("/login/totp", data=form)
     assert r.status_code == 401 and "wrong" in r.text
+    half_open = client.cookies.get("liaison_session")
     r = client.post("/login/totp", data={**form, "code": totp.now()}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/networks/FTF"
     assert client.get("/networks/FTF").status_code == 200
+    # the session token is replaced once the second factor is proven; the half-open one is dead
+    fresh = client.cookies.get("liaison_session")
+    assert fresh and fresh != half_open
+    client.cookies.clear()
+    client.cookies.set("liaison_session", half_open)
+    assert client.get("/networks/FTF", follow_redirects=False).status_code == 303
 
 
 def test_too_many_wrong_codes_end_the_pending_login(client):
@@ -322,3 +329,10 @@ def test_pages_have_no_inline_script_or_style_for_the_csp(client):
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert not re.search(r"\son[a-z]+=", html), url  # no inline event handlers
         assert 'href="#main"' in html and 'id="main"' in html, url
+
+
+def test_unknown_paths_are_a_page_for_people_and_json_for_machines(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json()["code"] == "not_found"

@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import event
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison import __version__
@@ -87,6 +88,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from liaison.web.ui.pages import error_page
 
         return error_page(request, exc)  # type: ignore[return-value]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Framework errors (unknown path, wrong method) in the same shape as ours: JSON for the API, a page
+        for people."""
+        error = LiaisonError(str(exc.detail))
+        error.status = exc.status_code
+        error.code = "not_found" if exc.status_code == 404 else "http_error"
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            return JSONResponse(error.to_dict(), status_code=exc.status_code, headers=exc.headers)
+        from liaison.web.ui.pages import error_page
+
+        return error_page(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -276,22 +276,33 @@ def open_session(
     return ws, plain
 
 
-def pass_second_factor(session: Session, *, web_session: WebSession, code: str, ip: str) -> None:
+def pass_second_factor(session: Session, *, web_session: WebSession, code: str, ip: str) -> str:
+    """Check the TOTP code of a half-open session; on success rotate the session token (no session fixation)
+    and return the new plain token for the cookie. Wrong codes count toward the account lockout like wrong
+    passwords, so logging in again does not buy more guesses. The caller must commit even on failure."""
     user = web_session.user
     actor = Principal(user.id, user.username, user.organisation_id, None, via="web", ip=ip)
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id,
+              details={"reason": "locked"})
+        raise NotAuthenticated("too many failed attempts; try again later")
     if not user.totp_secret or not security.verify_totp(user.totp_secret, code):
-        audit(
-            session,
-            actor=actor,
-            action="login.failed",
-            target_type="user",
-            target_id=user.id,
-            details={"reason": "wrong second factor"},
-        )
+        user.failed_logins += 1
+        if user.failed_logins >= LOCKOUT_AFTER:
+            user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
+            user.failed_logins = 0
+        audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id,
+              details={"reason": "wrong second factor"})
         raise NotAuthenticated("wrong code")
+    plain = secrets.token_urlsafe(32)
+    web_session.token_hash = security.digest(plain)
+    web_session.csrf_token = secrets.token_urlsafe(24)
     web_session.second_factor_done = True
-    user.last_login_at = utcnow()
+    user.failed_logins = 0
+    user.last_login_at = now
     audit(session, actor=actor, action="login.success", target_type="user", target_id=user.id)
+    return plain
 
 
 def close_session(session: Session, *, web_session: WebSession, actor: Principal) -> None:

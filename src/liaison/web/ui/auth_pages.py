@@ -113,7 +113,7 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
     with state(request).sessions() as session:
         live = session.get_one(WebSession, ws.id)
         try:
-            accounts.pass_second_factor(session, web_session=live, code=code, ip=ip)
+            new_token = accounts.pass_second_factor(session, web_session=live, code=code, ip=ip)
         except NotAuthenticated:
             session.flush()
             failures = session.scalar(select(func.count()).select_from(AuditEvent).where(
@@ -131,7 +131,9 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
             return render(request, "totp.html", status=401, csrf=ws.csrf_token, next=next_path,
                           error="That code is wrong. Check the clock of your authenticator and type the current code.")
         session.commit()
-    return redirect(next_path)
+    response = redirect(next_path)
+    _set_session_cookie(request, response, new_token)  # a fresh token once the second factor is proven
+    return response
 
 
 @router.post("/logout")
