@@ -60,3 +60,10 @@ class TooLarge(LiaisonError):
 
     status = 413
     code = "too_large"
+
+
+class DeliveryFailed(LiaisonError):
+    """A message could not be handed to its channel (SMTP down, gateway refused)."""
+
+    status = 502
+    code = "delivery_failed"

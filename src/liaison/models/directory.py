@@ -130,7 +130,7 @@ class Channel(Record):
     label: Mapped[str] = mapped_column(String(100), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     verified_at: Mapped[datetime | None]
-    verification_code_hash: Mapped[str | None] = mapped_column(String(64))
+    verification_code_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     verification_sent_at: Mapped[datetime | None]
     verification_expires_at: Mapped[datetime | None]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from liaison.models.base import Base, Record
+from liaison.models.base import Record
 
 
 class Rotation(Record):
@@ -37,14 +37,14 @@ class Rotation(Record):
     )
 
 
-class RotationParticipant(Base):
+class RotationParticipant(Record):
     __tablename__ = "rotation_participants"
 
-    rotation_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("rotations.id", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rotation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rotations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
     contact_point_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contact_points.id"), index=True)
+
+    __table_args__ = (UniqueConstraint("rotation_id", "position"),)
 
 
 class Override(Record):

@@ -43,9 +43,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["members.id"], name=op.f("fk_organisations_member_id_members")
-        ),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_organisations_member_id_members")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
         sa.UniqueConstraint("name", "member_id", name=op.f("uq_organisations_name")),
     )
@@ -66,16 +64,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisations.id"],
-            name=op.f("fk_contact_points_organisation_id_organisations"),
+            ["organisation_id"], ["organisations.id"], name=op.f("fk_contact_points_organisation_id_organisations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_points")),
     )
     with op.batch_alter_table("contact_points", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_contact_points_organisation_id"), ["organisation_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_contact_points_organisation_id"), ["organisation_id"], unique=False)
 
     op.create_table(
         "networks",
@@ -158,10 +152,7 @@ def upgrade() -> None:
             ["actor_id"], ["users.id"], name=op.f("fk_audit_events_actor_id_users"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
-            ["network_id"],
-            ["networks.id"],
-            name=op.f("fk_audit_events_network_id_networks"),
-            ondelete="SET NULL",
+            ["network_id"], ["networks.id"], name=op.f("fk_audit_events_network_id_networks"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
@@ -199,6 +190,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("channels", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_channels_contact_point_id"), ["contact_point_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_channels_verification_code_hash"), ["verification_code_hash"], unique=False
+        )
 
     op.create_table(
         "designations",
@@ -221,14 +215,9 @@ def upgrade() -> None:
             name=op.f("fk_designations_deputy_id_contact_points"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_designations_member_id_members")),
         sa.ForeignKeyConstraint(
-            ["member_id"], ["members.id"], name=op.f("fk_designations_member_id_members")
-        ),
-        sa.ForeignKeyConstraint(
-            ["network_id"],
-            ["networks.id"],
-            name=op.f("fk_designations_network_id_networks"),
-            ondelete="CASCADE",
+            ["network_id"], ["networks.id"], name=op.f("fk_designations_network_id_networks"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_designations")),
         sa.UniqueConstraint("network_id", "member_id", name=op.f("uq_designations_network_id")),
@@ -260,10 +249,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["network_id"],
-            ["networks.id"],
-            name=op.f("fk_membership_requests_network_id_networks"),
-            ondelete="CASCADE",
+            ["network_id"], ["networks.id"], name=op.f("fk_membership_requests_network_id_networks"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["requested_by_id"],
@@ -287,10 +273,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_memberships_member_id_members")),
         sa.ForeignKeyConstraint(
-            ["network_id"],
-            ["networks.id"],
-            name=op.f("fk_memberships_network_id_networks"),
-            ondelete="CASCADE",
+            ["network_id"], ["networks.id"], name=op.f("fk_memberships_network_id_networks"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
         sa.UniqueConstraint("network_id", "member_id", name=op.f("uq_memberships_network_id")),
@@ -308,10 +291,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["network_id"],
-            ["networks.id"],
-            name=op.f("fk_role_grants_network_id_networks"),
-            ondelete="CASCADE",
+            ["network_id"], ["networks.id"], name=op.f("fk_role_grants_network_id_networks"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_role_grants_user_id_users"), ondelete="CASCADE"
@@ -356,9 +336,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["contact_point_id"],
-            ["contact_points.id"],
-            name=op.f("fk_overrides_contact_point_id_contact_points"),
+            ["contact_point_id"], ["contact_points.id"], name=op.f("fk_overrides_contact_point_id_contact_points")
         ),
         sa.ForeignKeyConstraint(
             ["designation_id"],
@@ -405,6 +383,9 @@ def upgrade() -> None:
         sa.Column("rotation_id", sa.Uuid(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("contact_point_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["contact_point_id"],
             ["contact_points.id"],
@@ -416,7 +397,8 @@ def upgrade() -> None:
             name=op.f("fk_rotation_participants_rotation_id_rotations"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("rotation_id", "position", name=op.f("pk_rotation_participants")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rotation_participants")),
+        sa.UniqueConstraint("rotation_id", "position", name=op.f("uq_rotation_participants_rotation_id")),
     )
     with op.batch_alter_table("rotation_participants", schema=None) as batch_op:
         batch_op.create_index(
@@ -462,6 +444,7 @@ def downgrade() -> None:
 
     op.drop_table("designations")
     with op.batch_alter_table("channels", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_channels_verification_code_hash"))
         batch_op.drop_index(batch_op.f("ix_channels_contact_point_id"))
 
     op.drop_table("channels")

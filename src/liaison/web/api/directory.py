@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from liaison.actions import directory as act
 from liaison.db import transaction
-from liaison.errors import NotFound, PermissionDenied
+from liaison.errors import DeliveryFailed, NotFound, PermissionDenied
 from liaison.interchange.ical import roster_calendar
 from liaison.models import Channel, ContactPoint, Member, MembershipRequest, Network, Organisation
 from liaison.principal import Principal
@@ -471,13 +471,18 @@ def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> Response:
     summary="Send a test message the contact confirms by following its link",
 )
 def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, Any]:
-    from liaison.channels import deliver_verification
+    from liaison.channels import ChannelError, deliver_verification
 
     with transaction(st.sessions) as session:
         ch = get_or_404(session, Channel, channel_id, "channel")
         code = act.start_channel_verification(session, actor=actor, channel=ch)
         kind, value, cp_name = ch.kind, ch.value, ch.contact_point.name
-    sent = deliver_verification(st.settings, kind=kind, value=value, contact_name=cp_name, code=code)
+    try:
+        sent = deliver_verification(st.settings, kind=kind, value=value, contact_name=cp_name, code=code)
+    except ChannelError as exc:
+        raise DeliveryFailed(
+            f"the test message could not be sent: {exc}; try again later", permanent=exc.permanent
+        ) from exc
     return {"channel_id": str(channel_id), "sent_via": sent, "expires_in_hours": act.VERIFICATION_HOURS}
 
 

@@ -1,0 +1,103 @@
+"""Channel verification by e-mail through a real SMTP server on loopback (aiosmtpd), and SMTP failures."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message as MessageHandler
+
+from liaison.channels import ChannelError, deliver_verification
+from liaison.settings import load_settings
+
+
+class Inbox(MessageHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list = []
+
+    def handle_message(self, message) -> None:  # type: ignore[override]
+        self.messages.append(message)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def test_email_channel_is_verified_through_a_real_smtp_server(smtp, world_db_url):
+    from fastapi.testclient import TestClient
+
+    from liaison.app import create_app
+    from tests.conftest import build_world_into  # noqa: F401 - the world is in world_db_url already
+
+    controller, inbox = smtp
+    settings = load_settings(database_url=world_db_url, env="test", base_url="https://liaison.example.org",
+                             smtp_url=f"smtp://127.0.0.1:{controller.port}", mail_from="noreply@liaison.example.org")
+    with TestClient(create_app(settings)) as client:
+        from sqlalchemy import select
+
+        from liaison.actions.accounts import create_api_token
+        from liaison.db import make_engine, make_session_factory, transaction
+        from liaison.models import Channel, User
+        from tests.world import ADMIN
+
+        engine = make_engine(world_db_url)
+        with transaction(make_session_factory(engine)) as s:
+            user = s.scalars(select(User).where(User.username == "fr.cp")).one()
+            _, token = create_api_token(s, actor=ADMIN, user=user, name="mail test")
+            channel = s.scalars(select(Channel).where(Channel.value == "claire@ucl.example.fr")).one()
+            channel_id = channel.id
+        engine.dispose()
+        headers = {"Authorization": f"Bearer {token}"}
+        r = client.post(f"/api/v1/channels/{channel_id}/verification", headers=headers)
+        assert r.status_code == 202, r.text
+        assert r.json()["sent_via"] == "SmtpTransport"
+        (mail,) = inbox.messages
+        assert mail["To"] == "claire@ucl.example.fr"
+        assert mail["From"] == "noreply@liaison.example.org"
+        body = mail.get_payload(decode=True).decode()
+        assert "https://liaison.example.org/verify/" in body
+        code = body.split("/verify/")[1].split()[0]
+        assert client.post("/api/v1/channel-verifications", json={"code": code}).status_code == 200
+
+
+def test_smtp_server_down_is_a_temporary_channel_error():
+    settings = load_settings(smtp_url=f"smtp://127.0.0.1:{free_port()}")
+    with pytest.raises(ChannelError) as err:
+        deliver_verification(settings, kind="email", value="desk@x.example", contact_name="Desk", code="abc")
+    assert err.value.permanent is False
+
+
+def test_api_says_clearly_when_the_test_message_cannot_be_sent(world_db_url):
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from liaison.actions.accounts import create_api_token
+    from liaison.app import create_app
+    from liaison.db import make_engine, make_session_factory, transaction
+    from liaison.models import Channel, User
+    from tests.world import ADMIN
+
+    engine = make_engine(world_db_url)
+    with transaction(make_session_factory(engine)) as s:
+        user = s.scalars(select(User).where(User.username == "fr.cp")).one()
+        _, token = create_api_token(s, actor=ADMIN, user=user, name="mail test")
+        channel_id = s.scalars(select(Channel).where(Channel.value == "claire@ucl.example.fr")).one().id
+    engine.dispose()
+    settings = load_settings(database_url=world_db_url, env="test", smtp_url=f"smtp://127.0.0.1:{free_port()}")
+    with TestClient(create_app(settings)) as client:
+        r = client.post(f"/api/v1/channels/{channel_id}/verification", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 502
+    assert r.json()["code"] == "delivery_failed" and r.json()["permanent"] is False
