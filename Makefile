@@ -27,6 +27,7 @@ demo: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	LIAISON_TEST_BACKEND=sqlite $(BIN)/python -m pytest -n 2 -q
 	@if [ -n "$$LIAISON_TEST_POSTGRES_URL" ]; then \
 	  echo "== again on PostgreSQL ($$LIAISON_TEST_POSTGRES_URL)"; \

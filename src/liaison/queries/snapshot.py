@@ -157,8 +157,8 @@ def contact_static_json(c: ContactView) -> dict[str, object]:
     }
 
 
-def current_revision(session_or_conn: Session | object) -> int:
-    value = session_or_conn.execute(text("SELECT revision FROM directory_revision WHERE id = 1")).scalar()  # type: ignore[attr-defined]
+def current_revision(session: Session) -> int:
+    value = session.execute(text("SELECT revision FROM directory_revision WHERE id = 1")).scalar()
     return int(value or 0)
 
 

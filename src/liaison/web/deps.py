@@ -27,7 +27,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def state(request: Request) -> AppState:
-    return request.app.state.liaison  # type: ignore[no-any-return]
+    st: AppState = request.app.state.liaison
+    return st
 
 
 def client_ip(request: Request) -> str:

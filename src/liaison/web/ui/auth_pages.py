@@ -131,9 +131,9 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
             return render(request, "totp.html", status=401, csrf=ws.csrf_token, next=next_path,
                           error="That code is wrong. Check the clock of your authenticator and type the current code.")
         session.commit()
-    response = redirect(next_path)
-    _set_session_cookie(request, response, new_token)  # a fresh token once the second factor is proven
-    return response
+    done = redirect(next_path)
+    _set_session_cookie(request, done, new_token)  # a fresh token once the second factor is proven
+    return done
 
 
 @router.post("/logout")
