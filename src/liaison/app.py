@@ -19,21 +19,11 @@ from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings, load_settings
 from liaison.web.fastpath import OnDutyFastPath
+from liaison.web.headers import API_HEADERS, SECURITY_HEADERS
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState, ReadAudit
 
 log = logging.getLogger("liaison")
-
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-    (
-        b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-    ),
-]
-
 
 class SecurityHeaders:
     """Pure ASGI middleware (no per-request task overhead) adding security headers to every response."""
@@ -46,12 +36,25 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        extra = SECURITY_HEADERS + (API_HEADERS[1:] if scope["path"].startswith("/api/") else [])
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class LiaisonApp(FastAPI):
+    """FastAPI, with the on-duty fast path tried before any framework layer (see liaison.web.fastpath)."""
+
+    fast_path: OnDutyFastPath | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.fast_path is not None and await self.fast_path.handle(scope, send):
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -71,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             st.read_audit.stop()
             engine.dispose()
 
-    app = FastAPI(
+    app = LiaisonApp(
         title="Liaison",
         version=__version__,
         description="24/7 points-of-contact directory for counterterrorism networks: who is on duty, how to reach them",
@@ -135,5 +138,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(OnDutyFastPath, state=st)
+    app.fast_path = OnDutyFastPath(st)
     return app

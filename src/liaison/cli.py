@@ -432,7 +432,10 @@ def demo_load(
     with c.sessions() as session:
         if session.scalar(select(func.count()).select_from(Network)):
             if if_empty:
-                typer.echo("demo data already loaded")
+                who = "operator, secretariat.ftf, fr.ftf, jp.ftf, analyst, auditor, ..."
+                typer.echo(f"demo data already loaded; log in at {c.settings.base_url}/login as one of {who} "
+                           "with the password printed when it was loaded (development: demo-password-"
+                           f"{c.settings.node_name.lower()})")
                 return
             fail("the database already has networks; use a fresh database")
     s = c.settings

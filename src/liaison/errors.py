@@ -27,6 +27,7 @@ class NotFound(LiaisonError):
     def __init__(self, detail: str, suggestions: list[str] | None = None) -> None:
         super().__init__(detail, suggestions=suggestions or [])
         self.suggestions = suggestions or []
+        self.links: list[tuple[str, str]] = []  # (label, URL) for the suggestions, filled by the web pages
 
 
 class InvalidInput(LiaisonError):

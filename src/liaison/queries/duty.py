@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 import pycountry
 from rapidfuzz import fuzz
 
@@ -87,8 +88,19 @@ class Step:
 
 def fallback_chain(
     snap: Snapshot, network: NetworkView, designation: DesignationView | None, exclude: uuid.UUID | None = None
+) -> tuple[Step, ...]:
+    """Deputy, then the designated agency's 24/7 desk, then the network secretariat's desk (memoised per
+    snapshot: it depends only on the directory and on who is on duty)."""
+    key = (network.id, designation.id if designation else None, exclude)
+    memo = snap.fallbacks.get(key)
+    if memo is None:
+        memo = snap.fallbacks[key] = tuple(_fallback_chain(snap, network, designation, exclude))
+    return memo  # type: ignore[return-value]
+
+
+def _fallback_chain(
+    snap: Snapshot, network: NetworkView, designation: DesignationView | None, exclude: uuid.UUID | None
 ) -> list[Step]:
-    """Deputy, then the designated agency's 24/7 desk, then the network secretariat's desk."""
     steps: list[Step] = []
     seen = {exclude} if exclude else set()
     if designation is not None:
@@ -108,8 +120,20 @@ def fallback_chain(
 
 
 def contact_json(c: ContactView, at: datetime) -> dict[str, Any]:
-    local = at.astimezone(_zone(c.timezone))
-    return {**c.static_json, "local_time": local.isoformat(timespec="minutes"), "utc_offset": local.strftime("%z")}
+    """The contact as JSON with its local time at ``at``, to the minute (what the answer shows). Memoised on
+    the contact's view, which lives as long as its snapshot, so an edited contact is never served stale."""
+    minute = int(at.timestamp()) // 60
+    found = c.local_json.get(minute)
+    if found is None:
+        local = datetime.fromtimestamp(minute * 60, _zone(c.timezone))
+        if len(c.local_json) > 1440:
+            c.local_json.clear()
+        found = c.local_json[minute] = {
+            **c.static_json,
+            "local_time": local.isoformat(timespec="minutes"),
+            "utc_offset": local.strftime("%z"),
+        }
+    return found
 
 
 @lru_cache(maxsize=1024)
@@ -125,7 +149,7 @@ class DutyAnswer:
     designation: DesignationView | None
     shift: rosters.Shift | None
     contact: ContactView | None
-    fallback: list[Step]
+    fallback: tuple[Step, ...]
     next_shift: rosters.Shift | None
     next_contact: ContactView | None
 
@@ -198,11 +222,50 @@ def duty_answer(snap: Snapshot, network: NetworkView, member: MemberView, at: da
     if designation is not None:
         shift, nxt = _segment(snap, designation, at)
         if shift.participant is not None:
-            contact = snap.contacts.get(uuid.UUID(shift.participant))
+            contact = snap.contacts_by_key.get(shift.participant)
         if nxt is not None and nxt.participant is not None:
-            next_contact = snap.contacts.get(uuid.UUID(nxt.participant))
+            next_contact = snap.contacts_by_key.get(nxt.participant)
     fallback = fallback_chain(snap, network, designation, exclude=contact.id if contact else None)
     return DutyAnswer(network, member, at, designation, shift, contact, fallback, nxt, next_contact)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerBytes:
+    """A serialised duty answer without its ``at``, reusable within one minute of one roster segment."""
+
+    minute: int
+    start: datetime | None
+    end: datetime | None
+    rest: bytes  # the JSON object without "at", starting with "{"
+    persons: tuple[str, ...]  # ids of the persons it names (for the read audit)
+
+
+def duty_answer_bytes(
+    snap: Snapshot, network: NetworkView, member: MemberView, at: datetime
+) -> tuple[bytes, AnswerBytes]:
+    """The duty answer as JSON bytes, equal to ``duty_answer(...).to_json()``.
+
+    Everything in an answer but ``at`` is fixed within a minute (local times are shown to the minute) and
+    within a roster segment, so the rest is serialised once per minute per member and ``at`` is spliced in.
+    """
+    at = at.astimezone(UTC)
+    minute = int(at.timestamp()) // 60
+    key = (network.id, member.id)
+    memo = snap.answers.get(key)
+    if not (
+        isinstance(memo, AnswerBytes)
+        and memo.minute == minute
+        and (memo.start is None or memo.start <= at)
+        and (memo.end is None or at < memo.end)
+    ):
+        answer = duty_answer(snap, network, member, at)
+        body = answer.to_json()
+        del body["at"]
+        shown = ([answer.contact] if answer.contact else []) + [s.contact for s in answer.fallback]
+        persons = tuple(sorted({str(c.static_json["id"]) for c in shown if c.kind == "person"}))
+        start, end = (answer.shift.start, answer.shift.end) if answer.shift else (None, None)
+        memo = snap.answers[key] = AnswerBytes(minute, start, end, orjson.dumps(body), persons)
+    return b'{"at":' + orjson.dumps(at.isoformat()) + b"," + memo.rest[1:], memo
 
 
 def board(snap: Snapshot, network: NetworkView, at: datetime) -> list[DutyAnswer]:

@@ -55,6 +55,7 @@ class ContactView:
     is_active: bool
     # The JSON of the contact minus its local time, built once per snapshot (the duty answer's hot path).
     static_json: dict[str, object] = field(default_factory=dict, compare=False)
+    local_json: dict[int, dict[str, object]] = field(default_factory=dict, compare=False)  # by minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,11 @@ class Snapshot:
     # Memo of resolved roster segments by designation: (current shift, next shift). A segment is fixed for a
     # given revision, so a lookup inside it needs no roster arithmetic. Filled lazily by queries.duty.
     segments: dict[uuid.UUID, tuple[rosters.Shift, rosters.Shift | None]] = field(default_factory=dict)
+    # Contacts by the string id the roster library uses; and a memo of fallback chains (see queries.duty).
+    contacts_by_key: dict[str, ContactView] = field(default_factory=dict)
+    fallbacks: dict[tuple[object, ...], tuple[object, ...]] = field(default_factory=dict)
+    # Serialised duty answers by (network id, member id), valid for one minute within one segment.
+    answers: dict[tuple[uuid.UUID, uuid.UUID], object] = field(default_factory=dict)
 
 
 def contact_static_json(c: ContactView) -> dict[str, object]:
@@ -201,6 +207,7 @@ def build(session: Session) -> Snapshot:
         )
         cv.static_json.update(contact_static_json(cv))
         snap.contacts[cp.id] = cv
+        snap.contacts_by_key[str(cp.id)] = cv
         if cp.is_24_7 and cp.is_active:
             snap.desks[cp.organisation_id] = (*snap.desks.get(cp.organisation_id, ()), cv)
     rotations: dict[uuid.UUID, list[RotationView]] = {}

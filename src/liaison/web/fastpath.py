@@ -10,49 +10,52 @@ serves cookie sessions and defines the OpenAPI schema). Anything else passes thr
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import parse_qs, unquote
 
 import orjson
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope, Send
 
 from liaison.errors import LiaisonError, NotAuthenticated
+from liaison.web.api.directory import on_duty_bytes
+from liaison.web.deps import token_principal
+from liaison.web.headers import API_HEADERS
 from liaison.web.state import AppState
 
 ROUTE = re.compile(r"^/api/v1/networks/([^/]+)/on-duty/([^/]+)$")
 
 
 class OnDutyFastPath:
-    def __init__(self, app: ASGIApp, state: AppState) -> None:
-        self.app = app
+    """Called by :class:`liaison.app.LiaisonApp` before any framework layer; answers or declines."""
+
+    def __init__(self, state: AppState) -> None:
         self.state = state
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, send: Send) -> bool:
+        """Answer the request if it is a bearer-token on-duty lookup; return False to let the app handle it."""
         if scope["type"] != "http" or scope["method"] != "GET":
-            await self.app(scope, receive, send)
-            return
+            return False
         match = ROUTE.match(scope["path"])
         token = _bearer(scope) if match else None
         if match is None or token is None:
-            await self.app(scope, receive, send)
-            return
-        from liaison.web.api.directory import on_duty_payload
-        from liaison.web.deps import token_principal
-
+            return False
         client = scope.get("client")
         try:
             actor = token_principal(self.state, token, client[0] if client else "")
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             at = query.get("at", [None])[0]
-            body: Any = on_duty_payload(self.state, actor, unquote(match.group(1)), unquote(match.group(2)), at)
+            payload = on_duty_bytes(self.state, actor, unquote(match.group(1)), unquote(match.group(2)), at)
             status, headers = 200, [(b"content-type", b"application/json")]
         except LiaisonError as exc:
-            status, body = exc.status, exc.to_dict()
+            status, payload = exc.status, orjson.dumps(exc.to_dict())
             headers = [(b"content-type", b"application/json")]
             if isinstance(exc, NotAuthenticated):
                 headers.append((b"www-authenticate", b"Bearer"))
+        headers.append((b"content-length", str(len(payload)).encode()))
+        # An API answer needs no framing or script policy; it must never be stored by a cache (personal data).
+        headers += API_HEADERS
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": orjson.dumps(body)})
+        await send({"type": "http.response.body", "body": payload})
+        return True
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -17,7 +17,7 @@ from liaison.errors import DeliveryFailed, NotFound, PermissionDenied
 from liaison.interchange.ical import roster_calendar
 from liaison.models import Channel, ContactPoint, Member, MembershipRequest, Network, Organisation
 from liaison.principal import Principal
-from liaison.queries.duty import DutyAnswer, board, duty_answer, find_network
+from liaison.queries.duty import DutyAnswer, board, duty_answer, duty_answer_bytes, find_network
 from liaison.queries.readiness import readiness
 from liaison.queries.snapshot import ContactView, Snapshot
 from liaison.web.api.common import get_or_404, network_member, parse_at
@@ -70,8 +70,9 @@ def record_personal_read(st: AppState, actor: Principal, answers: list[DutyAnswe
     """A duty answer naming a person is a read of personal data: audit which persons were shown to whom."""
     people: set[str] = set()
     for a in answers:
-        shown = ([a.contact] if a.contact else []) + [s.contact for s in a.fallback]
-        people.update(str(c.id) for c in shown if c.kind == "person")
+        if a.contact is not None and a.contact.kind == "person":
+            people.add(str(a.contact.static_json["id"]))
+        people.update(str(s.contact.static_json["id"]) for s in a.fallback if s.contact.kind == "person")
     if people:
         st.read_audit.record(
             actor,
@@ -142,6 +143,18 @@ def get_network(network: str, actor: Actor, snap: Snap) -> dict[str, Any]:
 
 
 # -- the answer: who is on duty --
+
+
+def on_duty_bytes(st: AppState, actor: Principal, network: str, member: str, at: str | None) -> bytes:
+    """The duty answer as JSON bytes for the fast path (liaison.web.fastpath); same content as the route's."""
+    snap = st.cache.get()
+    n, m = network_member(snap, actor, network, member)
+    payload, memo = duty_answer_bytes(snap, n, m, parse_at(at))
+    if memo.persons:
+        st.read_audit.record(
+            actor, "duty.read", "network", str(n.id), {"persons": list(memo.persons), "members": [m.code]}, n.id
+        )
+    return payload
 
 
 def on_duty_payload(st: AppState, actor: Principal, network: str, member: str, at: str | None) -> dict[str, Any]:

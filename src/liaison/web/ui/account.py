@@ -18,26 +18,49 @@ from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error,
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
-SAVED = {"totp": "Second factor is on. You will be asked for a code at every login.",
-         "revoked": "Token revoked. Programs using it can no longer connect."}
+SAVED = {
+    "totp": "Second factor is on. You will be asked for a code at every login.",
+    "revoked": "Token revoked. Programs using it can no longer connect.",
+}
 
 
-def account_response(request: Request, me: Viewer, *, saved: str = "", new_token: str = "",
-                     error: FormError | None = None, status: int = 200) -> Response:
+def account_response(
+    request: Request,
+    me: Viewer,
+    *,
+    saved: str = "",
+    new_token: str = "",
+    error: FormError | None = None,
+    status: int = 200,
+) -> Response:
     st = state(request)
     with st.sessions() as session:
         user = session.get_one(User, me.principal.user_id)
-        tokens = list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                      .order_by(ApiToken.created_at.desc())))
+        tokens = list(
+            session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
+        )
         pending = user.totp_secret if user.totp_secret and not user.totp_enabled else None
         roles = sorted((g.role, g.network_id) for g in user.grants)
     snap = st.cache.get()
-    role_lines = [f"{role} ({snap.networks_by_id[net].code})" if net in snap.networks_by_id else role
-                  for role, net in roles]
+    role_lines = [
+        f"{role} ({snap.networks_by_id[net].code})" if net in snap.networks_by_id else role for role, net in roles
+    ]
     uri = totp_uri(pending, user.username, st.settings.node_name) if pending else ""
-    grouped = " ".join(pending[i:i + 4] for i in range(0, len(pending), 4)) if pending else ""
-    return render(request, "account.html", status=status, me=me, user=user, tokens=tokens, pending=grouped,
-                  uri=uri, roles=role_lines, saved=SAVED.get(saved, ""), new_token=new_token, error=error)
+    grouped = " ".join(pending[i : i + 4] for i in range(0, len(pending), 4)) if pending else ""
+    return render(
+        request,
+        "account.html",
+        status=status,
+        me=me,
+        user=user,
+        tokens=tokens,
+        pending=grouped,
+        uri=uri,
+        roles=role_lines,
+        saved=SAVED.get(saved, ""),
+        new_token=new_token,
+        error=error,
+    )
 
 
 @router.get("/account")
@@ -58,16 +81,18 @@ def totp_enable(request: Request, me: Me, csrf_token: FormStr = "", code: FormSt
     check_csrf(me.csrf, csrf_token)
     try:
         with transaction(state(request).sessions) as session:
-            accounts.enable_totp(session, actor=me.principal, user=session.get_one(User, me.principal.user_id),
-                                 code=code)
+            accounts.enable_totp(
+                session, actor=me.principal, user=session.get_one(User, me.principal.user_id), code=code
+            )
     except InvalidInput as exc:
         return account_response(request, me, error=form_error(exc), status=exc.status)
     return redirect("/account?saved=totp#totp")
 
 
 @router.post("/account/tokens")
-def token_create(request: Request, me: Me, csrf_token: FormStr = "", name: FormStr = "",
-                 days: FormStr = "365") -> Response:
+def token_create(
+    request: Request, me: Me, csrf_token: FormStr = "", name: FormStr = "", days: FormStr = "365"
+) -> Response:
     check_csrf(me.csrf, csrf_token)
     try:
         try:
@@ -78,8 +103,12 @@ def token_create(request: Request, me: Me, csrf_token: FormStr = "", name: FormS
             raise InvalidInput("days", "must be between 1 and 3650")
         with transaction(state(request).sessions) as session:
             _token, plain = accounts.create_api_token(
-                session, actor=me.principal, user=session.get_one(User, me.principal.user_id), name=name,
-                days=valid_days)
+                session,
+                actor=me.principal,
+                user=session.get_one(User, me.principal.user_id),
+                name=name,
+                days=valid_days,
+            )
     except InvalidInput as exc:
         return account_response(request, me, error=form_error(exc), status=exc.status)
     return account_response(request, me, new_token=plain)

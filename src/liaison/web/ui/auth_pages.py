@@ -36,15 +36,22 @@ FormStr = Annotated[str, Form()]
 
 def _set_session_cookie(request: Request, response: Response, plain: str) -> None:
     settings = state(request).settings
-    response.set_cookie(SESSION_COOKIE, plain, max_age=settings.session_hours * 3600, httponly=True,
-                        samesite="lax", secure=settings.secure_cookies, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        plain,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
 
 
-def _login_form(request: Request, *, next_path: str, username: str = "", error: str = "",
-                status: int = 200) -> HTMLResponse:
+def _login_form(
+    request: Request, *, next_path: str, username: str = "", error: str = "", status: int = 200
+) -> HTMLResponse:
     token, cookie = form_token(request)
-    response = render(request, "login.html", status=status, csrf=token, next=next_path, username=username,
-                      error=error)
+    response = render(request, "login.html", status=status, csrf=token, next=next_path, username=username, error=error)
     set_form_cookie(request, response, cookie)
     return response
 
@@ -57,17 +64,24 @@ def login_page(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-def login(request: Request, username: FormStr = "", password: FormStr = "", csrf_token: FormStr = "",
-          next: FormStr = "/") -> Response:
+def login(
+    request: Request, username: FormStr = "", password: FormStr = "", csrf_token: FormStr = "", next: FormStr = "/"
+) -> Response:
     next_path = safe_next(next)
     try:
         check_form_token(request, csrf_token)
     except PermissionDenied:
-        return _login_form(request, next_path=next_path, username=username, status=403,
-                           error="This form had expired. Please enter your password again.")
+        return _login_form(
+            request,
+            next_path=next_path,
+            username=username,
+            status=403,
+            error="This form had expired. Please enter your password again.",
+        )
     if not username.strip() or not password:
-        return _login_form(request, next_path=next_path, username=username, status=401,
-                           error="Enter your username and your password.")
+        return _login_form(
+            request, next_path=next_path, username=username, status=401, error="Enter your username and your password."
+        )
     st = state(request)
     ip = client_ip(request)
     with st.sessions() as session:
@@ -75,12 +89,22 @@ def login(request: Request, username: FormStr = "", password: FormStr = "", csrf
             user = accounts.check_password(session, username=username, password=password, ip=ip)
         except NotAuthenticated as exc:
             session.commit()  # keep the failed-attempt count and its audit row
-            return _login_form(request, next_path=next_path, username=username, status=401,
-                               error=exc.detail[:1].upper() + exc.detail[1:] + ".")
+            return _login_form(
+                request,
+                next_path=next_path,
+                username=username,
+                status=401,
+                error=exc.detail[:1].upper() + exc.detail[1:] + ".",
+            )
         two_step = user.totp_enabled
-        _ws, plain = accounts.open_session(session, user=user, hours=st.settings.session_hours, ip=ip,
-                                           user_agent=request.headers.get("user-agent", ""),
-                                           second_factor_done=not two_step)
+        _ws, plain = accounts.open_session(
+            session,
+            user=user,
+            hours=st.settings.session_hours,
+            ip=ip,
+            user_agent=request.headers.get("user-agent", ""),
+            second_factor_done=not two_step,
+        )
         session.commit()
     response = redirect("/login/totp?next=" + quote(next_path, safe="/") if two_step else next_path)
     _set_session_cookie(request, response, plain)
@@ -116,20 +140,36 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
             new_token = accounts.pass_second_factor(session, web_session=live, code=code, ip=ip)
         except NotAuthenticated:
             session.flush()
-            failures = session.scalar(select(func.count()).select_from(AuditEvent).where(
-                AuditEvent.actor_id == live.user_id, AuditEvent.action == "login.failed",
-                AuditEvent.at >= live.created_at - timedelta(seconds=1),
-                AuditEvent.details["reason"].as_string() == "wrong second factor")) or 0
+            failures = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(
+                        AuditEvent.actor_id == live.user_id,
+                        AuditEvent.action == "login.failed",
+                        AuditEvent.at >= live.created_at - timedelta(seconds=1),
+                        AuditEvent.details["reason"].as_string() == "wrong second factor",
+                    )
+                )
+                or 0
+            )
             if failures >= MAX_CODE_ATTEMPTS:
                 live.revoked_at = utcnow()
                 session.commit()
-                response = _login_form(request, next_path=next_path, status=401,
-                                       error="Too many wrong codes. Log in again.")
+                response = _login_form(
+                    request, next_path=next_path, status=401, error="Too many wrong codes. Log in again."
+                )
                 response.delete_cookie(SESSION_COOKIE, path="/")
                 return response
             session.commit()
-            return render(request, "totp.html", status=401, csrf=ws.csrf_token, next=next_path,
-                          error="That code is wrong. Check the clock of your authenticator and type the current code.")
+            return render(
+                request,
+                "totp.html",
+                status=401,
+                csrf=ws.csrf_token,
+                next=next_path,
+                error="That code is wrong. Check the clock of your authenticator and type the current code.",
+            )
         session.commit()
     done = redirect(next_path)
     _set_session_cookie(request, done, new_token)  # a fresh token once the second factor is proven
@@ -149,11 +189,13 @@ def logout(request: Request, me: Me, csrf_token: FormStr = "") -> Response:
 # -- channel verification (public: the code in the link is the credential) -----------------------------------------
 
 
-def _verify_form(request: Request, code: str, *, status: int = 200, refusal: str = "",
-                 retry: bool = False) -> HTMLResponse:
+def _verify_form(
+    request: Request, code: str, *, status: int = 200, refusal: str = "", retry: bool = False
+) -> HTMLResponse:
     token, cookie = form_token(request)
-    response = render(request, "verify.html", status=status, code=code, csrf=token, refusal=refusal, channel=None,
-                      retry=retry)
+    response = render(
+        request, "verify.html", status=status, code=code, csrf=token, refusal=refusal, channel=None, retry=retry
+    )
     set_form_cookie(request, response, cookie)
     return response
 
@@ -176,8 +218,9 @@ def verify_submit(request: Request, code: str, csrf_token: FormStr = "") -> Resp
     try:
         check_form_token(request, csrf_token)
     except PermissionDenied:
-        return _verify_form(request, code, status=403,
-                            refusal="This page had expired. Press the button again to confirm.", retry=True)
+        return _verify_form(
+            request, code, status=403, refusal="This page had expired. Press the button again to confirm.", retry=True
+        )
     try:
         channel = confirm_code(state(request), code, request)
     except LiaisonError as exc:
@@ -187,4 +230,3 @@ def verify_submit(request: Request, code: str, csrf_token: FormStr = "") -> Resp
         ch = session.get_one(Channel, channel.id)
         shown = {"kind": ch.kind, "value": ch.value, "contact": ch.contact_point.name, "verified_at": ch.verified_at}
     return render(request, "verify.html", code="", csrf="", refusal="", channel=shown, retry=False)
-

@@ -48,8 +48,15 @@ def find(request: Request, me: Me, q: str = "") -> Response:
     if len(matches) == 1 and not network_hits:
         n, m = matches[0]
         return redirect(member_url(n.code, m.code))
-    return render(request, "find.html", me=me, q=query, matches=matches, network_hits=network_hits,
-                  suggestions=list(suggestions.values())[:8])
+    return render(
+        request,
+        "find.html",
+        me=me,
+        q=query,
+        matches=matches,
+        network_hits=network_hits,
+        suggestions=list(suggestions.values())[:8],
+    )
 
 
 @router.get("/networks/{code}")
@@ -64,5 +71,16 @@ def duty_board(request: Request, code: str, me: Me, q: str = "", at: str | None 
     rows = filter_rows(board_rows(answers), q[:100])
     audit_personal_read(request, me.principal, [r.answer for r in rows], n.id)
     gaps = [r for r in rows if r.gap]
-    return render(request, "board.html", me=me, network=n, rows=rows, gaps=gaps, q=q[:100], at=when,
-                  at_given=bool(at), total=len(answers), admin=me.principal.administers(n.id))
+    return render(
+        request,
+        "board.html",
+        me=me,
+        network=n,
+        rows=rows,
+        gaps=gaps,
+        q=q[:100],
+        at=when,
+        at_given=bool(at),
+        total=len(answers),
+        admin=me.principal.administers(n.id),
+    )

@@ -37,8 +37,13 @@ FORM_COOKIE = "liaison_form"  # double-submit CSRF for forms shown before a sess
 
 @cache
 def templates() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(fmt.FILTERS)
     return env
 
@@ -66,8 +71,15 @@ def viewer(request: Request) -> Viewer:
         raise NotAuthenticated("log in to continue")
     ws, principal = found
     user = ws.user
-    return Viewer(principal, ws.id, ws.csrf_token, user.username, user.display_name or user.username,
-                  user.organisation.name if user.organisation else "", user.totp_enabled)
+    return Viewer(
+        principal,
+        ws.id,
+        ws.csrf_token,
+        user.username,
+        user.display_name or user.username,
+        user.organisation.name if user.organisation else "",
+        user.totp_enabled,
+    )
 
 
 Me = Annotated[Viewer, Depends(viewer)]
@@ -97,18 +109,27 @@ def check_form_token(request: Request, sent: str) -> None:
 
 def set_form_cookie(request: Request, response: HTMLResponse | RedirectResponse, value: str | None) -> None:
     if value:
-        response.set_cookie(FORM_COOKIE, value, httponly=True, samesite="lax", path="/",
-                            secure=state(request).settings.secure_cookies)
+        response.set_cookie(
+            FORM_COOKIE, value, httponly=True, samesite="lax", path="/", secure=state(request).settings.secure_cookies
+        )
 
 
 # -- rendering -----------------------------------------------------------------------------------------------------
 
 
-def render(request: Request, template: str, *, status: int = 200, me: Viewer | None = None,
-           headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    me: Viewer | None = None,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
     settings = state(request).settings
-    html = templates().get_template(template).render(
-        me=me, node_name=settings.node_name, path=request.url.path, **context)
+    html = (
+        templates().get_template(template).render(me=me, node_name=settings.node_name, path=request.url.path, **context)
+    )
     response = HTMLResponse(html, status_code=status, headers=headers)
     response.headers["cache-control"] = "no-store"  # pages name people; never keep them in shared caches
     return response
@@ -132,9 +153,18 @@ def login_url(next_path: str) -> str:
     return "/login?next=" + quote(safe_next(next_path), safe="/")
 
 
-FIELD_LABELS = {"contact_point_id": "Contact point", "start": "Start", "end": "End", "tz": "Time zone",
-                "reason": "Reason", "at": "Time", "designation": "Roster", "code": "Code",
-                "name": "Name", "days": "Valid for (days)"}
+FIELD_LABELS = {
+    "contact_point_id": "Contact point",
+    "start": "Start",
+    "end": "End",
+    "tz": "Time zone",
+    "reason": "Reason",
+    "at": "Time",
+    "designation": "Roster",
+    "code": "Code",
+    "name": "Name",
+    "days": "Valid for (days)",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,7 @@ import phonenumbers
 import pycountry
 
 PHONE_KINDS = ("phone", "mobile")
-KIND_LABELS = {"phone": "Phone", "mobile": "Mobile", "email": "E-mail", "inbox": "Liaison inbox",
-               "webhook": "Webhook"}
+KIND_LABELS = {"phone": "Phone", "mobile": "Mobile", "email": "E-mail", "inbox": "Liaison inbox", "webhook": "Webhook"}
 ROLE_LABELS = {"deputy": "Deputy", "desk": "Agency 24/7 desk", "secretariat": "Network secretariat"}
 SOURCE_LABELS = {"rotation": "Rotation", "override": "Override", "gap": "Nobody on duty"}
 
@@ -113,8 +112,19 @@ def first_phone(channels: Iterable[Any]) -> Any | None:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "hm": hm, "day": day, "when": when, "offset": offset, "iso": iso, "input_value": input_value,
-    "date_only": date_only, "relative": relative, "pretty_phone": pretty_phone, "tel": tel, "languages": languages,
-    "language_name": language_name, "kind_label": lambda k: KIND_LABELS.get(k, k),
-    "role_label": lambda r: ROLE_LABELS.get(r, r), "source_label": lambda s: SOURCE_LABELS.get(s, s),
+    "hm": hm,
+    "day": day,
+    "when": when,
+    "offset": offset,
+    "iso": iso,
+    "input_value": input_value,
+    "date_only": date_only,
+    "relative": relative,
+    "pretty_phone": pretty_phone,
+    "tel": tel,
+    "languages": languages,
+    "language_name": language_name,
+    "kind_label": lambda k: KIND_LABELS.get(k, k),
+    "role_label": lambda r: ROLE_LABELS.get(r, r),
+    "source_label": lambda s: SOURCE_LABELS.get(s, s),
 }

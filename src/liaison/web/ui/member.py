@@ -48,6 +48,8 @@ SAVED = {
     "override_deleted": "Override removed.",
     "confirmed": "Roster confirmed as true as it stands.",
 }
+
+
 def _when(at: str | None, at_local: str, tz: str) -> datetime:
     if at:
         return parse_at(at)
@@ -69,9 +71,19 @@ def _designation(snap: Snapshot, n: NetworkView, m: MemberView) -> DesignationVi
     return d
 
 
-def member_response(request: Request, me: Viewer, code: str, member: str, *, when: datetime, at_given: bool,
-                    saved: str = "", error: FormError | None = None, form: dict[str, str] | None = None,
-                    status: int = 200) -> Response:
+def member_response(
+    request: Request,
+    me: Viewer,
+    code: str,
+    member: str,
+    *,
+    when: datetime,
+    at_given: bool,
+    saved: str = "",
+    error: FormError | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     snap, n, m = _lookup(request, me, code, member)
     answer = duty_answer(snap, n, m, when)
     audit_personal_read(request, me.principal, [answer], n.id)
@@ -89,18 +101,44 @@ def member_response(request: Request, me: Viewer, code: str, member: str, *, whe
         choices = agency_contacts(snap, d) if editable else []
     zones = sorted({"UTC", zone, *(c.timezone for c in ([answer.contact] if answer.contact else []))})
     return render(
-        request, "member.html", status=status, me=me, network=n, member=m, a=answer, d=d, zone=zone, zones=zones,
-        at=when, at_given=at_given, now=utcnow(), upcoming=upcoming, overrides=overrides, editable=editable,
-        choices=choices, saved=SAVED.get(saved, ""), error=error, form=form or {},
+        request,
+        "member.html",
+        status=status,
+        me=me,
+        network=n,
+        member=m,
+        a=answer,
+        d=d,
+        zone=zone,
+        zones=zones,
+        at=when,
+        at_given=at_given,
+        now=utcnow(),
+        upcoming=upcoming,
+        overrides=overrides,
+        editable=editable,
+        choices=choices,
+        saved=SAVED.get(saved, ""),
+        error=error,
+        form=form or {},
         deputy=snap.contacts.get(d.deputy_id) if d and d.deputy_id else None,
-        url=member_url(n.code, m.code), shift_days=SHIFT_DAYS,
+        url=member_url(n.code, m.code),
+        shift_days=SHIFT_DAYS,
         ics=f"/api/v1/networks/{n.code}/members/{m.code}/roster.ics",
     )
 
 
 @router.get("/networks/{code}/members/{member}")
-def member_page(request: Request, code: str, member: str, me: Me, at: str | None = None, at_local: str = "",
-                tz: str = "", saved: str = "") -> Response:
+def member_page(
+    request: Request,
+    code: str,
+    member: str,
+    me: Me,
+    at: str | None = None,
+    at_local: str = "",
+    tz: str = "",
+    saved: str = "",
+) -> Response:
     snap, n, m = _lookup(request, me, code, member)
     if (code, member) != (n.code, m.code):
         params = {k: v for k, v in (("at", at), ("at_local", at_local), ("tz", tz)) if v}
@@ -110,9 +148,18 @@ def member_page(request: Request, code: str, member: str, me: Me, at: str | None
 
 
 @router.post("/networks/{code}/members/{member}/overrides")
-def add_override(request: Request, code: str, member: str, me: Me, csrf_token: FormStr = "",
-                 contact_point_id: FormStr = "", start: FormStr = "", end: FormStr = "", tz: FormStr = "UTC",
-                 reason: FormStr = "") -> Response:
+def add_override(
+    request: Request,
+    code: str,
+    member: str,
+    me: Me,
+    csrf_token: FormStr = "",
+    contact_point_id: FormStr = "",
+    start: FormStr = "",
+    end: FormStr = "",
+    tz: FormStr = "UTC",
+    reason: FormStr = "",
+) -> Response:
     check_csrf(me.csrf, csrf_token)
     snap, n, m = _lookup(request, me, code, member)
     d = _designation(snap, n, m)
@@ -120,18 +167,35 @@ def add_override(request: Request, code: str, member: str, me: Me, csrf_token: F
         contact = parse_uuid(contact_point_id, "contact_point_id")
         begins, ends = parse_local(start, tz, "start"), parse_local(end, tz, "end")
         with transaction(state(request).sessions) as session:
-            act.add_override(session, actor=me.principal, designation=session.get_one(Designation, d.id),
-                             contact_point_id=contact, start=begins, end=ends, reason=reason[:500])
+            act.add_override(
+                session,
+                actor=me.principal,
+                designation=session.get_one(Designation, d.id),
+                contact_point_id=contact,
+                start=begins,
+                end=ends,
+                reason=reason[:500],
+            )
     except (InvalidInput, Conflict) as exc:
         form = {"contact_point_id": contact_point_id, "start": start, "end": end, "tz": tz, "reason": reason}
-        return member_response(request, me, n.code, m.code, when=utcnow(), at_given=False, error=form_error(exc),
-                               form=form, status=exc.status)
+        return member_response(
+            request,
+            me,
+            n.code,
+            m.code,
+            when=utcnow(),
+            at_given=False,
+            error=form_error(exc),
+            form=form,
+            status=exc.status,
+        )
     return redirect(member_url(n.code, m.code) + "?saved=override#overrides")
 
 
 @router.post("/networks/{code}/members/{member}/overrides/{override_id}/delete")
-def delete_override(request: Request, code: str, member: str, override_id: str, me: Me,
-                    csrf_token: FormStr = "") -> Response:
+def delete_override(
+    request: Request, code: str, member: str, override_id: str, me: Me, csrf_token: FormStr = ""
+) -> Response:
     check_csrf(me.csrf, csrf_token)
     snap, n, m = _lookup(request, me, code, member)
     d = _designation(snap, n, m)

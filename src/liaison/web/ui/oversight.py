@@ -36,11 +36,25 @@ def readiness_page(request: Request, code: str, me: Me) -> Response:
     n = network_or_404(snap, me.principal, code)
     s = st.settings
     now = utcnow()
-    warnings = readiness(snap, n, now, horizon_days=s.readiness_horizon_days,
-                         roster_stale_days=s.roster_stale_days, channel_stale_days=s.channel_stale_days)
+    warnings = readiness(
+        snap,
+        n,
+        now,
+        horizon_days=s.readiness_horizon_days,
+        roster_stale_days=s.roster_stale_days,
+        channel_stale_days=s.channel_stale_days,
+    )
     groups = [(sev, title, hint, [w for w in warnings if w.severity == sev]) for sev, title, hint in SEVERITIES]
-    return render(request, "readiness.html", me=me, network=n, groups=groups, count=len(warnings), now=now,
-                  horizon=s.readiness_horizon_days)
+    return render(
+        request,
+        "readiness.html",
+        me=me,
+        network=n,
+        groups=groups,
+        count=len(warnings),
+        now=now,
+        horizon=s.readiness_horizon_days,
+    )
 
 
 def _day(value: str, field: str) -> datetime | None:
@@ -59,8 +73,16 @@ def _row(event: AuditEvent) -> dict[str, Any]:
 
 
 @router.get("/audit")
-def audit_page(request: Request, me: Me, action: str = "", user: str = "", since: str = "", until: str = "",
-               target_id: str = "", limit: str = "100") -> Response:
+def audit_page(
+    request: Request,
+    me: Me,
+    action: str = "",
+    user: str = "",
+    since: str = "",
+    until: str = "",
+    target_id: str = "",
+    limit: str = "100",
+) -> Response:
     if not me.is_auditor:
         raise PermissionDenied("the audit log is for auditors")
     st = state(request)
@@ -71,18 +93,40 @@ def audit_page(request: Request, me: Me, action: str = "", user: str = "", since
     start, end = _day(since, "since"), _day(until, "until")
     st.read_audit.flush()
     with st.sessions() as session:
-        events = [_row(e) for e in audit_q.events(
-            session, since=start, until=end, action=action.strip() or None, actor=user.strip().lower() or None,
-            target_id=target_id.strip() or None, limit=count)]
+        events = [
+            _row(e)
+            for e in audit_q.events(
+                session,
+                since=start,
+                until=end,
+                action=action.strip() or None,
+                actor=user.strip().lower() or None,
+                target_id=target_id.strip() or None,
+                limit=count,
+            )
+        ]
     filters = {"action": action.strip(), "user": user.strip().lower(), "target_id": target_id.strip()}
     with transaction(st.sessions) as session:
-        audit(session, actor=me.principal, action="audit.read", details={**filters, "since": since, "until": until,
-                                                                         "limit": count, "via_page": True})
+        audit(
+            session,
+            actor=me.principal,
+            action="audit.read",
+            details={**filters, "since": since, "until": until, "limit": count, "via_page": True},
+        )
     api = {k: v for k, v in filters.items() if v}
     if start:
         api["since"] = start.isoformat()
     if end:
         api["until"] = end.isoformat()
     csv_url = "/api/v1/audit?" + urlencode({**api, "format": "csv", "limit": "10000"})
-    return render(request, "audit.html", me=me, events=events, filters=filters, since=since, until=until,
-                  limit=count, csv_url=csv_url)
+    return render(
+        request,
+        "audit.html",
+        me=me,
+        events=events,
+        filters=filters,
+        since=since,
+        until=until,
+        limit=count,
+        csv_url=csv_url,
+    )

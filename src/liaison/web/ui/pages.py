@@ -20,8 +20,13 @@ router = APIRouter(include_in_schema=False)
 for _module in (auth_pages, board, member, oversight, account):
     router.include_router(_module.router)
 
-TITLES = {401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "Already done",
-          422: "Please check what you entered"}
+TITLES = {
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Already done",
+    422: "Please check what you entered",
+}
 
 
 def error_page(request: Request, exc: LiaisonError) -> Response:
@@ -37,5 +42,14 @@ def error_page(request: Request, exc: LiaisonError) -> Response:
     links = getattr(exc, "links", None) or []
     suggestions = [] if links else list(getattr(exc, "suggestions", []) or [])
     detail = exc.detail[:1].upper() + exc.detail[1:]
-    return render(request, "error.html", status=exc.status, me=me, title=TITLES.get(exc.status, "Something went wrong"),
-                  status_code=exc.status, detail=detail, links=links, suggestions=suggestions)
+    return render(
+        request,
+        "error.html",
+        status=exc.status,
+        me=me,
+        title=TITLES.get(exc.status, "Something went wrong"),
+        status_code=exc.status,
+        detail=detail,
+        links=links,
+        suggestions=suggestions,
+    )

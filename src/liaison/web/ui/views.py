@@ -37,8 +37,11 @@ def network_or_404(snap: Snapshot, actor: Principal, code: str) -> NetworkView:
     try:
         return find_network(snap, code, actor)
     except NotFound as exc:
-        exc.links = [(f"{s} {snap.networks[s].name}", f"/networks/{quote(s)}")  # type: ignore[attr-defined]
-                     for s in exc.suggestions if s in snap.networks]
+        exc.links = [
+            (f"{s} {snap.networks[s].name}", f"/networks/{quote(s)}")
+            for s in exc.suggestions
+            if s in snap.networks
+        ]
         raise
 
 
@@ -46,8 +49,11 @@ def member_or_404(snap: Snapshot, network: NetworkView, query: str) -> MemberVie
     try:
         return find_member(snap, network, query)
     except NotFound as exc:
-        exc.links = [(f"{s} {snap.members[s].name} on {network.code}", member_url(network.code, s))  # type: ignore[attr-defined]
-                     for s in exc.suggestions if s in snap.members]
+        exc.links = [
+            (f"{s} {snap.members[s].name} on {network.code}", member_url(network.code, s))
+            for s in exc.suggestions
+            if s in snap.members
+        ]
         raise
 
 
@@ -83,9 +89,17 @@ def board_rows(answers: list[DutyAnswer]) -> list[BoardRow]:
             words += [c.name, c.agency, c.timezone, fmt.languages(c.languages)]
         else:
             words += ["nobody on duty", "gap"]
-        rows.append(BoardRow(a.member, a, c, fmt.first_phone(c.channels) if c else None, first,
-                             fmt.first_phone(first.contact.channels) if first else None,
-                             " ".join(words).casefold()))
+        rows.append(
+            BoardRow(
+                a.member,
+                a,
+                c,
+                fmt.first_phone(c.channels) if c else None,
+                first,
+                fmt.first_phone(first.contact.channels) if first else None,
+                " ".join(words).casefold(),
+            )
+        )
     return rows
 
 
@@ -124,11 +138,14 @@ def _covered(start: datetime, end: datetime, spans: list[tuple[datetime, datetim
     return reach >= end
 
 
-def override_rows(overrides: tuple[OverrideView, ...] | list[OverrideView],
-                  contacts: dict[uuid.UUID, ContactView]) -> list[OverrideRow]:
+def override_rows(
+    overrides: tuple[OverrideView, ...] | list[OverrideView], contacts: dict[uuid.UUID, ContactView]
+) -> list[OverrideRow]:
     ordered = sorted(overrides, key=lambda o: o.seq)
-    rows = [OverrideRow(i + 1, o, contacts[o.contact_point_id].name if o.contact_point_id in contacts else "?")
-            for i, o in enumerate(ordered)]
+    rows = [
+        OverrideRow(i + 1, o, contacts[o.contact_point_id].name if o.contact_point_id in contacts else "?")
+        for i, o in enumerate(ordered)
+    ]
     for a in rows:
         for b in rows:
             if b.view.seq > a.view.seq and a.view.start < b.view.end and b.view.start < a.view.end:
