@@ -43,3 +43,10 @@ def test_every_cli_command_is_documented():
 def test_quick_start_is_the_two_make_commands():
     quick = README.split("```sh", 1)[1].split("```", 1)[0]
     assert [line.split("#")[0].strip() for line in quick.strip().splitlines()] == ["make demo", "make test"]
+
+
+def test_cli_reference_is_generated_and_current():
+    from liaison.clidocs import render
+
+    current = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+    assert current == render(app) + "\n", "docs/cli.md is stale: run `liaison docs cli -o docs/cli.md`"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -561,8 +561,20 @@ def audit_export(
         audit(session, actor=actor, action="audit.export", details={"since": since, "action": action})
 
 
-def _today() -> date:
-    return date.today()  # noqa: DTZ011 - only a default for display
+docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("cli")
+def docs_cli(output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None):
+    """Write the CLI reference (docs/cli.md) from every command's --help."""
+    from liaison.clidocs import render
+
+    text = render(app) + "\n"
+    if output:
+        output.write_text(text)
+    else:
+        sys.stdout.write(text)
 
 
 if __name__ == "__main__":

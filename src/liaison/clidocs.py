@@ -1,0 +1,36 @@
+"""The CLI reference (docs/cli.md), generated from the commands' own --help so it cannot drift."""
+
+from __future__ import annotations
+
+import typer.main
+from typer.testing import CliRunner
+
+
+def commands(app: typer.Typer) -> list[list[str]]:
+    """Every command path, e.g. ['roster', 'export'], groups before their subcommands."""
+    out: list[list[str]] = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        out.append(path)
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return out
+
+
+def render(app: typer.Typer) -> str:
+    runner = CliRunner()
+    parts = [
+        "# `liaison` command reference",
+        "",
+        "Generated from each command's `--help` by `liaison docs cli`; do not edit by hand.",
+        "",
+    ]
+    for path in commands(app):
+        env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+        result = runner.invoke(app, [*path, "--help"], env=env, terminal_width=100, prog_name="liaison")
+        title = " ".join(["liaison", *path])
+        text = "\n".join(line.rstrip() for line in result.output.splitlines()).strip("\n")
+        parts += [f"## `{title}`", "", "```", text, "```", ""]
+    return "\n".join(parts)
