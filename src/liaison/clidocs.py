@@ -28,7 +28,7 @@ def render(app: typer.Typer) -> str:
         "",
     ]
     for path in commands(app):
-        env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+        env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
         result = runner.invoke(app, [*path, "--help"], env=env, terminal_width=100, prog_name="liaison")
         title = " ".join(["liaison", *path])
         text = "\n".join(line.rstrip() for line in result.output.splitlines()).strip("\n")
