@@ -101,3 +101,35 @@ def test_api_says_clearly_when_the_test_message_cannot_be_sent(world_db_url):
         r = client.post(f"/api/v1/channels/{channel_id}/verification", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 502
     assert r.json()["code"] == "delivery_failed" and r.json()["permanent"] is False
+
+
+def test_readiness_digest_is_mailed_to_the_secretariat_desk(smtp, world_db_url):
+    import json
+
+    from sqlalchemy import select
+    from typer.testing import CliRunner
+
+    from liaison.actions.directory import add_channel
+    from liaison.cli import app
+    from liaison.db import make_engine, make_session_factory, transaction
+    from liaison.models import ContactPoint
+    from tests.world import ADMIN
+
+    controller, inbox = smtp
+    env = {"LIAISON_DATABASE_URL": world_db_url, "LIAISON_SMTP_URL": f"smtp://127.0.0.1:{controller.port}"}
+    runner = CliRunner()
+    r = runner.invoke(app, ["readiness", "FTF", "--notify"], env=env)
+    assert r.exit_code == 1 and "reached nobody" in r.output  # the desk has no e-mail channel yet
+    engine = make_engine(world_db_url)
+    with transaction(make_session_factory(engine)) as s:
+        desk = s.scalars(select(ContactPoint).where(ContactPoint.name == "FTF Secretariat desk")).one()
+        add_channel(s, actor=ADMIN, contact_point=desk, kind="email", value="ftf-desk@secretariat.example")
+    engine.dispose()
+    r = runner.invoke(app, ["readiness", "FTF", "--notify", "--json"], env=env)
+    assert r.exit_code == 1  # Japan's weekend gap is critical
+    assert json.loads(r.output)["notified"] == [{"to": "ftf-desk@secretariat.example", "error": None}]
+    (mail,) = inbox.messages
+    assert mail["To"] == "ftf-desk@secretariat.example"
+    assert mail["Subject"].startswith("Liaison readiness for FTF:") and "critical" in mail["Subject"]
+    body = mail.get_payload(decode=True).decode()
+    assert "[CRITICAL] Japan (JP)" in body

@@ -309,10 +309,14 @@ def board(network: str, at: AtOpt = None, as_json: JsonOpt = False, as_user: AsO
 def readiness(
     network: str,
     days: Annotated[int | None, typer.Option(help="Horizon in days.")] = None,
+    notify: Annotated[bool, typer.Option("--notify", help="E-mail the digest to the secretariat's 24/7 desk.")] = False,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Readiness warnings: gaps, unverified channels, stale rosters. Exit 1 when any is critical."""
+    """Readiness warnings: gaps, unverified channels, stale rosters. Exit 1 when any is critical.
+
+    With --notify the digest is e-mailed to the secretariat's 24/7 desk (LIAISON_SMTP_URL); exit 1 also
+    when it could not be delivered to anyone."""
     from liaison.models import utcnow
     from liaison.queries.duty import find_network
     from liaison.queries.readiness import readiness as readiness_q
@@ -331,12 +335,29 @@ def readiness(
         roster_stale_days=s.roster_stale_days,
         channel_stale_days=s.channel_stale_days,
     )
+    delivered: list[tuple[str, str | None]] = []
+    if notify:
+        from liaison.actions.audit import audit
+        from liaison.db import transaction
+        from liaison.readiness_digest import send_digest
+
+        delivered = send_digest(s, snap, n, warnings, days or s.readiness_horizon_days)
+        with transaction(c.sessions) as session:
+            audit(session, actor=actor, action="readiness.notify", target_type="network", target_id=n.id,
+                  network_id=n.id, details={"warnings": len(warnings), "recipients": delivered})
     if as_json:
-        emit([w.to_json() for w in warnings])
+        data: Any = [w.to_json() for w in warnings]
+        emit({"warnings": data, "notified": [{"to": a, "error": e} for a, e in delivered]} if notify else data)
     else:
         for w in warnings:
             typer.echo(f"{w.severity:<8} {w.member:<9} {w.kind:<19} {w.message}")
         typer.echo(f"{len(warnings)} warning(s)")
+        for address, error in delivered:
+            typer.echo(f"digest to {address}: {'sent' if error is None else 'FAILED: ' + error}")
+    if notify and not any(e is None for _a, e in delivered):
+        typer.echo("error: the digest reached nobody (no e-mail channel on the secretariat desk, or SMTP down)",
+                   err=True)
+        raise typer.Exit(1)
     if any(w.severity == "critical" for w in warnings):
         raise typer.Exit(1)
 
