@@ -3,8 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DB ?= var/demo.db
-export LIAISON_DATABASE_URL ?= sqlite:///$(DEMO_DB)
+DEMO_URL ?= sqlite:///var/demo.db
 
 .PHONY: demo test test-sqlite test-postgres lint typecheck bench system-deps clean install
 
@@ -21,9 +20,9 @@ system-deps:
 
 demo: $(STAMP)
 	@mkdir -p var
-	$(BIN)/liaison db upgrade
-	$(BIN)/liaison demo load --if-empty
-	$(BIN)/liaison serve
+	LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)} $(BIN)/liaison db upgrade
+	LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)} $(BIN)/liaison demo load --if-empty
+	LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)} $(BIN)/liaison serve
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests bench
