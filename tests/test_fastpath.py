@@ -63,3 +63,32 @@ def test_fast_path_errors_match_the_api(api):
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     r = api.as_("fr.cp").get("/api/v1/networks/FTF/on-duty/FR", params={"at": "yesterday"})
     assert r.status_code == 422 and r.json()["field"] == "at"
+
+
+def test_fast_path_answers_only_when_no_database_work_is_due(api):
+    import asyncio
+
+    st = api.client.app.state.liaison
+    fast = api.client.app.fast_path
+    token = api.tokens["jp.cp"]
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/api/v1/networks/FTF/on-duty/FR",
+        "query_string": b"",
+        "headers": [(b"authorization", f"Bearer {token}".encode())],
+        "client": ("127.0.0.1", 5),
+    }
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    st.principals.clear()
+    assert asyncio.run(fast.handle(scope, send)) is False  # unknown token: the route authenticates it
+    st.cache.check_interval = 3600
+    assert api.as_("jp.cp").get("/api/v1/networks/FTF/on-duty/FR").status_code == 200  # caches both
+    assert asyncio.run(fast.handle(scope, send)) is True
+    assert sent[0]["status"] == 200 and b'"network":"FTF"' in sent[1]["body"]
+    st.cache.mark_dirty()
+    assert asyncio.run(fast.handle(scope, send)) is False  # a revision check is due: not on the event loop

@@ -301,6 +301,13 @@ class DirectoryCache:
     def mark_dirty(self, *_args: object) -> None:
         self._dirty = True
 
+    def fresh(self) -> Snapshot | None:
+        """The snapshot if it needs no database check right now, else None (never blocks)."""
+        snap = self._snapshot
+        if snap is not None and not self._dirty and clock.monotonic() - self._checked_at < self.check_interval:
+            return snap
+        return None
+
     def get(self) -> Snapshot:
         snap = self._snapshot
         now = clock.monotonic()

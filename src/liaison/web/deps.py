@@ -58,6 +58,14 @@ def principal_for_user(session: Session, user: User, via: str, ip: str) -> Princ
     )
 
 
+def cached_principal(st: AppState, token: str, ip: str) -> Principal | None:
+    """The token's principal if it is cached and fresh, else None (never touches the database)."""
+    cached = st.principals.get(digest(token))
+    if cached and cached[0] > time.monotonic():
+        return cached[1].with_request("api", ip)
+    return None
+
+
 def token_principal(st: AppState, token: str, ip: str) -> Principal:
     key = digest(token)
     cached = st.principals.get(key)

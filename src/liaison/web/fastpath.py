@@ -17,7 +17,7 @@ from starlette.types import Scope, Send
 
 from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.web.api.directory import on_duty_bytes
-from liaison.web.deps import token_principal
+from liaison.web.deps import cached_principal
 from liaison.web.headers import API_HEADERS
 from liaison.web.state import AppState
 
@@ -38,12 +38,18 @@ class OnDutyFastPath:
         token = _bearer(scope) if match else None
         if match is None or token is None:
             return False
+        # Only when no database work is due: a token not in the cache, or a directory revision check or
+        # snapshot rebuild, goes through the regular route, which does that work in the thread pool rather
+        # than stalling the event loop.
         client = scope.get("client")
+        actor = cached_principal(self.state, token, client[0] if client else "")
+        snap = self.state.cache.fresh()
+        if actor is None or snap is None:
+            return False
         try:
-            actor = token_principal(self.state, token, client[0] if client else "")
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             at = query.get("at", [None])[0]
-            payload = on_duty_bytes(self.state, actor, unquote(match.group(1)), unquote(match.group(2)), at)
+            payload = on_duty_bytes(self.state, snap, actor, unquote(match.group(1)), unquote(match.group(2)), at)
             status, headers = 200, [(b"content-type", b"application/json")]
         except LiaisonError as exc:
             status, payload = exc.status, orjson.dumps(exc.to_dict())

@@ -145,9 +145,8 @@ def get_network(network: str, actor: Actor, snap: Snap) -> dict[str, Any]:
 # -- the answer: who is on duty --
 
 
-def on_duty_bytes(st: AppState, actor: Principal, network: str, member: str, at: str | None) -> bytes:
+def on_duty_bytes(st: AppState, snap: Snapshot, actor: Principal, network: str, member: str, at: str | None) -> bytes:
     """The duty answer as JSON bytes for the fast path (liaison.web.fastpath); same content as the route's."""
-    snap = st.cache.get()
     n, m = network_member(snap, actor, network, member)
     payload, memo = duty_answer_bytes(snap, n, m, parse_at(at))
     if memo.persons:
