@@ -184,3 +184,35 @@ def test_find_france_on_the_duty_board_and_call(browser, server, tmp_path: Path)
         shutil.copyfile(phone_board, LEAD_COPY.with_name("liaison-board-phone.png"))
     finally:
         context.close()
+
+
+def test_agency_page_on_a_phone(browser, server, tmp_path: Path):
+    """A contact point opens its agency from the menu on a phone: every channel is a big tap target, nothing scrolls
+    sideways, and a test message is sent with one tap (a real form post, CSRF token included)."""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                device_scale_factor=2)
+    page = phone.new_page()
+    try:
+        _log_in_with_the_keyboard(page, server, "fr.ftf")
+        page.get_by_role("link", name="My agency").click()
+        page.wait_for_url(f"{server}/agencies/*")
+        assert page.get_by_role("heading", name="Contact points").is_visible()
+        first = page.locator("li.cp").first
+        assert first.locator('a.call[href^="tel:+33"]').first.is_visible()
+        assert first.locator(".badge.ok").first.inner_text().startswith("verified")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the agency page scrolls sideways on a phone ({width}px)"
+        shot = tmp_path / "agency-phone.png"
+        page.screenshot(path=str(shot), full_page=False)
+        assert shot.stat().st_size > 20_000
+        shutil.copyfile(shot, LEAD_COPY.with_name("liaison-agency.png"))
+
+        with page.expect_navigation():
+            first.get_by_role("button", name="Send test message").first.click()
+        note = page.get_by_text("Test message sent")
+        assert note.is_visible() and 0 <= note.evaluate("e => e.getBoundingClientRect().top") < 844  # in view
+        first = page.locator("li.cp").first
+        first.locator("details.editor > summary", has_text="Edit").click()  # the edit form opens without a page load
+        assert first.locator("input[name=timezone]").input_value() == "Europe/Paris"
+    finally:
+        phone.close()

@@ -27,7 +27,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front. With a plain BEGIN, a transaction that reads and then
+            # writes fails at once ("database is locked", which the busy timeout cannot help) whenever
+            # another connection committed in between; SQLite is the embedded, small-node engine, so
+            # serialising its transactions is the right trade (PostgreSQL is unaffected).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -1,4 +1,4 @@
-"""The user's own account: second factor (TOTP) set-up and personal API tokens."""
+"""The user's own account: password, second factor (TOTP) set-up and personal API tokens."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from sqlalchemy import select
 
 from liaison.actions import accounts
 from liaison.db import transaction
-from liaison.errors import InvalidInput, NotFound
-from liaison.models import ApiToken, User
+from liaison.errors import InvalidInput, NotAuthenticated, NotFound
+from liaison.models import ApiToken, User, WebSession, utcnow
 from liaison.security import totp_uri
-from liaison.web.deps import state
+from liaison.web.deps import client_ip, state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error, parse_uuid, redirect, render
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 SAVED = {
+    "password": "Password changed. Your other sessions were logged out; use the new password from now on.",
     "totp": "Second factor is on. You will be asked for a code at every login.",
     "revoked": "Token revoked. Programs using it can no longer connect.",
 }
@@ -31,6 +32,7 @@ def account_response(
     saved: str = "",
     new_token: str = "",
     error: FormError | None = None,
+    error_form: str = "",
     status: int = 200,
 ) -> Response:
     st = state(request)
@@ -60,6 +62,7 @@ def account_response(
         saved=SAVED.get(saved, ""),
         new_token=new_token,
         error=error,
+        error_form=error_form,
     )
 
 
@@ -126,3 +129,52 @@ def token_revoke(request: Request, token_id: str, me: Me, csrf_token: FormStr = 
         accounts.revoke_api_token(session, actor=me.principal, token=token)
     st.principals.clear()
     return redirect("/account?saved=revoked#tokens")
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    me: Me,
+    csrf_token: FormStr = "",
+    current_password: FormStr = "",
+    new_password: FormStr = "",
+    new_password_again: FormStr = "",
+) -> Response:
+    """The current password is checked like a login (a wrong one counts toward the lockout and is audited)."""
+    check_csrf(me.csrf, csrf_token)
+    st = state(request)
+    try:
+        if not current_password:
+            raise InvalidInput("current_password", "enter your current password")
+        if new_password != new_password_again:
+            raise InvalidInput("new_password_again", "does not match the new password; type it again")
+        if new_password == current_password:
+            raise InvalidInput("new_password", "must differ from the current password")
+        refused = ""
+        with transaction(st.sessions) as session:
+            try:
+                user = accounts.check_password(
+                    session, username=me.username, password=current_password, ip=client_ip(request)
+                )
+            except NotAuthenticated as exc:  # this transaction still commits the failed attempt and its audit row
+                refused = "is not your current password" if "wrong" in exc.detail else exc.detail
+            else:
+                try:
+                    accounts.set_password(session, actor=me.principal, user=user, password=new_password)
+                except InvalidInput as exc:
+                    raise InvalidInput("new_password", exc.detail.split(": ", 1)[-1]) from exc
+                others = list(session.scalars(
+                    select(WebSession).where(
+                        WebSession.user_id == user.id,
+                        WebSession.id != me.session_id,
+                        WebSession.revoked_at.is_(None),
+                        WebSession.expires_at > utcnow(),
+                    )
+                ))
+                for other in others:
+                    accounts.close_session(session, web_session=other, actor=me.principal)
+        if refused:
+            raise InvalidInput("current_password", refused)
+    except InvalidInput as exc:
+        return account_response(request, me, error=form_error(exc), error_form="password", status=exc.status)
+    return redirect("/account?saved=password#password")

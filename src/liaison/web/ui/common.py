@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from liaison import validation as v
-from liaison.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
+from liaison.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from liaison.principal import Principal
 from liaison.security import same, sign
 from liaison.web.deps import state, web_session
@@ -59,6 +59,8 @@ class Viewer:
     display_name: str
     organisation: str
     totp_enabled: bool
+    organisation_id: uuid.UUID | None = None
+    organisation_kind: str = ""
 
     @property
     def is_auditor(self) -> bool:
@@ -79,6 +81,8 @@ def viewer(request: Request) -> Viewer:
         user.display_name or user.username,
         user.organisation.name if user.organisation else "",
         user.totp_enabled,
+        user.organisation_id,
+        user.organisation.kind if user.organisation else "",
     )
 
 
@@ -164,6 +168,35 @@ FIELD_LABELS = {
     "code": "Code",
     "name": "Name",
     "days": "Valid for (days)",
+    "timezone": "Time zone",
+    "languages": "Languages",
+    "kind": "Kind",
+    "value": "Value",
+    "label": "Label",
+    "participants": "Participants",
+    "handoff": "Hand-over time",
+    "period": "Repeats",
+    "every": "Every",
+    "layer": "Layer",
+    "window_start": "Window start",
+    "window_end": "Window end",
+    "weekdays": "Weekdays",
+    "deputy_id": "Deputy",
+    "member_code": "Member code",
+    "member_kind": "Member kind",
+    "member_name": "Member name",
+    "network": "Network",
+    "message": "Message",
+    "status": "Status",
+    "agency_id": "Agency",
+    "new_agency_name": "New agency name",
+    "agency_kind": "Agency kind",
+    "source": "Source",
+    "designated_on": "Designated on",
+    "note": "Note",
+    "current_password": "Current password",
+    "new_password": "New password",
+    "new_password_again": "New password again",
 }
 
 
@@ -174,13 +207,28 @@ class FormError:
     message: str
 
 
-def form_error(exc: InvalidInput | Conflict) -> FormError:
-    field = getattr(exc, "field", "") or ""
+def form_error(exc: InvalidInput | Conflict, default_field: str = "") -> FormError:
+    """The error to show beside a form's field; ``default_field`` takes errors that name none (conflicts)."""
+    field = getattr(exc, "field", "") or default_field
     message = exc.detail.split(": ", 1)[1] if field and exc.detail.startswith(field + ": ") else exc.detail
     return FormError(field, FIELD_LABELS.get(field, field.replace("_", " ").capitalize()), message)
 
 
+def renamed(error: FormError, fields: dict[str, str]) -> FormError:
+    """The error moved to this form's name for the field (an action's ``name`` is a form's ``member_name``)."""
+    field = fields.get(error.field, error.field)
+    return FormError(field, FIELD_LABELS.get(field, field.replace("_", " ").capitalize()), error.message)
+
+
 # -- parsing form and query values --------------------------------------------------------------------------------
+
+
+def uuid_or_404(value: str, what: str) -> uuid.UUID:
+    """An id from a URL path: a malformed one is answered like an unknown one."""
+    try:
+        return uuid.UUID(value.strip())
+    except (ValueError, AttributeError) as exc:
+        raise NotFound(f"no {what} {value[:40]!r}") from exc
 
 
 def parse_uuid(value: str, field: str) -> uuid.UUID:

@@ -127,4 +127,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "kind_label": lambda k: KIND_LABELS.get(k, k),
     "role_label": lambda r: ROLE_LABELS.get(r, r),
     "source_label": lambda s: SOURCE_LABELS.get(s, s),
+    "agency_kind": lambda k: (k or "other").replace("_", " ").capitalize(),
 }

@@ -19,6 +19,7 @@ from liaison.queries.snapshot import DesignationView, MemberView, NetworkView, S
 from liaison.web.api.common import get_or_404, parse_at
 from liaison.web.api.directory import audit_personal_read
 from liaison.web.deps import state
+from liaison.web.ui import fmt
 from liaison.web.ui.common import (
     FormError,
     Me,
@@ -30,9 +31,12 @@ from liaison.web.ui.common import (
     redirect,
     render,
 )
+from liaison.web.ui.forms import zone_choices
 from liaison.web.ui.views import (
+    DAY_SHORT,
     agency_contacts,
     can_edit,
+    describe_rotation,
     member_or_404,
     member_url,
     network_or_404,
@@ -47,6 +51,10 @@ SAVED = {
     "override": "Override saved. It wins over the rotation for its time.",
     "override_deleted": "Override removed.",
     "confirmed": "Roster confirmed as true as it stands.",
+    "rotation": "Rotation added. Check the shifts below.",
+    "rotation_deleted": "Rotation deleted. Check the shifts below for gaps.",
+    "deputy": "Deputy saved.",
+    "deputy_cleared": "Deputy cleared: the fallback now starts with the agency's 24/7 desk.",
 }
 
 
@@ -58,13 +66,13 @@ def _when(at: str | None, at_local: str, tz: str) -> datetime:
     return utcnow()
 
 
-def _lookup(request: Request, me: Viewer, code: str, member: str) -> tuple[Snapshot, NetworkView, MemberView]:
+def lookup(request: Request, me: Viewer, code: str, member: str) -> tuple[Snapshot, NetworkView, MemberView]:
     snap = state(request).cache.get()
     n = network_or_404(snap, me.principal, code)
     return snap, n, member_or_404(snap, n, member)
 
 
-def _designation(snap: Snapshot, n: NetworkView, m: MemberView) -> DesignationView:
+def roster_of(snap: Snapshot, n: NetworkView, m: MemberView) -> DesignationView:
     d = snap.designations.get((n.id, m.id))
     if d is None:
         raise NotFound(f"{m.name} has designated no authority on {n.code}, so there is no roster to change")
@@ -81,24 +89,29 @@ def member_response(
     at_given: bool,
     saved: str = "",
     error: FormError | None = None,
-    form: dict[str, str] | None = None,
+    error_form: str = "override",
+    form: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    snap, n, m = _lookup(request, me, code, member)
+    snap, n, m = lookup(request, me, code, member)
     answer = duty_answer(snap, n, m, when)
     audit_personal_read(request, me.principal, [answer], n.id)
     d = answer.designation
     zone = roster_zone(d, answer.contact)
     upcoming: list[tuple[Any, Any]] = []
     overrides = []
+    rotations = []
     editable = False
     choices = []
     if d is not None:
+        today = when.astimezone(fmt.zone(zone)).date()
+        rotations = [describe_rotation(r, snap.contacts, today) for r in d.rotations]
         for s in shifts(snap, d, when, SHIFT_DAYS):
             upcoming.append((s, snap.contacts.get(uuid.UUID(s.participant)) if s.participant else None))
         overrides = override_rows([o for o in d.overrides if o.end > when - timedelta(days=1)], snap.contacts)
         editable = can_edit(snap, me.principal, d)
         choices = agency_contacts(snap, d) if editable else []
+    roster_zones = zone_choices([zone, *(c.timezone for c in choices)]) if editable else []
     zones = sorted({"UTC", zone, *(c.timezone for c in ([answer.contact] if answer.contact else []))})
     return render(
         request,
@@ -116,10 +129,16 @@ def member_response(
         now=utcnow(),
         upcoming=upcoming,
         overrides=overrides,
+        rotations=rotations,
+        roster_zones=roster_zones,
+        slots=min(max(len(choices), 2), 8),
+        weekdays=DAY_SHORT,
+        today=utcnow().astimezone(fmt.zone(zone)).date().isoformat(),
         editable=editable,
         choices=choices,
         saved=SAVED.get(saved, ""),
         error=error,
+        error_form=error_form,
         form=form or {},
         deputy=snap.contacts.get(d.deputy_id) if d and d.deputy_id else None,
         url=member_url(n.code, m.code),
@@ -139,7 +158,7 @@ def member_page(
     tz: str = "",
     saved: str = "",
 ) -> Response:
-    snap, n, m = _lookup(request, me, code, member)
+    snap, n, m = lookup(request, me, code, member)
     if (code, member) != (n.code, m.code):
         params = {k: v for k, v in (("at", at), ("at_local", at_local), ("tz", tz)) if v}
         return redirect(member_url(n.code, m.code) + (f"?{urlencode(params)}" if params else ""))
@@ -161,8 +180,8 @@ def add_override(
     reason: FormStr = "",
 ) -> Response:
     check_csrf(me.csrf, csrf_token)
-    snap, n, m = _lookup(request, me, code, member)
-    d = _designation(snap, n, m)
+    snap, n, m = lookup(request, me, code, member)
+    d = roster_of(snap, n, m)
     try:
         contact = parse_uuid(contact_point_id, "contact_point_id")
         begins, ends = parse_local(start, tz, "start"), parse_local(end, tz, "end")
@@ -197,8 +216,8 @@ def delete_override(
     request: Request, code: str, member: str, override_id: str, me: Me, csrf_token: FormStr = ""
 ) -> Response:
     check_csrf(me.csrf, csrf_token)
-    snap, n, m = _lookup(request, me, code, member)
-    d = _designation(snap, n, m)
+    snap, n, m = lookup(request, me, code, member)
+    d = roster_of(snap, n, m)
     ident = parse_uuid(override_id, "override")
     with transaction(state(request).sessions) as session:
         override = get_or_404(session, Override, ident, "override")
@@ -211,8 +230,8 @@ def delete_override(
 @router.post("/networks/{code}/members/{member}/roster/confirm")
 def confirm_roster(request: Request, code: str, member: str, me: Me, csrf_token: FormStr = "") -> Response:
     check_csrf(me.csrf, csrf_token)
-    snap, n, m = _lookup(request, me, code, member)
-    d = _designation(snap, n, m)
+    snap, n, m = lookup(request, me, code, member)
+    d = roster_of(snap, n, m)
     with transaction(state(request).sessions) as session:
         act.confirm_roster(session, actor=me.principal, designation=session.get_one(Designation, d.id))
     return redirect(member_url(n.code, m.code) + "?saved=confirmed#designation")

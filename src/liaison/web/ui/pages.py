@@ -1,8 +1,10 @@
 """Server-rendered pages: the router app.py mounts, the static folder, and the HTML error page.
 
 The pages themselves live beside this module, one per concern: ``auth_pages`` (login, TOTP, logout,
-channel verification), ``board`` (start page, search, duty board), ``member`` (member page and roster
-forms), ``oversight`` (readiness, audit log) and ``account`` (TOTP set-up, API tokens).
+channel verification), ``board`` (start page, search, duty board), ``member`` (member page, overrides),
+``roster_forms`` (rotations, deputy), ``agency`` and ``channel_forms`` (an agency's contact points and
+channels), ``admin`` and ``admin_member`` (a network's secretariat), ``join`` (membership requests),
+``oversight`` (readiness, audit log) and ``account`` (password, TOTP set-up, API tokens).
 """
 
 from __future__ import annotations
@@ -11,13 +13,26 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from liaison.errors import LiaisonError, NotAuthenticated
-from liaison.web.ui import account, auth_pages, board, member, oversight
+from liaison.web.ui import (
+    account,
+    admin,
+    admin_member,
+    agency,
+    auth_pages,
+    board,
+    channel_forms,
+    join,
+    member,
+    oversight,
+    roster_forms,
+)
 from liaison.web.ui.common import STATIC_DIR, Viewer, login_url, redirect, render, viewer
 
 __all__ = ["STATIC_DIR", "error_page", "router"]
 
 router = APIRouter(include_in_schema=False)
-for _module in (auth_pages, board, member, oversight, account):
+_PAGES = (auth_pages, board, member, roster_forms, agency, channel_forms, admin, admin_member, join, oversight, account)
+for _module in _PAGES:
     router.include_router(_module.router)
 
 TITLES = {

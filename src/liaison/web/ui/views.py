@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote
 
 from liaison.errors import NotFound
@@ -20,6 +20,7 @@ from liaison.queries.snapshot import (
     MemberView,
     NetworkView,
     OverrideView,
+    RotationView,
     Snapshot,
 )
 from liaison.web.ui import fmt
@@ -38,9 +39,7 @@ def network_or_404(snap: Snapshot, actor: Principal, code: str) -> NetworkView:
         return find_network(snap, code, actor)
     except NotFound as exc:
         exc.links = [
-            (f"{s} {snap.networks[s].name}", f"/networks/{quote(s)}")
-            for s in exc.suggestions
-            if s in snap.networks
+            (f"{s} {snap.networks[s].name}", f"/networks/{quote(s)}") for s in exc.suggestions if s in snap.networks
         ]
         raise
 
@@ -178,3 +177,66 @@ def can_edit(snap: Snapshot, actor: Principal, designation: DesignationView) -> 
         return True
     networks = frozenset(net for (net, _m), d in snap.designations.items() if d.agency_id == designation.agency_id)
     return actor.can_edit_organisation(designation.agency_id, networks)
+
+
+# -- rotations in plain language -----------------------------------------------------------------------------------
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def weekdays_text(days: tuple[int, ...] | list[int]) -> str:
+    """(0, 1, 2, 3, 4) -> 'Mon-Fri'; (0, 2, 4) -> 'Mon, Wed, Fri'; runs of three or more become ranges."""
+    ordered = sorted(set(days))
+    runs: list[list[int]] = []
+    for d in ordered:
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{DAY_SHORT[run[0]]}-{DAY_SHORT[run[-1]]}")
+        else:
+            parts.extend(DAY_SHORT[d] for d in run)
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class RotationRow:
+    view: RotationView
+    text: str  # "Weekly, hand-over Monday 08:00 Europe/Paris, Claire → Marc; layer 1 nights 20:00-08:00"
+    dates: str  # "Since 3 Aug 2026" / "From 1 Dec 2026 until 1 Mar 2027"
+    ended: bool
+
+
+def describe_rotation(r: RotationView, contacts: dict[uuid.UUID, ContactView], today: date) -> RotationRow:
+    names = []
+    for p in r.participants:
+        c = contacts.get(p)
+        names.append("?" if c is None else c.name + ("" if c.is_active else " (inactive)"))
+    hand = r.handoff.strftime("%H:%M")
+    if r.period == "weekly":
+        head = "Weekly" if r.every == 1 else f"Every {r.every} weeks"
+        text = f"{head}, hand-over {DAY_NAMES[r.start.weekday()]} {hand} {r.timezone}"
+    else:
+        head = "Daily" if r.every == 1 else f"Every {r.every} days"
+        text = f"{head}, hand-over {hand} {r.timezone}"
+    text += ", " + " → ".join(names)
+    extra = []
+    if r.layer:
+        extra.append(f"layer {r.layer}")
+    if r.window:
+        a, b = r.window
+        span = f"{a.strftime('%H:%M')}-{b.strftime('%H:%M')}"
+        extra.append(f"nights {span}" if b < a else f"hours {span}")
+    if r.weekdays is not None:
+        extra.append(f"{weekdays_text(r.weekdays)} only")
+    if extra:
+        text += "; " + " ".join(extra)
+    since = r.start.strftime("%d %b %Y").lstrip("0")
+    dates = (f"Since {since}" if r.start <= today else f"Starts {since}") + (
+        f", ends {r.end.strftime('%d %b %Y').lstrip('0')} at {hand}" if r.end else ""
+    )
+    return RotationRow(r, text, dates, r.end is not None and r.end <= today)
