@@ -184,3 +184,13 @@ def test_openapi_documents_the_answer(api):
     schema = api.client.get("/openapi.json").json()
     assert "/api/v1/networks/{network}/on-duty/{member}" in schema["paths"]
     assert "/api/v1/networks/{network}/members/{member}/roster.ics" in schema["paths"]
+
+
+def test_secretariat_keeps_its_own_desk_and_members_are_created_only_by_secretariats(api):
+    desk = api.world.ids["sec_desk"]
+    assert (
+        api.as_("secretariat").patch(f"/api/v1/contact-points/{desk}", json={"notes": "night line"}).status_code == 200
+    )
+    assert api.as_("fr.cp").patch(f"/api/v1/contact-points/{desk}", json={"notes": "x"}).status_code == 403
+    r = api.as_("fr.cp").post("/api/v1/networks/FTF/members", json={"code": "BE", "kind": "state"})
+    assert r.status_code == 403

@@ -125,3 +125,25 @@ def test_channel_verification_is_single_use_and_refusals_are_audited(api):
     cp = fr.get(f"/api/v1/contact-points/{api.world.ids['claire']}").json()
     verified = next(c for c in cp["channels"] if c["kind"] == "mobile")["verified_at"]
     assert datetime.fromisoformat(verified) > utcnow() - timedelta(minutes=1)
+
+
+def test_rotation_errors_name_the_field(api):
+    sec = api.as_("secretariat")
+    base = {
+        "participants": [str(api.world.ids["claire"])],
+        "timezone": "Europe/Paris",
+        "start": "2026-12-01",
+        "handoff": "08:00",
+    }
+    url = "/api/v1/networks/FTF/members/FR/rotations"
+    for extra, field in (
+        ({"end": "2026-11-01"}, "end"),
+        ({"window_start": "08:00", "window_end": "08:00"}, "window_start"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"weekdays": [7]}, "weekdays"),
+    ):
+        r = sec.post(url, json={**base, **extra})
+        assert r.status_code == 422, (extra, r.text)
+        assert r.json()["field"] == field, r.json()
+    assert sec.post(url, json={**base, "participants": [str(api.world.ids["hana"])]}).json()["field"] == "participants"
+    assert sec.post(url, json=base).status_code == 201

@@ -54,8 +54,10 @@ class Principal:
         """Own agency's entries (with the contact point role), or any agency on a network one administers."""
         if self.is_admin:
             return True
-        if organisation_id == self.organisation_id and any(r == "contact_point" for r, _ in self.grants):
-            return True
+        if organisation_id == self.organisation_id and any(
+            r in ("contact_point", "network_admin") for r, _ in self.grants
+        ):
+            return True  # a contact point keeps its own agency's entries; a secretariat its own desk
         return any(self.administers(n) for n in network_ids)
 
     def with_request(self, via: str, ip: str) -> Principal:

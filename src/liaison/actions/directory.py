@@ -83,7 +83,10 @@ def create_network(
 
 
 def ensure_member(session: Session, *, actor: Principal, code: str, kind: str = "state", name: str = "") -> Member:
-    """The member with this code, created if new (a state's name comes from ISO 3166)."""
+    """The member with this code, created if new (a state's name comes from ISO 3166). Secretariats and node
+    admins only: members are created when a network admits them."""
+    if not actor.is_admin and not actor.administered_networks:
+        raise PermissionDenied("adding a member needs a network's secretariat (network admin) or a node admin")
     code = v.member_code(code, kind)
     member = session.scalar(select(Member).where(Member.code == code))
     if member:

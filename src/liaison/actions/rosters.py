@@ -60,10 +60,11 @@ def add_rotation(
     if period not in ("daily", "weekly"):
         raise InvalidInput("period", "must be daily or weekly")
     cps = _contact_points(session, designation, participants, "participants")
+    timezone = v.timezone(timezone)
     pure = rosters.Rotation(
         id="new",
         participants=tuple(str(c.id) for c in cps),
-        timezone=v.timezone(timezone),
+        timezone=timezone,
         start=start,
         handoff=handoff,
         period=period,  # type: ignore[arg-type]
@@ -77,7 +78,8 @@ def add_rotation(
     try:
         rosters.validate_rotation(pure)
     except rosters.RosterError as exc:
-        raise InvalidInput(getattr(exc, "field", "rotation"), str(exc)) from exc
+        field = {"window": "window_start"}.get(exc.field, exc.field)
+        raise InvalidInput(field, exc.reason) from exc
     rotation = Rotation(
         designation_id=designation.id,
         name=name,

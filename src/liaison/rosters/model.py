@@ -15,7 +15,18 @@ Source = Literal["override", "rotation", "gap"]
 
 
 class RosterError(ValueError):
-    """An invalid rotation, override, roster or query; the message names the offending field."""
+    """An invalid rotation, override, roster or query; the message names the offending field.
+
+    Messages read ``"<where> <field>: <reason>"``; ``field`` and ``reason`` expose the two parts so callers
+    can report the field without parsing the message.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        head, _, reason = message.partition(":")
+        words = head.split()
+        self.field = words[-1] if reason and words else "roster"
+        self.reason = reason.strip() if reason else message
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ own contact points), exactly as in the API; these handlers only read the form an
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import time
 from typing import Annotated, Any
@@ -29,8 +28,6 @@ from liaison.web.ui.views import member_url
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 FormList = Annotated[list[str] | None, Form()]
-# The roster library names the field in its message: "rotation 'new' end: must be after start".
-ROSTER_FIELD = re.compile(r"^rotation '[^']*' (\w+): (.*)$")
 LABELS = {  # this form's own words for the fields, so the error names what the person sees
     "start": "First hand-over date",
     "end": "Ends on",
@@ -41,9 +38,6 @@ LABELS = {  # this form's own words for the fields, so the error names what the 
     "weekdays": "Only on",
     "period": "Hand over",
 }
-FIELDS = {"window": "window_start", "weekdays": "weekdays", "timezone": "timezone", "handoff": "handoff", "end": "end",
-          "start": "start", "every": "every", "layer": "layer", "participants": "participants", "period": "period"}
-
 
 def _participants(snap: Snapshot, values: list[str]) -> list[uuid.UUID]:
     chosen = [parse_uuid(v, "participants") for v in values if v.strip()]
@@ -60,14 +54,6 @@ def _window(start: str, end: str) -> tuple[time, time] | None:
     if (a is None) != (b is None):
         raise InvalidInput("window_end" if a else "window_start", "give both ends of the daily window, or neither")
     return (a, b) if a is not None and b is not None else None
-
-
-def _roster_error(exc: InvalidInput | Conflict) -> InvalidInput | Conflict:
-    """Point a roster-library message at the form field it names."""
-    match = ROSTER_FIELD.match(exc.detail.split(": ", 1)[1] if exc.detail.startswith("rotation: ") else "")
-    if match and match.group(1) in FIELDS:
-        return InvalidInput(FIELDS[match.group(1)], match.group(2))
-    return exc
 
 
 def _labelled(error: FormError) -> FormError:
@@ -139,7 +125,7 @@ def add_rotation(
             m.code,
             when=utcnow(),
             at_given=False,
-            error=_labelled(form_error(_roster_error(exc), "participants")),
+            error=_labelled(form_error(exc, "participants")),
             error_form="rotation",
             form=form,
             status=exc.status,
