@@ -194,3 +194,38 @@ def test_secretariat_keeps_its_own_desk_and_members_are_created_only_by_secretar
     assert api.as_("fr.cp").patch(f"/api/v1/contact-points/{desk}", json={"notes": "x"}).status_code == 403
     r = api.as_("fr.cp").post("/api/v1/networks/FTF/members", json={"code": "BE", "kind": "state"})
     assert r.status_code == 403
+
+
+def test_nul_characters_are_refused_everywhere_with_a_422(api):
+    from liaison.actions.directory import update_contact_point
+    from liaison.db import transaction
+    from liaison.errors import InvalidInput
+    from liaison.models import ContactPoint
+    from tests.world import ADMIN
+
+    fr = api.as_("fr.cp")
+    r = fr.patch(f"/api/v1/contact-points/{api.world.ids['claire']}", json={"notes": "a\u0000b"})
+    assert r.status_code == 422 and "NUL" in r.json()["detail"]
+    r = fr.get("/api/v1/networks/FTF/membership-requests", params={"status": "\u0000"})
+    assert r.status_code == 422
+    assert fr.get("/api/v1/networks/FT%00F/on-duty/FR").status_code == 422
+    # and whatever path the input takes (UI forms, imports), nothing with a NUL reaches the database
+    try:
+        with transaction(api.sessions) as s:
+            cp = s.get_one(ContactPoint, api.world.ids["claire"])
+            update_contact_point(s, actor=ADMIN, contact_point=cp, changes={"notes": "x\u0000"})
+        raise AssertionError("the NUL was stored")
+    except InvalidInput as exc:
+        assert exc.field == "notes"
+
+
+def test_strict_input_unknown_fields_and_non_boolean_flags_are_refused(api):
+    fr = api.as_("fr.cp")
+    url = f"/api/v1/contact-points/{api.world.ids['claire']}"
+    assert fr.patch(url, json={"is_active": 0}).status_code == 422
+    assert fr.patch(url, json={"langauges": ["fr"]}).json()["field"] == "langauges"
+
+
+def test_an_outsider_cannot_add_agencies(api):
+    r = api.as_("outsider").post("/api/v1/members/CH/agencies", json={"name": "Shadow office"})
+    assert r.status_code == 403

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import event
@@ -24,6 +25,7 @@ from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState, ReadAudit
 
 log = logging.getLogger("liaison")
+
 
 class SecurityHeaders:
     """Pure ASGI middleware (no per-request task overhead) adding security headers to every response."""
@@ -52,9 +54,25 @@ class LiaisonApp(FastAPI):
     fast_path: OnDutyFastPath | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _nul_in_url(scope):
+            await _refuse(scope, send, 422, "invalid", "the URL must not contain NUL characters")
+            return
         if self.fast_path is not None and await self.fast_path.handle(scope, send):
             return
         await super().__call__(scope, receive, send)
+
+
+def _nul_in_url(scope: Scope) -> bool:
+    return (
+        "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"") or b"\x00" in scope.get("query_string", b"")
+    )
+
+
+async def _refuse(scope: Scope, send: Send, status: int, code: str, detail: str) -> None:
+    body = orjson.dumps({"detail": detail, "code": code})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
+    await send({"type": "http.response.body", "body": body})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -139,4 +157,39 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeaders)
     app.fast_path = OnDutyFastPath(st)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["detail", "code"],
+    "properties": {
+        "detail": {"type": "string", "description": "What is wrong, for a person to read"},
+        "code": {"type": "string", "description": "Machine-readable kind: invalid, not_found, forbidden, ..."},
+        "field": {"type": "string", "description": "The field at fault (422)"},
+        "suggestions": {"type": "array", "items": {"type": "string"}, "description": "Close matches (404)"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with the error body Liaison really sends (422s included) documented."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["HTTPValidationError"] = ERROR_SCHEMA
+        schemas.pop("ValidationError", None)
+        app.openapi_schema = schema
+    return app.openapi_schema

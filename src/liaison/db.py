@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -43,6 +43,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_nul(session: Session, _context: Any, _instances: Any) -> None:
+    """No stored text may hold a NUL character: PostgreSQL cannot store one and SQLite would silently keep it,
+    so the same input would behave differently per engine. Refused here, whatever path the input took."""
+    from liaison.errors import InvalidInput
+
+    objs = sorted((*session.new, *session.dirty), key=lambda o: getattr(o, "__tablename__", "") == "audit_events")
+    for obj in objs:  # the audit row last, so the error names the user's field rather than the record of it
+        for attr in inspect(obj).mapper.column_attrs:
+            if _has_nul(getattr(obj, attr.key, None)):
+                raise InvalidInput(attr.key, "must not contain NUL characters")
 
 
 @contextmanager

@@ -252,8 +252,9 @@ def create_agency(
     agency_kind: str = "other",
     short_name: str = "",
 ) -> Organisation:
-    if not actor.is_admin and not actor.administered_networks and actor.member_id != member.id:
-        raise PermissionDenied("you may add agencies only for your own member")
+    own = actor.member_id == member.id and actor.has("contact_point")
+    if not actor.is_admin and not actor.administered_networks and not own:
+        raise PermissionDenied("you may add agencies only for your own member, as its contact point")
     if agency_kind not in AGENCY_KINDS:
         raise InvalidInput("agency_kind", f"must be one of {', '.join(AGENCY_KINDS)}")
     name = v.required_text(name, "name")

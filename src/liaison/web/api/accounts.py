@@ -7,13 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from liaison.actions import accounts as act
 from liaison.db import transaction
 from liaison.models import ApiToken, User
-from liaison.web.api.common import get_or_404
+from liaison.web.api.common import ApiModel, get_or_404
 from liaison.web.deps import Actor, State
 
 router = APIRouter(tags=["accounts"])
@@ -33,7 +33,7 @@ def me(actor: Actor, st: State) -> dict[str, Any]:
         }
 
 
-class TokenIn(BaseModel):
+class TokenIn(ApiModel):
     name: str
     days: int | None = Field(365, ge=1, le=3650)
 

@@ -17,7 +17,11 @@ from liaison.web.deps import Actor, State
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit", summary="Audit events, newest first (auditors)")
+@router.get(
+    "/audit",
+    summary="Audit events, newest first (auditors)",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
 def list_events(
     actor: Actor,
     st: State,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.orm import Session
 
 from liaison.errors import InvalidInput, NotFound
@@ -15,6 +16,31 @@ from liaison.queries.duty import find_member, find_network
 from liaison.queries.snapshot import MemberView, NetworkView, Snapshot
 
 T = TypeVar("T", bound=Base)
+
+
+def _refuse_nul(value: Any, path: str = "") -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(f"{path or 'value'} must not contain NUL characters")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _refuse_nul(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _refuse_nul(v, f"{path}[{i}]")
+
+
+class ApiModel(BaseModel):
+    """Base of every API input: unknown fields are refused and no string may carry a NUL character (which
+    PostgreSQL cannot store and no legitimate directory entry contains)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        _refuse_nul(data)
+        return data
 
 
 def parse_at(value: str | None, field: str = "at") -> datetime:

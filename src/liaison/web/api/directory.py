@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field, StrictBool
 from sqlalchemy import select
 
 from liaison.actions import directory as act
@@ -20,7 +20,7 @@ from liaison.principal import Principal
 from liaison.queries.duty import DutyAnswer, board, duty_answer, duty_answer_bytes, find_network
 from liaison.queries.readiness import readiness
 from liaison.queries.snapshot import ContactView, Snapshot
-from liaison.web.api.common import get_or_404, network_member, parse_at
+from liaison.web.api.common import ApiModel, get_or_404, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
@@ -87,7 +87,7 @@ def record_personal_read(st: AppState, actor: Principal, answers: list[DutyAnswe
 # -- networks --
 
 
-class NetworkIn(BaseModel):
+class NetworkIn(ApiModel):
     code: str = Field(examples=["FTF"])
     name: str
     description: str = ""
@@ -225,7 +225,7 @@ def network_readiness(
 # -- members and membership --
 
 
-class MemberIn(BaseModel):
+class MemberIn(ApiModel):
     code: str = Field(examples=["FR", "INTERPOL"])
     kind: Literal["state", "organisation"] = "state"
     name: str = ""
@@ -241,7 +241,7 @@ def admit(network: str, body: MemberIn, actor: Actor, st: State, snap: Snap) -> 
         return {"code": m.code, "name": m.name, "kind": m.kind, "network": net.code, "status": "active"}
 
 
-class StatusIn(BaseModel):
+class StatusIn(ApiModel):
     status: Literal["active", "suspended", "withdrawn"]
 
 
@@ -258,7 +258,7 @@ def membership_status(network: str, member: str, body: StatusIn, actor: Actor, s
         return {"network": n.code, "member": m.code, "status": body.status}
 
 
-class RequestIn(BaseModel):
+class RequestIn(ApiModel):
     member_code: str
     member_kind: Literal["state", "organisation"] = "state"
     member_name: str = ""
@@ -314,8 +314,8 @@ def list_requests(network: str, actor: Actor, st: State, snap: Snap, status: str
         return [request_out(r) for r in session.scalars(q.order_by(MembershipRequest.created_at))]
 
 
-class DecisionIn(BaseModel):
-    approve: bool
+class DecisionIn(ApiModel):
+    approve: StrictBool
     note: str = ""
 
 
@@ -330,7 +330,7 @@ def decide(request_id: uuid.UUID, body: DecisionIn, actor: Actor, st: State) -> 
 # -- agencies and designations --
 
 
-class AgencyIn(BaseModel):
+class AgencyIn(ApiModel):
     name: str
     agency_kind: str = "other"
     short_name: str = ""
@@ -365,7 +365,7 @@ def get_agency(agency_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dic
     }
 
 
-class DesignationIn(BaseModel):
+class DesignationIn(ApiModel):
     agency_id: uuid.UUID
     source: str = Field(description="The declaration or note that named the agency")
     designated_on: date | None = None
@@ -393,30 +393,30 @@ def set_designation(
 # -- contact points and channels --
 
 
-class ChannelIn(BaseModel):
+class ChannelIn(ApiModel):
     kind: str = Field(examples=["phone", "mobile", "email", "inbox", "webhook"])
     value: str
     label: str = ""
 
 
-class ContactPointIn(BaseModel):
+class ContactPointIn(ApiModel):
     name: str
     timezone: str = Field(examples=["Europe/Paris"])
     kind: Literal["desk", "person"] = "desk"
     languages: list[str] = Field(default_factory=list, examples=[["fr", "en"]])
-    is_24_7: bool = False
+    is_24_7: StrictBool = False
     notes: str = ""
     channels: list[ChannelIn] = Field(default_factory=list)
 
 
-class ContactPointPatch(BaseModel):
+class ContactPointPatch(ApiModel):
     name: str | None = None
     timezone: str | None = None
     kind: Literal["desk", "person"] | None = None
     languages: list[str] | None = None
-    is_24_7: bool | None = None
+    is_24_7: StrictBool | None = None
     notes: str | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 @router.post("/agencies/{agency_id}/contact-points", status_code=201, summary="Add a contact point to an agency")
@@ -498,7 +498,7 @@ def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, 
     return {"channel_id": str(channel_id), "sent_via": sent, "expires_in_hours": act.VERIFICATION_HOURS}
 
 
-class ConfirmIn(BaseModel):
+class ConfirmIn(ApiModel):
     code: str
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from liaison.actions import rosters as act
 from liaison.db import transaction
@@ -16,7 +16,7 @@ from liaison.errors import NotFound
 from liaison.models import Designation, Override, Rotation
 from liaison.queries.duty import shifts
 from liaison.queries.snapshot import DesignationView, Snapshot
-from liaison.web.api.common import get_or_404, network_member, parse_at
+from liaison.web.api.common import ApiModel, get_or_404, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
 
 router = APIRouter(tags=["rosters"])
@@ -89,7 +89,7 @@ def get_roster(
     }
 
 
-class RotationIn(BaseModel):
+class RotationIn(ApiModel):
     participants: list[uuid.UUID] = Field(min_length=1, description="Contact point ids, in order")
     timezone: str = Field(examples=["Europe/Paris"])
     start: date
@@ -135,7 +135,7 @@ def delete_rotation(rotation_id: uuid.UUID, actor: Actor, st: State) -> Response
     return Response(status_code=204)
 
 
-class OverrideIn(BaseModel):
+class OverrideIn(ApiModel):
     contact_point_id: uuid.UUID
     start: str = Field(examples=["2026-12-01T08:00:00+01:00"])
     end: str
@@ -169,7 +169,7 @@ def delete_override(override_id: uuid.UUID, actor: Actor, st: State) -> Response
     return Response(status_code=204)
 
 
-class DeputyIn(BaseModel):
+class DeputyIn(ApiModel):
     contact_point_id: uuid.UUID | None
 
 
