@@ -470,7 +470,9 @@ def demo_load(
     if as_json:
         emit(asdict(summary))
         return
-    typer.echo(f"demo loaded: {summary}")
+    typer.echo("demo loaded")
+    for line in summary.lines():
+        typer.echo("  " + line)
     typer.echo(f"log in at {s.base_url}/login as one of {', '.join(summary.users)} with password {pw!r}")
 
 
