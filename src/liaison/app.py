@@ -11,6 +11,7 @@ import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,15 +81,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.sqlalchemy_url)
     sessions = make_session_factory(engine)
     cache = DirectoryCache(engine)
-    event.listen(sessions, "after_commit", cache.mark_dirty)  # this process sees its own writes at once
+    def after_commit(session: Session) -> None:  # this process sees its own directory writes at once
+        if session.info.pop("directory_changed", False):
+            cache.mark_dirty()
+
+    event.listen(sessions, "after_commit", after_commit)
+    event.listen(sessions, "after_rollback", lambda session: session.info.pop("directory_changed", None))
     st = AppState(settings, engine, sessions, cache, ReadAudit(sessions))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         st.read_audit.start()
+        st.cache.start()
         try:
             yield
         finally:
+            st.cache.stop()
             st.read_audit.stop()
             engine.dispose()
 

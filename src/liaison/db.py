@@ -31,7 +31,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # writes fails at once ("database is locked", which the busy timeout cannot help) whenever
             # another connection committed in between; SQLite is the embedded, small-node engine, so
             # serialising its transactions is the right trade (PostgreSQL is unaffected).
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

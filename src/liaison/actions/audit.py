@@ -39,7 +39,10 @@ def audit(
 
 
 def bump_directory(session: Session) -> None:
-    """Tell every process's directory cache that the directory changed (same transaction as the change)."""
+    """Tell every process's directory cache that the directory changed (same transaction as the change).
+
+    ``session.info["directory_changed"]`` lets this process's cache refresh right after the commit."""
+    session.info["directory_changed"] = True
     result = session.execute(
         update(DirectoryRevision).where(DirectoryRevision.id == 1).values(revision=DirectoryRevision.revision + 1)
     )

@@ -9,6 +9,7 @@ stale directory once the write has committed.
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 import time as clock
 import uuid
@@ -285,9 +286,11 @@ def to_roster(rots: tuple[RotationView, ...], ovs: tuple[OverrideView, ...]) -> 
 class DirectoryCache:
     """Holds the latest snapshot; rebuilds it (once, under a lock) when the stored revision moves on.
 
-    The stored revision is read at most every ``check_interval`` seconds, and always after a commit made
-    by this process (``mark_dirty``, wired to the session factory's ``after_commit``). So a process sees its
-    own writes at once and another process's writes within ``check_interval``.
+    A process sees its own writes at once: every commit marks the cache dirty (``mark_dirty``, wired to the
+    session factory's ``after_commit``) and the next ``get`` checks the stored revision. Other processes'
+    writes are picked up by a background thread (``start``) that checks the revision every
+    ``check_interval`` seconds and rebuilds off the request path; without that thread, ``get`` checks at
+    most every ``check_interval`` itself. ``fresh`` never touches the database (the event-loop fast path).
     """
 
     def __init__(self, engine: Engine, check_interval: float = 0.1) -> None:
@@ -295,29 +298,39 @@ class DirectoryCache:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
-        self._dirty = True
+        # Commits seen (bumped by mark_dirty) and commits covered by the current snapshot: the snapshot is
+        # only trusted when they are equal, so a commit during a refresh keeps it untrusted until the next.
+        self._counter = itertools.count(1)
+        self._marks = next(self._counter)
+        self._covered = 0
         self.check_interval = check_interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def mark_dirty(self, *_args: object) -> None:
-        self._dirty = True
+        self._marks = next(self._counter)  # next() on a count is atomic: no lost mark between threads
 
     def fresh(self) -> Snapshot | None:
-        """The snapshot if it needs no database check right now, else None (never blocks)."""
+        """The snapshot if no check is due right now, else None (never blocks)."""
         snap = self._snapshot
-        if snap is not None and not self._dirty and clock.monotonic() - self._checked_at < self.check_interval:
-            return snap
-        return None
+        if snap is None or self._covered != self._marks:
+            return None
+        if self._thread is None and clock.monotonic() - self._checked_at >= self.check_interval:
+            return None
+        return snap
 
     def get(self) -> Snapshot:
+        snap = self.fresh()
+        return snap if snap is not None else self.refresh()
+
+    def refresh(self) -> Snapshot:
+        """Check the stored revision now and rebuild the snapshot if it moved on."""
+        marks = self._marks  # every commit before this point is visible to the reads below
+        self._checked_at = clock.monotonic()
+        revision = self._stored_revision()
         snap = self._snapshot
-        now = clock.monotonic()
-        if snap is not None and not self._dirty and now - self._checked_at < self.check_interval:
-            return snap
-        self._dirty = False
-        with self._engine.connect() as conn:
-            revision = int(conn.execute(text("SELECT revision FROM directory_revision WHERE id = 1")).scalar() or 0)
-        self._checked_at = now
         if snap is not None and snap.revision == revision:
+            self._covered = max(self._covered, marks)
             return snap
         with self._lock:
             snap = self._snapshot
@@ -329,4 +342,27 @@ class DirectoryCache:
                 # garbage collector's full passes, which otherwise show up as latency spikes.
                 gc.collect()
                 gc.freeze()
+            self._covered = max(self._covered, marks)
         return snap
+
+    def _stored_revision(self) -> int:
+        # One row, read outside any transaction: no lock is taken, so it never waits behind a writer.
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return int(conn.execute(text("SELECT revision FROM directory_revision WHERE id = 1")).scalar() or 0)
+
+    def start(self) -> None:
+        def loop() -> None:
+            while not self._stop.wait(self.check_interval):
+                try:
+                    self.refresh()
+                except Exception:  # a database hiccup must not kill the refresher; the next tick retries
+                    self.mark_dirty()
+
+        self._thread = threading.Thread(target=loop, name="directory-refresher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._thread = None
