@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     event.listen(sessions, "after_commit", after_commit)
     event.listen(sessions, "after_rollback", lambda session: session.info.pop("directory_changed", None))
-    st = AppState(settings, engine, sessions, cache, ReadAudit(sessions))
+    reads = make_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    st = AppState(settings, engine, sessions, cache, ReadAudit(sessions), reads)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from liaison.errors import NotAuthenticated, PermissionDenied
@@ -72,14 +72,18 @@ def token_principal(st: AppState, token: str, ip: str) -> Principal:
     now = time.monotonic()
     if cached and cached[0] > now:
         return cached[1].with_request("api", ip)
-    with st.sessions() as session, session.begin():
+    # A read outside any transaction: authenticating never waits for, or holds, a write lock.
+    with st.reads() as session:
         row = session.scalar(select(ApiToken).where(ApiToken.token_hash == key))
         when = utcnow()
         if row is None or row.revoked_at or (row.expires_at and row.expires_at < when) or not row.user.is_active:
             raise NotAuthenticated("invalid, expired or revoked API token")
-        if row.last_used_at is None or (when - row.last_used_at).total_seconds() > 3600:
-            row.last_used_at = when
+        stamp = row.last_used_at is None or (when - row.last_used_at).total_seconds() > 3600
+        token_id = row.id
         p = principal_for_user(session, row.user, "api", ip)
+    if stamp:  # last use, to the hour: a small write, rarely
+        with st.sessions() as session, session.begin():
+            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=when))
     if len(st.principals) > 10_000:
         st.principals.clear()
     st.principals[key] = (now + PRINCIPAL_TTL, p, None)
@@ -91,7 +95,7 @@ def web_session(request: Request, *, allow_pending_2fa: bool = False) -> tuple[W
     if not token:
         return None
     st = state(request)
-    with st.sessions() as session:
+    with st.reads() as session:
         ws = session.scalar(select(WebSession).where(WebSession.token_hash == digest(token)))
         if ws is None or ws.revoked_at or ws.expires_at < utcnow() or not ws.user.is_active:
             return None

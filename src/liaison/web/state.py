@@ -122,4 +122,5 @@ class AppState:
     sessions: sessionmaker[Session]
     cache: DirectoryCache
     read_audit: ReadAudit
+    reads: sessionmaker[Session]  # autocommit reads: no transaction, no lock (authentication look-ups)
     principals: dict[str, tuple[float, Principal, Any]] = field(default_factory=dict)
