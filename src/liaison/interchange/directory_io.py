@@ -21,6 +21,7 @@ CSV cells starting with ``= + - @`` get a leading ``'`` on export so spreadsheet
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import uuid
@@ -56,7 +57,7 @@ from liaison.models.accounts import AGENCY_KINDS
 from liaison.models.directory import MEMBERSHIP_STATUSES
 from liaison.principal import Principal
 from liaison.queries.duty import find_network
-from liaison.queries.snapshot import ContactView, DesignationView, NetworkView, Snapshot
+from liaison.queries.snapshot import ContactView, DesignationView, NetworkView, Snapshot, rotation_view
 
 FORMAT = "liaison-directory"
 VERSION = 1
@@ -1005,20 +1006,8 @@ class _Importer:
 
 
 def _rotation_sig(r: Rotation) -> tuple[Any, ...]:
-    window = (r.window_start, r.window_end) if r.window_start and r.window_end else None
-    return (
-        r.name,
-        r.layer,
-        r.timezone,
-        r.period,
-        r.every,
-        r.start,
-        r.handoff,
-        r.end,
-        window,
-        tuple(r.weekdays) if r.weekdays is not None else None,
-        tuple(p.contact_point_id for p in r.participants),
-    )
+    """Everything but the id, in RotationView's order (the same order as _rotation_args_sig)."""
+    return dataclasses.astuple(rotation_view(r))[1:]
 
 
 def _rotation_args_sig(a: dict[str, Any]) -> tuple[Any, ...]:

@@ -142,6 +142,24 @@ class Snapshot:
     answers: dict[tuple[uuid.UUID, uuid.UUID], object] = field(default_factory=dict)
 
 
+def rotation_view(r: Rotation) -> RotationView:
+    window = (r.window_start, r.window_end) if r.window_start and r.window_end else None
+    return RotationView(
+        r.id,
+        r.name,
+        r.layer,
+        r.timezone,
+        r.period,
+        r.every,
+        r.start,
+        r.handoff,
+        r.end,
+        window,
+        tuple(r.weekdays) if r.weekdays is not None else None,
+        tuple(p.contact_point_id for p in r.participants),
+    )
+
+
 def contact_static_json(c: ContactView) -> dict[str, object]:
     return {
         "id": str(c.id),
@@ -213,23 +231,7 @@ def build(session: Session) -> Snapshot:
             snap.desks[cp.organisation_id] = (*snap.desks.get(cp.organisation_id, ()), cv)
     rotations: dict[uuid.UUID, list[RotationView]] = {}
     for r in session.scalars(select(Rotation).options(selectinload(Rotation.participants))):
-        window = (r.window_start, r.window_end) if r.window_start and r.window_end else None
-        rotations.setdefault(r.designation_id, []).append(
-            RotationView(
-                r.id,
-                r.name,
-                r.layer,
-                r.timezone,
-                r.period,
-                r.every,
-                r.start,
-                r.handoff,
-                r.end,
-                window,
-                tuple(r.weekdays) if r.weekdays is not None else None,
-                tuple(p.contact_point_id for p in r.participants),
-            )
-        )
+        rotations.setdefault(r.designation_id, []).append(rotation_view(r))
     overrides: dict[uuid.UUID, list[OverrideView]] = {}
     for o in session.scalars(select(Override).order_by(Override.seq)):
         overrides.setdefault(o.designation_id, []).append(
