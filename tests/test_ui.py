@@ -336,3 +336,30 @@ def test_unknown_paths_are_a_page_for_people_and_json_for_machines(client):
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     api = client.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api.json()["code"] == "not_found"
+
+
+def test_a_node_that_requires_totp_sends_people_to_set_it_up_first(demo_db_url):
+    settings = load_settings(database_url=demo_db_url, env="test", base_url="http://testserver", require_totp=True)
+    with TestClient(create_app(settings), base_url="http://testserver") as c:
+        login(c, "fr.ftf")
+        r = c.get("/networks/FTF", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/account?saved=totp_required")
+        assert "requires a second factor" in c.get(r.headers["location"]).text
+        token = csrf(c.get("/account").text)  # the account page stays reachable: set the factor up there
+        assert c.post("/account/totp/begin", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+        secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', c.get("/account").text).group(1).replace(" ", "")
+        totp = pyotp.TOTP(secret)
+        r = c.post("/account/totp/enable", data={"csrf_token": token, "code": totp.now()}, follow_redirects=False)
+        assert r.status_code == 303
+        c.post("/logout", data={"csrf_token": token})
+        login(c, "fr.ftf")
+        step = c.get("/login/totp")
+        r = c.post("/login/totp", data={"csrf_token": csrf(step.text), "code": totp.now()}, follow_redirects=False)
+        assert r.status_code == 303
+        assert c.get("/networks/FTF").status_code == 200
+
+
+def test_totp_is_required_by_default_in_production_only():
+    assert load_settings(env="production", secret_key="p" * 40).totp_required
+    assert not load_settings(env="development").totp_required
+    assert not load_settings(env="production", secret_key="p" * 40, require_totp=False).totp_required

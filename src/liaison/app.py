@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.sqlalchemy_url)
     sessions = make_session_factory(engine)
     cache = DirectoryCache(engine)
+
     def after_commit(session: Session) -> None:  # this process sees its own directory writes at once
         if session.info.pop("directory_changed", False):
             cache.mark_dirty()
@@ -123,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         """Framework errors (unknown path, wrong method) in the same shape as ours: JSON for the API, a page
         for people."""
+        if 300 <= exc.status_code < 400 and exc.headers and "Location" in exc.headers:
+            return RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
         error = LiaisonError(str(exc.detail))
         error.status = exc.status_code
         error.code = "not_found" if exc.status_code == 404 else "http_error"

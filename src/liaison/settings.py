@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = Field(
         None, description="Send cookies only over HTTPS; defaults to true unless the base URL is http://."
     )
+    require_totp: bool | None = Field(
+        None, description="People must set up a TOTP second factor before using the web app; default: on in production."
+    )
     operator_name: str = Field("operator", description="Username the local CLI acts as when --as is not given.")
     node_name: str = Field("Liaison", description="Name of this node, shown in the page header.")
     readiness_horizon_days: int = Field(28, ge=1, le=365, description="How far ahead readiness warnings look.")
@@ -84,6 +87,10 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return not self.base_url.startswith("http://")
+
+    @property
+    def totp_required(self) -> bool:
+        return self.require_totp if self.require_totp is not None else self.env == "production"
 
     @property
     def sqlalchemy_url(self) -> str:

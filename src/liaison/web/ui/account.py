@@ -22,6 +22,8 @@ SAVED = {
     "password": "Password changed. Your other sessions were logged out; use the new password from now on.",
     "totp": "Second factor is on. You will be asked for a code at every login.",
     "revoked": "Token revoked. Programs using it can no longer connect.",
+    "totp_required": "This node requires a second factor. Set it up below (an authenticator app on your phone) "
+    "before you continue.",
 }
 
 
@@ -163,14 +165,16 @@ def change_password(
                     accounts.set_password(session, actor=me.principal, user=user, password=new_password)
                 except InvalidInput as exc:
                     raise InvalidInput("new_password", exc.detail.split(": ", 1)[-1]) from exc
-                others = list(session.scalars(
-                    select(WebSession).where(
-                        WebSession.user_id == user.id,
-                        WebSession.id != me.session_id,
-                        WebSession.revoked_at.is_(None),
-                        WebSession.expires_at > utcnow(),
+                others = list(
+                    session.scalars(
+                        select(WebSession).where(
+                            WebSession.user_id == user.id,
+                            WebSession.id != me.session_id,
+                            WebSession.revoked_at.is_(None),
+                            WebSession.expires_at > utcnow(),
+                        )
                     )
-                ))
+                )
                 for other in others:
                     accounts.close_session(session, web_session=other, actor=me.principal)
         if refused:

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -73,6 +73,10 @@ def viewer(request: Request) -> Viewer:
         raise NotAuthenticated("log in to continue")
     ws, principal = found
     user = ws.user
+    path = request.url.path
+    if state(request).settings.totp_required and not user.totp_enabled and not path.startswith("/account"):
+        if path != "/logout":  # this node requires a second factor: nothing else until it is set up
+            raise HTTPException(303, headers={"Location": "/account?saved=totp_required#totp"})
     return Viewer(
         principal,
         ws.id,
