@@ -1,0 +1,407 @@
+"""Escalation policies: who is notified at which delay while no one acknowledges a message.
+
+Text form (whitespace around tokens is ignored)::
+
+    on-duty@0s, deputy@5m, desk@10m, secretariat@15m, repeat
+
+Each step is ``TARGET@DELAY``: ``TARGET`` one of :data:`TARGETS`, ``DELAY`` whole units in the order
+``h``, ``m``, ``s`` (``90s``, ``5m``, ``1h30m``; at least one part, each unit at most once). Delays are
+measured from the send time (or from the start of the round, see below) and must not decrease.
+
+An optional last token repeats the chain: ``repeat`` (unlimited), ``repeat:N`` (at most ``N`` rounds in
+all, the first included), ``repeat@GAP`` or ``repeat@GAP:N`` (explicit gap).
+
+Repeat interval (a choice): after round ``r``'s last step, the chain waits a *gap* and starts again,
+i.e. round ``r`` runs at ``sent_at + r * period + delay`` with ``period = last_delay + gap``. The gap
+defaults to the last step's delay, so the example above re-runs at 30m, 60m, ...: one full sweep of the
+chain, then as long again of quiet before the next sweep. A chain whose period would be zero (last delay
+0s and no positive gap) is refused: it would fire every round at the same instant. Rounds never
+interleave (``period >= last_delay``); with a zero gap a round's first step can tie with the previous
+round's last, and ties are ordered by (round, index).
+
+Acknowledgement stops the chain: a step due at or after ``acknowledged_at`` is never due.
+
+All instants must be timezone-aware; results are in UTC (delays are elapsed time, so adding them to a
+local wall clock would be an hour off across a DST change).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+TARGETS: tuple[str, ...] = ("on-duty", "deputy", "desk", "secretariat")
+"""Escalation targets, in the order a chain usually climbs them."""
+
+DEFAULT_RESPONSE_HOURS = 8.0
+"""The response clock for urgent requests: 8 hours, as EU law sets for urgent requests for information
+directly accessible to the requested authority (Directive (EU) 2023/977, formerly Framework Decision
+2006/960/JHA)."""
+
+MAX_DELAY = timedelta(days=7)
+"""Longest accepted delay or gap: an escalation step a week away is a typo, not a policy."""
+
+_ZERO = timedelta(0)
+_SECOND = timedelta(seconds=1)
+_DELAY = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_REPEAT = re.compile(r"repeat(?:\s*@\s*(?P<gap>[^:]*?))?(?:\s*:\s*(?P<rounds>.*?))?")
+_TARGET_LIST = ", ".join(TARGETS)
+
+
+class PolicyError(ValueError):
+    """An invalid policy or argument; the message reads ``"<where>: <reason>"``.
+
+    ``where`` is ``"step N"`` (1-based, counting the ``repeat`` token) for a step, ``"policy"`` for the
+    policy as a whole, or the name of the offending argument/field. ``where`` and ``reason`` expose the two
+    parts so callers can point at the culprit without parsing the message.
+    """
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Notify ``target`` once ``delay`` has elapsed since the start of the round."""
+
+    target: str
+    delay: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A validated escalation chain; see the module doc for the repeat rule.
+
+    ``max_rounds`` (rounds in all, the first included) is only meaningful, and only allowed, with
+    ``repeat``; ``None`` means unlimited. ``gap`` is the explicit pause between a round's last step and
+    the next round (``None``: the last step's delay). Construction validates, so every ``Policy`` is usable.
+    """
+
+    steps: tuple[Step, ...]
+    repeat: bool = False
+    max_rounds: int | None = None
+    gap: timedelta | None = None
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    @property
+    def period(self) -> timedelta | None:
+        """Time between the starts of consecutive rounds, or ``None`` when the chain does not repeat."""
+        if not self.repeat:
+            return None
+        last = self.steps[-1].delay
+        return last + (last if self.gap is None else self.gap)
+
+    @property
+    def text(self) -> str:
+        """Canonical text form: ``parse_policy(p.text) == p``."""
+        parts = [f"{s.target}@{format_delay(s.delay)}" for s in self.steps]
+        if self.repeat:
+            token = "repeat"  # noqa: S105 - not a password
+            if self.gap is not None:
+                token += f"@{format_delay(self.gap)}"
+            if self.max_rounds is not None:
+                token += f":{self.max_rounds}"
+            parts.append(token)
+        return ",".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-ready form (delays in whole seconds), for freezing the policy into a message."""
+        return {
+            "steps": [{"target": s.target, "delay_seconds": _seconds(s.delay)} for s in self.steps],
+            "repeat": self.repeat,
+            "max_rounds": self.max_rounds,
+            "gap_seconds": None if self.gap is None else _seconds(self.gap),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Policy:
+        """Inverse of :meth:`to_json`; strict about keys and types (raises :class:`PolicyError`)."""
+        if not isinstance(data, dict):
+            raise PolicyError("policy", "expected an object")
+        _exact_keys("policy", data, {"steps", "repeat", "max_rounds", "gap_seconds"})
+        raw_steps = data["steps"]
+        if not isinstance(raw_steps, list):
+            raise PolicyError("steps", "expected a list")
+        steps = []
+        for n, raw in enumerate(raw_steps, 1):
+            if not isinstance(raw, dict):
+                raise PolicyError(f"step {n}", "expected an object")
+            _exact_keys(f"step {n}", raw, {"target", "delay_seconds"})
+            if not isinstance(raw["target"], str):
+                raise PolicyError(f"step {n}", "target must be a string")
+            steps.append(Step(raw["target"], _json_seconds(f"step {n}", raw["delay_seconds"])))
+        repeat = data["repeat"]
+        if not isinstance(repeat, bool):
+            raise PolicyError("repeat", "expected true or false")
+        max_rounds = data["max_rounds"]
+        if max_rounds is not None:
+            max_rounds = _json_int("max_rounds", max_rounds)
+        gap_seconds = data["gap_seconds"]
+        gap = None if gap_seconds is None else _json_seconds("gap_seconds", gap_seconds)
+        return cls(tuple(steps), repeat, max_rounds, gap)
+
+
+@dataclass(frozen=True, slots=True)
+class DueStep:
+    """One notification the chain calls for: step ``index`` (0-based) of round ``round`` (0-based)."""
+
+    round: int
+    index: int
+    target: str
+    due_at: datetime
+
+    @property
+    def key(self) -> str:
+        """Stable idempotency key within one message: ``"<round>:<index>"``."""
+        return f"{self.round}:{self.index}"
+
+
+def format_delay(delay: timedelta) -> str:
+    """Canonical text of a whole-second delay: ``0s``, ``45s``, ``5m``, ``1h30m``, ``2h0m5s`` is ``2h5s``."""
+    total = _seconds(delay)
+    if total == 0:
+        return "0s"
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return "".join(f"{v}{u}" for v, u in ((hours, "h"), (minutes, "m"), (seconds, "s")) if v)
+
+
+def parse_delay(text: str, where: str = "delay") -> timedelta:
+    """Parse ``1h30m``-style text (see module doc); errors name ``where``."""
+    text = text.strip()
+    match = _DELAY.fullmatch(text)
+    if not text or match is None or not any(match.groups()):
+        hint = (
+            " (missing unit: s, m or h)" if text.isdigit() else " (units s, m, h, in that order, e.g. 90s, 5m, 1h30m)"
+        )
+        raise PolicyError(where, f"bad delay {text!r}{hint}")
+    hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    total = hours * 3600 + minutes * 60 + seconds
+    if total > _seconds(MAX_DELAY):
+        raise PolicyError(where, f"delay {text!r} is longer than {format_delay(MAX_DELAY)}")
+    return timedelta(seconds=total)
+
+
+def parse_policy(text: str) -> Policy:
+    """Parse the text form (module doc); raises :class:`PolicyError` naming the step and the problem."""
+    if not isinstance(text, str):
+        raise PolicyError("policy", "expected text")
+    if not text.strip():
+        raise PolicyError("policy", "empty (expected e.g. 'on-duty@0s,deputy@5m,repeat')")
+    steps: list[Step] = []
+    repeat_at: int | None = None
+    repeat = False
+    max_rounds: int | None = None
+    gap: timedelta | None = None
+    for n, raw in enumerate(text.split(","), 1):
+        token = raw.strip()
+        where = f"step {n}"
+        if not token:
+            raise PolicyError(where, "empty step")
+        repeat_match = _REPEAT.fullmatch(token)
+        if repeat_match is not None:
+            if repeat_at is not None:
+                raise PolicyError(where, f"duplicate 'repeat' (already at step {repeat_at})")
+            if not steps:
+                raise PolicyError(where, "'repeat' needs at least one step before it")
+            repeat_at, repeat = n, True
+            if repeat_match["gap"] is not None:
+                gap = parse_delay(repeat_match["gap"], where)
+            if repeat_match["rounds"] is not None:
+                rounds = repeat_match["rounds"].strip()
+                if not rounds.isdigit() or int(rounds) < 1:
+                    raise PolicyError(where, f"bad round count {rounds!r} (expected repeat:N with N >= 1)")
+                max_rounds = int(rounds)
+            continue
+        if repeat_at is not None:
+            raise PolicyError(where, f"'repeat' (step {repeat_at}) must be the last step")
+        target, at, delay_text = token.partition("@")
+        target = target.strip()
+        if not at:
+            raise PolicyError(where, f"expected TARGET@DELAY, got {token!r}")
+        if target not in TARGETS:
+            raise PolicyError(where, f"unknown target {target!r} ({_TARGET_LIST})")
+        delay = parse_delay(delay_text, where)
+        if steps and delay < steps[-1].delay:
+            raise PolicyError(
+                where,
+                f"delay {format_delay(delay)} is earlier than step {n - 1}'s {format_delay(steps[-1].delay)} "
+                "(delays must not decrease)",
+            )
+        steps.append(Step(target, delay))
+    if repeat and _period(steps[-1].delay, gap) == _ZERO:
+        raise PolicyError(
+            f"step {repeat_at}",
+            "'repeat' with zero period (the last step is at 0s; give a gap, e.g. repeat@5m)",
+        )
+    return Policy(tuple(steps), repeat, max_rounds, gap)
+
+
+def due_steps(policy: Policy, sent_at: datetime, now: datetime, acknowledged_at: datetime | None) -> list[DueStep]:
+    """Every step due at or before ``now`` and strictly before ``acknowledged_at``, in due order.
+
+    Due order is (due_at, round, index). The result is finite: at most ``max_rounds`` rounds, and an
+    unlimited repeat stops at ``now`` (the caller bounds the work by how far ``now`` is from ``sent_at``).
+    """
+    base = _aware("sent_at", sent_at)
+    limit = _aware("now", now)
+    ack = None if acknowledged_at is None else _aware("acknowledged_at", acknowledged_at)
+    out: list[DueStep] = []
+    for due in _walk(policy, base, 0):
+        if due.due_at > limit or (ack is not None and due.due_at >= ack):
+            break
+        out.append(due)
+    return out
+
+
+def next_due(policy: Policy, sent_at: datetime, after: datetime, acknowledged_at: datetime | None) -> DueStep | None:
+    """The first step due strictly after ``after`` (and before ``acknowledged_at``), or ``None``.
+
+    ``None`` means the chain is exhausted or stopped by the acknowledgement. Constant time in how far
+    ``after`` is from ``sent_at``: it jumps straight to the first round that can still fire.
+    """
+    base = _aware("sent_at", sent_at)
+    point = _aware("after", after)
+    ack = None if acknowledged_at is None else _aware("acknowledged_at", acknowledged_at)
+    first_round = 0
+    period = policy.period
+    if period is not None:
+        # The first round whose last step is after ``point``: r * period + last > point - base.
+        first_round = max(0, (point - base - policy.steps[-1].delay) // period + 1)
+    for due in _walk(policy, base, first_round):
+        if ack is not None and due.due_at >= ack:
+            return None
+        if due.due_at > point:
+            return due
+    return None
+
+
+def response_deadline(sent_at: datetime, hours: float = DEFAULT_RESPONSE_HOURS) -> datetime:
+    """When the response clock runs out: ``hours`` (default 8) of elapsed time after ``sent_at``, in UTC."""
+    start = _aware("sent_at", sent_at)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not math.isfinite(hours) or hours <= 0:
+        raise PolicyError("hours", f"must be a positive number, got {hours!r}")
+    return start + timedelta(hours=hours)
+
+
+def is_overdue(deadline: datetime, now: datetime, answered_at: datetime | None) -> bool:
+    """Whether the response clock was missed as of ``now``.
+
+    True once ``now`` is past ``deadline`` unless an answer came at or before the deadline. A late answer
+    keeps it True (the clock was missed); an ``answered_at`` later than ``now`` is not yet known and ignored.
+    An answer exactly at the deadline is in time.
+    """
+    end = _aware("deadline", deadline)
+    at = _aware("now", now)
+    answer = None if answered_at is None else _aware("answered_at", answered_at)
+    if at <= end:
+        return False
+    return answer is None or answer > end or answer > at
+
+
+# -- internals -----------------------------------------------------------------------------------------
+
+
+def _walk(policy: Policy, base: datetime, first_round: int) -> Iterator[DueStep]:
+    """Yield DueSteps in due order from round ``first_round`` on (endless for an unlimited repeat).
+
+    Rounds never interleave (``period >= last delay``), so round-by-round, step-by-step is due order.
+    Stops quietly where instants would leave the datetime range (year 9999): such steps are never due.
+    """
+    period = policy.period
+    if period is None:
+        rounds: Iterable[int] = range(first_round, 1)
+    elif policy.max_rounds is None:
+        rounds = itertools.count(first_round)
+    else:
+        rounds = range(first_round, policy.max_rounds)
+    for r in rounds:
+        for i, step in enumerate(policy.steps):
+            try:
+                due_at = base + (r * period if period is not None else _ZERO) + step.delay
+            except OverflowError:
+                return
+            yield DueStep(r, i, step.target, due_at)
+
+
+def _period(last: timedelta, gap: timedelta | None) -> timedelta:
+    return last + (last if gap is None else gap)
+
+
+def _validate(policy: Policy) -> None:
+    if not isinstance(policy.steps, tuple) or not policy.steps:
+        raise PolicyError("steps", "need at least one step (a tuple of Step)")
+    previous = _ZERO
+    for n, step in enumerate(policy.steps, 1):
+        where = f"step {n}"
+        if not isinstance(step, Step):
+            raise PolicyError(where, "expected a Step")
+        if step.target not in TARGETS:
+            raise PolicyError(where, f"unknown target {step.target!r} ({_TARGET_LIST})")
+        _check_delay(where, step.delay)
+        if step.delay < previous:
+            raise PolicyError(where, "delays must not decrease")
+        previous = step.delay
+    if not isinstance(policy.repeat, bool):
+        raise PolicyError("repeat", "expected a bool")
+    if policy.max_rounds is not None:
+        if not policy.repeat:
+            raise PolicyError("max_rounds", "only allowed with repeat")
+        if isinstance(policy.max_rounds, bool) or not isinstance(policy.max_rounds, int) or policy.max_rounds < 1:
+            raise PolicyError("max_rounds", f"must be an integer >= 1, got {policy.max_rounds!r}")
+    if policy.gap is not None:
+        if not policy.repeat:
+            raise PolicyError("gap", "only allowed with repeat")
+        _check_delay("gap", policy.gap)
+    if policy.repeat and _period(previous, policy.gap) == _ZERO:
+        raise PolicyError("repeat", "zero period (the last step is at 0s; give a positive gap)")
+
+
+def _check_delay(where: str, delay: object) -> None:
+    if not isinstance(delay, timedelta) or delay < _ZERO or delay > MAX_DELAY or delay % _SECOND:
+        raise PolicyError(
+            where, f"delay must be a whole number of seconds from 0s to {format_delay(MAX_DELAY)}, got {delay!r}"
+        )
+
+
+def _seconds(delay: timedelta) -> int:
+    return delay // _SECOND
+
+
+def _json_int(where: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PolicyError(where, f"expected an integer, got {value!r}")
+    return value
+
+
+def _json_seconds(where: str, value: object) -> timedelta:
+    seconds = _json_int(where, value)
+    if not 0 <= seconds <= _seconds(MAX_DELAY):
+        raise PolicyError(where, f"delay must be 0 to {_seconds(MAX_DELAY)} seconds, got {seconds}")
+    return timedelta(seconds=seconds)
+
+
+def _exact_keys(where: str, data: dict[Any, Any], expected: set[str]) -> None:
+    missing = expected - data.keys()
+    extra = data.keys() - expected
+    if missing:
+        raise PolicyError(where, f"missing {', '.join(sorted(missing))}")
+    if extra:
+        raise PolicyError(where, f"unexpected {', '.join(sorted(map(str, extra)))}")
+
+
+def _aware(name: str, value: object) -> datetime:
+    if not isinstance(value, datetime):
+        raise PolicyError(name, f"expected a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PolicyError(name, "must be timezone-aware")
+    return value.astimezone(UTC)
