@@ -1,0 +1,99 @@
+"""Handling markings: TLP 2.0 plus handling conditions, and the rules that decide where information may go.
+
+Pure (no database, no web). A marking travels with every message and statement; the exchange and the bank
+enforce it in their queries, and federation will carry it to other nodes. TLP 2.0 (FIRST): CLEAR may be shared
+freely; GREEN within the community (here: the network); AMBER with the recipient's organisation and its clients
+on a need-to-know basis; AMBER+STRICT within the recipient's organisation only; RED with the named recipients
+only. Handling conditions narrow it further: originator control (no onward forwarding without the originator's
+consent), purpose limitation, and a releasable-to list of members.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+_RANK = {level: i for i, level in enumerate(LEVELS)}
+_ALIASES = {"WHITE": "CLEAR"}  # TLP 1.0 name, read for old documents; always written as CLEAR
+
+
+class MarkingError(ValueError):
+    """An invalid marking; the message names the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Marking:
+    tlp: str = "AMBER"
+    originator_control: bool = False
+    purpose: str = ""
+    releasable_to: tuple[str, ...] = ()  # member codes; empty means no list restriction
+
+    def __post_init__(self) -> None:
+        if self.tlp not in _RANK:
+            raise MarkingError(f"tlp: {self.tlp!r} is not a TLP 2.0 level ({', '.join(LEVELS)})")
+        if any(not re.fullmatch(r"[A-Z][A-Z0-9-]{1,19}", code) for code in self.releasable_to):
+            raise MarkingError("releasable_to: member codes are upper-case letters, digits or dashes")
+        if len(self.purpose) > 500:
+            raise MarkingError("purpose: at most 500 characters")
+
+    @property
+    def label(self) -> str:
+        """How people see it: ``TLP:AMBER+STRICT, originator control, REL TO FR, DE``."""
+        parts = [f"TLP:{self.tlp}"]
+        if self.originator_control:
+            parts.append("originator control")
+        if self.releasable_to:
+            parts.append("REL TO " + ", ".join(self.releasable_to))
+        if self.purpose:
+            parts.append(f"purpose: {self.purpose}")
+        return ", ".join(parts)
+
+
+def parse_tlp(text: str) -> str:
+    """``TLP:AMBER+STRICT``, ``amber+strict`` or ``TLP:WHITE`` (read as CLEAR) to the canonical level."""
+    value = text.strip().upper().removeprefix("TLP:").replace(" ", "")
+    value = _ALIASES.get(value, value)
+    if value not in _RANK:
+        raise MarkingError(f"tlp: {text!r} is not a TLP 2.0 level ({', '.join('TLP:' + x for x in LEVELS)})")
+    return value
+
+
+def stricter(a: Marking, b: Marking) -> Marking:
+    """The marking of something built from both (a reply quoting a message, a merged record): the stricter TLP,
+    originator control if either has it, both purposes, and only the members both release to."""
+    tlp = a.tlp if _RANK[a.tlp] >= _RANK[b.tlp] else b.tlp
+    if a.releasable_to and b.releasable_to:
+        rel = tuple(sorted(set(a.releasable_to) & set(b.releasable_to)))
+        if not rel:  # nobody may receive it but the named recipients
+            tlp = "RED"
+    else:
+        rel = a.releasable_to or b.releasable_to
+    purposes = [p for p in dict.fromkeys((a.purpose, b.purpose)) if p]
+    return Marking(tlp, a.originator_control or b.originator_control, "; ".join(purposes), rel)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    reason: str
+
+
+def may_forward(
+    marking: Marking, *, to_member: str | None, same_organisation: bool, within_network: bool, originator_consent: bool
+) -> Decision:
+    """May a recipient pass the information on? ``to_member`` is the new recipient's member code (None for a
+    recipient outside every member, e.g. the public)."""
+    if marking.originator_control and not originator_consent:
+        return Decision(False, "originator control: the originator has not consented to onward forwarding")
+    if marking.releasable_to and (to_member is None or to_member not in marking.releasable_to):
+        return Decision(False, f"releasable only to {', '.join(marking.releasable_to)}")
+    if marking.tlp == "RED":
+        return Decision(False, "TLP:RED is for the named recipients only")
+    if marking.tlp == "AMBER+STRICT" and not same_organisation:
+        return Decision(False, "TLP:AMBER+STRICT stays within the recipient's organisation")
+    if marking.tlp == "AMBER" and not (same_organisation or originator_consent):
+        return Decision(False, "TLP:AMBER goes beyond the recipient's organisation only with the originator's consent")
+    if marking.tlp == "GREEN" and not within_network:
+        return Decision(False, "TLP:GREEN stays within the network")
+    return Decision(True, f"TLP:{marking.tlp} allows it")
