@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from liaison.marking import LEVELS, Marking, MarkingError, may_forward, parse_tlp, stricter
@@ -41,6 +41,7 @@ def test_forwarding_rules():
     assert not fwd(Marking("AMBER")).allowed
     assert fwd(Marking("AMBER"), same_organisation=True).allowed
     assert fwd(Marking("AMBER"), originator_consent=True).allowed
+    assert not fwd(Marking("AMBER"), originator_consent=True, within_network=False, to_member=None).allowed
     assert not fwd(Marking("AMBER+STRICT"), originator_consent=True).allowed
     assert fwd(Marking("AMBER+STRICT"), same_organisation=True).allowed
     assert not fwd(Marking("RED"), same_organisation=True, originator_consent=True).allowed
@@ -59,6 +60,7 @@ markings = st.builds(
 )
 
 
+@settings(max_examples=1000)
 @given(markings, markings, st.sampled_from(["DE", "FR", "JP", "US", None]), st.booleans(), st.booleans(), st.booleans())
 def test_the_stricter_marking_never_allows_what_either_forbids(a, b, member, same_org, network, consent):
     combined = stricter(a, b)

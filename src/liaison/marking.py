@@ -88,12 +88,14 @@ def may_forward(
         return Decision(False, "originator control: the originator has not consented to onward forwarding")
     if marking.releasable_to and (to_member is None or to_member not in marking.releasable_to):
         return Decision(False, f"releasable only to {', '.join(marking.releasable_to)}")
-    if marking.tlp == "RED":
+    # Each level adds its condition to those of the levels below it, so a stricter level never allows more.
+    rank = _RANK[marking.tlp]
+    if rank >= _RANK["RED"]:
         return Decision(False, "TLP:RED is for the named recipients only")
-    if marking.tlp == "AMBER+STRICT" and not same_organisation:
+    if rank >= _RANK["AMBER+STRICT"] and not same_organisation:
         return Decision(False, "TLP:AMBER+STRICT stays within the recipient's organisation")
-    if marking.tlp == "AMBER" and not (same_organisation or originator_consent):
+    if rank >= _RANK["AMBER"] and not (same_organisation or originator_consent):
         return Decision(False, "TLP:AMBER goes beyond the recipient's organisation only with the originator's consent")
-    if marking.tlp == "GREEN" and not within_network:
-        return Decision(False, "TLP:GREEN stays within the network")
+    if rank >= _RANK["GREEN"] and not (within_network or same_organisation):
+        return Decision(False, f"TLP:{marking.tlp} stays within the network")
     return Decision(True, f"TLP:{marking.tlp} allows it")
