@@ -33,6 +33,7 @@ class ReadAudit:
         self._interval = interval
         self._rows: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._lock = threading.Lock()
+        self._flushing = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -77,6 +78,12 @@ class ReadAudit:
                 row["last_at_dt"] = now
 
     def flush(self) -> int:
+        """Write every read recorded so far; when it returns they are committed, even if the background
+        thread had already taken some of them (flushes are serialised)."""
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> int:
         with self._lock:
             pending, self._rows = self._rows, {}
         rows = list(pending.values())
