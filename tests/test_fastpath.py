@@ -84,9 +84,10 @@ def test_fast_path_answers_only_when_no_database_work_is_due(api):
     async def send(message: dict) -> None:
         sent.append(message)
 
+    st.cache.stop()  # no background refresher: this test decides when checks are due
+    st.cache.check_interval = 3600
     st.principals.clear()
     assert asyncio.run(fast.handle(scope, send)) is False  # unknown token: the route authenticates it
-    st.cache.check_interval = 3600
     assert api.as_("jp.cp").get("/api/v1/networks/FTF/on-duty/FR").status_code == 200  # caches both
     assert asyncio.run(fast.handle(scope, send)) is True
     assert sent[0]["status"] == 200 and b'"network":"FTF"' in sent[1]["body"]
