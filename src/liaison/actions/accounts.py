@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -211,6 +211,33 @@ def revoke_api_token(session: Session, *, actor: Principal, token: ApiToken) -> 
     audit(session, actor=actor, action="api_token.revoke", target_type="api_token", target_id=token.id)
 
 
+def _refuse_if_locked(session: Session, actor: Principal, user: User, now: datetime) -> None:
+    if user.locked_until and user.locked_until > now:
+        audit(
+            session,
+            actor=actor,
+            action="login.failed",
+            target_type="user",
+            target_id=user.id,
+            details={"reason": "locked"},
+        )
+        raise NotAuthenticated("too many failed attempts; try again later")
+
+
+def _failed_attempt(
+    session: Session, actor: Principal, user: User, now: datetime, reason: str, message: str
+) -> NotAuthenticated:
+    """Count a wrong password or code toward the lockout, audit it, and return the error to raise."""
+    user.failed_logins += 1
+    if user.failed_logins >= LOCKOUT_AFTER:
+        user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
+        user.failed_logins = 0
+    audit(
+        session, actor=actor, action="login.failed", target_type="user", target_id=user.id, details={"reason": reason}
+    )
+    return NotAuthenticated(message)
+
+
 def check_password(session: Session, *, username: str, password: str, ip: str) -> User:
     """Verify a password login, with lockout after repeated failures. Every attempt is audited."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
@@ -220,30 +247,9 @@ def check_password(session: Session, *, username: str, password: str, ip: str) -
         security.verify_password(security.hash_password("x" * 12), password)  # same work either way
         audit(session, actor=anon, action="login.failed", details={"reason": "unknown user"})
         raise NotAuthenticated("wrong username or password")
-    if user.locked_until and user.locked_until > now:
-        audit(
-            session,
-            actor=anon,
-            action="login.failed",
-            target_type="user",
-            target_id=user.id,
-            details={"reason": "locked"},
-        )
-        raise NotAuthenticated("too many failed attempts; try again later")
+    _refuse_if_locked(session, anon, user, now)
     if not security.verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= LOCKOUT_AFTER:
-            user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            user.failed_logins = 0
-        audit(
-            session,
-            actor=anon,
-            action="login.failed",
-            target_type="user",
-            target_id=user.id,
-            details={"reason": "wrong password"},
-        )
-        raise NotAuthenticated("wrong username or password")
+        raise _failed_attempt(session, anon, user, now, "wrong password", "wrong username or password")
     user.failed_logins = 0
     return user
 
@@ -283,18 +289,9 @@ def pass_second_factor(session: Session, *, web_session: WebSession, code: str, 
     user = web_session.user
     actor = Principal(user.id, user.username, user.organisation_id, None, via="web", ip=ip)
     now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id,
-              details={"reason": "locked"})
-        raise NotAuthenticated("too many failed attempts; try again later")
+    _refuse_if_locked(session, actor, user, now)
     if not user.totp_secret or not security.verify_totp(user.totp_secret, code):
-        user.failed_logins += 1
-        if user.failed_logins >= LOCKOUT_AFTER:
-            user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            user.failed_logins = 0
-        audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id,
-              details={"reason": "wrong second factor"})
-        raise NotAuthenticated("wrong code")
+        raise _failed_attempt(session, actor, user, now, "wrong second factor", "wrong code")
     plain = secrets.token_urlsafe(32)
     web_session.token_hash = security.digest(plain)
     web_session.csrf_token = secrets.token_urlsafe(24)
