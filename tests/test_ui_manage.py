@@ -41,8 +41,10 @@ def own_agency(c: TestClient) -> str:
 
 
 def agency_of(c: TestClient, network: str, member: str) -> str:
-    match = re.search(rf'Designated authority on {network}: <a href="(/agencies/{UUID})"',
-                      c.get(f"/networks/{network}/members/{member}").text)
+    match = re.search(
+        rf'Designated authority on {network}: <a href="(/agencies/{UUID})"',
+        c.get(f"/networks/{network}/members/{member}").text,
+    )
     assert match, f"no agency link on the {network}/{member} member page"
     return match.group(1)
 
@@ -81,33 +83,60 @@ def test_contact_point_adds_a_contact_point_and_a_channel_to_its_own_agency(clie
     assert "Interior Ministry Counter-Terrorism Coordination Office" in page and "Designated authority on" in page
     assert 'href="tel:+33' in page and "verified" in page and "Add a contact point" in page
     token = csrf(page)
-    r = client.post(f"{url}/contact-points", follow_redirects=False, data={
-        "csrf_token": token, "name": "CTCO night desk", "kind": "desk", "is_24_7": "on", "timezone": "Europe/Paris",
-        "languages": "fr, en", "channel_kind": "phone", "channel_value": "01 23 45 67 89"})
+    r = client.post(
+        f"{url}/contact-points",
+        follow_redirects=False,
+        data={
+            "csrf_token": token,
+            "name": "CTCO night desk",
+            "kind": "desk",
+            "is_24_7": "on",
+            "timezone": "Europe/Paris",
+            "languages": "fr, en",
+            "channel_kind": "phone",
+            "channel_value": "01 23 45 67 89",
+        },
+    )
     assert r.status_code == 303 and r.headers["location"].startswith(url)
     page = client.get(r.headers["location"]).text
     assert "Contact point added" in page and "CTCO night desk" in page
     assert 'href="tel:+33123456789"' in page  # the national number, kept in E.164
     cp_id = re.search(rf'<li class="cp" id="cp-({UUID})">\s*<h3 class="contact-name">CTCO night desk<', page).group(1)
-    r = client.post(f"{url}/contact-points/{cp_id}/channels", follow_redirects=False,
-                    data={"csrf_token": token, "kind": "mobile", "value": "06 12 34 56 78", "label": "night line"})
+    r = client.post(
+        f"{url}/contact-points/{cp_id}/channels",
+        follow_redirects=False,
+        data={"csrf_token": token, "kind": "mobile", "value": "06 12 34 56 78", "label": "night line"},
+    )
     assert r.status_code == 303
     with client.app.state.liaison.sessions() as s:
         cp = s.get_one(ContactPoint, uuid.UUID(cp_id))
         assert cp.is_24_7 and cp.timezone == "Europe/Paris" and cp.languages == ["fr", "en"]
         assert [(ch.kind, ch.value, ch.label) for ch in cp.channels] == [
-            ("phone", "+33123456789", ""), ("mobile", "+33612345678", "night line")]
+            ("phone", "+33123456789", ""),
+            ("mobile", "+33612345678", "night line"),
+        ]
     created = audit_rows(client, "contact_point.create")[-1]
     assert created.actor_name == "fr.ftf" and created.via == "web" and created.details["name"] == "CTCO night desk"
     added = audit_rows(client, "channel.create")[-1]
     assert added.actor_name == "fr.ftf" and added.details["value"] == "+33612345678"
     # the same contact point, edited: now inactive; the audit row says what changed
-    r = client.post(f"{url}/contact-points/{cp_id}", follow_redirects=False, data={
-        "csrf_token": token, "name": "CTCO night desk", "kind": "desk", "is_24_7": "on", "timezone": "Europe/Paris",
-        "languages": "fr en es"})
+    r = client.post(
+        f"{url}/contact-points/{cp_id}",
+        follow_redirects=False,
+        data={
+            "csrf_token": token,
+            "name": "CTCO night desk",
+            "kind": "desk",
+            "is_24_7": "on",
+            "timezone": "Europe/Paris",
+            "languages": "fr en es",
+        },
+    )
     assert r.status_code == 303
     assert audit_rows(client, "contact_point.update")[-1].details["after"] == {
-        "languages": ["fr", "en", "es"], "is_active": False}
+        "languages": ["fr", "en", "es"],
+        "is_active": False,
+    }
     assert "inactive" in client.get(url).text
 
 
@@ -137,8 +166,13 @@ def test_contact_point_cannot_change_another_agency_and_nothing_is_written(clien
         assert client.post(url, data={"csrf_token": token, **data}).status_code == 404, url
     assert client.get("/agencies/not-an-id").status_code == 404
     assert (count(client, ContactPoint), count(client, Channel)) == before
-    changes = ("contact_point.create", "contact_point.update", "channel.create", "channel.delete",
-               "channel.verification_sent")
+    changes = (
+        "contact_point.create",
+        "contact_point.update",
+        "channel.create",
+        "channel.delete",
+        "channel.verification_sent",
+    )
     assert not [e for a in changes for e in audit_rows(client, a) if e.actor_name in ("fr.ftf", "outsider")]
 
 
@@ -169,8 +203,10 @@ def test_test_message_carries_a_link_that_verifies_the_channel(client, outbox):
     page = client.get(url).text
     token = csrf(page)
     cp = re.search(rf'id="cp-({UUID})"', page).group(1)
-    client.post(f"{url}/contact-points/{cp}/channels", data={"csrf_token": token, "kind": "email",
-                                                             "value": "backup.desk@ctco.fr.example"})
+    client.post(
+        f"{url}/contact-points/{cp}/channels",
+        data={"csrf_token": token, "kind": "email", "value": "backup.desk@ctco.fr.example"},
+    )
     page = client.get(url).text
     channel = re.search(rf'<li id="ch-({UUID})">(?:(?!</li>).)*backup\.desk@ctco\.fr\.example', page, re.S).group(1)
 
@@ -232,7 +268,7 @@ def test_secretariat_adds_a_rotation_and_the_duty_answer_follows_it(client):
     member = "/networks/FTF/members/JP"
     page = client.get(member).text
     assert "Weekly, hand-over" in page or "Daily, hand-over" in page  # the demo's rotations, in plain words
-    form = page[page.index('id="add-rotation"'):]
+    form = page[page.index('id="add-rotation"') :]
     people = re.findall(rf'<option value="({UUID})">([^<(]+?)</option>', form)  # persons (desks say 24/7)
     at = quote("2027-06-09T03:00:00Z")  # a Wednesday, 12:00 in Tokyo
 
@@ -242,8 +278,17 @@ def test_secretariat_adds_a_rotation_and_the_duty_answer_follows_it(client):
     before = on_duty(client.get(f"{member}?at={at}").text)
     sunday = on_duty(client.get(f"{member}?at={quote('2027-06-06T03:00:00Z')}").text)  # the day before it starts
     who_id, who = next((i, n) for i, n in people if n != before)
-    data = {"csrf_token": csrf(page), "participant": [who_id, ""], "start": "2027-06-07", "handoff": "09:00",
-            "period": "weekly", "every": "1", "layer": "7", "name": "Summer cover", "timezone": ""}
+    data = {
+        "csrf_token": csrf(page),
+        "participant": [who_id, ""],
+        "start": "2027-06-07",
+        "handoff": "09:00",
+        "period": "weekly",
+        "every": "1",
+        "layer": "7",
+        "name": "Summer cover",
+        "timezone": "",
+    }
     rotations = count(client, Rotation)
     r = client.post(f"{member}/rotations", data={**data, "end": "2027-06-01"})
     assert r.status_code == 422 and error_link(r.text) == ("rotation-end", "Ends on")
@@ -273,8 +318,10 @@ def test_deputy_is_set_and_cleared_by_the_agency_and_not_by_others(client):
     member = "/networks/FTF/members/JP"
     page = client.get(member).text
     token = csrf(page)
-    choices = re.findall(rf'<option value="({UUID})"[^>]*>([^<]+)</option>',
-                         page[page.index('id="deputy-deputy_id"'):].split("</select>")[0])
+    choices = re.findall(
+        rf'<option value="({UUID})"[^>]*>([^<]+)</option>',
+        page[page.index('id="deputy-deputy_id"') :].split("</select>")[0],
+    )
     deputy_id, name = choices[0]
     r = client.post(f"{member}/deputy", data={"csrf_token": token, "deputy_id": deputy_id}, follow_redirects=False)
     assert r.status_code == 303
@@ -283,8 +330,13 @@ def test_deputy_is_set_and_cleared_by_the_agency_and_not_by_others(client):
     assert r.status_code == 303 and "<dt>Deputy</dt><dd>none</dd>" in client.get(member).text
     assert audit_rows(client, "designation.deputy")[-1].actor_name == "jp.ftf"
     assert client.post("/networks/FTF/members/FR/deputy", data={"csrf_token": token}).status_code == 403
-    assert client.post("/networks/FTF/members/FR/rotations", data={
-        "csrf_token": token, "participant": [deputy_id], "start": "2027-01-04", "handoff": "08:00"}).status_code == 403
+    assert (
+        client.post(
+            "/networks/FTF/members/FR/rotations",
+            data={"csrf_token": token, "participant": [deputy_id], "start": "2027-01-04", "handoff": "08:00"},
+        ).status_code
+        == 403
+    )
 
 
 # -- network administration and asking to join ---------------------------------------------------------------------
@@ -297,8 +349,11 @@ def test_secretariat_approves_the_pending_request_and_the_member_joins_the_board
     page = client.get("/networks/VOT/admin").text
     assert "Iceland" in page and "pending" in page and "victim support service" in page
     req = re.search(rf'action="/networks/VOT/admin/requests/({UUID})"', page).group(1)
-    r = client.post(f"/networks/VOT/admin/requests/{req}", follow_redirects=False,
-                    data={"csrf_token": csrf(page), "decision": "approve", "note": "Welcome to the network."})
+    r = client.post(
+        f"/networks/VOT/admin/requests/{req}",
+        follow_redirects=False,
+        data={"csrf_token": csrf(page), "decision": "approve", "note": "Welcome to the network."},
+    )
     assert r.status_code == 303 and r.headers["location"] == "/networks/VOT/admin/members/IS?saved=approved"
     assert "Next, record its designated authority" in client.get(r.headers["location"]).text
     board = client.get("/networks/VOT").text
@@ -315,12 +370,21 @@ def test_secretariat_admits_a_member_designates_a_new_agency_and_suspends_it(cli
     token = csrf(client.get("/networks/FTF/admin").text)
     r = client.post("/networks/FTF/admin/members", data={"csrf_token": token, "member_code": "QQ"})
     assert r.status_code == 422 and error_link(r.text) == ("admit-member_code", "Member code")
-    r = client.post("/networks/FTF/admin/members", data={"csrf_token": token, "member_code": "lux",
-                                                         "member_kind": "state"}, follow_redirects=False)
+    r = client.post(
+        "/networks/FTF/admin/members",
+        data={"csrf_token": token, "member_code": "lux", "member_kind": "state"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/networks/FTF/admin/members/LU?saved=admitted"
     manage = "/networks/FTF/admin/members/LU"
-    form = {"csrf_token": token, "agency_id": "new", "new_agency_name": "Luxembourg CT Unit",
-            "agency_kind": "police", "source": "", "designated_on": "2026-11-20"}
+    form = {
+        "csrf_token": token,
+        "agency_id": "new",
+        "new_agency_name": "Luxembourg CT Unit",
+        "agency_kind": "police",
+        "source": "",
+        "designated_on": "2026-11-20",
+    }
     r = client.post(f"{manage}/designation", data=form)
     assert r.status_code == 422 and error_link(r.text) == ("designation-source", "Source")
     r = client.post(f"{manage}/designation", data={**form, "source": "Note verbale 88/2026"}, follow_redirects=False)
@@ -356,8 +420,13 @@ def test_anyone_may_ask_to_join_and_sees_the_decision(client):
     token = csrf(page)
     r = client.post("/join", data={"csrf_token": token, "network": "NOPE", "member_code": "IS"})
     assert r.status_code == 422 and error_link(r.text) == ("join-network", "Network")
-    form = {"csrf_token": token, "network": "ftf", "member_code": "ISL", "member_kind": "state",
-            "message": "Our police liaison office would answer 24/7."}
+    form = {
+        "csrf_token": token,
+        "network": "ftf",
+        "member_code": "ISL",
+        "member_kind": "state",
+        "message": "Our police liaison office would answer 24/7.",
+    }
     r = client.post("/join", data=form, follow_redirects=False)
     assert r.status_code == 303
     page = client.get(r.headers["location"]).text
@@ -367,14 +436,15 @@ def test_anyone_may_ask_to_join_and_sees_the_decision(client):
     as_user(client, "secretariat.ftf")
     admin = client.get("/networks/FTF/admin").text
     req = re.search(rf'action="/networks/FTF/admin/requests/({UUID})"', admin).group(1)
-    client.post(f"/networks/FTF/admin/requests/{req}",
-                data={"csrf_token": csrf(admin), "decision": "decline", "note": "Please write to the secretariat."})
+    client.post(
+        f"/networks/FTF/admin/requests/{req}",
+        data={"csrf_token": csrf(admin), "decision": "decline", "note": "Please write to the secretariat."},
+    )
     as_user(client, "outsider")
     mine = client.get("/join").text
     assert "declined" in mine and "Please write to the secretariat." in mine
     with client.app.state.liaison.sessions() as s:
-        assert s.scalar(select(MembershipRequest.status).where(MembershipRequest.id == uuid.UUID(req))) \
-            == "declined"
+        assert s.scalar(select(MembershipRequest.status).where(MembershipRequest.id == uuid.UUID(req))) == "declined"
 
 
 # -- account ---------------------------------------------------------------------------------------------------------
@@ -404,8 +474,14 @@ def test_password_change_then_log_in_with_the_new_one(client):
 
 def test_new_pages_have_no_inline_script_or_style_and_keep_the_skip_link(client):
     as_user(client, "secretariat.ftf")
-    for url in (agency_of(client, "FTF", "FR"), own_agency(client), "/networks/FTF/admin",
-                "/networks/FTF/admin/members/FR", "/join", "/networks/FTF/members/FR"):
+    for url in (
+        agency_of(client, "FTF", "FR"),
+        own_agency(client),
+        "/networks/FTF/admin",
+        "/networks/FTF/admin/members/FR",
+        "/join",
+        "/networks/FTF/members/FR",
+    ):
         html = client.get(url).text
         assert " style=" not in html and "<style" not in html, url
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
@@ -449,3 +525,20 @@ def test_every_new_form_refuses_a_post_without_its_csrf_token(client):
     with client.app.state.liaison.sessions() as s:
         written = s.scalars(select(AuditEvent.action).where(AuditEvent.at >= since)).all()
     assert all(a in ("duty.read", "contact_point.read") for a in written), written
+
+
+def test_roster_items_are_deleted_only_through_their_own_roster(client):
+    as_user(client, "secretariat.ftf")
+    fr = client.get("/networks/FTF/members/FR").text
+    override = re.search(rf"/overrides/({UUID})/delete", fr).group(1)
+    rotation = re.search(rf"/rotations/({UUID})/delete", fr).group(1)
+    token = csrf(fr)
+    for path in (f"overrides/{override}", f"rotations/{rotation}"):  # France's items, through Japan's page
+        r = client.post(f"/networks/FTF/members/JP/{path}/delete", data={"csrf_token": token}, follow_redirects=False)
+        assert r.status_code == 404
+    r = client.post(
+        f"/networks/FTF/members/FR/overrides/{override}/delete", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    assert audit_rows(client, "override.delete")[-1].target_id == override
+    assert f"/overrides/{override}/delete" not in client.get("/networks/FTF/members/FR").text

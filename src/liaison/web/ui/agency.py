@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from liaison.actions import directory as act
 from liaison.db import transaction
@@ -104,6 +105,14 @@ def visible_agency(request: Request, me: Viewer, agency_id: str) -> tuple[Snapsh
     if not can_see_organisation(snap, me.principal, ident):
         raise NotFound(f"no agency {ident}")
     return snap, ident
+
+
+def agency_contact_point(session: Session, agency_id: uuid.UUID, contact_point_id: uuid.UUID) -> ContactPoint:
+    """A contact point of this agency, or 404 (one of another agency is answered like an unknown one)."""
+    cp = session.get(ContactPoint, contact_point_id)
+    if cp is None or cp.organisation_id != agency_id:
+        raise NotFound(f"no contact point {contact_point_id} in this agency")
+    return cp
 
 
 def _load(request: Request, ident: uuid.UUID) -> AgencyPage:
@@ -259,14 +268,20 @@ def add_contact_point(
                 channels=first,
             )
     except (InvalidInput, Conflict) as exc:
-        form = {"name": name, "kind": kind, "is_24_7": is_24_7, "timezone": timezone, "languages": languages,
-                "notes": notes, "channel_kind": channel_kind, "channel_value": channel_value}
+        form = {
+            "name": name,
+            "kind": kind,
+            "is_24_7": is_24_7,
+            "timezone": timezone,
+            "languages": languages,
+            "notes": notes,
+            "channel_kind": channel_kind,
+            "channel_value": channel_value,
+        }
         err = form_error(exc, "name")
         if first and err.field in ("value", "kind"):  # the first channel's fields carry a prefix on this form
             err = FormError("channel_" + err.field, "First channel", err.message)
-        return agency_response(
-            request, me, agency_id, error=err, error_form="new-cp", form=form, status=exc.status
-        )
+        return agency_response(request, me, agency_id, error=err, error_form="new-cp", form=form, status=exc.status)
     return redirect(f"/agencies/{ident}?saved=contact#contact-points")
 
 
@@ -290,9 +305,7 @@ def edit_contact_point(
     cp_id = uuid_or_404(contact_point_id, "contact point")
     try:
         with transaction(state(request).sessions) as session:
-            cp = session.get(ContactPoint, cp_id)
-            if cp is None or cp.organisation_id != ident:
-                raise NotFound(f"no contact point {cp_id} in this agency")
+            cp = agency_contact_point(session, ident, cp_id)
             values = {
                 "name": name.strip(),
                 "kind": kind,
@@ -306,10 +319,22 @@ def edit_contact_point(
             if changes:
                 act.update_contact_point(session, actor=me.principal, contact_point=cp, changes=changes)
     except (InvalidInput, Conflict) as exc:
-        form = {"name": name, "kind": kind, "is_24_7": is_24_7, "timezone": timezone, "languages": languages,
-                "notes": notes, "is_active": is_active}
+        form = {
+            "name": name,
+            "kind": kind,
+            "is_24_7": is_24_7,
+            "timezone": timezone,
+            "languages": languages,
+            "notes": notes,
+            "is_active": is_active,
+        }
         return agency_response(
-            request, me, agency_id, error=form_error(exc, "name"), error_form=f"edit-{cp_id}", form=form,
+            request,
+            me,
+            agency_id,
+            error=form_error(exc, "name"),
+            error_form=f"edit-{cp_id}",
+            form=form,
             status=exc.status,
         )
     return redirect(f"/agencies/{ident}?saved=contact_updated#cp-{cp_id}")

@@ -18,9 +18,9 @@ from liaison.actions import directory as act
 from liaison.channels import ChannelError, deliver_verification
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
-from liaison.models import Channel, ContactPoint
+from liaison.models import Channel
 from liaison.web.deps import state
-from liaison.web.ui.agency import agency_response, visible_agency
+from liaison.web.ui.agency import agency_contact_point, agency_response, visible_agency
 from liaison.web.ui.common import Me, check_csrf, form_error, redirect, uuid_or_404
 
 router = APIRouter()
@@ -51,14 +51,17 @@ def add_channel(
     cp_id = uuid_or_404(contact_point_id, "contact point")
     try:
         with transaction(state(request).sessions) as session:
-            cp = session.get(ContactPoint, cp_id)
-            if cp is None or cp.organisation_id != ident:
-                raise NotFound(f"no contact point {cp_id} in this agency")
+            cp = agency_contact_point(session, ident, cp_id)
             act.add_channel(session, actor=me.principal, contact_point=cp, kind=kind, value=value, label=label[:100])
     except (InvalidInput, Conflict) as exc:
         form = {"kind": kind, "value": value, "label": label}
         return agency_response(
-            request, me, agency_id, error=form_error(exc, "value"), error_form=f"addch-{cp_id}", form=form,
+            request,
+            me,
+            agency_id,
+            error=form_error(exc, "value"),
+            error_form=f"addch-{cp_id}",
+            form=form,
             status=exc.status,
         )
     return redirect(f"/agencies/{ident}?saved=channel#cp-{cp_id}")

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from liaison.actions import rosters as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
-from liaison.models import Designation, Override, utcnow
+from liaison.models import Designation, Override, Rotation, utcnow
 from liaison.queries.duty import duty_answer, shifts
 from liaison.queries.snapshot import DesignationView, MemberView, NetworkView, Snapshot
 from liaison.web.api.common import get_or_404, parse_at
@@ -77,6 +78,18 @@ def roster_of(snap: Snapshot, n: NetworkView, m: MemberView) -> DesignationView:
     if d is None:
         raise NotFound(f"{m.name} has designated no authority on {n.code}, so there is no roster to change")
     return d
+
+
+R = TypeVar("R", Override, Rotation)
+
+
+def roster_item(session: Session, model: type[R], ident: uuid.UUID, designation: DesignationView) -> R:
+    """An override or rotation of this roster, or 404 (one of another roster is answered like an unknown one)."""
+    what = model.__tablename__.removesuffix("s")
+    item = get_or_404(session, model, ident, what)
+    if item.designation_id != designation.id:
+        raise NotFound(f"no {what} {ident} on this roster")
+    return item
 
 
 def member_response(
@@ -220,9 +233,7 @@ def delete_override(
     d = roster_of(snap, n, m)
     ident = parse_uuid(override_id, "override")
     with transaction(state(request).sessions) as session:
-        override = get_or_404(session, Override, ident, "override")
-        if override.designation_id != d.id:
-            raise NotFound(f"no override {ident} on this roster")
+        override = roster_item(session, Override, ident, d)
         act.delete_override(session, actor=me.principal, override=override)
     return redirect(member_url(n.code, m.code) + "?saved=override_deleted#overrides")
 

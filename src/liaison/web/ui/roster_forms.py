@@ -15,14 +15,13 @@ from fastapi.responses import Response
 
 from liaison.actions import rosters as act
 from liaison.db import transaction
-from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.errors import Conflict, InvalidInput
 from liaison.models import Designation, Rotation, utcnow
 from liaison.queries.snapshot import DesignationView, Snapshot
-from liaison.web.api.common import get_or_404
 from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, check_csrf, form_error, parse_uuid, redirect
 from liaison.web.ui.forms import optional_date, optional_time, parse_date, parse_int, parse_time, parse_weekdays
-from liaison.web.ui.member import lookup, member_response, roster_of
+from liaison.web.ui.member import lookup, member_response, roster_item, roster_of
 from liaison.web.ui.views import member_url
 
 router = APIRouter()
@@ -38,6 +37,7 @@ LABELS = {  # this form's own words for the fields, so the error names what the 
     "weekdays": "Only on",
     "period": "Hand over",
 }
+
 
 def _participants(snap: Snapshot, values: list[str]) -> list[uuid.UUID]:
     chosen = [parse_uuid(v, "participants") for v in values if v.strip()]
@@ -142,9 +142,7 @@ def delete_rotation(
     d = roster_of(snap, n, m)
     ident = parse_uuid(rotation_id, "rotation")
     with transaction(state(request).sessions) as session:
-        rotation = get_or_404(session, Rotation, ident, "rotation")
-        if rotation.designation_id != d.id:
-            raise NotFound(f"no rotation {ident} on this roster")
+        rotation = roster_item(session, Rotation, ident, d)
         act.delete_rotation(session, actor=me.principal, rotation=rotation)
     return redirect(member_url(n.code, m.code) + "?saved=rotation_deleted#rotations")
 
