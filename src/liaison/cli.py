@@ -215,16 +215,10 @@ def networks(as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
 def _audit_read(c: Ctx, actor: Any, answers: list[Any], network_id: Any) -> None:
     from liaison.actions.audit import audit
     from liaison.db import transaction
+    from liaison.queries.duty import read_audit_details
 
-    people = sorted(
-        {
-            str(x.id)
-            for a in answers
-            for x in ([a.contact] if a.contact else []) + [s.contact for s in a.fallback]
-            if x.kind == "person"
-        }
-    )
-    if people:
+    details = read_audit_details(answers)
+    if details:
         with transaction(c.sessions) as session:
             audit(
                 session,
@@ -233,7 +227,7 @@ def _audit_read(c: Ctx, actor: Any, answers: list[Any], network_id: Any) -> None
                 target_type="network",
                 target_id=str(network_id),
                 network_id=network_id,
-                details={"persons": people, "members": [a.member.code for a in answers]},
+                details=details,
             )
 
 
@@ -343,8 +337,15 @@ def readiness(
 
         delivered = send_digest(s, snap, n, warnings, days or s.readiness_horizon_days)
         with transaction(c.sessions) as session:
-            audit(session, actor=actor, action="readiness.notify", target_type="network", target_id=n.id,
-                  network_id=n.id, details={"warnings": len(warnings), "recipients": delivered})
+            audit(
+                session,
+                actor=actor,
+                action="readiness.notify",
+                target_type="network",
+                target_id=n.id,
+                network_id=n.id,
+                details={"warnings": len(warnings), "recipients": delivered},
+            )
     if as_json:
         data: Any = [w.to_json() for w in warnings]
         emit({"warnings": data, "notified": [{"to": a, "error": e} for a, e in delivered]} if notify else data)
@@ -355,8 +356,9 @@ def readiness(
         for address, error in delivered:
             typer.echo(f"digest to {address}: {'sent' if error is None else 'FAILED: ' + error}")
     if notify and not any(e is None for _a, e in delivered):
-        typer.echo("error: the digest reached nobody (no e-mail channel on the secretariat desk, or SMTP down)",
-                   err=True)
+        typer.echo(
+            "error: the digest reached nobody (no e-mail channel on the secretariat desk, or SMTP down)", err=True
+        )
         raise typer.Exit(1)
     if any(w.severity == "critical" for w in warnings):
         raise typer.Exit(1)
@@ -454,9 +456,11 @@ def demo_load(
         if session.scalar(select(func.count()).select_from(Network)):
             if if_empty:
                 who = "operator, secretariat.ftf, fr.ftf, jp.ftf, analyst, auditor, ..."
-                typer.echo(f"demo data already loaded; log in at {c.settings.base_url}/login as one of {who} "
-                           "with the password printed when it was loaded (development: demo-password-"
-                           f"{c.settings.node_name.lower()})")
+                typer.echo(
+                    f"demo data already loaded; log in at {c.settings.base_url}/login as one of {who} "
+                    "with the password printed when it was loaded (development: demo-password-"
+                    f"{c.settings.node_name.lower()})"
+                )
                 return
             fail("the database already has networks; use a fresh database")
     s = c.settings

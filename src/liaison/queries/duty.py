@@ -154,11 +154,10 @@ class DutyAnswer:
     next_contact: ContactView | None
 
     @property
-    def personal(self) -> bool:
-        """Whether the answer names a person (personal data), so reading it must be audited."""
-        people = [self.contact] if self.contact else []
-        people += [s.contact for s in self.fallback]
-        return any(c is not None and c.kind == "person" for c in people)
+    def persons(self) -> tuple[str, ...]:
+        """Ids of the persons the answer names (personal data: reading them must be audited), sorted."""
+        shown = ([self.contact] if self.contact else []) + [s.contact for s in self.fallback]
+        return tuple(sorted({str(c.static_json["id"]) for c in shown if c.kind == "person"}))
 
     def to_json(self) -> dict[str, Any]:
         shift = self.shift
@@ -261,11 +260,17 @@ def duty_answer_bytes(
         answer = duty_answer(snap, network, member, at)
         body = answer.to_json()
         del body["at"]
-        shown = ([answer.contact] if answer.contact else []) + [s.contact for s in answer.fallback]
-        persons = tuple(sorted({str(c.static_json["id"]) for c in shown if c.kind == "person"}))
+        persons = answer.persons
         start, end = (answer.shift.start, answer.shift.end) if answer.shift else (None, None)
         memo = snap.answers[key] = AnswerBytes(minute, start, end, orjson.dumps(body), persons)
     return b'{"at":' + orjson.dumps(at.isoformat()) + b"," + memo.rest[1:], memo
+
+
+def read_audit_details(answers: list[DutyAnswer]) -> dict[str, list[str]] | None:
+    """The audit details of reading these answers: the persons shown and the members asked about; None when no
+    person was shown (desks are not personal data)."""
+    persons = sorted({p for a in answers for p in a.persons})
+    return {"persons": persons, "members": [a.member.code for a in answers]} if persons else None
 
 
 def board(snap: Snapshot, network: NetworkView, at: datetime) -> list[DutyAnswer]:

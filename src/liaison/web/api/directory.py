@@ -17,7 +17,7 @@ from liaison.errors import DeliveryFailed, NotFound, PermissionDenied
 from liaison.interchange.ical import roster_calendar
 from liaison.models import Channel, ContactPoint, Member, MembershipRequest, Network, Organisation
 from liaison.principal import Principal
-from liaison.queries.duty import DutyAnswer, board, duty_answer, duty_answer_bytes, find_network
+from liaison.queries.duty import DutyAnswer, board, duty_answer, duty_answer_bytes, find_network, read_audit_details
 from liaison.queries.readiness import readiness
 from liaison.queries.snapshot import ContactView, Snapshot
 from liaison.web.api.common import ApiModel, get_or_404, network_member, parse_at
@@ -68,20 +68,9 @@ def audit_personal_read(request: Request, actor: Principal, answers: list[DutyAn
 
 def record_personal_read(st: AppState, actor: Principal, answers: list[DutyAnswer], network_id: uuid.UUID) -> None:
     """A duty answer naming a person is a read of personal data: audit which persons were shown to whom."""
-    people: set[str] = set()
-    for a in answers:
-        if a.contact is not None and a.contact.kind == "person":
-            people.add(str(a.contact.static_json["id"]))
-        people.update(str(s.contact.static_json["id"]) for s in a.fallback if s.contact.kind == "person")
-    if people:
-        st.read_audit.record(
-            actor,
-            "duty.read",
-            "network",
-            str(network_id),
-            {"persons": sorted(people), "members": [a.member.code for a in answers]},
-            network_id,
-        )
+    details = read_audit_details(answers)
+    if details:
+        st.read_audit.record(actor, "duty.read", "network", str(network_id), details, network_id)
 
 
 # -- networks --
@@ -161,7 +150,7 @@ def on_duty_payload(st: AppState, actor: Principal, network: str, member: str, a
     snap = st.cache.get()
     n, m = network_member(snap, actor, network, member)
     answer = duty_answer(snap, n, m, parse_at(at))
-    if answer.personal:
+    if answer.persons:
         record_personal_read(st, actor, [answer], n.id)
     return answer.to_json()
 
