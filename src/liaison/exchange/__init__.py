@@ -1,0 +1,1 @@
+"""Urgent exchange: messages, delivery, acknowledgement and escalation."""
