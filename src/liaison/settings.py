@@ -50,6 +50,27 @@ class Settings(BaseSettings):
     smtp_url: str = Field("", description="SMTP server for e-mail, e.g. smtp://127.0.0.1:1025 (empty: log only).")
     mail_from: str = Field("liaison@localhost", description="Sender address of Liaison's e-mail.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
+    attachment_max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024, description="Largest attachment a message may carry, in bytes."
+    )
+    ack_link_hours: int = Field(72, ge=1, le=24 * 30, description="Lifetime of an acknowledgement link, in hours.")
+    response_hours: float = Field(
+        8.0, gt=0, le=24 * 30, description="Default response clock of a request for information, in hours."
+    )
+    webhook_allow_private: bool | None = Field(
+        None, description="Allow webhooks to private and loopback addresses; default: off in production."
+    )
+    sms_transport: str = Field(
+        "",
+        description="SMS/voice gateway as module:Class implementing liaison.channels.Sender (empty: log only).",
+    )
+    embedded_worker: bool = Field(
+        True, description="`liaison serve` also runs the escalation worker; turn off when running `liaison worker`."
+    )
+    worker_poll_seconds: float = Field(0.2, gt=0, le=60, description="How often the worker looks for due timers.")
+    worker_name: str = Field(
+        "", description="Name of this worker (default: host name and process id); see `liaison worker --help`."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -87,6 +108,10 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return not self.base_url.startswith("http://")
+
+    @property
+    def webhooks_to_private(self) -> bool:
+        return self.webhook_allow_private if self.webhook_allow_private is not None else self.env != "production"
 
     @property
     def totp_required(self) -> bool:

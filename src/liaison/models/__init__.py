@@ -13,9 +13,27 @@ from liaison.models.directory import (
     MembershipRequest,
     Network,
 )
+from liaison.models.exchange import (
+    Addressee,
+    Attachment,
+    CaseStep,
+    EscalationPolicy,
+    Exercise,
+    Job,
+    Message,
+    Notification,
+)
 from liaison.models.rosters import Override, Rotation, RotationParticipant
 
 __all__ = [
+    "Addressee",
+    "Attachment",
+    "CaseStep",
+    "EscalationPolicy",
+    "Exercise",
+    "Job",
+    "Message",
+    "Notification",
     "ApiToken",
     "AuditEvent",
     "Base",

@@ -122,9 +122,7 @@ class Channel(Record):
 
     __tablename__ = "channels"
 
-    contact_point_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("contact_points.id", ondelete="CASCADE"), index=True
-    )
+    contact_point_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contact_points.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(500))
     label: Mapped[str] = mapped_column(String(100), default="")

@@ -14,9 +14,7 @@ from liaison.models.base import Record
 class Rotation(Record):
     __tablename__ = "rotations"
 
-    designation_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("designations.id", ondelete="CASCADE"), index=True
-    )
+    designation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("designations.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     layer: Mapped[int] = mapped_column(Integer, default=0)
     timezone: Mapped[str] = mapped_column(String(64))
@@ -52,9 +50,7 @@ class Override(Record):
 
     __tablename__ = "overrides"
 
-    designation_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("designations.id", ondelete="CASCADE"), index=True
-    )
+    designation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("designations.id", ondelete="CASCADE"), index=True)
     contact_point_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contact_points.id"), index=True)
     start: Mapped[datetime]
     end: Mapped[datetime]
