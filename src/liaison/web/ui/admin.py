@@ -187,7 +187,12 @@ def decide_request(
             member_code = req.member_code
     except (InvalidInput, Conflict) as exc:
         return admin_response(
-            request, me, n.code, error=form_error(exc, "note"), error_form=f"req-{ident}", form={"note": note},
+            request,
+            me,
+            n.code,
+            error=form_error(exc, "note"),
+            error_form=f"req-{ident}",
+            form={"note": note},
             status=exc.status,
         )
     if decision == "approve":

@@ -75,7 +75,12 @@ def _facts(request: Request, network_id: uuid.UUID, code: str) -> MembershipFact
             .order_by(Organisation.name)
         )
         return MembershipFacts(
-            member.id, member.code, member.name, member.kind, ms.status, ms.joined_on,
+            member.id,
+            member.code,
+            member.name,
+            member.kind,
+            ms.status,
+            ms.joined_on,
             tuple((a_id, a_name, a_kind) for a_id, a_name, a_kind in agencies),
         )
 
@@ -139,8 +144,14 @@ def change_status(
             )
     except (InvalidInput, Conflict) as exc:
         return manage_response(
-            request, me, n.code, facts.code, error=form_error(exc, "status"), error_form="status",
-            form={"status": status}, status=exc.status,
+            request,
+            me,
+            n.code,
+            facts.code,
+            error=form_error(exc, "status"),
+            error_form="status",
+            form={"status": status},
+            status=exc.status,
         )
     return redirect(f"{admin_url(n.code)}/members/{facts.code}?saved=status")
 
@@ -184,11 +195,15 @@ def set_designation(
                 designated_on=on,
             )
     except (InvalidInput, Conflict) as exc:
-        form = {"agency_id": agency_id, "new_agency_name": new_agency_name, "agency_kind": agency_kind,
-                "source": source, "designated_on": designated_on}
+        form = {
+            "agency_id": agency_id,
+            "new_agency_name": new_agency_name,
+            "agency_kind": agency_kind,
+            "source": source,
+            "designated_on": designated_on,
+        }
         err = renamed(form_error(exc, "new_agency_name"), DESIGNATION_FIELDS)
         return manage_response(
             request, me, n.code, facts.code, error=err, error_form="designation", form=form, status=exc.status
         )
     return redirect(f"{admin_url(n.code)}/members/{facts.code}?saved=designation")
-

@@ -95,8 +95,13 @@ def ask_to_join(
             )
             ident = req.id
     except (InvalidInput, Conflict) as exc:
-        form = {"network": network, "member_code": member_code, "member_kind": member_kind,
-                "member_name": member_name, "message": message}
+        form = {
+            "network": network,
+            "member_code": member_code,
+            "member_kind": member_kind,
+            "member_name": member_name,
+            "message": message,
+        }
         error = renamed(form_error(exc, "network"), {"kind": "member_kind"})
         return join_response(request, me, error=error, form=form, status=exc.status)
     return redirect(f"/join?sent={ident}")
