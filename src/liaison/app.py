@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from liaison import __version__
 from liaison.db import make_engine, make_session_factory
 from liaison.errors import LiaisonError, NotAuthenticated
+from liaison.escalation.worker import Worker
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings, load_settings
 from liaison.web.fastpath import OnDutyFastPath
@@ -83,22 +84,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sessions = make_session_factory(engine)
     cache = DirectoryCache(engine)
 
+    worker: Worker | None = Worker(settings, sessions, cache) if settings.embedded_worker else None
+
     def after_commit(session: Session) -> None:  # this process sees its own directory writes at once
         if session.info.pop("directory_changed", False):
             cache.mark_dirty()
+        if session.info.pop("dispatch", False) and worker is not None:
+            worker.wake()  # a message was sent: deliver now rather than at the next poll
 
     event.listen(sessions, "after_commit", after_commit)
     event.listen(sessions, "after_rollback", lambda session: session.info.pop("directory_changed", None))
+    event.listen(sessions, "after_rollback", lambda session: session.info.pop("dispatch", None))
     reads = make_session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
-    st = AppState(settings, engine, sessions, cache, ReadAudit(sessions), reads)
+    st = AppState(settings, engine, sessions, cache, ReadAudit(sessions), reads, worker=worker)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         st.read_audit.start()
         st.cache.start()
+        thread = worker.start_thread() if worker is not None else None
         try:
             yield
         finally:
+            if worker is not None and thread is not None:
+                worker.stop()
+                thread.join(timeout=15)
             st.cache.stop()
             st.read_audit.stop()
             engine.dispose()

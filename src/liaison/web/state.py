@@ -131,3 +131,4 @@ class AppState:
     read_audit: ReadAudit
     reads: sessionmaker[Session]  # autocommit reads: no transaction, no lock (authentication look-ups)
     principals: dict[str, tuple[float, Principal, Any]] = field(default_factory=dict)
+    worker: Any = None  # the embedded escalation worker (liaison.escalation.worker.Worker), if running

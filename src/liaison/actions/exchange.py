@@ -1,0 +1,788 @@
+"""Exchange writes: send, acknowledge, answer the response clock, reply, forward, close, case steps,
+escalation policies. Each is one transaction with its audit row; timers go into the job queue in the same
+transaction, so a message is never sent without its escalation, nor escalated without having been sent.
+
+``session.info["dispatch"]`` is set when a job became due at once, so the web layer can wake the embedded
+worker right after the commit instead of waiting for its next poll.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from liaison import validation as v
+from liaison.actions.audit import audit
+from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
+from liaison.escalation import Policy, PolicyError, parse_policy, queue
+from liaison.exchange.attachments import AttachmentError, CheckedAttachment, check_attachment, human_size
+from liaison.marking import Marking, MarkingError, may_forward, stricter
+from liaison.models import (
+    Addressee,
+    Attachment,
+    CaseStep,
+    ContactPoint,
+    Designation,
+    EscalationPolicy,
+    Member,
+    Membership,
+    Message,
+    Network,
+    Notification,
+    utcnow,
+)
+from liaison.models.exchange import CASE_STEPS, MESSAGE_KINDS, PRIORITIES
+from liaison.principal import Principal
+from liaison.queries.message_access import is_operator, require
+
+DEFAULT_POLICIES = {
+    "flash": "on-duty@0s,deputy@5m,desk@10m,secretariat@15m,repeat",
+    "urgent": "on-duty@0s,deputy@15m,desk@30m,secretariat@1h",
+    "routine": "on-duty@0s,deputy@4h",
+}
+"""Used when a network has set no policy for a priority. A reachability test never escalates: it measures
+whether the contact on duty answers."""
+TEST_POLICY = "on-duty@0s"
+MAX_ATTACHMENTS = 10
+MAX_BODY = 100_000
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+    content_type: str | None = None
+
+
+# -- escalation policies --
+
+
+def set_escalation(session: Session, *, actor: Principal, network: Network, priority: str, text: str) -> Policy:
+    if not (actor.is_admin or actor.administers(network.id)):
+        raise PermissionDenied("only the network's secretariat sets its escalation policies")
+    if priority not in PRIORITIES:
+        raise InvalidInput("priority", f"{priority!r} is not one of {', '.join(PRIORITIES)}")
+    try:
+        policy = parse_policy(text)
+    except PolicyError as exc:
+        raise InvalidInput("policy", str(exc)) from exc
+    row = session.scalar(
+        select(EscalationPolicy).where(EscalationPolicy.network_id == network.id, EscalationPolicy.priority == priority)
+    )
+    before = row.text if row else None
+    if row is None:
+        session.add(EscalationPolicy(network_id=network.id, priority=priority, text=policy.text))
+    else:
+        row.text = policy.text
+    audit(
+        session,
+        actor=actor,
+        action="escalation.set",
+        target_type="network",
+        target_id=network.id,
+        network_id=network.id,
+        details={"priority": priority, "before": before, "after": policy.text},
+    )
+    return policy
+
+
+def policy_text(session: Session, network_id: uuid.UUID, priority: str) -> str:
+    row = session.scalar(
+        select(EscalationPolicy.text).where(
+            EscalationPolicy.network_id == network_id, EscalationPolicy.priority == priority
+        )
+    )
+    return row or DEFAULT_POLICIES[priority]
+
+
+# -- sending --
+
+
+def _marking(marking: Marking | None) -> Marking:
+    return marking if marking is not None else Marking()
+
+
+def _addressee_for_member(session: Session, network: Network, code: str) -> Addressee:
+    member = session.scalar(select(Member).where(Member.code == code.strip().upper()))
+    active = member is not None and session.scalar(
+        select(Membership.id).where(
+            Membership.network_id == network.id, Membership.member_id == member.id, Membership.status == "active"
+        )
+    )
+    if member is None or not active:
+        codes = session.scalars(
+            select(Member.code)
+            .join(Membership, Membership.member_id == Member.id)
+            .where(Membership.network_id == network.id, Membership.status == "active")
+        )
+        from liaison.queries.duty import _suggest
+
+        raise NotFound(
+            f"no member {code!r} on {network.code}: nothing was sent", suggestions=_suggest(code, {c: c for c in codes})
+        )
+    designation = session.scalar(
+        select(Designation).where(Designation.network_id == network.id, Designation.member_id == member.id)
+    )
+    if designation is None:
+        raise InvalidInput(
+            "to", f"{member.name} has designated no authority on {network.code}: address a contact point instead"
+        )
+    return Addressee(
+        member_id=member.id,
+        organisation_id=designation.agency_id,
+        label=member.name,
+        member_code=member.code,
+    )
+
+
+def _addressee_for_contact(session: Session, network: Network, contact_id: uuid.UUID) -> Addressee:
+    cp = session.get(ContactPoint, contact_id)
+    if cp is None or not cp.is_active:
+        raise NotFound(f"no contact point {contact_id}: nothing was sent")
+    org = cp.organisation
+    on_network = org.id == network.secretariat_id or (
+        org.member_id is not None
+        and session.scalar(
+            select(Membership.id).where(
+                Membership.network_id == network.id,
+                Membership.member_id == org.member_id,
+                Membership.status == "active",
+            )
+        )
+    )
+    if not on_network:
+        raise InvalidInput("to", f"{cp.name} ({org.name}) does not belong to a member of {network.code}")
+    return Addressee(
+        member_id=org.member_id,
+        contact_point_id=cp.id,
+        organisation_id=org.id,
+        label=f"{cp.name} ({org.short_name or org.name})",
+        member_code=org.member.code if org.member else "",
+    )
+
+
+def _check_sender(actor: Principal, network: Network) -> None:
+    if is_operator(actor):
+        return
+    if not actor.can_see_network(network.id) or actor.organisation_id is None:
+        raise NotFound(f"no network {network.code!r}")
+    if not any(role in ("contact_point", "network_admin", "analyst", "admin") for role, _ in actor.grants):
+        raise PermissionDenied("sending needs the contact point, analyst or network admin role")
+    if network.id not in actor.member_networks and not actor.administers(network.id):
+        raise PermissionDenied(f"your agency's member does not take part in {network.code}")
+
+
+def send_message(
+    session: Session,
+    *,
+    actor: Principal,
+    network: Network,
+    kind: str,
+    priority: str,
+    subject: str,
+    body: str,
+    legal_basis: str = "",
+    marking: Marking | None = None,
+    to_members: Sequence[str] = (),
+    to_contacts: Sequence[uuid.UUID] = (),
+    attachments: Sequence[Upload] = (),
+    response_hours: float | None = 8.0,
+    max_attachment_bytes: int = 10 * 1024 * 1024,
+    now: datetime | None = None,
+    exercise_id: uuid.UUID | None = None,
+    _thread: Message | None = None,
+    _forwarded_from: Message | None = None,
+    _escalate: bool = True,
+) -> Message:
+    """Validate everything first (an unknown addressee or a bad attachment sends nothing), then write the
+    message, its addressees, and one escalation timer per addressee due at once."""
+    now = now or utcnow()
+    _check_sender(actor, network)
+    if kind not in MESSAGE_KINDS:
+        raise InvalidInput("kind", f"{kind!r} is not one of {', '.join(MESSAGE_KINDS)}")
+    if priority not in PRIORITIES:
+        raise InvalidInput("priority", f"{priority!r} is not one of {', '.join(PRIORITIES)}")
+    subject = v.required_text(subject, "subject", 300)
+    if len(body) > MAX_BODY:
+        raise InvalidInput("body", f"at most {MAX_BODY:,} characters")
+    if kind != "reachability_test" and _thread is None and not legal_basis.strip():
+        raise InvalidInput("legal_basis", "say on which legal basis this is shared (e.g. Art. 7 Decision 2005/671/JHA)")
+    mark = _marking(marking)
+    if not to_members and not to_contacts:
+        raise InvalidInput("to", "name at least one member or contact point")
+    checked = _check_uploads(attachments, max_attachment_bytes)
+    addressees: list[Addressee] = []
+    seen: set[tuple[object, object]] = set()
+    for code in dict.fromkeys(c.strip().upper() for c in to_members if c.strip()):
+        a = _addressee_for_member(session, network, code)
+        seen.add((a.member_id, None))
+        addressees.append(a)
+    for cid in dict.fromkeys(to_contacts):
+        a = _addressee_for_contact(session, network, cid)
+        if (a.member_id, a.contact_point_id) not in seen:
+            seen.add((a.member_id, a.contact_point_id))
+            addressees.append(a)
+    text = TEST_POLICY if kind == "reachability_test" else policy_text(session, network.id, priority)
+    policy = parse_policy(text) if _escalate else None
+    mid = uuid.uuid4()
+    message = Message(
+        id=mid,
+        network_id=network.id,
+        kind=kind,
+        priority=priority,
+        subject=subject,
+        body=body,
+        legal_basis=legal_basis.strip(),
+        tlp=mark.tlp,
+        originator_control=mark.originator_control,
+        purpose=mark.purpose,
+        releasable_to=list(mark.releasable_to),
+        forward_consent=[],
+        sender_id=actor.user_id,
+        sender_name=actor.username,
+        sender_organisation_id=actor.organisation_id,
+        sender_member_id=actor.member_id,
+        thread_id=_thread.thread_id if _thread is not None else mid,
+        parent_id=_thread.id if _thread is not None else None,
+        forwarded_from_id=_forwarded_from.id if _forwarded_from is not None else None,
+        sent_at=now,
+        policy_text=policy.text if policy else "",
+        policy=policy.to_json() if policy else None,
+        response_due_at=now + timedelta(hours=response_hours) if kind == "request" and response_hours else None,
+        case_step="received" if kind == "victim_referral" else None,
+        exercise_id=exercise_id,
+    )
+    message.addressees = addressees
+    message.attachments = [
+        Attachment(filename=c.filename, content_type=c.content_type, size=c.size, sha256=c.sha256, data=data)
+        for c, data in checked
+    ]
+    session.add(message)
+    session.flush()
+    if kind == "victim_referral":
+        session.add(
+            CaseStep(
+                message_id=mid,
+                step="received",
+                at=now,
+                by_name=actor.username,
+                by_id=actor.user_id,
+                organisation_id=actor.organisation_id,
+                note="referral sent",
+            )
+        )
+    for a in addressees:
+        if policy is not None:
+            queue.enqueue(session, "escalate", a.id, now)
+        else:
+            a.escalation = "none"
+    session.info["dispatch"] = True
+    audit(
+        session,
+        actor=actor,
+        action="message.send",
+        target_type="message",
+        target_id=mid,
+        network_id=network.id,
+        details={
+            "kind": kind,
+            "priority": priority,
+            "marking": mark.label,
+            "to": [a.label for a in addressees],
+            "attachments": [c.filename for c, _ in checked],
+            "policy": message.policy_text,
+            "thread": str(message.thread_id),
+        },
+    )
+    return message
+
+
+def _check_uploads(uploads: Sequence[Upload], max_bytes: int) -> list[tuple[CheckedAttachment, bytes]]:
+    """Every attachment checked before anything is written; an oversize one is a 413, a wrong one a 422."""
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise InvalidInput("attachments", f"at most {MAX_ATTACHMENTS} attachments")
+    checked = []
+    for up in uploads:
+        if len(up.data) > max_bytes:
+            raise TooLarge(
+                f"attachment {up.filename}: {human_size(len(up.data))} is over the {human_size(max_bytes)} limit"
+            )
+        try:
+            checked.append(
+                (check_attachment(up.filename, up.data, max_bytes=max_bytes, declared_type=up.content_type), up.data)
+            )
+        except AttachmentError as exc:
+            raise InvalidInput("attachments", str(exc)) from exc
+    return checked
+
+
+# -- acknowledgement and the response clock --
+
+
+def _stop(session: Session, a: Addressee, now: datetime) -> None:
+    if a.escalation == "running":
+        a.escalation = "stopped"
+    queue.cancel(session, "escalate", a.id, now)
+
+
+def acknowledge(
+    session: Session,
+    *,
+    actor: Principal,
+    message: Message,
+    member: str | None = None,
+    now: datetime | None = None,
+    via: str | None = None,
+) -> list[Addressee]:
+    """Acknowledge for every addressee the actor's organisation answers for (or the one ``member`` names)."""
+    now = now or utcnow()
+    who = require(actor, message, "acknowledge")
+    targets = list(who.addressees) if not who.operator else list(message.addressees)
+    if member:
+        targets = [a for a in targets if a.member_code == member.strip().upper()]
+        if not targets:
+            raise NotFound(f"{member} is not an addressee of this message that you answer for")
+    done = []
+    for a in targets:
+        if a.acknowledged_at is None:
+            a.acknowledged_at, a.acknowledged_by, a.acknowledged_via = now, actor.username, via or actor.via
+            _stop(session, a, now)
+            done.append(a)
+    if not done:
+        raise Conflict("already acknowledged")
+    audit(
+        session,
+        actor=actor,
+        action="message.acknowledge",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={"for": [a.label for a in done], "via": via or actor.via},
+    )
+    return done
+
+
+def acknowledge_notification(
+    session: Session, *, notification: Notification, actor: Principal, now: datetime | None = None
+) -> tuple[Addressee, bool]:
+    """The one-click link: marks the link used (single use) and acknowledges its addressee."""
+    now = now or utcnow()
+    if notification.ack_used_at is not None:
+        raise Conflict("this acknowledgement link was already used")
+    notification.ack_used_at = now
+    a = session.get(Addressee, notification.addressee_id)
+    if a is None:
+        raise NotFound("the message of this link no longer exists")
+    first = a.acknowledged_at is None
+    if first:
+        a.acknowledged_at = now
+        a.acknowledged_by = notification.contact_name or actor.username
+        a.acknowledged_via = "link"
+        _stop(session, a, now)
+    audit(
+        session,
+        actor=actor,
+        action="message.acknowledge",
+        target_type="message",
+        target_id=a.message_id,
+        details={
+            "for": [a.label],
+            "via": "link",
+            "notification": str(notification.id),
+            "first": first,
+            "contact": notification.contact_name,
+        },
+    )
+    return a, first
+
+
+def answer_clock(
+    session: Session,
+    *,
+    actor: Principal,
+    message: Message,
+    will_answer: bool,
+    answer_by: datetime | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> list[Addressee]:
+    """The addressee says whether and by when it will answer a request (stops its response clock)."""
+    now = now or utcnow()
+    who = require(actor, message, "acknowledge")
+    if message.kind != "request":
+        raise InvalidInput("kind", "only a request for information has a response clock")
+    if will_answer and answer_by is not None and answer_by < now:
+        raise InvalidInput("answer_by", "must be in the future")
+    targets = list(who.addressees) if not who.operator else list(message.addressees)
+    for a in targets:
+        a.answer = "will_answer" if will_answer else "cannot_answer"
+        a.answer_by, a.answered_at, a.answer_note = answer_by, a.answered_at or now, note.strip()
+        if a.acknowledged_at is None:
+            a.acknowledged_at, a.acknowledged_by, a.acknowledged_via = now, actor.username, actor.via
+            _stop(session, a, now)
+    audit(
+        session,
+        actor=actor,
+        action="message.answer_clock",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={"will_answer": will_answer, "answer_by": answer_by, "for": [a.label for a in targets]},
+    )
+    return targets
+
+
+# -- threads --
+
+
+def reply(
+    session: Session,
+    *,
+    actor: Principal,
+    message: Message,
+    body: str,
+    subject: str = "",
+    marking: Marking | None = None,
+    attachments: Sequence[Upload] = (),
+    max_attachment_bytes: int = 10 * 1024 * 1024,
+    now: datetime | None = None,
+) -> Message:
+    """A reply goes to the other side of the thread: from an addressee to the sender, from the sender to every
+    addressee. Its marking is at least as strict as the message's. Replying acknowledges."""
+    now = now or utcnow()
+    who = require(actor, message, "reply")
+    if message.status == "closed":
+        raise Conflict("this thread is closed")
+    network = message.network
+    mark = stricter(_message_marking(message), marking) if marking else _message_marking(message)
+    if who.addressees and not who.sender:
+        contacts: list[uuid.UUID] = []
+        members = []
+        sender_member = session.get(Member, message.sender_member_id) if message.sender_member_id else None
+        if sender_member is not None:
+            members = [sender_member.code]
+        reply_msg = _thread_message(
+            session, actor, message, network, body, subject, mark, attachments, max_attachment_bytes, now
+        )
+        reply_msg.addressees = [
+            Addressee(
+                member_id=message.sender_member_id,
+                organisation_id=message.sender_organisation_id,
+                label=sender_member.name if sender_member else message.sender_name,
+                member_code=members[0] if members else "",
+                escalation="none",
+            )
+        ]
+        del contacts
+        for a in who.addressees:
+            if a.acknowledged_at is None:
+                a.acknowledged_at, a.acknowledged_by, a.acknowledged_via = now, actor.username, "reply"
+                _stop(session, a, now)
+            if message.kind == "request" and a.answered_at is None:
+                a.answer, a.answered_at = "will_answer", now
+    else:
+        reply_msg = _thread_message(
+            session, actor, message, network, body, subject, mark, attachments, max_attachment_bytes, now
+        )
+        reply_msg.addressees = [
+            Addressee(
+                member_id=a.member_id,
+                contact_point_id=a.contact_point_id,
+                organisation_id=a.organisation_id,
+                label=a.label,
+                member_code=a.member_code,
+                escalation="none",
+            )
+            for a in message.addressees
+        ]
+    session.add(reply_msg)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="message.reply",
+        target_type="message",
+        target_id=reply_msg.id,
+        network_id=message.network_id,
+        details={"in_reply_to": str(message.id), "thread": str(message.thread_id), "marking": mark.label},
+    )
+    return reply_msg
+
+
+def _message_marking(m: Message) -> Marking:
+    return Marking(m.tlp, m.originator_control, m.purpose, tuple(m.releasable_to))
+
+
+def _thread_message(
+    session: Session,
+    actor: Principal,
+    parent: Message,
+    network: Network,
+    body: str,
+    subject: str,
+    mark: Marking,
+    attachments: Sequence[Upload],
+    max_bytes: int,
+    now: datetime,
+) -> Message:
+    if not body.strip():
+        raise InvalidInput("body", "a reply needs a text")
+    if len(body) > MAX_BODY:
+        raise InvalidInput("body", f"at most {MAX_BODY:,} characters")
+    checked = _check_uploads(attachments, max_bytes)
+    subj = subject.strip() or (parent.subject if parent.subject.lower().startswith("re:") else f"Re: {parent.subject}")
+    mid = uuid.uuid4()
+    return Message(
+        id=mid,
+        network_id=network.id,
+        kind=parent.kind,
+        priority=parent.priority,
+        subject=subj[:300],
+        body=body,
+        legal_basis=parent.legal_basis,
+        tlp=mark.tlp,
+        originator_control=mark.originator_control,
+        purpose=mark.purpose,
+        releasable_to=list(mark.releasable_to),
+        forward_consent=[],
+        sender_id=actor.user_id,
+        sender_name=actor.username,
+        sender_organisation_id=actor.organisation_id,
+        sender_member_id=actor.member_id,
+        thread_id=parent.thread_id,
+        parent_id=parent.id,
+        sent_at=now,
+        policy=None,
+        policy_text="",
+        attachments=[
+            Attachment(filename=c.filename, content_type=c.content_type, size=c.size, sha256=c.sha256, data=data)
+            for c, data in checked
+        ],
+    )
+
+
+def grant_forward_consent(session: Session, *, actor: Principal, message: Message, members: Sequence[str]) -> list[str]:
+    """The originator consents to onward forwarding to these members (``*``: any member of the network)."""
+    who = require(actor, message, "reply")
+    if not (who.sender or who.operator):
+        raise PermissionDenied("only the originator consents to onward forwarding")
+    codes = sorted({"*" if c.strip() == "*" else c.strip().upper() for c in members if c.strip()})
+    message.forward_consent = sorted(set(message.forward_consent) | set(codes))
+    audit(
+        session,
+        actor=actor,
+        action="message.forward_consent",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={"members": codes},
+    )
+    return message.forward_consent
+
+
+def forward(
+    session: Session,
+    *,
+    actor: Principal,
+    message: Message,
+    to_members: Sequence[str],
+    note: str = "",
+    now: datetime | None = None,
+) -> Message:
+    """Pass a message on to other members of the network as a new message (its own thread), only where its
+    marking allows; the refusal says which rule stopped it."""
+    now = now or utcnow()
+    who = require(actor, message, "forward")
+    if not to_members:
+        raise InvalidInput("to", "name at least one member")
+    mark = _message_marking(message)
+    for code in to_members:
+        c = code.strip().upper()
+        consent = who.sender or who.operator or "*" in message.forward_consent or c in message.forward_consent
+        decision = may_forward(
+            mark, to_member=c, same_organisation=False, within_network=True, originator_consent=consent
+        )
+        if not decision.allowed:
+            audit_refused = {"to": c, "reason": decision.reason}
+            raise PermissionDenied(f"forwarding to {c} refused: {decision.reason}", **audit_refused)
+    body = (note.strip() + "\n\n---- forwarded message ----\n" if note.strip() else "") + message.body
+    copy = send_message(
+        session,
+        actor=actor,
+        network=message.network,
+        kind=message.kind,
+        priority=message.priority,
+        subject=f"Fwd: {message.subject}"[:300],
+        body=body,
+        legal_basis=message.legal_basis,
+        marking=mark,
+        to_members=to_members,
+        now=now,
+        _forwarded_from=message,
+        attachments=[Upload(a.filename, a.data, a.content_type) for a in message.attachments],
+    )
+    audit(
+        session,
+        actor=actor,
+        action="message.forward",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={"copy": str(copy.id), "to": list(to_members)},
+    )
+    return copy
+
+
+def close(session: Session, *, actor: Principal, message: Message, outcome: str, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    require(actor, message, "close")
+    if message.status == "closed":
+        raise Conflict("already closed")
+    outcome = v.required_text(outcome, "outcome", 2000)
+    message.status, message.closed_at, message.closed_by_name, message.outcome = "closed", now, actor.username, outcome
+    for a in message.addressees:
+        _stop(session, a, now)
+    audit(
+        session,
+        actor=actor,
+        action="message.close",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={"outcome": outcome},
+    )
+
+
+def record_case_step(
+    session: Session, *, actor: Principal, message: Message, step: str, note: str = "", at: datetime | None = None
+) -> CaseStep:
+    """A victim referral moves through received, victim contacted, support engaged, transmitted to the
+    prosecutor, closed; each step dated and attributed. Steps may be recorded late but not in the future."""
+    now = utcnow()
+    at = at or now
+    require(actor, message, "reply")
+    if message.kind != "victim_referral":
+        raise InvalidInput("step", "only a victim-assistance referral is a case with steps")
+    if step not in CASE_STEPS:
+        raise InvalidInput("step", f"{step!r} is not one of {', '.join(CASE_STEPS)}")
+    if at > now + timedelta(minutes=5):
+        raise InvalidInput("at", "a step cannot be dated in the future")
+    if message.status == "closed":
+        raise Conflict("this case is closed")
+    row = CaseStep(
+        message_id=message.id,
+        step=step,
+        at=at,
+        by_name=actor.username,
+        by_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        note=note.strip(),
+    )
+    session.add(row)
+    message.case_step = step
+    audit(
+        session,
+        actor=actor,
+        action="case.step",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={"step": step, "at": at, "note": note.strip()},
+    )
+    if step == "closed":
+        close(session, actor=actor, message=message, outcome=note.strip() or "case closed", now=at)
+    return row
+
+
+def parse_marking(
+    tlp: str = "AMBER", originator_control: bool = False, purpose: str = "", releasable_to: Sequence[str] = ()
+) -> Marking:
+    from liaison.marking import parse_tlp
+
+    try:
+        return Marking(
+            parse_tlp(tlp),
+            originator_control,
+            purpose.strip(),
+            tuple(sorted({c.strip().upper() for c in releasable_to if c.strip()})),
+        )
+    except MarkingError as exc:
+        raise InvalidInput("marking", str(exc)) from exc
+
+
+def get_network(session: Session, actor: Principal, code: str) -> Network:
+    n = session.scalar(select(Network).where(Network.code == code.strip().upper()))
+    if n is None or not (is_operator(actor) or actor.can_see_network(n.id)):
+        raise NotFound(f"no network {code!r}")
+    return n
+
+
+# -- the one-click acknowledgement link --
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    addressee: Addressee
+    message_id: uuid.UUID
+    first: bool  # False when someone else had acknowledged for this addressee already
+
+
+def link_actor(notification: Notification | None, via: str, ip: str) -> Principal:
+    name = f"{notification.contact_name} (link)" if notification and notification.contact_name else "ack link"
+    return Principal(None, name[:80], None, None, frozenset(), via=via, ip=ip)
+
+
+def acknowledge_with_token(
+    sessions: sessionmaker[Session],
+    *,
+    key: str,
+    token: str,
+    via: str = "web",
+    ip: str = "",
+    now: datetime | None = None,
+) -> LinkResult:
+    """Check the signed link, use it once, acknowledge. A forged, expired or replayed link is refused with
+    a clear reason and the refusal is audited in its own transaction (the attempt is evidence too)."""
+    from liaison.db import transaction
+    from liaison.exchange.tokens import TokenError, read_ack_token
+
+    now = now or utcnow()
+    try:
+        claim = read_ack_token(key, token, now)
+    except TokenError as exc:
+        _refuse_link(sessions, None, via, ip, exc.kind, str(exc), token)
+        raise PermissionDenied(f"acknowledgement link refused: {exc}") from exc
+    try:
+        with transaction(sessions) as session:
+            n = session.get(Notification, claim.notification_id)
+            if n is None:
+                raise NotFound("the message of this link no longer exists")
+            actor = link_actor(n, via, ip)
+            a, first = acknowledge_notification(session, notification=n, actor=actor, now=now)
+            return LinkResult(a, a.message_id, first)
+    except (Conflict, NotFound) as exc:
+        with sessions() as session:
+            n = session.get(Notification, claim.notification_id)
+        _refuse_link(sessions, n, via, ip, "replayed" if isinstance(exc, Conflict) else "unknown", exc.detail, token)
+        raise
+
+
+def _refuse_link(
+    sessions: sessionmaker[Session], n: Notification | None, via: str, ip: str, kind: str, reason: str, token: str
+) -> None:
+    from liaison.db import transaction
+
+    with transaction(sessions) as session:
+        audit(
+            session,
+            actor=link_actor(n, via, ip),
+            action="message.acknowledge_refused",
+            target_type="message",
+            target_id=n.message_id if n else None,
+            details={"why": kind, "reason": reason, "token_prefix": token[:12]},
+        )

@@ -1,0 +1,113 @@
+"""The database is the queue: timers in the ``jobs`` table, claimed by workers.
+
+A claim sets ``locked_until`` (a lease) in a short transaction: PostgreSQL takes the due rows with
+``FOR UPDATE SKIP LOCKED`` so concurrent workers never wait for or take each other's rows; on SQLite the
+claim runs under ``BEGIN IMMEDIATE`` (see :mod:`liaison.db`), which serialises claims, the same guarantee.
+A worker that dies holding a lease loses it when the lease runs out, or at once when a worker of the same
+name starts again (:func:`release_claims`). Finishing a job either marks it done or moves its due time:
+one row per (kind, ref_id), so a timer can be rescheduled but never duplicated.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from liaison.db import transaction
+from liaison.models import Job, utcnow
+
+LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: uuid.UUID
+    kind: str
+    ref_id: uuid.UUID
+    due_at: datetime
+    attempts: int
+
+
+def enqueue(session: Session, kind: str, ref_id: uuid.UUID, due_at: datetime) -> None:
+    """Schedule (or reschedule, or revive) the timer of ``kind`` for ``ref_id``, in the caller's transaction."""
+    job = session.scalar(select(Job).where(Job.kind == kind, Job.ref_id == ref_id))
+    if job is None:
+        session.add(Job(kind=kind, ref_id=ref_id, due_at=due_at))
+    else:
+        job.due_at, job.done_at, job.locked_until, job.locked_by = due_at, None, None, ""
+
+
+def cancel(session: Session, kind: str, ref_id: uuid.UUID, now: datetime | None = None) -> None:
+    session.execute(
+        update(Job)
+        .where(Job.kind == kind, Job.ref_id == ref_id, Job.done_at.is_(None))
+        .values(done_at=now or utcnow(), locked_until=None)
+    )
+
+
+def claim(
+    sessions: sessionmaker[Session],
+    worker: str,
+    *,
+    now: datetime | None = None,
+    limit: int = 50,
+    lease: timedelta = LEASE,
+) -> list[Claimed]:
+    """Take up to ``limit`` due, unclaimed jobs (earliest first) for ``worker``."""
+    now = now or utcnow()
+    with transaction(sessions) as session:
+        jobs = list(
+            session.scalars(
+                select(Job)
+                .where(
+                    Job.done_at.is_(None),
+                    Job.due_at <= now,
+                    or_(Job.locked_until.is_(None), Job.locked_until < now),
+                )
+                .order_by(Job.due_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for job in jobs:
+            job.locked_until, job.locked_by = now + lease, worker
+            job.attempts += 1
+        return [Claimed(j.id, j.kind, j.ref_id, j.due_at, j.attempts) for j in jobs]
+
+
+def finish(session: Session, job_id: uuid.UUID, worker: str, next_due: datetime | None, error: str = "") -> bool:
+    """Mark the job done (``next_due`` None) or due again at ``next_due``; False when the claim was lost."""
+    values: dict[str, object] = {"locked_until": None, "locked_by": "", "last_error": error}
+    if next_due is None:
+        values["done_at"] = utcnow()
+    else:
+        values["due_at"] = next_due
+    result = session.execute(update(Job).where(Job.id == job_id, Job.locked_by == worker).values(**values))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def holds(session: Session, job_id: uuid.UUID, worker: str) -> bool:
+    """Whether ``worker`` still holds the claim (read inside the transaction that acts on it)."""
+    return (
+        session.scalar(select(Job.id).where(Job.id == job_id, Job.locked_by == worker, Job.done_at.is_(None)))
+        is not None
+    )
+
+
+def release_claims(sessions: sessionmaker[Session], worker: str) -> int:
+    """Give up every claim held under this name: a worker starting again after a crash takes its jobs back
+    at once instead of waiting for the leases to run out (one running worker per name)."""
+    with transaction(sessions) as session:
+        result = session.execute(
+            update(Job).where(Job.locked_by == worker, Job.done_at.is_(None)).values(locked_until=None, locked_by="")
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def next_due_at(sessions: sessionmaker[Session]) -> datetime | None:
+    with sessions() as session:
+        return session.scalar(select(Job.due_at).where(Job.done_at.is_(None)).order_by(Job.due_at).limit(1))
