@@ -654,6 +654,9 @@ def load_demo(
     users["auditor"] = _user(
         ctx, "auditor", _person_name(ctx, "nl", set()), operator_org, password, [("auditor", None)]
     )
+    from liaison.demo_exchange import load_exchange_demo
+
+    load_exchange_demo(session, now=ctx.now, rng=ctx.rng)
     session.flush()
     return _summary(
         ctx,
