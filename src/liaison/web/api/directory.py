@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from liaison.actions import directory as act
 from liaison.db import transaction
-from liaison.errors import DeliveryFailed, NotFound, PermissionDenied
+from liaison.errors import DeliveryFailed, InvalidInput, NotFound, PermissionDenied
 from liaison.interchange.ical import roster_calendar
 from liaison.models import Channel, ContactPoint, Member, MembershipRequest, Network, Organisation
 from liaison.principal import Principal
@@ -485,6 +485,27 @@ def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, 
             f"the test message could not be sent: {exc}; try again later", permanent=exc.permanent
         ) from exc
     return {"channel_id": str(channel_id), "sent_via": sent, "expires_in_hours": act.VERIFICATION_HOURS}
+
+
+@router.get("/channels/{channel_id}/webhook-secret", summary="The signing secret of a webhook channel (editors)")
+def webhook_secret(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, Any]:
+    """The Standard Webhooks secret (``whsec_...``) the receiver verifies our signatures with. Derived from the
+    node key and the channel id: shown only to those who may edit the agency's entries, and audited."""
+    from liaison.actions.audit import audit
+    from liaison.channels.signing import channel_secret
+
+    with transaction(st.sessions) as session:
+        ch = get_or_404(session, Channel, channel_id, "channel")
+        act.require_edit_organisation(session, actor, ch.contact_point.organisation_id)
+        if ch.kind != "webhook":
+            raise InvalidInput("channel", f"a {ch.kind} channel has no signing secret")
+        audit(session, actor=actor, action="channel.webhook_secret_read", target_type="channel", target_id=ch.id)
+        return {
+            "channel_id": str(ch.id),
+            "url": ch.value,
+            "secret": channel_secret(st.settings.secret_key, ch.id),
+            "scheme": "Standard Webhooks v1 (webhook-id, webhook-timestamp, webhook-signature)",
+        }
 
 
 class ConfirmIn(ApiModel):
