@@ -278,3 +278,22 @@ def test_forwarding_follows_the_marking(ex: Exchange):
     with transaction(ex.sessions) as s:
         copy = act.forward(s, actor=fr, message=s.get(Message, m.id), to_members=["JP"], note="FYI")
         assert copy.forwarded_from_id == m.id and copy.tlp == "AMBER" and copy.thread_id == copy.id
+
+
+def test_a_channel_that_failed_shows_as_a_readiness_warning(ex: Exchange):
+    from liaison.queries.exchange import failing_channels
+    from liaison.queries.readiness import readiness
+    from liaison.queries.snapshot import build
+
+    ex.senders["email"].down = True
+    _send(ex)
+    for _ in range(8):  # every retry of the e-mail fails: after the last one it is marked failed
+        ex.run()
+        ex.tick(minutes=31)
+    with ex.sessions() as s:
+        failing = failing_channels(s, since=T0)
+        snap = build(s)
+    assert len(failing) == 1 and "connection refused" in next(iter(failing.values()))
+    warnings = readiness(snap, snap.networks["FTF"], ex.now[0], failing=failing)
+    hits = [w for w in warnings if w.kind == "failing_channel"]
+    assert [w.member for w in hits] == ["FR"] and "claire@ucl.example.fr" in hits[0].message

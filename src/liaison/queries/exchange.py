@@ -387,3 +387,22 @@ def dashboard(
         ],
         "response_times": times,
     }
+
+
+def failing_channels(session: Session, since: datetime | None = None) -> dict[uuid.UUID, str]:
+    """Channels whose latest notification (since ``since``, default 30 days) failed: id -> the error."""
+    since = since or utcnow() - timedelta(days=30)
+    rows = session.execute(
+        select(Notification.channel_id, Notification.status, Notification.last_error, Notification.due_at)
+        .where(
+            Notification.channel_id.is_not(None),
+            Notification.due_at >= since,
+            Notification.status.in_(("sent", "failed")),
+        )
+        .order_by(Notification.due_at)
+    ).all()
+    latest: dict[uuid.UUID, tuple[str, str]] = {}
+    for channel_id, status, error, _due in rows:
+        if channel_id is not None:
+            latest[channel_id] = (status, error)
+    return {cid: error or "failed" for cid, (status, error) in latest.items() if status == "failed"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -19,7 +20,8 @@ SEVERITY_ORDER = {"critical": 0, "warning": 1, "notice": 2}
 class Warning:
     member: str
     member_name: str
-    kind: str  # no_designation, gap, unverified_channel, stale_channel, stale_roster, no_fallback, no_channel
+    kind: str  # no_designation, gap, unverified_channel, stale_channel, stale_roster, no_fallback, no_channel,
+    # failing_channel
     severity: str  # critical, warning, notice
     message: str
     starts_at: datetime | None = None
@@ -55,8 +57,13 @@ def readiness(
     horizon_days: int = 28,
     roster_stale_days: int = 90,
     channel_stale_days: int = 180,
+    failing: Mapping[uuid.UUID, str] | None = None,
 ) -> list[Warning]:
+    """``failing`` maps channel ids to the error of their last notification, when it failed (see
+    :func:`liaison.queries.exchange.failing_channels`): a contact on duty or in the fallback chain whose
+    channel failed is a warning, since the next urgent message would fail the same way."""
     out: list[Warning] = []
+    failing = failing or {}
     end = now + timedelta(days=horizon_days)
     stale_channel = timedelta(days=channel_stale_days)
     for code in network.members:
@@ -113,6 +120,17 @@ def readiness(
                     starts_at=shift.start,
                     contact_id=contact.id,
                 )
+        fallback_contacts = [step.contact for step in fallback_chain(snap, network, designation)]
+        on_roster = [snap.contacts[uuid.UUID(p)] for p in sorted(seen) if uuid.UUID(p) in snap.contacts]
+        for contact in dict.fromkeys(on_roster + fallback_contacts):
+            for ch in contact.channels:
+                if ch.id in failing:
+                    w(
+                        "failing_channel",
+                        "warning",
+                        f"{contact.name}'s {ch.kind} {ch.value} failed on its last notification: {failing[ch.id]}",
+                        contact_id=contact.id,
+                    )
         confirmed = designation.roster_confirmed_at
         if confirmed is None or now - confirmed > timedelta(days=roster_stale_days):
             when = "never" if confirmed is None else f"last on {confirmed:%Y-%m-%d}"

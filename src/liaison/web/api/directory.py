@@ -196,8 +196,12 @@ def roster_ics(
 def network_readiness(
     network: str, actor: Actor, snap: Snap, st: State, days: int | None = Query(None, ge=1, le=365)
 ) -> list[dict[str, Any]]:
+    from liaison.queries.exchange import failing_channels
+
     n = find_network(snap, network, actor)
     s = st.settings
+    with st.reads() as session:
+        failing = failing_channels(session)
     return [
         w.to_json()
         for w in readiness(
@@ -207,6 +211,7 @@ def network_readiness(
             horizon_days=days or s.readiness_horizon_days,
             roster_stale_days=s.roster_stale_days,
             channel_stale_days=s.channel_stale_days,
+            failing=failing,
         )
     ]
 

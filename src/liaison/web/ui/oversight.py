@@ -36,6 +36,10 @@ def readiness_page(request: Request, code: str, me: Me) -> Response:
     n = network_or_404(snap, me.principal, code)
     s = st.settings
     now = utcnow()
+    from liaison.queries.exchange import failing_channels
+
+    with st.reads() as session:
+        failing = failing_channels(session)
     warnings = readiness(
         snap,
         n,
@@ -43,6 +47,7 @@ def readiness_page(request: Request, code: str, me: Me) -> Response:
         horizon_days=s.readiness_horizon_days,
         roster_stale_days=s.roster_stale_days,
         channel_stale_days=s.channel_stale_days,
+        failing=failing,
     )
     groups = [(sev, title, hint, [w for w in warnings if w.severity == sev]) for sev, title, hint in SEVERITIES]
     return render(
