@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from liaison.web.api import accounts, audit, directory, interchange, rosters
+from liaison.web.api import accounts, audit, directory, exchange, interchange, rosters
 
 router = APIRouter()
 router.include_router(directory.router)
@@ -10,3 +10,4 @@ router.include_router(rosters.router)
 router.include_router(accounts.router)
 router.include_router(audit.router)
 router.include_router(interchange.router)
+router.include_router(exchange.router)
