@@ -297,3 +297,19 @@ def test_a_channel_that_failed_shows_as_a_readiness_warning(ex: Exchange):
     warnings = readiness(snap, snap.networks["FTF"], ex.now[0], failing=failing)
     hits = [w for w in warnings if w.kind == "failing_channel"]
     assert [w.member for w in hits] == ["FR"] and "claire@ucl.example.fr" in hits[0].message
+
+
+def test_an_expired_link_refusal_names_the_message(ex: Exchange):
+    import pytest
+
+    from liaison.errors import PermissionDenied
+    from liaison.models import AuditEvent
+
+    m = _send(ex)
+    ex.run()
+    token = ex.senders["email"].sent[0].payload["ack_url"].rsplit("/", 1)[1]
+    with pytest.raises(PermissionDenied, match="expired"):
+        act.acknowledge_with_token(ex.sessions, key=ex.settings.secret_key, token=token, now=ex.tick(hours=80))
+    with ex.sessions() as s:
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "message.acknowledge_refused"))
+        assert event.target_id == str(m.id) and event.actor_name == "Claire Fictive (link)"

@@ -755,7 +755,11 @@ def acknowledge_with_token(
     try:
         claim = read_ack_token(key, token, now)
     except TokenError as exc:
-        _refuse_link(sessions, None, via, ip, exc.kind, str(exc), token)
+        n = None
+        if exc.kind == "expired":  # the signature held, so the id in the token is ours: name its message
+            with sessions() as session:
+                n = session.get(Notification, uuid.UUID(token.split(".", 1)[0]))
+        _refuse_link(sessions, n, via, ip, exc.kind, str(exc), token)
         raise PermissionDenied(f"acknowledgement link refused: {exc}") from exc
     try:
         with transaction(sessions) as session:
