@@ -523,7 +523,8 @@ def test_every_new_form_refuses_a_post_without_its_csrf_token(client):
             assert r.status_code == 403 and "security token" in r.text, url
     client.app.state.liaison.read_audit.flush()
     with client.app.state.liaison.sessions() as s:
-        written = s.scalars(select(AuditEvent.action).where(AuditEvent.at >= since)).all()
+        # The app's worker may escalate the demo's live flash request meanwhile: that is not this test's business.
+        written = s.scalars(select(AuditEvent.action).where(AuditEvent.at >= since, AuditEvent.via != "worker")).all()
     assert all(a in ("duty.read", "contact_point.read") for a in written), written
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from tests.world import ADMIN
 
 from liaison.actions import directory
 from liaison.channels.signing import channel_secret
 from liaison.db import transaction
 from liaison.models import AuditEvent, ContactPoint
-from tests.world import ADMIN
 
 
 def _webhook(api) -> str:

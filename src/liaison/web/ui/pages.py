@@ -4,7 +4,9 @@ The pages themselves live beside this module, one per concern: ``auth_pages`` (l
 channel verification), ``board`` (start page, search, duty board), ``member`` (member page, overrides),
 ``roster_forms`` (rotations, deputy), ``agency`` and ``channel_forms`` (an agency's contact points and
 channels), ``admin`` and ``admin_member`` (a network's secretariat), ``join`` (membership requests),
-``oversight`` (readiness, audit log) and ``account`` (password, TOTP set-up, API tokens).
+``oversight`` (readiness, audit log), ``account`` (password, TOTP set-up, API tokens), ``exchange`` (inbox,
+compose, acknowledgement link), ``message_page`` (a message and the forms to act on it) and ``exercises_ui``
+(the secretariat's dashboard and reachability exercises).
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from liaison.web.ui import (
     auth_pages,
     board,
     channel_forms,
+    exchange,
+    exercises_ui,
     join,
     member,
+    message_page,
     oversight,
     roster_forms,
 )
@@ -31,7 +36,22 @@ from liaison.web.ui.common import STATIC_DIR, Viewer, login_url, redirect, rende
 __all__ = ["STATIC_DIR", "error_page", "router"]
 
 router = APIRouter(include_in_schema=False)
-_PAGES = (auth_pages, board, member, roster_forms, agency, channel_forms, admin, admin_member, join, oversight, account)
+_PAGES = (
+    auth_pages,
+    board,
+    member,
+    roster_forms,
+    agency,
+    channel_forms,
+    admin,
+    admin_member,
+    join,
+    oversight,
+    account,
+    exchange,
+    message_page,
+    exercises_ui,
+)
 for _module in _PAGES:
     router.include_router(_module.router)
 

@@ -52,3 +52,62 @@
     init();
   }
 }());
+
+// 3. Live SLA timers of the exchange: the server writes "escalates in 3:12" or "answer due in 7 h" and a
+//    data-deadline; this counts down every second. The page's data-now (the server's clock when it rendered)
+//    corrects a wrong clock on the phone. Without this file the text is right when the page loads.
+(function () {
+  "use strict";
+
+  function clockText(seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    var mm = h ? (m < 10 ? "0" : "") + m : String(m);
+    return (h ? h + ":" : "") + mm + ":" + (r < 10 ? "0" : "") + r;
+  }
+
+  function hoursText(seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    if (s < 60) { return "under 1 min"; }
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    if (h >= 10 || (h && !m)) { return h + " h"; }
+    return h ? h + " h " + m + " min" : m + " min";
+  }
+
+  function startTimers() {
+    var timers = document.querySelectorAll("[data-deadline]");
+    if (!timers.length) { return; }
+    var anchor = document.querySelector("[data-now]");
+    var skew = 0;
+    if (anchor) {
+      var server = Date.parse(anchor.getAttribute("data-now"));
+      if (!isNaN(server)) { skew = server - Date.now(); }
+    }
+    function tick() {
+      var now = Date.now() + skew;
+      for (var i = 0; i < timers.length; i++) {
+        var t = timers[i];
+        var deadline = Date.parse(t.getAttribute("data-deadline"));
+        if (isNaN(deadline)) { continue; }
+        var left = (deadline - now) / 1000;
+        var text;
+        if (left <= 0) {
+          text = t.getAttribute("data-late") || "";
+          t.classList.add("late");
+        } else {
+          var style = t.getAttribute("data-style");
+          text = (t.getAttribute("data-prefix") || "") + (style === "clock" ? clockText(left) : hoursText(left));
+        }
+        if (t.textContent !== text) { t.textContent = text; }
+      }
+    }
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startTimers);
+  } else {
+    startTimers();
+  }
+}());
