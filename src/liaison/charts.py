@@ -138,8 +138,13 @@ def line_chart(
     ]
     label_width = max(72, 7 * max(len(label) for label in labels) + 12)
     every = max(1, math.ceil(len(labels) / max(1, (right - left) // label_width)))
+    last = len(labels) - 1
+
+    def anchor(i: int) -> str:  # the edge labels hang inwards, so a long one is never clipped by the viewBox
+        return "start" if i == 0 and last > 0 else "end" if i == last and last > 0 else "middle"
+
     parts += [
-        f'<text class="chart-tick-x" x="{x_at(i):.1f}" y="{bottom + 18}" text-anchor="middle" fill="currentColor">'
+        f'<text class="chart-tick-x" x="{x_at(i):.1f}" y="{bottom + 18}" text-anchor="{anchor(i)}" fill="currentColor">'
         f"{_text(label)}</text>"
         for i, label in enumerate(labels)
         if i % every == 0
