@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli_directory import directory_app
+from liaison.cli_exchange import register as register_exchange
 from liaison.errors import LiaisonError, NotFound
 from liaison.settings import ConfigError, Settings, load_settings
 
@@ -587,6 +588,8 @@ def audit_export(
     with transaction(c.sessions) as session:
         audit(session, actor=actor, action="audit.export", details={"since": since, "action": action})
 
+
+register_exchange(app)  # send, ack, worker; message, exercise, network
 
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")

@@ -1,0 +1,629 @@
+"""The urgent exchange at the command line: ``liaison send``, ``ack``, ``worker``, and the ``message``,
+``exercise`` and ``network`` groups.
+
+Like every local command, these act with the node operator's authority (audited as such) unless ``--as USER``
+names a user, who then has exactly their own rights. Helpers come from :mod:`liaison.cli` at call time, since
+``liaison.cli`` imports this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+message_app = typer.Typer(help="Messages: show one with its delivery history, list, acknowledge.", no_args_is_help=True)
+exercise_app = typer.Typer(help="Reachability exercises across a network.", no_args_is_help=True)
+network_app = typer.Typer(help="Network settings: escalation policies.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
+
+log = logging.getLogger("liaison.worker")
+
+
+class Priority(StrEnum):
+    flash = "flash"
+    urgent = "urgent"
+    routine = "routine"
+
+
+class Kind(StrEnum):
+    request = "request"
+    threat_notice = "threat_notice"
+    victim_referral = "victim_referral"
+    reachability_test = "reachability_test"
+
+
+class Box(StrEnum):
+    inbox = "in"
+    outbox = "out"
+
+
+class Status(StrEnum):
+    open = "open"
+    closed = "closed"
+    all = "all"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the exchange commands to the ``liaison`` app."""
+    app.command("send")(send)
+    app.command("ack")(ack)
+    app.command("worker")(worker)
+    app.add_typer(message_app, name="message")
+    app.add_typer(exercise_app, name="exercise")
+    app.add_typer(network_app, name="network")
+
+
+# -- send and acknowledge --
+
+
+def send(
+    network: Annotated[str, typer.Option("--network", "-n", help="Network code, e.g. FTF.")],
+    subject: Annotated[str, typer.Option("--subject", "-s", help="Subject line.")],
+    body_file: Annotated[str, typer.Option("--body-file", help="File holding the text; - reads standard input.")],
+    priority: Annotated[Priority, typer.Option("--priority", "-p", help="How fast it must be seen.")],
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="Member code(s), comma-separated or repeated: FR,JP.")
+    ] = None,
+    to_contact: Annotated[
+        list[str] | None, typer.Option("--to-contact", help="A named contact point's id; repeatable.")
+    ] = None,
+    kind: Annotated[Kind, typer.Option("--kind", help="What the message is.")] = Kind.request,
+    marking: Annotated[str, typer.Option("--marking", help="TLP 2.0 level, e.g. TLP:AMBER.")] = "TLP:AMBER",
+    originator_control: Annotated[
+        bool, typer.Option("--originator-control", help="No onward forwarding without the sender's consent.")
+    ] = False,
+    legal_basis: Annotated[
+        str, typer.Option("--legal-basis", help="Legal basis of the exchange (required for all but tests).")
+    ] = "",
+    attach: Annotated[list[Path] | None, typer.Option("--attach", help="A file to attach; repeatable.")] = None,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Send a request, threat notice, victim referral or reachability test; print its id.
+
+    Every addressee is checked before anything is written: an unknown member is refused
+    (exit 1, with suggestions) and nothing is sent.
+    The worker (`liaison worker`, or the one in `liaison serve`) delivers it and escalates it
+    following the network's policy for the priority, frozen into the message now."""
+    from liaison.actions import exchange as act
+    from liaison.cli import ctx, emit, fail, handled
+    from liaison.db import transaction
+    from liaison.queries.exchange import marking_of
+
+    members = [code.strip() for item in to or [] for code in item.split(",") if code.strip()]
+    contacts = []
+    for raw in to_contact or []:
+        try:
+            contacts.append(uuid.UUID(raw.strip()))
+        except ValueError:
+            fail(f"--to-contact: {raw!r} is not a contact point id", 2)
+    if not members and not contacts:
+        fail("name at least one addressee with --to MEMBER or --to-contact ID", 2)
+    if body_file == "-":
+        body = sys.stdin.read()
+    else:
+        try:
+            body = Path(body_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"--body-file: cannot read {body_file}: {exc}")
+    uploads = []
+    for path in attach or []:
+        try:
+            uploads.append(act.Upload(path.name, path.read_bytes()))
+        except OSError as exc:
+            fail(f"--attach: cannot read {path}: {exc}")
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        net = act.get_network(session, actor, network)
+        message = act.send_message(
+            session,
+            actor=actor,
+            network=net,
+            kind=kind.value,
+            priority=priority.value,
+            subject=subject,
+            body=body,
+            legal_basis=legal_basis,
+            marking=act.parse_marking(marking, originator_control),
+            to_members=members,
+            to_contacts=contacts,
+            attachments=uploads,
+            response_hours=c.settings.response_hours,
+            max_attachment_bytes=c.settings.attachment_max_bytes,
+        )
+        data = {
+            "id": str(message.id),
+            "network": net.code,
+            "kind": message.kind,
+            "priority": message.priority,
+            "marking": marking_of(message).label,
+            "sent_at": message.sent_at.isoformat(),
+            "addressees": [{"member": a.member_code or None, "label": a.label} for a in message.addressees],
+            "policy": message.policy_text or None,
+            "response_due_at": message.response_due_at.isoformat() if message.response_due_at else None,
+            "attachments": [a.filename for a in message.attachments],
+        }
+    if as_json:
+        emit(data)
+    else:
+        typer.echo(data["id"])
+
+
+def ack(
+    token: Annotated[
+        str,
+        typer.Argument(
+            help="The token of an acknowledgement link (the part after /ack/; the whole link will do), "
+            "or - to read it from standard input, out of sight of the process list."
+        ),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Acknowledge a message with the token of a one-click link, as the contact point it was sent to.
+
+    Exit 1 with the reason when the token is forged, expired, or was used already
+    (the refusal is audited)."""
+    from liaison.actions.exchange import acknowledge_with_token
+    from liaison.cli import ctx, emit, handled
+
+    c = ctx()
+    if token == "-":  # noqa: S105 - the stdin marker, not a secret
+        token = sys.stdin.readline()
+    token = token.strip().rsplit("/ack/", 1)[-1]
+    with handled():
+        result = acknowledge_with_token(c.sessions, key=c.settings.secret_key, token=token, via="cli", ip="local")
+    a = result.addressee
+    data = {
+        "message_id": str(result.message_id),
+        "addressee": a.label,
+        "member": a.member_code or None,
+        "first": result.first,
+        "acknowledged_at": a.acknowledged_at.isoformat() if a.acknowledged_at else None,
+        "acknowledged_by": a.acknowledged_by or None,
+    }
+    if as_json:
+        emit(data)
+    elif result.first:
+        typer.echo(f"acknowledged message {result.message_id} for {a.label}: escalation stopped")
+    else:
+        typer.echo(f"message {result.message_id} was already acknowledged for {a.label} by {a.acknowledged_by}")
+
+
+# -- the worker --
+
+
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run what is due until nothing is, then exit.")] = False,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="Worker name (LIAISON_WORKER_NAME; default host:pid). A worker restarted under the same name "
+            "takes back the jobs it held at once; another name waits for their lease to run out.",
+        ),
+    ] = None,
+    poll: Annotated[
+        float | None, typer.Option("--poll", min=0.01, max=60, help="Seconds between looks for due timers.")
+    ] = None,
+) -> None:
+    """Run the escalation worker: deliver notifications, fire escalation steps, start exercises.
+
+    Timers live in the database, so several workers may share them (PostgreSQL: SKIP LOCKED;
+    SQLite: one claim at a time). Stops cleanly on SIGTERM or SIGINT.
+    A killed worker loses nothing: on restart, overdue steps fire at once, and nothing is sent twice.
+    Set LIAISON_EMBEDDED_WORKER=false for `liaison serve` when running this one.
+    Logs what it does on standard error."""
+    from liaison.cli import fail, settings
+    from liaison.escalation import queue
+    from liaison.escalation.worker import default_name, new_worker_for
+
+    s = settings()
+    update: dict[str, Any] = {"worker_name": name or s.worker_name or default_name()}
+    if poll is not None:
+        update["worker_poll_seconds"] = poll
+    s = s.model_copy(update=update)
+    root = logging.getLogger("liaison")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(s.log_level.upper())
+    try:
+        try:
+            w, dispose = new_worker_for(s)
+        except ValueError as exc:  # e.g. LIAISON_SMS_TRANSPORT names no loadable class
+            fail(str(exc))
+            raise AssertionError from exc  # unreachable
+        try:
+            log.info("worker %s started (poll every %g s)%s", w.name, s.worker_poll_seconds, " once" if once else "")
+            if once:
+                released = queue.release_claims(w.sessions, w.name)
+                if released:
+                    log.info("took back %d claims held under this worker's name", released)
+                total = 0
+                while (ran := w.run_once()) > 0:
+                    total += ran
+                w.pool.shutdown(wait=True)
+                log.info("worker %s: %d job(s) run, nothing more is due", w.name, total)
+                return
+            previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+            def stop(signum: int, _frame: object) -> None:
+                log.info("worker %s: %s received, stopping", w.name, signal.Signals(signum).name)
+                w.stop()
+
+            for sig in previous:
+                signal.signal(sig, stop)
+            try:
+                w.run()
+            finally:
+                for sig, old in previous.items():
+                    signal.signal(sig, old)
+            log.info("worker %s stopped", w.name)
+        finally:
+            dispose()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+
+
+# -- messages --
+
+
+@message_app.command("show")
+def message_show(
+    message_id: Annotated[str, typer.Argument(help="The message id.")],
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """A message with its delivery and escalation history, as a timeline; the read is audited.
+
+    The history: every notification (round, step, target, contact, channel, status, attempts,
+    error, times), acknowledgements, answers to the response clock, and case steps."""
+    from liaison.cli import ctx, emit, handled
+    from liaison.db import transaction
+    from liaison.queries.exchange import read_message
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        data = read_message(session, actor, message_id)
+    if as_json:
+        emit(data)
+        return
+    for line in timeline(data):
+        typer.echo(line)
+
+
+def timeline(d: dict[str, Any]) -> list[str]:
+    """The message as readable lines: a header, then what happened in time order."""
+    sender = d["sender"]
+    who = sender["organisation"] or sender["name"]
+    if sender["member"]:
+        who += f" ({sender['member']})"
+    lines = [
+        f"{d['priority'].upper()} {d['kind'].replace('_', ' ')} {d['id']}  [{d['status']}]",
+        f"network   {d['network']}",
+        f"from      {who}",
+        f"to        {', '.join(a['label'] for a in d['addressees'])}",
+        f"subject   {d['subject']}",
+        f"marking   {d['marking']['label']}",
+    ]
+    if d["legal_basis"]:
+        lines.append(f"legal     {d['legal_basis']}")
+    if d["escalation_policy"]:
+        lines.append(f"policy    {d['escalation_policy']}")
+    if d["response_due_at"]:
+        lines.append(f"answer by {d['response_due_at']}")
+    for x in d["attachments"]:
+        lines.append(f"attached  {x['filename']} ({x['content_type']}, {x['size']} bytes)")
+    lines += ["", d["body"].rstrip(), "", "history:"]
+    events: list[tuple[str, int, str]] = [(d["sent_at"], 0, "sent")]
+    for n in d["notifications"]:
+        where = f"{n['contact'] or '-'}" + (f" by {n['channel']} {n['address']}" if n["channel"] else "")
+        status = n["status"]
+        if n["attempts"] > 1 or (n["attempts"] and status != "sent"):
+            status += f" after {n['attempts']} attempt(s)"
+        if n["last_error"]:
+            status += f": {n['last_error']}"
+        if n["sent_at"]:
+            status += f" at {n['sent_at']}"
+        step = f"round {n['round'] + 1} step {n['step'] + 1} {n['target']}"
+        events.append((n["due_at"], 1, f"{step}: {where} - {status} ({n['reason']})"))
+        if n["link_used_at"]:
+            events.append((n["link_used_at"], 2, f"acknowledgement link of {n['contact']} used"))
+    for a in d["addressees"]:
+        if a["acknowledged_at"]:
+            events.append(
+                (
+                    a["acknowledged_at"],
+                    3,
+                    f"acknowledged for {a['label']} by {a['acknowledged_by']} ({a['acknowledged_via']})",
+                )
+            )
+        elif a["next_escalation"]:
+            nxt = a["next_escalation"]
+            events.append((nxt["due_at"], 9, f"next for {a['label']}: {nxt['target']} (not yet)"))
+        if a["answered_at"]:
+            by = f" by {a['answer_by']}" if a["answer_by"] else ""
+            events.append((a["answered_at"], 4, f"{a['label']} answered the clock: {a['answer']}{by}"))
+    for s in d["case_steps"]:
+        events.append((s["at"], 5, f"case step {s['step']} by {s['by']}" + (f": {s['note']}" if s["note"] else "")))
+    if d["closed_at"]:
+        events.append((d["closed_at"], 6, f"closed: {d['outcome']}"))
+    for at, _order, text in sorted(events, key=lambda e: (datetime.fromisoformat(e[0]), e[1])):
+        lines.append(f"  {at[:19].replace('T', ' ')}  {text}")
+    return lines
+
+
+@message_app.command("list")
+def message_list(
+    box: Annotated[Box, typer.Option("--box", help="in: to your organisation; out: from it.")] = Box.inbox,
+    status: Annotated[Status, typer.Option("--status", help="open, closed or all.")] = Status.open,
+    network: Annotated[str | None, typer.Option("--network", "-n", help="Only this network.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, flash first then newest.", min=1)] = 100,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Your organisation's incoming (or outgoing) messages with their acknowledgement state.
+
+    The node operator, who belongs to no organisation, sees every message (--box does not apply)."""
+    from sqlalchemy import case, select
+
+    from liaison.cli import ctx, emit
+    from liaison.models import Message, Network, Organisation, utcnow
+    from liaison.queries.exchange import InboxItem, inbox
+    from liaison.queries.message_access import is_operator
+
+    c = ctx()
+    actor = c.actor(as_user)
+    now = utcnow()
+    with c.sessions() as session:
+        if is_operator(actor):
+            q = select(Message)
+            if status.value != "all":
+                q = q.where(Message.status == status.value)
+            if network:
+                q = q.join(Network, Network.id == Message.network_id).where(Network.code == network.strip().upper())
+            prio = case({"flash": 0, "urgent": 1}, value=Message.priority, else_=2)
+            rows = session.scalars(q.order_by(prio, Message.sent_at.desc()).limit(limit)).all()
+            orgs = dict(session.execute(select(Organisation.id, Organisation.name)).all()) if rows else {}
+            items = [
+                InboxItem(m, (), orgs.get(m.sender_organisation_id) if m.sender_organisation_id else None, None)
+                for m in rows
+            ]
+            data = [{**i.to_json(now), "direction": None} for i in items]
+        else:
+            items = inbox(session, actor, box=box.value, status=status.value, network=network, limit=limit, now=now)
+            data = [i.to_json(now) for i in items]
+    if as_json:
+        emit(data)
+        return
+    for r in data:
+        acked = {True: "acknowledged", False: "WAITING", None: ""}[r["acknowledged"]]
+        if r["acknowledged"] is None:
+            acked = f"{sum(a['acknowledged'] for a in r['addressees'])}/{len(r['addressees'])} acknowledged"
+        late = " RESPONSE OVERDUE" if r["response_overdue"] else ""
+        typer.echo(
+            f"{r['id']}  {r['sent_at'][:16]}  {r['priority']:<7} {r['kind']:<17} {r['network']:<5} "
+            f"{r['status']:<6} {acked}{late}  {r['subject']}"
+        )
+    typer.echo(f"{len(data)} message(s)")
+
+
+@message_app.command("ack")
+def message_ack(
+    message_id: Annotated[str, typer.Argument(help="The message id.")],
+    member: Annotated[
+        str | None, typer.Option("--member", help="Acknowledge only for this addressed member (e.g. FR).")
+    ] = None,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Acknowledge a message for the addressees you answer for (the operator: for all); stops escalation."""
+    from liaison.actions.exchange import acknowledge
+    from liaison.cli import ctx, emit, handled
+    from liaison.db import transaction
+    from liaison.queries.message_access import message_or_404
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        m = message_or_404(session, actor, message_id)
+        done = acknowledge(session, actor=actor, message=m, member=member, via="cli")
+        data = {"message_id": str(m.id), "acknowledged": [a.label for a in done], "by": actor.username}
+    if as_json:
+        emit(data)
+    else:
+        typer.echo(f"acknowledged for {', '.join(data['acknowledged'])}: escalation stopped")
+
+
+# -- escalation policies --
+
+
+@network_app.command("set-escalation")
+def set_escalation(
+    network: Annotated[str, typer.Argument(help="Network code.")],
+    priority: Annotated[Priority, typer.Argument(help="flash, urgent or routine.")],
+    policy: Annotated[
+        str, typer.Argument(help='Steps TARGET@DELAY, e.g. "on-duty@0s,deputy@5m,desk@10m,secretariat@15m,repeat".')
+    ],
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Set the network's escalation policy for a priority (the network's secretariat or a node admin).
+
+    Targets: on-duty, deputy, desk (the agency's 24/7 desk), secretariat; delays in h/m/s.
+    A last `repeat` re-runs the chain until someone acknowledges (`repeat:N`: N rounds in all).
+    Messages already sent keep the policy frozen into them. A bad policy is refused naming the step."""
+    from liaison.actions import exchange as act
+    from liaison.cli import ctx, emit, handled
+    from liaison.db import transaction
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        net = act.get_network(session, actor, network)
+        p = act.set_escalation(session, actor=actor, network=net, priority=priority.value, text=policy)
+        code = net.code
+    if as_json:
+        emit({"network": code, "priority": priority.value, "policy": p.text})
+    else:
+        typer.echo(f"{code} {priority.value}: {p.text}")
+
+
+@network_app.command("escalation")
+def show_escalation(
+    network: Annotated[str, typer.Argument(help="Network code.")],
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """The network's escalation policy for each priority (or the default, when it set none)."""
+    from sqlalchemy import select
+
+    from liaison.actions import exchange as act
+    from liaison.cli import ctx, emit, handled
+    from liaison.models import EscalationPolicy
+    from liaison.models.exchange import PRIORITIES
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), c.sessions() as session:
+        net = act.get_network(session, actor, network)
+        own = dict(
+            session.execute(
+                select(EscalationPolicy.priority, EscalationPolicy.text).where(EscalationPolicy.network_id == net.id)
+            ).all()
+        )
+        code = net.code
+    rows = [{"priority": p, "policy": own.get(p, act.DEFAULT_POLICIES[p]), "default": p not in own} for p in PRIORITIES]
+    if as_json:
+        emit({"network": code, "policies": rows, "reachability_test": act.TEST_POLICY})
+        return
+    for r in rows:
+        typer.echo(f"{code} {r['priority']:<8} {r['policy']}" + ("  (default)" if r["default"] else ""))
+    typer.echo(f"{code} {'test':<8} {act.TEST_POLICY}  (reachability tests never escalate)")
+
+
+# -- reachability exercises --
+
+
+@exercise_app.command("schedule")
+def exercise_schedule(
+    network: Annotated[str, typer.Argument(help="Network code.")],
+    at: Annotated[str, typer.Option("--at", help="ISO 8601 instant with offset, e.g. 2026-12-01T03:00:00+01:00.")],
+    window: Annotated[int, typer.Option("--window", help="Minutes each member has to acknowledge.")] = 30,
+    note: Annotated[str, typer.Option("--note", help="A note added to the test message.")] = "",
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Schedule a reachability test across NETWORK; print the exercise id.
+
+    At --at the worker sends every member's contact on duty a reachability test, to be
+    acknowledged within --window minutes (the network's secretariat)."""
+    from liaison.actions import exchange as act
+    from liaison.actions.exercises import schedule_exercise
+    from liaison.cli import ctx, emit, handled, parse_at
+    from liaison.db import transaction
+
+    when = parse_at(at)
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        net = act.get_network(session, actor, network)
+        ex = schedule_exercise(session, actor=actor, network=net, at=when, window_minutes=window, note=note)
+        data = {
+            "id": str(ex.id),
+            "network": net.code,
+            "scheduled_at": ex.scheduled_at.isoformat(),
+            "window_minutes": ex.window_minutes,
+            "note": ex.note or None,
+        }
+    if as_json:
+        emit(data)
+    else:
+        typer.echo(data["id"])
+
+
+@exercise_app.command("list")
+def exercise_list(
+    network: Annotated[str, typer.Argument(help="Network code.")],
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """The network's exercises, newest first (the network's secretariat)."""
+    from liaison.actions import exchange as act
+    from liaison.cli import ctx, emit, handled
+    from liaison.queries.exercises import exercises_of
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), c.sessions() as session:
+        net = act.get_network(session, actor, network)
+        rows: list[dict[str, Any]] = [
+            {
+                "id": str(e.id),
+                "scheduled_at": e.scheduled_at.isoformat(),
+                "window_minutes": e.window_minutes,
+                "status": e.status,
+                "started_at": e.started_at.isoformat() if e.started_at else None,
+                "note": e.note or None,
+                "created_by": e.created_by,
+            }
+            for e in exercises_of(session, actor, net)
+        ]
+    if as_json:
+        emit(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['id']}  {r['scheduled_at'][:16]}  {r['status']:<9} {r['window_minutes']} min  {r['note'] or ''}"
+        )
+    typer.echo(f"{len(rows)} exercise(s)")
+
+
+@exercise_app.command("report")
+def exercise_report(
+    exercise_id: Annotated[str, typer.Argument(help="The exercise id.")],
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """An exercise's report: each member's time to acknowledge, unreachable contacts, stale or failed
+    channels, and the trend over past exercises (metadata only)."""
+    from liaison.cli import ctx, emit, handled
+    from liaison.queries.exercises import get_exercise, report
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), c.sessions() as session:
+        data = report(session, actor, get_exercise(session, actor, exercise_id))
+    if as_json:
+        emit(data)
+        return
+    e = data["exercise"]
+    share = f"{e['reached']}/{e['members']}" if e["members"] else "-"
+    typer.echo(f"{data['network']} reachability exercise {e['id']}  [{e['status']}]")
+    typer.echo(f"scheduled {e['scheduled_at']}, window {e['window_minutes']} min; reached {share}")
+    for m in data["members"]:
+        took = f"{m['seconds_to_acknowledge']:.0f} s" if m["seconds_to_acknowledge"] is not None else "-"
+        typer.echo(f"  {m['member']:<9} {m['result']:<12} {took:>8}  {', '.join(m['contacts']) or '-'}")
+        for p in m["problems"]:
+            where = f"{p['channel']} {p['address']}: " if p["channel"] else ""
+            typer.echo(f"            ! {where}{p['problem']}")
+    if data["trend"]:
+        typer.echo("trend (share reached, median time to acknowledge):")
+        for t in data["trend"]:
+            bar = "#" * round(20 * (t["reached_share"] or 0))
+            median = f"{t['median_seconds']:.0f} s" if t["median_seconds"] is not None else "-"
+            typer.echo(f"  {t['scheduled_at'][:10]}  {bar:<20} {t['reached']}/{t['members']}  {median}")
