@@ -86,7 +86,7 @@ class Ctx:
 
         from liaison.models import User
         from liaison.principal import Principal
-        from liaison.web.deps import principal_for_user
+        from liaison.queries.principals import principal_for_user
 
         name = (username or self.settings.operator_name).lower()
         with self.sessions() as session:

@@ -19,8 +19,8 @@ from liaison.escalation.worker import fire_due
 from liaison.marking import Marking
 from liaison.models import Addressee, Job, Network, Notification, User
 from liaison.principal import Principal
+from liaison.queries.principals import principal_for_user
 from liaison.queries.snapshot import build
-from liaison.web.deps import principal_for_user
 
 LEGAL = "Art. 7 Council Decision 2005/671/JHA; network terms of reference"
 

@@ -16,9 +16,9 @@ from liaison.db import make_engine, make_session_factory
 from liaison.escalation.worker import Worker
 from liaison.models import User
 from liaison.principal import Principal
+from liaison.queries.principals import principal_for_user
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings, load_settings
-from liaison.web.deps import principal_for_user
 
 # A Wednesday: Claire is on duty for France (weeks from Monday 2026-01-05 alternate Claire, Marc).
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -44,8 +44,8 @@ from liaison.app import create_app
 from liaison.db import make_engine, make_session_factory, transaction
 from liaison.marking import Marking
 from liaison.models import AuditEvent, ContactPoint, Member, Message, Network, Organisation, User
+from liaison.queries.principals import principal_for_user
 from liaison.settings import load_settings
-from liaison.web.deps import principal_for_user
 
 USERS = ("fr.cp", "jp.cp", "secretariat", "admin", "auditor", "de.analyst", "outsider", "fr.auditor")
 MESSAGES = ("A", "B", "C", "D", "E", "F")

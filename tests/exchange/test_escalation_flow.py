@@ -313,3 +313,38 @@ def test_an_expired_link_refusal_names_the_message(ex: Exchange):
     with ex.sessions() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "message.acknowledge_refused"))
         assert event.target_id == str(m.id) and event.actor_name == "Claire Fictive (link)"
+
+
+def test_a_hanging_channel_does_not_hold_up_the_next_escalation_step(ex: Exchange):
+    """An SMTP server that accepts the connection and then stalls must not delay the deputy step."""
+    import threading
+    import time
+
+    release, started = threading.Event(), threading.Event()
+
+    class Stalling:
+        def send(self, item):
+            started.set()
+            release.wait(20)
+
+    ex.worker.by_kind["email"] = Stalling()
+    m = _send(ex)
+    thread = ex.worker.start_thread()
+    try:
+        assert started.wait(10), "the on-duty e-mail was never attempted"
+        ex.tick(minutes=5)  # the deputy is due now; the e-mail to Claire is still hanging
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with ex.sessions() as s:
+                if s.scalar(
+                    select(Notification.id).where(Notification.message_id == m.id, Notification.target == "deputy")
+                ):
+                    break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the deputy step waited for the hanging e-mail")
+        assert not release.is_set()
+    finally:
+        release.set()
+        ex.worker.stop()
+        thread.join(10)

@@ -31,9 +31,9 @@ from liaison.escalation.worker import Worker
 from liaison.exchange.tokens import make_ack_token
 from liaison.models import Addressee, AuditEvent, Designation, Exercise, Message, Network, Notification, User, utcnow
 from liaison.principal import Principal
+from liaison.queries.principals import principal_for_user
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings, load_settings
-from liaison.web.deps import principal_for_user
 from liaison.web.ui.exchange_views import clock_text, duration, hours_text
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"

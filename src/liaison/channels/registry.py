@@ -11,6 +11,7 @@ that says whether the failure is permanent. The registry maps a channel kind to 
 
 from __future__ import annotations
 
+import email.policy
 import importlib
 import json
 import logging
@@ -26,6 +27,9 @@ from liaison.channels import ChannelError
 from liaison.settings import Settings
 
 log = logging.getLogger("liaison.channels")
+# Headers folded only past RFC 5322's hard limit: a subject folded at 78 characters comes out of some readers
+# with a leading space, and a flash subject must read the same in every client.
+MAIL_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ class SmtpSender:
         self.timeout = timeout
 
     def send(self, item: Outgoing) -> None:
-        msg = EmailMessage()
+        msg = EmailMessage(policy=MAIL_POLICY)
         msg["From"], msg["To"], msg["Subject"] = self.sender, item.to, item.subject
         msg["Date"] = formatdate(localtime=False)
         domain = self.sender.rpartition("@")[2] or "liaison.invalid"

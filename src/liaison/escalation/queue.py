@@ -56,8 +56,9 @@ def claim(
     now: datetime | None = None,
     limit: int = 50,
     lease: timedelta = LEASE,
+    kinds: tuple[str, ...] | None = None,
 ) -> list[Claimed]:
-    """Take up to ``limit`` due, unclaimed jobs (earliest first) for ``worker``."""
+    """Take up to ``limit`` due, unclaimed jobs (earliest first, of ``kinds`` if given) for ``worker``."""
     now = now or utcnow()
     with transaction(sessions) as session:
         jobs = list(
@@ -67,6 +68,7 @@ def claim(
                     Job.done_at.is_(None),
                     Job.due_at <= now,
                     or_(Job.locked_until.is_(None), Job.locked_until < now),
+                    *([Job.kind.in_(kinds)] if kinds else []),
                 )
                 .order_by(Job.due_at)
                 .limit(limit)

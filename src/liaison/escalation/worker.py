@@ -26,7 +26,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -348,33 +348,57 @@ class Worker:
         self.by_kind = by_kind if by_kind is not None else senders(settings)
         self.clock = clock
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver")
+        self._backlog = 4 * threads
+        self._in_flight = 0
+        self._lock = threading.Lock()
         self._wake = threading.Event()
         self.stopping = threading.Event()
 
     def wake(self) -> None:
         self._wake.set()
 
-    def run_once(self) -> int:
-        """Claim what is due now and run it; returns how many jobs ran."""
+    def run_once(self, *, wait: bool = True) -> int:
+        """Claim what is due now and run it; returns how many jobs were claimed.
+
+        Escalation steps and exercises run here; deliveries run on the thread pool. With ``wait`` (tests,
+        ``liaison worker --once``) this returns when the deliveries are done. The polling loop does not wait:
+        a channel that hangs (an SMTP server that accepts and then stalls) must not delay the next escalation
+        step. It claims new deliveries only while fewer than ``4 x threads`` are in flight, so a slow channel
+        builds no backlog of leases it cannot honour.
+        """
         now = self.clock()
-        claimed = queue.claim(self.sessions, self.name, now=now, limit=100)
+        with self._lock:
+            room = self._backlog - self._in_flight
+        kinds = None if room > 0 else ("escalate", "exercise")
+        claimed = queue.claim(
+            self.sessions, self.name, now=now, limit=max(1, min(100, room)) if kinds is None else 100, kinds=kinds
+        )
         deliveries = []
         for job in claimed:
             try:
                 if job.kind == "deliver":
-                    deliveries.append(self.pool.submit(self._deliver, job))
+                    with self._lock:
+                        self._in_flight += 1
+                    future = self.pool.submit(self._deliver, job)
+                    future.add_done_callback(self._delivered)
+                    deliveries.append(future)
                 elif job.kind == "escalate":
                     self._escalate(job)
                 elif job.kind == "exercise":
                     self._exercise(job)
             except Exception:  # one bad job must not stop the others; it is retried after its lease
                 log.exception("job %s %s failed", job.kind, job.ref_id)
-        for f in deliveries:
-            try:
-                f.result()
-            except Exception:
-                log.exception("delivery failed unexpectedly")
+        if wait:
+            for f in deliveries:
+                f.exception()  # waits; errors are logged by _delivered
         return len(claimed)
+
+    def _delivered(self, future: Future[None]) -> None:
+        with self._lock:
+            self._in_flight -= 1
+        if future.exception() is not None:
+            log.error("delivery failed unexpectedly", exc_info=future.exception())
+        self._wake.set()  # room for more deliveries, or a retry to schedule
 
     def run(self) -> None:
         """Poll until :attr:`stopping` is set (SIGTERM/SIGINT in ``liaison worker``)."""
@@ -383,7 +407,7 @@ class Worker:
             log.info("took back %d claims held under this worker's name before a restart", released)
         while not self.stopping.is_set():
             try:
-                ran = self.run_once()
+                ran = self.run_once(wait=False)
             except Exception:
                 log.exception("worker loop error; retrying")
                 ran = 0

@@ -15,8 +15,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from liaison.errors import NotAuthenticated, PermissionDenied
-from liaison.models import ApiToken, Membership, Network, User, WebSession, utcnow
+from liaison.models import ApiToken, WebSession, utcnow
 from liaison.principal import Principal
+from liaison.queries.principals import principal_for_user
 from liaison.queries.snapshot import Snapshot
 from liaison.security import digest, same
 from liaison.web.state import AppState
@@ -33,29 +34,6 @@ def state(request: Request) -> AppState:
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
-
-
-def principal_for_user(session: Session, user: User, via: str, ip: str) -> Principal:
-    """The user's rights: role grants, plus the networks their agency's member belongs to (or that their
-    organisation is the secretariat of): that is what need to know lets them see."""
-    member_id = user.organisation.member_id if user.organisation else None
-    networks = set(session.scalars(select(Network.id).where(Network.secretariat_id == user.organisation_id)))
-    if member_id is not None:
-        networks.update(
-            session.scalars(
-                select(Membership.network_id).where(Membership.member_id == member_id, Membership.status == "active")
-            )
-        )
-    return Principal(
-        user.id,
-        user.username,
-        user.organisation_id,
-        member_id,
-        frozenset((g.role, g.network_id) for g in user.grants),
-        frozenset(networks),
-        via,
-        ip,
-    )
 
 
 def cached_principal(st: AppState, token: str, ip: str) -> Principal | None:
