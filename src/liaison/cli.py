@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from contextlib import contextmanager
@@ -92,7 +93,9 @@ class Ctx:
         with self.sessions() as session:
             user = session.scalar(select(User).where(User.username == name))
             if user is not None:
-                return principal_for_user(session, user, "cli", "local")
+                p = principal_for_user(session, user, "cli", "local")
+                # Without --as, the operator's account acts with the node operator's authority.
+                return p if username else dataclasses.replace(p, operator=p.is_admin)
         if username:
             fail(f"no user {username!r}")
         return Principal(None, f"{name} (cli)", None, None, frozenset({("admin", None)}), via="cli", ip="local")

@@ -20,6 +20,9 @@ class Principal:
     member_networks: frozenset[uuid.UUID] = field(default_factory=frozenset)
     via: str = "api"
     ip: str = ""
+    # The node operator at the local command line: the machine's authority (reads every message), audited as
+    # such. Set only by the CLI when no --as is given, whether or not an ``operator`` user account exists.
+    operator: bool = False
 
     def has(self, role: str, network_id: uuid.UUID | None = None) -> bool:
         return (role, None) in self.grants or (network_id is not None and (role, network_id) in self.grants)
@@ -70,4 +73,5 @@ class Principal:
             self.member_networks,
             via,
             ip,
+            self.operator,
         )

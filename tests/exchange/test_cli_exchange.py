@@ -333,3 +333,16 @@ def test_exercise_schedule_list_report(cli: Cli):
 def test_every_exchange_command_has_help(args):
     r = runner.invoke(app, [*args, "--help"])
     assert r.exit_code == 0 and "Usage" in r.output, args
+
+
+def test_an_operator_account_reads_with_the_operator_authority_only_without_as(cli: Cli):
+    """A node whose operator has a user account (as the demo does): without --as the CLI acts with the node
+    operator's authority and reads any message; with --as the same account has only its own rights (an admin
+    reads no message it is not party to)."""
+    sent = cli.send()
+    cli.env["LIAISON_OPERATOR_NAME"] = "admin"
+    shown = cli.json("message", "show", sent["id"])
+    assert shown["id"] == sent["id"]
+    assert cli("message", "show", sent["id"], "--as", "admin").exit_code == 1
+    reads = cli.audits("message.read")
+    assert reads[-1].actor_name == "admin" and reads[-1].via == "cli"

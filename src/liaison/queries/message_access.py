@@ -24,7 +24,7 @@ ACTIONS = ("read", "reply", "forward", "export", "acknowledge", "close")
 
 def is_operator(p: Principal) -> bool:
     """The node operator at the local command line (no user account, node admin, via the CLI)."""
-    return p.user_id is None and p.is_admin and p.via in ("cli", "worker")
+    return p.operator or (p.user_id is None and p.is_admin and p.via in ("cli", "worker"))
 
 
 def readable(p: Principal) -> ColumnElement[bool]:
