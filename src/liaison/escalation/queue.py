@@ -32,9 +32,10 @@ class Claimed:
     attempts: int
 
 
-def enqueue(session: Session, kind: str, ref_id: uuid.UUID, due_at: datetime) -> None:
-    """Schedule (or reschedule, or revive) the timer of ``kind`` for ``ref_id``, in the caller's transaction."""
-    job = session.scalar(select(Job).where(Job.kind == kind, Job.ref_id == ref_id))
+def enqueue(session: Session, kind: str, ref_id: uuid.UUID, due_at: datetime, *, new: bool = False) -> None:
+    """Schedule (or reschedule, or revive) the timer of ``kind`` for ``ref_id``, in the caller's transaction.
+    ``new``: ``ref_id`` was created in this transaction, so it has no timer yet (no need to look one up)."""
+    job = None if new else session.scalar(select(Job).where(Job.kind == kind, Job.ref_id == ref_id))
     if job is None:
         session.add(Job(kind=kind, ref_id=ref_id, due_at=due_at))
     else:

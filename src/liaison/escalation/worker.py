@@ -25,13 +25,14 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from liaison.actions.audit import audit
 from liaison.channels import ChannelError
@@ -64,6 +65,9 @@ KIND_LABEL = {
     "victim_referral": "Victim-assistance referral",
     "reachability_test": "Reachability test",
 }
+MESSAGE_ONLY = (lazyload(Message.addressees), lazyload(Message.attachments))
+"""Loading a message to fire a step or send a notification: its columns and network, not the addressee and
+attachment lists the model loads eagerly for the pages (two queries less, each time)."""
 CONTENT_BY_CHANNEL = ("CLEAR", "GREEN")
 """Markings whose subject and text may travel in a notification (e-mail, SMS, webhook). Anything stricter is
 announced with a link and read in Liaison, where access is checked and audited."""
@@ -129,7 +133,7 @@ def fire_due(
 ) -> tuple[datetime | None, list[Notification]]:
     """Fire the addressee's due steps not yet fired; returns the next due time (None: chain over) and the new
     notifications to deliver."""
-    message = session.get(Message, a.message_id)
+    message = session.get(Message, a.message_id, options=MESSAGE_ONLY)
     if message is None or message.policy is None:
         return None, []
     if a.acknowledged_at is not None or message.status == "closed":
@@ -231,7 +235,7 @@ def _fire(
             out.append(n)
     session.flush()
     for n in out:
-        queue.enqueue(session, "deliver", n.id, now)
+        queue.enqueue(session, "deliver", n.id, now, new=True)
     log.info(
         "message %s to %s: round %d step %d (%s) -> %s",
         message.id,
@@ -351,6 +355,12 @@ class Worker:
         self._backlog = 4 * threads
         self._in_flight = 0
         self._lock = threading.Lock()
+        bind = sessions.kw.get("bind")
+        # SQLite has one writer at a time and makes the others retry with sleeps growing to 100 ms: the
+        # worker's own threads queue here instead, so a transaction starts as soon as the previous one ends.
+        self._writes: AbstractContextManager[object] = (
+            threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else nullcontext()
+        )
         self._wake = threading.Event()
         self.stopping = threading.Event()
 
@@ -370,9 +380,10 @@ class Worker:
         with self._lock:
             room = self._backlog - self._in_flight
         kinds = None if room > 0 else ("escalate", "exercise")
-        claimed = queue.claim(
-            self.sessions, self.name, now=now, limit=max(1, min(100, room)) if kinds is None else 100, kinds=kinds
-        )
+        with self._writes:
+            claimed = queue.claim(
+                self.sessions, self.name, now=now, limit=max(1, min(100, room)) if kinds is None else 100, kinds=kinds
+            )
         deliveries = []
         for job in claimed:
             try:
@@ -396,9 +407,11 @@ class Worker:
     def _delivered(self, future: Future[None]) -> None:
         with self._lock:
             self._in_flight -= 1
+            was_full = self._in_flight == self._backlog - 1
         if future.exception() is not None:
             log.error("delivery failed unexpectedly", exc_info=future.exception())
-        self._wake.set()  # room for more deliveries, or a retry to schedule
+        if was_full:
+            self._wake.set()  # room again for the deliveries the loop had to leave (a retry is due later: polled)
 
     def run(self) -> None:
         """Poll until :attr:`stopping` is set (SIGTERM/SIGINT in ``liaison worker``)."""
@@ -425,12 +438,17 @@ class Worker:
         self.stopping.set()
         self._wake.set()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with self._writes, transaction(self.sessions) as session:
+            yield session
+
     # -- job kinds --
 
     def _escalate(self, job: queue.Claimed) -> None:
         snap = self.cache.get()
         now = self.clock()
-        with transaction(self.sessions) as session:
+        with self._transaction() as session:
             if not queue.holds(session, job.id, self.name):
                 return
             a = session.get(Addressee, job.ref_id)
@@ -442,7 +460,7 @@ class Worker:
     def _exercise(self, job: queue.Claimed) -> None:
         from liaison.actions.exercises import start_exercise
 
-        with transaction(self.sessions) as session:
+        with self._transaction() as session:
             if not queue.holds(session, job.id, self.name):
                 return
             ex = session.get(Exercise, job.ref_id)
@@ -452,14 +470,14 @@ class Worker:
         self.wake()
 
     def _deliver(self, job: queue.Claimed) -> None:
-        with transaction(self.sessions) as session:
+        with self._transaction() as session:
             if not queue.holds(session, job.id, self.name):
                 return
             n = session.get(Notification, job.ref_id)
             if n is None or n.status in ("sent", "failed", "skipped"):
                 queue.finish(session, job.id, self.name, None)
                 return
-            message = session.get(Message, n.message_id)
+            message = session.get(Message, n.message_id, options=MESSAGE_ONLY)
             assert message is not None
             n.status, n.attempts = "sending", n.attempts + 1
             attempts = n.attempts
@@ -475,7 +493,7 @@ class Worker:
         except Exception as exc:  # a gateway bug is a failed attempt, not a lost notification
             error = ChannelError(f"{type(exc).__name__}: {exc}", permanent=False)
         now = self.clock()
-        with transaction(self.sessions) as session:
+        with self._transaction() as session:
             n = session.get(Notification, job.ref_id)
             assert n is not None
             retry_at = None
@@ -517,10 +535,20 @@ class Worker:
 def _sender_label(session: Session, message: Message) -> str:
     from liaison.models import Member, Organisation
 
-    org = session.get(Organisation, message.sender_organisation_id) if message.sender_organisation_id else None
-    member = session.get(Member, message.sender_member_id) if message.sender_member_id else None
-    if org and member:
-        return f"{org.short_name or org.name} ({member.code})"
+    org = (
+        session.execute(
+            select(Organisation.name, Organisation.short_name).where(Organisation.id == message.sender_organisation_id)
+        ).first()
+        if message.sender_organisation_id
+        else None
+    )
+    code = (
+        session.scalar(select(Member.code).where(Member.id == message.sender_member_id))
+        if message.sender_member_id
+        else None
+    )
+    if org and code:
+        return f"{org.short_name or org.name} ({code})"
     return org.name if org else message.sender_name
 
 
