@@ -124,6 +124,7 @@ def send(
             fail(f"--attach: cannot read {path}: {exc}")
     c = ctx()
     actor = c.actor(as_user)
+    snap = c.snapshot()  # the first step fires in the send's own transaction
     with handled(), transaction(c.sessions) as session:
         net = act.get_network(session, actor, network)
         message = act.send_message(
@@ -141,6 +142,7 @@ def send(
             attachments=uploads,
             response_hours=c.settings.response_hours,
             max_attachment_bytes=c.settings.attachment_max_bytes,
+            snapshot=snap,
         )
         data = {
             "id": str(message.id),

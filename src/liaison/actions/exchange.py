@@ -39,6 +39,7 @@ from liaison.models import (
 from liaison.models.exchange import CASE_STEPS, MESSAGE_KINDS, PRIORITIES
 from liaison.principal import Principal
 from liaison.queries.message_access import is_operator, require
+from liaison.queries.snapshot import Snapshot
 
 DEFAULT_POLICIES = {
     "flash": "on-duty@0s,deputy@5m,desk@10m,secretariat@15m,repeat",
@@ -195,6 +196,7 @@ def send_message(
     max_attachment_bytes: int = 10 * 1024 * 1024,
     now: datetime | None = None,
     exercise_id: uuid.UUID | None = None,
+    snapshot: Snapshot | None = None,
     _thread: Message | None = None,
     _forwarded_from: Message | None = None,
     _escalate: bool = True,
@@ -277,10 +279,18 @@ def send_message(
             )
         )
     for a in addressees:
-        if policy is not None:
-            queue.enqueue(session, "escalate", a.id, now)
-        else:
+        if policy is None:
             a.escalation = "none"
+        elif snapshot is not None:
+            # The first step fires in this transaction: the notifications exist (and their deliveries are due)
+            # the moment the message does, and the timer waits for the next step.
+            from liaison.escalation.worker import fire_due
+
+            nxt, _created = fire_due(session, snapshot, a, now)
+            if nxt is not None:
+                queue.enqueue(session, "escalate", a.id, nxt, new=True)
+        else:
+            queue.enqueue(session, "escalate", a.id, now, new=True)
     session.info["dispatch"] = True
     audit(
         session,

@@ -385,15 +385,20 @@ class Worker:
                 self.sessions, self.name, now=now, limit=max(1, min(100, room)) if kinds is None else 100, kinds=kinds
             )
         deliveries = []
+        try:
+            prepared = self._prepare([job for job in claimed if job.kind == "deliver"])
+        except Exception:  # retried after the lease runs out
+            log.exception("preparing deliveries failed")
+            prepared = []
+        for job, item, attempts in prepared:
+            with self._lock:
+                self._in_flight += 1
+            future = self.pool.submit(self._send, job, item, attempts)
+            future.add_done_callback(self._delivered)
+            deliveries.append(future)
         for job in claimed:
             try:
-                if job.kind == "deliver":
-                    with self._lock:
-                        self._in_flight += 1
-                    future = self.pool.submit(self._deliver, job)
-                    future.add_done_callback(self._delivered)
-                    deliveries.append(future)
-                elif job.kind == "escalate":
+                if job.kind == "escalate":
                     self._escalate(job)
                 elif job.kind == "exercise":
                     self._exercise(job)
@@ -469,19 +474,33 @@ class Worker:
             queue.finish(session, job.id, self.name, None)
         self.wake()
 
-    def _deliver(self, job: queue.Claimed) -> None:
+    def _prepare(self, jobs: list[queue.Claimed]) -> list[tuple[queue.Claimed, Outgoing, int]]:
+        """Mark the claimed notifications as being sent and build what each sends, in one transaction for the
+        whole batch (the row is written before anything leaves)."""
+        if not jobs:
+            return []
+        out = []
+        labels: dict[object, str] = {}
         with self._transaction() as session:
-            if not queue.holds(session, job.id, self.name):
-                return
-            n = session.get(Notification, job.ref_id)
-            if n is None or n.status in ("sent", "failed", "skipped"):
-                queue.finish(session, job.id, self.name, None)
-                return
-            message = session.get(Message, n.message_id, options=MESSAGE_ONLY)
-            assert message is not None
-            n.status, n.attempts = "sending", n.attempts + 1
-            attempts = n.attempts
-            item = outgoing(self.settings, message, n, _sender_label(session, message))
+            for job in jobs:
+                n = session.get(Notification, job.ref_id)
+                if n is None or n.status in ("sent", "failed", "skipped"):
+                    queue.finish(session, job.id, self.name, None)
+                    continue
+                message = session.get(Message, n.message_id, options=MESSAGE_ONLY)
+                assert message is not None
+                if message.id not in labels:
+                    labels[message.id] = _sender_label(session, message)
+                n.status, n.attempts = "sending", n.attempts + 1
+                out.append((job, outgoing(self.settings, message, n, labels[message.id]), n.attempts))
+        return out
+
+    def _deliver(self, job: queue.Claimed) -> None:
+        """Prepare and send one notification (kept for callers that hold a single claim)."""
+        for claimed, item, attempts in self._prepare([job]):
+            self._send(claimed, item, attempts)
+
+    def _send(self, job: queue.Claimed, item: Outgoing, attempts: int) -> None:
         sender = self.by_kind.get(item.kind)
         error: ChannelError | None = None
         try:
@@ -515,21 +534,22 @@ class Worker:
                 attempts,
                 f": {n.last_error}" if n.last_error else "",
             )
-            audit(
-                session,
-                actor=WORKER,
-                action="notification." + n.status.replace("pending", "retry"),
-                target_type="message",
-                target_id=n.message_id,
-                details={
-                    "notification": str(n.id),
-                    "channel": n.channel_kind,
-                    "contact": n.contact_name,
-                    "attempt": attempts,
-                    "error": n.last_error,
-                    "retry_at": retry_at,
-                },
-            )
+            if error is not None:  # a sent notification is recorded by its own row; a failure also in the log
+                audit(
+                    session,
+                    actor=WORKER,
+                    action="notification." + n.status.replace("pending", "retry"),
+                    target_type="message",
+                    target_id=n.message_id,
+                    details={
+                        "notification": str(n.id),
+                        "channel": n.channel_kind,
+                        "contact": n.contact_name,
+                        "attempt": attempts,
+                        "error": n.last_error,
+                        "retry_at": retry_at,
+                    },
+                )
 
 
 def _sender_label(session: Session, message: Message) -> str:

@@ -177,6 +177,7 @@ def send(body: MessageIn, actor: Actor, st: State) -> Response:
     s = st.settings
     uploads = _uploads(body.attachments, s.attachment_max_bytes)
     marking = body.marking.parsed()
+    snap = st.cache.get()  # before the transaction: a snapshot rebuild must not wait behind our own write lock
     with transaction(st.sessions) as session:
         m = act.send_message(
             session,
@@ -193,6 +194,7 @@ def send(body: MessageIn, actor: Actor, st: State) -> Response:
             attachments=uploads,
             response_hours=body.response_hours or s.response_hours,
             max_attachment_bytes=s.attachment_max_bytes,
+            snapshot=snap,
         )
         out = _sent(m)
     return JSONResponse(out, status_code=201)

@@ -251,6 +251,7 @@ def compose_submit(
     try:
         uploads = read_uploads(attachments, st.settings.attachment_max_bytes)
         marking = act.parse_marking(tlp, bool(originator_control), purpose, codes(releasable_to))
+        snap = st.cache.get()  # before the transaction: a rebuild must not wait behind our own write lock
         with transaction(st.sessions) as session:
             net = act.get_network(session, me.principal, network)
             m = act.send_message(
@@ -267,6 +268,7 @@ def compose_submit(
                 attachments=uploads,
                 response_hours=st.settings.response_hours,
                 max_attachment_bytes=st.settings.attachment_max_bytes,
+                snapshot=snap,
             )
             mid = m.id
     except (InvalidInput, NotFound, TooLarge, PermissionDenied) as exc:
