@@ -12,10 +12,12 @@ that says whether the failure is permanent. The registry maps a channel kind to 
 from __future__ import annotations
 
 import email.policy
+import functools
 import importlib
 import json
 import logging
 import smtplib
+import socket
 import uuid
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -85,7 +87,8 @@ class SmtpSender:
         msg.set_content(item.body)
         try:
             cls = smtplib.SMTP_SSL if self.url.scheme == "smtps" else smtplib.SMTP
-            with cls(self.url.hostname or "127.0.0.1", self.url.port or 25, timeout=self.timeout) as smtp:
+            host, port = self.url.hostname or "127.0.0.1", self.url.port or 25
+            with cls(host, port, local_hostname=_local_hostname(), timeout=self.timeout) as smtp:
                 if self.url.scheme == "smtp+starttls":
                     smtp.starttls()
                 if self.url.username:
@@ -95,6 +98,12 @@ class SmtpSender:
             raise ChannelError(f"recipient refused: {exc}", permanent=True) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise ChannelError(f"SMTP delivery failed: {exc}", permanent=False) from exc
+
+
+@functools.cache
+def _local_hostname() -> str:
+    """The name we greet SMTP servers with; smtplib would look it up (reverse DNS) on every connection."""
+    return socket.getfqdn()
 
 
 class WebhookSender:
