@@ -355,9 +355,6 @@ class Worker:
         self._backlog = 4 * threads
         self._in_flight = 0
         self._lock = threading.Lock()
-        self._results: list[tuple[queue.Claimed, Outgoing, int, ChannelError | None, str, datetime]] = []
-        self._results_lock = threading.Lock()
-        self._commit_lock = threading.Lock()
         bind = sessions.kw.get("bind")
         # SQLite has one writer at a time and makes the others retry with sleeps growing to 100 ms: the
         # worker's own threads queue here instead, so a transaction starts as soon as the previous one ends.
@@ -514,55 +511,45 @@ class Worker:
             error = exc
         except Exception as exc:  # a gateway bug is a failed attempt, not a lost notification
             error = ChannelError(f"{type(exc).__name__}: {exc}", permanent=False)
-        with self._results_lock:
-            self._results.append((job, item, attempts, error, type(sender).__name__, self.clock()))
-        # Group commit: whoever gets the lock records every result waiting, in one transaction; a thread whose
-        # result another took finds nothing left, and by then that transaction has committed.
-        with self._commit_lock:
-            with self._results_lock:
-                batch, self._results = self._results, []
-            if batch:
-                self._record(batch)
-
-    def _record(self, batch: list[tuple[queue.Claimed, Outgoing, int, ChannelError | None, str, datetime]]) -> None:
+        now = self.clock()
         with self._transaction() as session:
-            for job, _item, attempts, error, transport, now in batch:
-                n = session.get(Notification, job.ref_id)
-                assert n is not None
-                retry_at = None
-                if error is None:
-                    n.status, n.sent_at, n.last_error, n.transport = "sent", now, "", transport
-                elif error.permanent or attempts >= MAX_ATTEMPTS:
-                    n.status, n.last_error = "failed", str(error)[:2000]
-                else:
-                    n.status, n.last_error = "pending", str(error)[:2000]
-                    retry_at = now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-                queue.finish(session, job.id, self.name, retry_at, "" if error is None else str(error)[:2000])
-                log.info(
-                    "notification %s via %s to %s: %s (attempt %d)%s",
-                    n.key,
-                    n.channel_kind,
-                    n.address,
-                    n.status.replace("pending", "will retry at " + (f"{retry_at:%H:%M:%S}" if retry_at else "?")),
-                    attempts,
-                    f": {n.last_error}" if n.last_error else "",
+            n = session.get(Notification, job.ref_id)
+            assert n is not None
+            retry_at = None
+            if error is None:
+                n.status, n.sent_at, n.last_error = "sent", now, ""
+                n.transport = type(sender).__name__
+            elif error.permanent or attempts >= MAX_ATTEMPTS:
+                n.status, n.last_error = "failed", str(error)[:2000]
+            else:
+                n.status, n.last_error = "pending", str(error)[:2000]
+                retry_at = now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+            queue.finish(session, job.id, self.name, retry_at, "" if error is None else str(error)[:2000])
+            log.info(
+                "notification %s via %s to %s: %s (attempt %d)%s",
+                n.key,
+                n.channel_kind,
+                n.address,
+                n.status.replace("pending", "will retry at " + (f"{retry_at:%H:%M:%S}" if retry_at else "?")),
+                attempts,
+                f": {n.last_error}" if n.last_error else "",
+            )
+            if error is not None:  # a sent notification is recorded by its own row; a failure also in the log
+                audit(
+                    session,
+                    actor=WORKER,
+                    action="notification." + n.status.replace("pending", "retry"),
+                    target_type="message",
+                    target_id=n.message_id,
+                    details={
+                        "notification": str(n.id),
+                        "channel": n.channel_kind,
+                        "contact": n.contact_name,
+                        "attempt": attempts,
+                        "error": n.last_error,
+                        "retry_at": retry_at,
+                    },
                 )
-                if error is not None:  # a sent notification is recorded by its own row; a failure also in the log
-                    audit(
-                        session,
-                        actor=WORKER,
-                        action="notification." + n.status.replace("pending", "retry"),
-                        target_type="message",
-                        target_id=n.message_id,
-                        details={
-                            "notification": str(n.id),
-                            "channel": n.channel_kind,
-                            "contact": n.contact_name,
-                            "attempt": attempts,
-                            "error": n.last_error,
-                            "retry_at": retry_at,
-                        },
-                    )
 
 
 def _sender_label(session: Session, message: Message) -> str:
