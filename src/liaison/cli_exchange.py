@@ -98,7 +98,6 @@ def send(
     from liaison.actions import exchange as act
     from liaison.cli import ctx, emit, fail, handled
     from liaison.db import transaction
-    from liaison.queries.exchange import marking_of
 
     members = [code.strip() for item in to or [] for code in item.split(",") if code.strip()]
     contacts = []
@@ -149,7 +148,7 @@ def send(
             "network": net.code,
             "kind": message.kind,
             "priority": message.priority,
-            "marking": marking_of(message).label,
+            "marking": message.marking.label,
             "sent_at": message.sent_at.isoformat(),
             "addressees": [{"member": a.member_code or None, "label": a.label} for a in message.addressees],
             "policy": message.policy_text or None,

@@ -55,24 +55,16 @@ def show_escalation(
     as_user: AsOpt = None,
 ) -> None:
     """The network's escalation policy for each priority (or the default, when it set none)."""
-    from sqlalchemy import select
-
     from liaison.actions import exchange as act
     from liaison.cli import ctx, emit, handled
-    from liaison.models import EscalationPolicy
-    from liaison.models.exchange import PRIORITIES
 
     c = ctx()
     actor = c.actor(as_user)
     with handled(), c.sessions() as session:
         net = act.get_network(session, actor, network)
-        own = dict(
-            session.execute(
-                select(EscalationPolicy.priority, EscalationPolicy.text).where(EscalationPolicy.network_id == net.id)
-            ).all()
-        )
+        in_force = act.policies_in_force(session, net.id)
         code = net.code
-    rows = [{"priority": p, "policy": own.get(p, act.DEFAULT_POLICIES[p]), "default": p not in own} for p in PRIORITIES]
+    rows = [{"priority": p, "policy": text, "default": default} for p, (text, default) in in_force.items()]
     if as_json:
         emit({"network": code, "policies": rows, "reachability_test": act.TEST_POLICY})
         return

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -92,20 +93,21 @@ def set_escalation(session: Session, *, actor: Principal, network: Network, prio
     return policy
 
 
-def policy_text(session: Session, network_id: uuid.UUID, priority: str) -> str:
-    row = session.scalar(
-        select(EscalationPolicy.text).where(
-            EscalationPolicy.network_id == network_id, EscalationPolicy.priority == priority
-        )
+def policies_in_force(session: Session, network_id: uuid.UUID) -> dict[str, tuple[str, bool]]:
+    """For each priority, the policy text a message sent now would freeze, and whether it is the default."""
+    own = dict(
+        session.execute(
+            select(EscalationPolicy.priority, EscalationPolicy.text).where(EscalationPolicy.network_id == network_id)
+        ).all()
     )
-    return row or DEFAULT_POLICIES[priority]
+    return {p: (own[p], False) if p in own else (DEFAULT_POLICIES[p], True) for p in PRIORITIES}
+
+
+def policy_text(session: Session, network_id: uuid.UUID, priority: str) -> str:
+    return policies_in_force(session, network_id)[priority][0]
 
 
 # -- sending --
-
-
-def _marking(marking: Marking | None) -> Marking:
-    return marking if marking is not None else Marking()
 
 
 def _addressee_for_member(session: Session, network: Network, code: str) -> Addressee:
@@ -197,9 +199,7 @@ def send_message(
     now: datetime | None = None,
     exercise_id: uuid.UUID | None = None,
     snapshot: Snapshot | None = None,
-    _thread: Message | None = None,
     _forwarded_from: Message | None = None,
-    _escalate: bool = True,
 ) -> Message:
     """Validate everything first (an unknown addressee or a bad attachment sends nothing), then write the
     message, its addressees, and one escalation timer per addressee due at once."""
@@ -212,9 +212,9 @@ def send_message(
     subject = v.required_text(subject, "subject", 300)
     if len(body) > MAX_BODY:
         raise InvalidInput("body", f"at most {MAX_BODY:,} characters")
-    if kind != "reachability_test" and _thread is None and not legal_basis.strip():
+    if kind != "reachability_test" and not legal_basis.strip():
         raise InvalidInput("legal_basis", "say on which legal basis this is shared (e.g. Art. 7 Decision 2005/671/JHA)")
-    mark = _marking(marking)
+    mark = marking or Marking()
     if not to_members and not to_contacts:
         raise InvalidInput("to", "name at least one member or contact point")
     checked = _check_uploads(attachments, max_attachment_bytes)
@@ -230,7 +230,7 @@ def send_message(
             seen.add((a.member_id, a.contact_point_id))
             addressees.append(a)
     text = TEST_POLICY if kind == "reachability_test" else policy_text(session, network.id, priority)
-    policy = parse_policy(text) if _escalate else None
+    policy = parse_policy(text)
     mid = uuid.uuid4()
     message = Message(
         id=mid,
@@ -240,30 +240,18 @@ def send_message(
         subject=subject,
         body=body,
         legal_basis=legal_basis.strip(),
-        tlp=mark.tlp,
-        originator_control=mark.originator_control,
-        purpose=mark.purpose,
-        releasable_to=list(mark.releasable_to),
-        forward_consent=[],
-        sender_id=actor.user_id,
-        sender_name=actor.username,
-        sender_organisation_id=actor.organisation_id,
-        sender_member_id=actor.member_id,
-        thread_id=_thread.thread_id if _thread is not None else mid,
-        parent_id=_thread.id if _thread is not None else None,
+        thread_id=mid,
         forwarded_from_id=_forwarded_from.id if _forwarded_from is not None else None,
         sent_at=now,
-        policy_text=policy.text if policy else "",
-        policy=policy.to_json() if policy else None,
+        policy_text=policy.text,
+        policy=policy.to_json(),
         response_due_at=now + timedelta(hours=response_hours) if kind == "request" and response_hours else None,
         case_step="received" if kind == "victim_referral" else None,
         exercise_id=exercise_id,
+        addressees=addressees,
+        attachments=_attachments(checked),
+        **_sender_and_marking(actor, mark),
     )
-    message.addressees = addressees
-    message.attachments = [
-        Attachment(filename=c.filename, content_type=c.content_type, size=c.size, sha256=c.sha256, data=data)
-        for c, data in checked
-    ]
     session.add(message)
     session.flush()
     if kind == "victim_referral":
@@ -279,9 +267,7 @@ def send_message(
             )
         )
     for a in addressees:
-        if policy is None:
-            a.escalation = "none"
-        elif snapshot is not None:
+        if snapshot is not None:
             # The first step fires in this transaction: the notifications exist (and their deliveries are due)
             # the moment the message does, and the timer waits for the next step.
             from liaison.escalation.worker import fire_due
@@ -310,6 +296,28 @@ def send_message(
         },
     )
     return message
+
+
+def _sender_and_marking(actor: Principal, mark: Marking) -> dict[str, Any]:
+    """The columns every new message takes from who sends it and how it is marked (sent, replied, forwarded)."""
+    return {
+        "tlp": mark.tlp,
+        "originator_control": mark.originator_control,
+        "purpose": mark.purpose,
+        "releasable_to": list(mark.releasable_to),
+        "forward_consent": [],
+        "sender_id": actor.user_id,
+        "sender_name": actor.username,
+        "sender_organisation_id": actor.organisation_id,
+        "sender_member_id": actor.member_id,
+    }
+
+
+def _attachments(checked: list[tuple[CheckedAttachment, bytes]]) -> list[Attachment]:
+    return [
+        Attachment(filename=c.filename, content_type=c.content_type, size=c.size, sha256=c.sha256, data=data)
+        for c, data in checked
+    ]
 
 
 def _check_uploads(uploads: Sequence[Upload], max_bytes: int) -> list[tuple[CheckedAttachment, bytes]]:
@@ -468,27 +476,19 @@ def reply(
     who = require(actor, message, "reply")
     if message.status == "closed":
         raise Conflict("this thread is closed")
-    network = message.network
-    mark = stricter(_message_marking(message), marking) if marking else _message_marking(message)
+    mark = stricter(message.marking, marking) if marking else message.marking
+    reply_msg = _thread_message(actor, message, body, subject, mark, attachments, max_attachment_bytes, now)
     if who.addressees and not who.sender:
-        contacts: list[uuid.UUID] = []
-        members = []
         sender_member = session.get(Member, message.sender_member_id) if message.sender_member_id else None
-        if sender_member is not None:
-            members = [sender_member.code]
-        reply_msg = _thread_message(
-            session, actor, message, network, body, subject, mark, attachments, max_attachment_bytes, now
-        )
         reply_msg.addressees = [
             Addressee(
                 member_id=message.sender_member_id,
                 organisation_id=message.sender_organisation_id,
                 label=sender_member.name if sender_member else message.sender_name,
-                member_code=members[0] if members else "",
+                member_code=sender_member.code if sender_member else "",
                 escalation="none",
             )
         ]
-        del contacts
         for a in who.addressees:
             if a.acknowledged_at is None:
                 a.acknowledged_at, a.acknowledged_by, a.acknowledged_via = now, actor.username, "reply"
@@ -496,9 +496,6 @@ def reply(
             if message.kind == "request" and a.answered_at is None:
                 a.answer, a.answered_at = "will_answer", now
     else:
-        reply_msg = _thread_message(
-            session, actor, message, network, body, subject, mark, attachments, max_attachment_bytes, now
-        )
         reply_msg.addressees = [
             Addressee(
                 member_id=a.member_id,
@@ -524,15 +521,9 @@ def reply(
     return reply_msg
 
 
-def _message_marking(m: Message) -> Marking:
-    return Marking(m.tlp, m.originator_control, m.purpose, tuple(m.releasable_to))
-
-
 def _thread_message(
-    session: Session,
     actor: Principal,
     parent: Message,
-    network: Network,
     body: str,
     subject: str,
     mark: Marking,
@@ -549,30 +540,19 @@ def _thread_message(
     mid = uuid.uuid4()
     return Message(
         id=mid,
-        network_id=network.id,
+        network_id=parent.network_id,
         kind=parent.kind,
         priority=parent.priority,
         subject=subj[:300],
         body=body,
         legal_basis=parent.legal_basis,
-        tlp=mark.tlp,
-        originator_control=mark.originator_control,
-        purpose=mark.purpose,
-        releasable_to=list(mark.releasable_to),
-        forward_consent=[],
-        sender_id=actor.user_id,
-        sender_name=actor.username,
-        sender_organisation_id=actor.organisation_id,
-        sender_member_id=actor.member_id,
         thread_id=parent.thread_id,
         parent_id=parent.id,
         sent_at=now,
         policy=None,
         policy_text="",
-        attachments=[
-            Attachment(filename=c.filename, content_type=c.content_type, size=c.size, sha256=c.sha256, data=data)
-            for c, data in checked
-        ],
+        attachments=_attachments(checked),
+        **_sender_and_marking(actor, mark),
     )
 
 
@@ -610,7 +590,7 @@ def forward(
     who = require(actor, message, "forward")
     if not to_members:
         raise InvalidInput("to", "name at least one member")
-    mark = _message_marking(message)
+    mark = message.marking
     for code in to_members:
         c = code.strip().upper()
         consent = who.sender or who.operator or "*" in message.forward_consent or c in message.forward_consent

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from liaison.marking import Marking
 from liaison.models.base import Record
 
 MESSAGE_KINDS = ("request", "threat_notice", "victim_referral", "reachability_test")
@@ -83,6 +84,11 @@ class Message(Record):
     )
 
     __table_args__ = (Index("ix_messages_sent_at", "sent_at"),)
+
+    @property
+    def marking(self) -> Marking:
+        """The handling marking frozen into the message."""
+        return Marking(self.tlp, self.originator_control, self.purpose, tuple(self.releasable_to))
 
 
 class Addressee(Record):

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from liaison.actions.audit import audit
 from liaison.errors import PermissionDenied
 from liaison.escalation import Policy, next_due
-from liaison.marking import Marking
 from liaison.models import (
     Addressee,
     CaseStep,
@@ -44,10 +43,6 @@ def _iso(value: datetime | None) -> str | None:
 
 def _seconds(a: datetime | None, b: datetime | None) -> float | None:
     return round((b - a).total_seconds(), 1) if a and b else None
-
-
-def marking_of(m: Message) -> Marking:
-    return Marking(m.tlp, m.originator_control, m.purpose, tuple(m.releasable_to))
 
 
 def next_escalation(m: Message, a: Addressee, now: datetime) -> dict[str, Any] | None:
@@ -143,7 +138,7 @@ def message_json(session: Session, p: Principal, m: Message, now: datetime | Non
             "originator_control": m.originator_control,
             "purpose": m.purpose or None,
             "releasable_to": list(m.releasable_to),
-            "label": marking_of(m).label,
+            "label": m.marking.label,
         },
         "forward_consent": list(m.forward_consent),
         "sender": {"name": m.sender_name, "organisation": org, "member": member},

@@ -31,8 +31,7 @@ from liaison.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.escalation import parse_policy
 from liaison.exchange.attachments import ALLOWED, human_size
 from liaison.exchange.tokens import MAX_TOKEN_LENGTH
-from liaison.models import EscalationPolicy, Exercise, Message, utcnow
-from liaison.models.exchange import PRIORITIES
+from liaison.models import Exercise, Message, utcnow
 from liaison.principal import Principal
 from liaison.queries import exchange as q
 from liaison.queries import exercises as exq
@@ -109,7 +108,7 @@ def _sent(m: Message) -> dict[str, Any]:
         "thread_id": str(m.thread_id),
         "parent_id": str(m.parent_id) if m.parent_id else None,
         "forwarded_from_id": str(m.forwarded_from_id) if m.forwarded_from_id else None,
-        "marking": q.marking_of(m).label,
+        "marking": m.marking.label,
         "addressees": [
             {
                 "id": str(a.id),
@@ -468,23 +467,11 @@ def acknowledge_link(
 
 def _policies(session: Session, actor: Principal, network: str) -> dict[str, Any]:
     n = act.get_network(session, actor, network)
-    set_ = dict(
-        session.execute(
-            select(EscalationPolicy.priority, EscalationPolicy.text).where(EscalationPolicy.network_id == n.id)
-        ).all()
-    )
     out = []
-    for priority in PRIORITIES:
-        text = set_.get(priority) or act.DEFAULT_POLICIES[priority]
+    for priority, (text, default) in act.policies_in_force(session, n.id).items():
         p = parse_policy(text).to_json()
         out.append(
-            {
-                "priority": priority,
-                "policy": text,
-                "default": priority not in set_,
-                "steps": p["steps"],
-                "repeat": p["repeat"],
-            }
+            {"priority": priority, "policy": text, "default": default, "steps": p["steps"], "repeat": p["repeat"]}
         )
     return {"network": n.code, "policies": out}
 
