@@ -109,8 +109,3 @@ def release_claims(sessions: sessionmaker[Session], worker: str) -> int:
             update(Job).where(Job.locked_by == worker, Job.done_at.is_(None)).values(locked_until=None, locked_by="")
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def next_due_at(sessions: sessionmaker[Session]) -> datetime | None:
-    with sessions() as session:
-        return session.scalar(select(Job.due_at).where(Job.done_at.is_(None)).order_by(Job.due_at).limit(1))

@@ -495,11 +495,6 @@ class Worker:
                 out.append((job, outgoing(self.settings, message, n, labels[message.id]), n.attempts))
         return out
 
-    def _deliver(self, job: queue.Claimed) -> None:
-        """Prepare and send one notification (kept for callers that hold a single claim)."""
-        for claimed, item, attempts in self._prepare([job]):
-            self._send(claimed, item, attempts)
-
     def _send(self, job: queue.Claimed, item: Outgoing, attempts: int) -> None:
         sender = self.by_kind.get(item.kind)
         error: ChannelError | None = None
