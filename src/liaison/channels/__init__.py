@@ -1,4 +1,5 @@
-"""Outbound channels. Here: delivering channel-verification test messages.
+"""Outbound channels: the directory's own messages (channel-verification tests, readiness digests) here; the
+exchange's notifications in :mod:`.registry`, which both share for e-mail.
 
 E-mail goes over SMTP when ``LIAISON_SMTP_URL`` is set; phone and SMS gateways cannot run here, so they
 sit behind the small :class:`Transport` interface with a logging transport that keeps an outbox in memory
@@ -8,11 +9,9 @@ sit behind the small :class:`Transport` interface with a logging transport that 
 from __future__ import annotations
 
 import logging
-import smtplib
+import uuid
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Protocol
-from urllib.parse import urlparse
 
 from liaison.settings import Settings
 
@@ -49,26 +48,18 @@ class LogTransport:
 
 
 class SmtpTransport:
+    """E-mail for the directory's own messages (channel checks, readiness digests), handed to the exchange's
+    :class:`~liaison.channels.registry.SmtpSender`, so there is one SMTP client and one error mapping."""
+
     def __init__(self, url: str, sender: str) -> None:
-        self.url = urlparse(url)
-        self.sender = sender
+        from liaison.channels.registry import SmtpSender
+
+        self._smtp = SmtpSender(url, sender)
 
     def notify(self, *, kind: str, to: str, subject: str, body: str) -> None:
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = self.sender, to, subject
-        msg.set_content(body)
-        try:
-            cls = smtplib.SMTP_SSL if self.url.scheme == "smtps" else smtplib.SMTP
-            with cls(self.url.hostname or "127.0.0.1", self.url.port or 25, timeout=10) as smtp:
-                if self.url.scheme == "smtp+starttls":
-                    smtp.starttls()
-                if self.url.username:
-                    smtp.login(self.url.username, self.url.password or "")
-                smtp.send_message(msg)
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise ChannelError(f"recipient refused: {exc}", permanent=True) from exc
-        except (OSError, smtplib.SMTPException) as exc:
-            raise ChannelError(f"SMTP delivery failed: {exc}", permanent=False) from exc
+        from liaison.channels.registry import Outgoing
+
+        self._smtp.send(Outgoing(kind=kind, to=to, subject=subject, body=body, key=uuid.uuid4().hex))
 
 
 def transport_for(settings: Settings, kind: str) -> Transport:
