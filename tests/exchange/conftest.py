@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, select
@@ -22,6 +22,37 @@ from liaison.settings import Settings, load_settings
 
 # A Wednesday: Claire is on duty for France (weeks from Monday 2026-01-05 alternate Claire, Marc).
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+def on_duty_now(
+    sessions: sessionmaker[Session],
+    ids: dict,
+    who: tuple[tuple[str, str], ...] = (("d_fr", "claire"),),
+    before: timedelta = timedelta(hours=1),
+    after: timedelta = timedelta(hours=2),
+    reason: str = "",
+) -> None:
+    """Tests on the real clock: the world's rosters alternate weekly (France) and cover office hours (Japan), so
+    overrides put the named contacts (designation id key, contact id key) on duty around now, whatever the day."""
+    from tests.world import ADMIN
+
+    from liaison.actions import rosters
+    from liaison.db import transaction
+    from liaison.models import Designation
+    from liaison.models import utcnow as _now
+
+    now = _now()
+    with transaction(sessions) as s:
+        for designation, contact in who:
+            rosters.add_override(
+                s,
+                actor=ADMIN,
+                designation=s.get_one(Designation, ids[designation]),
+                contact_point_id=ids[contact],
+                start=now - before,
+                end=now + after,
+                reason=reason,
+            )
 
 
 @dataclass

@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.world import ADMIN
+from tests.exchange.conftest import on_duty_now
 from typer.testing import CliRunner
 
-from liaison.actions import rosters
 from liaison.cli import app
-from liaison.db import make_engine, make_session_factory, transaction
+from liaison.db import make_engine, make_session_factory
 from liaison.exchange.tokens import make_ack_token
-from liaison.models import Addressee, AuditEvent, Designation, Message, Notification, utcnow
+from liaison.models import Addressee, AuditEvent, Message, Notification, utcnow
 from liaison.settings import DEV_SECRET
 
 runner = CliRunner()
@@ -67,16 +66,7 @@ def cli(world_db_url: str, databases, tmp_path: Path) -> Iterator[Cli]:
     world, _tokens = databases.extra["world"]
     engine = make_engine(world_db_url)
     sessions = make_session_factory(engine)
-    now = utcnow()
-    with transaction(sessions) as s:  # Claire on duty now, whichever week the tests run in
-        rosters.add_override(
-            s,
-            actor=ADMIN,
-            designation=s.get(Designation, world.ids["d_fr"]),
-            contact_point_id=world.ids["claire"],
-            start=now - timedelta(hours=1),
-            end=now + timedelta(hours=2),
-        )
+    on_duty_now(sessions, world.ids)  # Claire on duty now, whichever week the tests run in
     env = {"LIAISON_DATABASE_URL": world_db_url, "LIAISON_ENV": "test", "LIAISON_SMTP_URL": ""}
     yield Cli(env, sessions, world.ids, tmp_path)
     engine.dispose()
@@ -91,17 +81,46 @@ def test_send_prints_the_id_and_json_with_addressees_and_frozen_policy(cli: Cli)
     (ev,) = cli.audits("message.send")
     assert (ev.actor_name, ev.via, ev.target_id) == ("jp.cp", "cli", d["id"])
     r = cli.ok(
-        "send", "-n", "FTF", "--to", "FR", "-p", "urgent", "-s", "Plain id", "--body-file", cli.body(),
-        "--legal-basis", LEGAL, "--as", "jp.cp",
+        "send",
+        "-n",
+        "FTF",
+        "--to",
+        "FR",
+        "-p",
+        "urgent",
+        "-s",
+        "Plain id",
+        "--body-file",
+        cli.body(),
+        "--legal-basis",
+        LEGAL,
+        "--as",
+        "jp.cp",
     )
     assert uuid.UUID(r.stdout.strip())
 
 
 def test_send_as_the_operator_reads_the_body_from_stdin_and_is_audited_as_the_operator(cli: Cli):
     d = cli.json(
-        "send", "--network", "FTF", "--to", "FR,JP", "--priority", "routine", "--kind", "threat_notice",
-        "--subject", "Event threat", "--body-file", "-", "--marking", "TLP:GREEN", "--originator-control",
-        "--legal-basis", LEGAL, input="Threat to the marathon on Sunday.\n",
+        "send",
+        "--network",
+        "FTF",
+        "--to",
+        "FR,JP",
+        "--priority",
+        "routine",
+        "--kind",
+        "threat_notice",
+        "--subject",
+        "Event threat",
+        "--body-file",
+        "-",
+        "--marking",
+        "TLP:GREEN",
+        "--originator-control",
+        "--legal-basis",
+        LEGAL,
+        input="Threat to the marathon on Sunday.\n",
     )
     assert [a["member"] for a in d["addressees"]] == ["FR", "JP"]
     assert d["marking"] == "TLP:GREEN, originator control"
@@ -120,8 +139,25 @@ def test_send_with_attachments_and_refusals(cli: Cli):
     assert d["attachments"] == ["passenger.txt"]
     bad = cli.tmp / "tool.exe"
     bad.write_bytes(b"MZ\x90\x00" + b"\x00" * 100)
-    r = cli("send", "-n", "FTF", "--to", "FR", "-p", "flash", "-s", "x", "--body-file", cli.body(),
-            "--legal-basis", LEGAL, "--attach", str(bad), "--as", "jp.cp")
+    r = cli(
+        "send",
+        "-n",
+        "FTF",
+        "--to",
+        "FR",
+        "-p",
+        "flash",
+        "-s",
+        "x",
+        "--body-file",
+        cli.body(),
+        "--legal-basis",
+        LEGAL,
+        "--attach",
+        str(bad),
+        "--as",
+        "jp.cp",
+    )
     assert r.exit_code == 1 and "tool.exe" in r.output
     r = cli("send", "-n", "FTF", "--to", "FR", "-p", "flash", "-s", "x", "--body-file", cli.body(), "--as", "jp.cp")
     assert r.exit_code == 1 and "legal_basis" in r.output
@@ -130,8 +166,23 @@ def test_send_with_attachments_and_refusals(cli: Cli):
 
 
 def test_unknown_member_is_refused_with_suggestions_and_nothing_is_sent(cli: Cli):
-    r = cli("send", "-n", "FTF", "--to", "FR,FRR", "-p", "flash", "-s", "x", "--body-file", cli.body(),
-            "--legal-basis", LEGAL, "--as", "jp.cp")
+    r = cli(
+        "send",
+        "-n",
+        "FTF",
+        "--to",
+        "FR,FRR",
+        "-p",
+        "flash",
+        "-s",
+        "x",
+        "--body-file",
+        cli.body(),
+        "--legal-basis",
+        LEGAL,
+        "--as",
+        "jp.cp",
+    )
     assert r.exit_code == 1
     assert "no member 'FRR' on FTF: nothing was sent" in r.output and "did you mean: FR" in r.output
     with cli.sessions() as s:

@@ -18,18 +18,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from tests.exchange.conftest import Recorder
+from tests.exchange.conftest import Recorder, on_duty_now
 from tests.test_ui import csrf, login
 from tests.world import ADMIN, PASSWORD
 
 from liaison.actions import exchange as act
 from liaison.actions import exercises as xact
-from liaison.actions import rosters
 from liaison.app import create_app
 from liaison.db import make_engine, make_session_factory, transaction
 from liaison.escalation.worker import Worker
 from liaison.exchange.tokens import make_ack_token
-from liaison.models import Addressee, AuditEvent, Designation, Exercise, Message, Network, Notification, User, utcnow
+from liaison.models import Addressee, AuditEvent, Exercise, Message, Network, Notification, User, utcnow
 from liaison.principal import Principal
 from liaison.queries.principals import principal_for_user
 from liaison.queries.snapshot import DirectoryCache
@@ -135,20 +134,15 @@ def ui(world_db_url: str, databases) -> Iterator[Ui]:  # type: ignore[no-untyped
 
 
 def _on_duty_now(sessions: sessionmaker[Session], ids: dict[str, uuid.UUID]) -> None:
-    """The pages run on the real clock, and the world's rosters alternate weekly (France) and cover office hours
-    (Japan): overrides put Claire and Hana on duty for the test, whatever the day and hour."""
-    now = utcnow()
-    with transaction(sessions) as s:
-        for designation, contact in (("d_fr", "claire"), ("d_jp", "hana")):
-            rosters.add_override(
-                s,
-                actor=ADMIN,
-                designation=s.get_one(Designation, ids[designation]),
-                contact_point_id=ids[contact],
-                start=now - timedelta(days=40),
-                end=now + timedelta(days=2),
-                reason="test",
-            )
+    """The pages run on the real clock: Claire and Hana on duty for the test, whatever the day and hour."""
+    on_duty_now(
+        sessions,
+        ids,
+        (("d_fr", "claire"), ("d_jp", "hana")),
+        before=timedelta(days=40),
+        after=timedelta(days=2),
+        reason="test",
+    )
 
 
 def message_id_of(location: str) -> uuid.UUID:

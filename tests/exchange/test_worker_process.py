@@ -31,13 +31,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.exchange.conftest import on_duty_now
 from tests.world import ADMIN
 
-from liaison.actions import directory, rosters
+from liaison.actions import directory
 from liaison.actions import exchange as act
 from liaison.channels.registry import Outgoing
 from liaison.db import make_engine, make_session_factory, transaction
-from liaison.models import Addressee, ContactPoint, Designation, Job, Message, Network, Notification, utcnow
+from liaison.models import Addressee, ContactPoint, Job, Message, Network, Notification, utcnow
 
 REPO = Path(__file__).resolve().parents[2]
 LIAISON = str(Path(sys.executable).parent / "liaison")
@@ -234,16 +235,7 @@ def node(world_db_url: str, databases, tmp_path: Path) -> Iterator[Node]:
     world, _tokens = databases.extra["world"]
     engine = make_engine(world_db_url)
     sessions = make_session_factory(engine)
-    now = utcnow()
-    with transaction(sessions) as s:  # Claire on duty now, whichever week the tests run in
-        rosters.add_override(
-            s,
-            actor=ADMIN,
-            designation=s.get(Designation, world.ids["d_fr"]),
-            contact_point_id=world.ids["claire"],
-            start=now - timedelta(hours=1),
-            end=now + timedelta(hours=2),
-        )
+    on_duty_now(sessions, world.ids)  # Claire on duty now, whichever week the tests run in
     mail = MailServer().start()
     n = Node(world_db_url, sessions, world.ids, mail, tmp_path)
     try:
