@@ -7,7 +7,8 @@ DEMO_URL ?= sqlite:///var/demo.db
 
 .PHONY: demo test test-sqlite test-postgres lint typecheck bench system-deps clean install
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

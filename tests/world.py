@@ -3,7 +3,8 @@
 FTF network: France (weekly rotation of two officers in Europe/Paris, handoff Monday 08:00, a deputy and a
 24/7 desk) and Japan (daily rotation in Asia/Tokyo, handoff 09:00, covering weekdays only, so weekends are
 gaps with the fallback). Germany is a member of VOT only. Personas: a node admin, the FTF secretariat,
-a French and a Japanese contact point, an auditor, an analyst of the German agency, and an outsider.
+a French and a Japanese contact point, an auditor, analysts of the German and French agencies, a Japanese
+screening officer, and an outsider.
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ def build_world(sessions: sessionmaker[Session]) -> World:
             "jp.cp": (npa, [("contact_point", None)]),
             "auditor": (ops, [("auditor", None)]),
             "de.analyst": (bka, [("analyst", None)]),
+            "fr.analyst": (dgsi, [("analyst", None)]),
+            "jp.screener": (npa, [("screening_officer", None)]),
             "outsider": (swiss, []),
         }
         for name, (org, roles) in users.items():

@@ -2,6 +2,17 @@
 
 from liaison.models.accounts import ApiToken, Organisation, RoleGrant, User, WebSession
 from liaison.models.audit import AuditEvent
+from liaison.models.bank import (
+    BankEntity,
+    BankImport,
+    BankRevision,
+    ListReference,
+    MergeProposal,
+    ScreeningDecision,
+    ScreeningHit,
+    ScreeningRun,
+    Statement,
+)
 from liaison.models.base import Base, Record, utcnow
 from liaison.models.directory import (
     Channel,
@@ -26,6 +37,15 @@ from liaison.models.exchange import (
 from liaison.models.rosters import Override, Rotation, RotationParticipant
 
 __all__ = [
+    "BankEntity",
+    "BankImport",
+    "BankRevision",
+    "ListReference",
+    "MergeProposal",
+    "ScreeningDecision",
+    "ScreeningHit",
+    "ScreeningRun",
+    "Statement",
     "Addressee",
     "Attachment",
     "CaseStep",

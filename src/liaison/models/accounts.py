@@ -23,7 +23,7 @@ AGENCY_KINDS = (
     "international_organisation",
     "other",
 )
-ROLES = ("admin", "network_admin", "contact_point", "analyst", "auditor")
+ROLES = ("admin", "network_admin", "contact_point", "analyst", "screening_officer", "auditor")
 
 
 class Organisation(Record):

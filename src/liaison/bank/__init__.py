@@ -1,0 +1,1 @@
+"""The security information bank's pure rules: who sees which statement, which properties exist, review dates."""

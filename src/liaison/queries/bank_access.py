@@ -1,0 +1,70 @@
+"""The bank's need-to-know rules (:mod:`liaison.bank.access`) as SQL, so the database never returns what a
+viewer may not see: statements by marking and contributor, entities by their visible names."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from liaison.bank.access import OPEN_LEVELS, Viewer
+from liaison.errors import NotFound, PermissionDenied
+from liaison.models import BankEntity, Member, Statement
+from liaison.principal import Principal
+from liaison.queries.message_access import is_operator
+
+
+def viewer_for(session: Session, p: Principal) -> Viewer:
+    """The bank viewer behind a principal (looks up the member code of their agency's member)."""
+    code = session.scalar(select(Member.code).where(Member.id == p.member_id)) if p.member_id else None
+    return Viewer(p.organisation_id, code, is_operator(p), frozenset(role for role, _ in p.grants))
+
+
+def require_reader(viewer: Viewer) -> None:
+    if not viewer.reads_bank:
+        raise PermissionDenied("the information bank is for analysts and screening officers")
+
+
+def require_analyst(viewer: Viewer) -> None:
+    if not viewer.analyst:
+        raise PermissionDenied("only an analyst may change the information bank or decide on hits and merges")
+
+
+def visible_statement(viewer: Viewer, stmt: Any = Statement) -> ColumnElement[bool]:
+    """A WHERE clause keeping the statements ``viewer`` may see (``stmt`` may be an alias of Statement)."""
+    if not viewer.reads_bank:
+        return false()
+    if viewer.operator:
+        return true()
+    named = stmt.releasable_to.contains(f",{viewer.member_code},") if viewer.member_code else false()
+    own = stmt.contributor_organisation_id == viewer.organisation_id if viewer.organisation_id is not None else false()
+    return or_(
+        own,
+        and_(stmt.tlp.in_(OPEN_LEVELS), or_(stmt.releasable_to == "", named)),
+        and_(stmt.tlp.not_in(OPEN_LEVELS), named),
+    )
+
+
+def visible_entity(viewer: Viewer) -> ColumnElement[bool]:
+    """A WHERE clause on BankEntity: at least one current name statement is visible to ``viewer``."""
+    s = aliased(Statement)
+    return exists(
+        select(s.id).where(
+            s.entity_id == BankEntity.id, s.prop == "name", s.retracted_at.is_(None), visible_statement(viewer, s)
+        )
+    )
+
+
+def entity_or_404(session: Session, viewer: Viewer, entity_id: uuid.UUID | str) -> BankEntity:
+    """The entity if ``viewer`` may see it; unknown and invisible look the same (404)."""
+    require_reader(viewer)
+    try:
+        ident = entity_id if isinstance(entity_id, uuid.UUID) else uuid.UUID(str(entity_id))
+    except ValueError as exc:
+        raise NotFound(f"no entity {entity_id}") from exc
+    found = session.scalar(select(BankEntity).where(BankEntity.id == ident, visible_entity(viewer)))
+    if found is None:
+        raise NotFound(f"no entity {entity_id}")
+    return found
