@@ -1,0 +1,505 @@
+"""Bank writes: create an entity with its statements, add and retract statements, set review dates, and remind
+contributors of reviews that are due. Each is one transaction with its audit row and a bump of the bank revision
+(so every process's name index catches up).
+
+Everything is validated before anything is written: a bad property, grade, name kind, date or country, or a
+relation to an entity the actor may not see, writes nothing. Statements are never deleted: a retracted statement
+keeps its value and is dated (``retracted_at``).
+
+The value rules (:func:`clean_value`) are shared with the importers (:mod:`liaison.actions.bank_import`), so a
+statement typed by an analyst and one read from a file are held to the same standard.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Literal
+
+import icu
+import pycountry
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from liaison.actions.audit import audit
+from liaison.bank.access import Viewer
+from liaison.bank.props import (
+    CREDIBILITY,
+    DATA_SUBJECT_CATEGORIES,
+    NAME_KINDS,
+    RELATIONS,
+    RELIABILITY,
+    SCHEMAS,
+    default_review_date,
+    valid_prop,
+)
+from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from liaison.marking import Marking
+from liaison.models import BankEntity, BankRevision, Statement, utcnow
+from liaison.models.bank import releasable_text
+from liaison.principal import Principal
+from liaison.queries.bank_access import entity_or_404, require_analyst, viewer_for, visible_entity, visible_statement
+
+MAX_VALUE = 10_000
+DATE_PROPS = frozenset({"birthDate", "date", "incorporationDate"})
+COUNTRY_PROPS = frozenset({"nationality", "country"})
+GENDERS = ("male", "female", "other")
+# Codes FollowTheMoney and the lists use that ISO 3166 does not assign (Kosovo; unknown).
+EXTRA_COUNTRIES = frozenset({"XK"})
+_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class Default(Enum):
+    ACTOR = "actor"  # the acting user's organisation
+
+
+@dataclass(frozen=True)
+class StatementInput:
+    """One value to state about an entity. ``script`` is detected from the text of a name when None; a relation
+    (``prop`` in RELATIONS) names the other entity in ``object_id`` and may carry a note in ``value``."""
+
+    prop: str
+    value: str
+    name_kind: str | None = None
+    script: str | None = None
+    object_id: uuid.UUID | None = None
+    source: str = ""
+    observed_on: date | None = None
+    reliability: str = "F"
+    credibility: str = "6"
+    marking: Marking = field(default_factory=lambda: Marking("AMBER"))
+    review_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    entity_id: uuid.UUID
+    schema: str
+    caption: str
+    data_subject_category: str | None
+    review_date: date
+    contributor_organisation_id: uuid.UUID | None
+    reminded_at: datetime | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "entity_id": str(self.entity_id),
+            "schema": self.schema,
+            "caption": self.caption,
+            "data_subject_category": self.data_subject_category,
+            "review_date": self.review_date.isoformat(),
+            "contributor_organisation_id": str(self.contributor_organisation_id or ""),
+            "reminded_at": self.reminded_at.isoformat() if self.reminded_at else None,
+        }
+
+
+def bump_bank(session: Session) -> None:
+    """Tell every process's matching index that the bank changed (same transaction as the change)."""
+    session.info["bank_changed"] = True
+    result = session.execute(
+        update(BankRevision).where(BankRevision.id == 1).values(revision=BankRevision.revision + 1)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(BankRevision(id=1, revision=1))
+
+
+# -- value rules (pure) --
+
+
+def detect_script(text: str) -> str | None:
+    """The ISO 15924 code of the script most letters of ``text`` are in (``Latn``, ``Arab``, ``Cyrl``, ...)."""
+    if text.isascii():
+        return "Latn" if any(ch.isalpha() for ch in text) else None
+    counts: Counter[str] = Counter()
+    for ch in text:
+        if unicodedata.category(ch).startswith("L"):
+            code = icu.Script.getScript(ch).getShortName()
+            if code not in ("Zyyy", "Zinh", "Zzzz"):
+                counts[code] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def partial_date(text: str) -> str | None:
+    """``1971``, ``1971-05``, ``1971-05-02`` or a range ``1960/1965``, checked; None if not a date."""
+    parts = text.split("/")
+    if len(parts) > 2 or not all(_PARTIAL.match(p) for p in parts):
+        return None
+    for p in parts:
+        try:
+            date.fromisoformat(p if len(p) == 10 else (p + "-01-01")[:10] if len(p) == 4 else p + "-01")
+        except ValueError:
+            return None
+    if len(parts) == 2 and parts[0] > parts[1]:
+        return None
+    return parts[0] if len(parts) == 2 and parts[0] == parts[1] else text
+
+
+def country(text: str) -> str | None:
+    """An ISO 3166 alpha-2 code (upper case) for a code given in either case, alpha-3 accepted; else None."""
+    code = text.strip().upper()
+    if code in EXTRA_COUNTRIES:
+        return code
+    found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    if found is None and len(code) == 3:
+        found = pycountry.countries.get(alpha_3=code)
+    return str(found.alpha_2) if found is not None else None
+
+
+def clean_value(schema: str, prop: str, value: str) -> str:
+    """The stored form of a value, or :class:`InvalidInput` naming the property."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", value or "")).strip()
+    if len(text) > MAX_VALUE:
+        raise InvalidInput(prop, f"at most {MAX_VALUE:,} characters")
+    if prop in RELATIONS:
+        return text
+    if not text:
+        raise InvalidInput(prop, "empty value")
+    if prop in DATE_PROPS:
+        found = partial_date(text)
+        if found is None:
+            raise InvalidInput(prop, f"{text!r} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a range YYYY/YYYY)")
+        return found
+    if prop in COUNTRY_PROPS:
+        code = country(text)
+        if code is None:
+            raise InvalidInput(prop, f"{text!r} is not an ISO 3166 country code (e.g. FR, DE, SY)")
+        return code
+    if prop == "gender":
+        if text.lower() not in GENDERS:
+            raise InvalidInput(prop, f"{text!r} is not one of {', '.join(GENDERS)}")
+        return text.lower()
+    if prop in ("latitude", "longitude"):
+        limit = 90 if prop == "latitude" else 180
+        try:
+            number = float(text)
+        except ValueError:
+            number = limit + 1
+        if not -limit <= number <= limit:
+            raise InvalidInput(prop, f"{text!r} is not a {prop} (-{limit} to {limit})")
+        return str(number)
+    return text
+
+
+def check_statement(schema: str, s: StatementInput) -> StatementInput:
+    """Validate one statement (not its relation target) and return it with clean value and detected script."""
+    if not valid_prop(schema, s.prop):
+        raise InvalidInput("prop", f"{s.prop!r} is not a property of a {schema}")
+    value = clean_value(schema, s.prop, s.value)
+    script = s.script
+    if s.prop == "name":
+        if s.name_kind not in NAME_KINDS:
+            raise InvalidInput("name_kind", f"{s.name_kind!r} is not one of {', '.join(NAME_KINDS)}")
+        script = script or detect_script(value)
+    elif s.name_kind is not None:
+        raise InvalidInput("name_kind", f"only a name has a kind, not {s.prop}")
+    if s.prop in RELATIONS and s.object_id is None:
+        raise InvalidInput(s.prop, "a relation names the other entity")
+    if s.prop not in RELATIONS and s.object_id is not None:
+        raise InvalidInput(s.prop, "only a relation names another entity")
+    if s.reliability not in RELIABILITY:
+        raise InvalidInput("reliability", f"{s.reliability!r} is not a source reliability (A-F)")
+    if s.credibility not in CREDIBILITY:
+        raise InvalidInput("credibility", f"{s.credibility!r} is not an information credibility (1-6)")
+    return StatementInput(
+        s.prop,
+        value,
+        s.name_kind,
+        script,
+        s.object_id,
+        s.source.strip()[:300],
+        s.observed_on,
+        s.reliability,
+        s.credibility,
+        s.marking,
+        s.review_date,
+    )
+
+
+def check_person(schema: str, category: str | None, legal_basis: str) -> None:
+    """A person needs a data-subject category and a legal basis; other schemas have no category."""
+    if schema not in SCHEMAS:
+        raise InvalidInput("schema", f"{schema!r} is not one of {', '.join(SCHEMAS)}")
+    if schema == "Person":
+        if category not in DATA_SUBJECT_CATEGORIES:
+            raise InvalidInput(
+                "data_subject_category",
+                f"a person needs one of {', '.join(DATA_SUBJECT_CATEGORIES)} (got {category!r})",
+            )
+        if not legal_basis.strip():
+            raise InvalidInput("legal_basis", "say on which legal basis this person is held")
+    elif category is not None:
+        raise InvalidInput("data_subject_category", "only a person has a data-subject category")
+
+
+def statement_row(
+    entity_id: uuid.UUID,
+    s: StatementInput,
+    *,
+    contributor: uuid.UUID | None,
+    by_name: str,
+    review_date: date | None,
+    import_id: uuid.UUID | None = None,
+) -> dict[str, object]:
+    """The column values of a checked statement (for ``Statement(**row)`` or a bulk insert)."""
+    return {
+        "id": uuid.uuid4(),
+        "entity_id": entity_id,
+        "prop": s.prop,
+        "value": s.value,
+        "name_kind": s.name_kind,
+        "script": s.script,
+        "object_id": s.object_id,
+        "contributor_organisation_id": contributor,
+        "source": s.source,
+        "observed_on": s.observed_on,
+        "reliability": s.reliability,
+        "credibility": s.credibility,
+        "tlp": s.marking.tlp,
+        "originator_control": s.marking.originator_control,
+        "purpose": s.marking.purpose,
+        "releasable_to": releasable_text(s.marking.releasable_to),
+        "review_date": s.review_date or review_date,
+        "import_id": import_id,
+        "created_by_name": by_name,
+    }
+
+
+# -- actions --
+
+
+def _analyst(session: Session, actor: Principal) -> Viewer:
+    viewer = viewer_for(session, actor)
+    require_analyst(viewer)
+    return viewer
+
+
+def _check_targets(session: Session, viewer: Viewer, statements: list[StatementInput], own: uuid.UUID | None) -> None:
+    for s in statements:
+        if s.object_id is None:
+            continue
+        if s.object_id == own:
+            raise InvalidInput(s.prop, "an entity cannot be related to itself")
+        try:
+            entity_or_404(session, viewer, s.object_id)
+        except NotFound as exc:
+            raise InvalidInput(s.prop, f"no entity {s.object_id} to relate to") from exc
+
+
+def create_entity(
+    session: Session,
+    *,
+    actor: Principal,
+    schema: str,
+    statements: list[StatementInput],
+    data_subject_category: str | None = None,
+    legal_basis: str = "",
+    review_date: date | None = None,
+    contributor_organisation_id: uuid.UUID | None | Literal[Default.ACTOR] = Default.ACTOR,
+) -> BankEntity:
+    """Put a new entity with its statements in the bank. ``contributor_organisation_id`` defaults to the
+    actor's organisation; only the node operator may contribute in the node's name (None)."""
+    viewer = _analyst(session, actor)
+    contributor = actor.organisation_id if contributor_organisation_id is Default.ACTOR else contributor_organisation_id
+    if contributor != actor.organisation_id and not viewer.operator:
+        raise PermissionDenied("an analyst contributes in their own organisation's name")
+    check_person(schema, data_subject_category, legal_basis)
+    checked = [check_statement(schema, s) for s in statements]
+    if not any(s.prop == "name" for s in checked):
+        raise InvalidInput("name", "an entity needs at least one name")
+    _check_targets(session, viewer, checked, None)
+    review = review_date or default_review_date(data_subject_category, utcnow().date())
+    entity = BankEntity(
+        id=uuid.uuid4(),
+        schema=schema,
+        data_subject_category=data_subject_category,
+        legal_basis=legal_basis.strip(),
+        review_date=review,
+        contributor_organisation_id=contributor,
+        created_by_name=actor.username,
+    )
+    session.add(entity)
+    session.flush()
+    for s in checked:
+        session.add(
+            Statement(
+                **statement_row(entity.id, s, contributor=contributor, by_name=actor.username, review_date=review)
+            )
+        )
+    audit(
+        session,
+        actor=actor,
+        action="bank.entity.create",
+        target_type="bank_entity",
+        target_id=entity.id,
+        details={"schema": schema, "category": data_subject_category, "statements": len(checked)},
+    )
+    bump_bank(session)
+    session.flush()
+    session.refresh(entity)
+    return entity
+
+
+def add_statement(session: Session, *, actor: Principal, entity_id: uuid.UUID, statement: StatementInput) -> Statement:
+    """State one more value about an entity the actor can see, in the actor's organisation's name."""
+    viewer = _analyst(session, actor)
+    entity = entity_or_404(session, viewer, entity_id)
+    s = check_statement(entity.schema, statement)
+    _check_targets(session, viewer, [s], entity.id)
+    row = Statement(
+        **statement_row(
+            entity.id, s, contributor=actor.organisation_id, by_name=actor.username, review_date=entity.review_date
+        )
+    )
+    session.add(row)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="bank.statement.add",
+        target_type="bank_entity",
+        target_id=entity.id,
+        details={"statement": str(row.id), "prop": s.prop, "marking": s.marking.label},
+    )
+    bump_bank(session)
+    return row
+
+
+def _own_statement(session: Session, viewer: Viewer, statement_id: uuid.UUID) -> Statement:
+    row = session.scalar(select(Statement).where(Statement.id == statement_id, visible_statement(viewer)))
+    if row is None:
+        raise NotFound(f"no statement {statement_id}")
+    if not viewer.operator and row.contributor_organisation_id != viewer.organisation_id:
+        raise PermissionDenied("only the contributing organisation retracts its statement")
+    return row
+
+
+def retract_statement(session: Session, *, actor: Principal, statement_id: uuid.UUID, reason: str = "") -> Statement:
+    """Date a statement as retracted (it is kept). An entity keeps at least one current name."""
+    viewer = _analyst(session, actor)
+    row = _own_statement(session, viewer, statement_id)
+    if row.retracted_at is not None:
+        raise Conflict("this statement was already retracted")
+    if row.prop == "name":
+        others = session.scalar(
+            select(Statement.id).where(
+                Statement.entity_id == row.entity_id,
+                Statement.prop == "name",
+                Statement.retracted_at.is_(None),
+                Statement.id != row.id,
+            )
+        )
+        if others is None:
+            raise Conflict("this is the entity's last name: add another name before retracting it")
+    row.retracted_at = utcnow()
+    audit(
+        session,
+        actor=actor,
+        action="bank.statement.retract",
+        target_type="bank_entity",
+        target_id=row.entity_id,
+        details={"statement": str(row.id), "prop": row.prop, "reason": reason.strip()},
+    )
+    bump_bank(session)
+    return row
+
+
+def set_review_date(
+    session: Session, *, actor: Principal, entity_id: uuid.UUID, review_date: date, reason: str
+) -> BankEntity:
+    """The contributor's decision that the record is still needed until ``review_date`` (audited with why)."""
+    viewer = _analyst(session, actor)
+    entity = entity_or_404(session, viewer, entity_id)
+    if not viewer.operator and entity.contributor_organisation_id != viewer.organisation_id:
+        raise PermissionDenied("only the contributing organisation reviews its record")
+    if not reason.strip():
+        raise InvalidInput("reason", "say why the record is still needed")
+    if review_date <= utcnow().date():
+        raise InvalidInput("review_date", "a review date is in the future")
+    before = entity.review_date
+    entity.review_date = review_date
+    entity.review_reminded_at = None
+    audit(
+        session,
+        actor=actor,
+        action="bank.review.set",
+        target_type="bank_entity",
+        target_id=entity.id,
+        details={"before": before, "after": review_date, "reason": reason.strip()},
+    )
+    bump_bank(session)
+    return entity
+
+
+def _caption(entity: BankEntity, viewer: Viewer) -> str:
+    from liaison.bank.access import statement_visible
+
+    names = [
+        s
+        for s in entity.statements
+        if s.prop == "name"
+        and s.retracted_at is None
+        and statement_visible(
+            viewer,
+            tlp=s.tlp,
+            contributor_organisation_id=s.contributor_organisation_id,
+            releasable_to=s.marking.releasable_to,
+        )
+    ]
+    names.sort(key=lambda s: (s.name_kind != "primary", s.script != "Latn"))
+    return names[0].value if names else str(entity.id)
+
+
+def due_for_review(session: Session, viewer: Viewer, on: date) -> list[ReviewDue]:
+    """Active entities whose review date has come, of the viewer's organisation (all of them for the operator)."""
+    if not (viewer.operator or viewer.analyst):
+        raise PermissionDenied("reviews are for analysts")
+    query = select(BankEntity).where(
+        BankEntity.review_date <= on,
+        BankEntity.status == "active",
+        BankEntity.merged_into_id.is_(None),
+        visible_entity(viewer),
+    )
+    if not viewer.operator:
+        query = query.where(BankEntity.contributor_organisation_id == viewer.organisation_id)
+    found = []
+    for e in session.scalars(query.order_by(BankEntity.review_date, BankEntity.id)):
+        assert e.review_date is not None
+        found.append(
+            ReviewDue(
+                e.id,
+                e.schema,
+                _caption(e, viewer),
+                e.data_subject_category,
+                e.review_date,
+                e.contributor_organisation_id,
+                e.review_reminded_at,
+            )
+        )
+    return found
+
+
+def remind_reviews(session: Session, *, actor: Principal, on: date) -> dict[uuid.UUID | None, list[ReviewDue]]:
+    """Mark every due record not yet reminded of this review as reminded, and return the due records by
+    contributing organisation (None: the node's own imports) for the caller to deliver."""
+    viewer = _analyst(session, actor)
+    due = due_for_review(session, viewer, on)
+    fresh = [d.entity_id for d in due if d.reminded_at is None]
+    now = utcnow()
+    if fresh:
+        session.execute(update(BankEntity).where(BankEntity.id.in_(fresh)).values(review_reminded_at=now))
+    by_org: dict[uuid.UUID | None, list[ReviewDue]] = {}
+    for d in due:
+        by_org.setdefault(d.contributor_organisation_id, []).append(d)
+    audit(
+        session,
+        actor=actor,
+        action="bank.review.remind",
+        target_type="bank",
+        details={"on": on, "due": len(due), "newly_reminded": len(fresh)},
+    )
+    return by_org

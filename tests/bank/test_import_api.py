@@ -1,0 +1,45 @@
+"""Imports and the FtM export over the API: upload, refusal with every bad line, need to know."""
+
+from __future__ import annotations
+
+import orjson
+
+from tests.conftest import Api
+
+CSV = """key,schema,name,code_name,birth_date,marking
+nf,Organization,Northern Front Test,,,TLP:GREEN
+kh,Person,Karim Haddad Test,Le Comptable,1984,TLP:AMBER+STRICT
+"""
+
+
+def test_upload_list_and_export(api: Api) -> None:
+    fr = api.as_("fr.analyst")
+    r = fr.post(
+        "/api/v1/bank/imports/csv",
+        params={"legal_basis": "Art. 18", "grade": "B2"},
+        files={"file": ("units.csv", CSV.encode(), "text/csv")},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["added"] == 2 and r.json()["filename"] == "units.csv"
+    listed = api.as_("jp.screener").get("/api/v1/bank/imports").json()
+    assert listed[0]["id"] == r.json()["id"]
+    mine = [orjson.loads(x) for x in fr.get("/api/v1/bank/export.ftm").text.splitlines()]
+    theirs = [orjson.loads(x) for x in api.as_("de.analyst").get("/api/v1/bank/export.ftm").text.splitlines()]
+    names = {n for e in mine for n in e["properties"].get("name", [])}
+    assert {"Karim Haddad Test", "Northern Front Test"} <= names
+    other = {n for e in theirs for n in e["properties"].get("name", [])}
+    assert "Northern Front Test" in other and "Karim Haddad Test" not in other
+
+
+def test_refusals(api: Api) -> None:
+    fr = api.as_("fr.analyst")
+    bad = "schema,name,nationality\nPerson,A,Narnia\nPerson,B,ZZ\n"
+    r = fr.post("/api/v1/bank/imports/csv", params={"legal_basis": "x"}, content=bad.encode())
+    assert r.status_code == 422
+    assert [e["line"] for e in r.json()["errors"]] == [2, 3]
+    assert fr.post("/api/v1/bank/imports/xml", content=b"x").status_code == 422
+    assert api.as_("fr.cp").post("/api/v1/bank/imports/csv", content=CSV.encode()).status_code == 403
+    assert api.as_("outsider").get("/api/v1/bank/export.ftm").status_code == 403
+    assert api.as_("outsider").get("/api/v1/bank/imports").status_code == 403
+    hostile = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><CONSOLIDATED_LIST>&e;</CONSOLIDATED_LIST>'
+    assert fr.post("/api/v1/bank/imports/un-sc", content=hostile).status_code == 422
