@@ -1,0 +1,323 @@
+"""The candidate index: from a query to a few dozen names worth scoring, without looking at every name.
+
+Every name (primary, alias, code name, former name, weak alias) is indexed under integer keys:
+
+* one key per part: its consonant skeleton (:mod:`liaison.matching.keys`), or its exact form when short;
+* one key per pair of parts of the same name, order-free: selective even when each part is common
+  ("Muhammad" + "Ali");
+* one key for the whole name glued into one word ("Ri Won Ho" / "Ri Wonho").
+
+Keys are 32-bit CRCs (pairs 64-bit) held in one sorted numpy array with CSR postings of int32 name ids, built
+once by :meth:`Index.build`; names added later go to a small dictionary beside it, removed records are
+tombstoned. A query looks up its own keys plus, for typo tolerance, the keys of vocabulary skeletons one edit
+away (a SymSpell deletion dictionary over the skeletons seen at build). Postings are weighted by rarity, the
+best ``CANDIDATES`` names are scored with the algorithm, and the best name of each record wins.
+
+Audience filtering happens before ranking: a name the caller may not see never takes a candidate slot, never
+scores and never appears in an explanation; birth dates and nationalities are filtered the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz.distance import Levenshtein
+
+from liaison.matching.algorithms import DEFAULT, Algorithm, NameScore, get_algorithm
+from liaison.matching.keys import (
+    MIN_SKELETON,
+    MIN_TYPO_SKELETON,
+    deletions,
+    exact_key,
+    glued_key,
+    pair_key,
+    single_key,
+    skeleton,
+)
+from liaison.matching.normalize import analyze
+from liaison.matching.types import NAME_KINDS, Hit, Query, Record
+
+CANDIDATES = 32  # names scored per query
+MAX_PARTS = 6  # parts of a name that get pair keys
+SINGLE_CAP = 4000  # a part key this common adds nothing a pair key does not (when the query has two parts)
+POSTING_CAP = 20000  # never read more than this many ids from one key
+NEIGHBOURS = 10  # typo neighbours per query part
+KIND_CODES = {kind: i for i, kind in enumerate(NAME_KINDS)}
+SCHEMA_CODES = {"Person": 0, "Organization": 1}
+
+
+class _Column:
+    """A growable numpy column (amortised appends after build)."""
+
+    def __init__(self, dtype: type, data: Iterable[int] = ()) -> None:
+        self.data: NDArray = np.fromiter(data, dtype=dtype)
+        self.size = len(self.data)
+
+    def append(self, value: int) -> None:
+        if self.size == len(self.data):
+            grown = np.zeros(max(16, 2 * len(self.data)), dtype=self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size] = value
+        self.size += 1
+
+    def view(self) -> NDArray:
+        return self.data[: self.size]
+
+
+def name_keys(tokens: tuple[str, ...]) -> list[int]:
+    """Every key a name is indexed under."""
+    singles = []
+    for tok in tokens:
+        skel = skeleton(tok)
+        singles.append(single_key(skel) if len(skel) >= MIN_SKELETON else exact_key(tok))
+    keys = list(dict.fromkeys(singles))
+    first = list(dict.fromkeys(singles[:MAX_PARTS]))
+    keys.extend(pair_key(a, b) for a, b in combinations(first, 2))
+    if tokens:
+        keys.append(glued_key(tokens))
+    return keys
+
+
+class Index:
+    """Names of many records, searchable by one query at a time. Not thread-safe for writes."""
+
+    def __init__(self, algorithm: str = DEFAULT) -> None:
+        self.algorithm: Algorithm = get_algorithm(algorithm)
+        self._rec_ids: list[str] = []
+        self._rec_refs: list[str | None] = []
+        self._rec_pos: dict[str, int] = {}
+        self._rec_evidence: dict[int, tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]] = {}
+        self._rec_alive = _Column(np.uint8)
+        self._rec_schema = _Column(np.uint8)
+        self._name_text: list[str] = []
+        self._name_tokens: list[tuple[str, ...]] = []
+        self._name_rec = _Column(np.int32)
+        self._name_kind = _Column(np.uint8)
+        self._name_aud = _Column(np.int32)
+        self._keys: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._offsets: NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+        self._postings: NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._delta: dict[int, list[int]] = defaultdict(list)
+        self._skeletons: dict[str, list[str]] = defaultdict(list)  # skeleton or one deletion -> skeletons
+        self._seen_skeletons: set[str] = set()
+        self._vocab: dict[str, str] = {}  # interned parts: names share their part strings
+
+    # ---- building -------------------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, records: Iterable[Record], algorithm: str = DEFAULT) -> Index:
+        """An index of ``records``: keys sorted into numpy arrays in one pass (fast to build, compact to hold)."""
+        index = cls(algorithm)
+        key_parts: list[NDArray[np.int64]] = []
+        id_parts: list[NDArray[np.int32]] = []
+        keys_buf: list[int] = []
+        ids_buf: list[int] = []
+        for record in records:
+            for name_id, keys in index._add_record(record):
+                keys_buf.extend(keys)
+                ids_buf.extend([name_id] * len(keys))
+            if len(keys_buf) > 1_000_000:
+                key_parts.append(np.array(keys_buf, dtype=np.int64))
+                id_parts.append(np.array(ids_buf, dtype=np.int32))
+                keys_buf, ids_buf = [], []
+        key_parts.append(np.array(keys_buf, dtype=np.int64))
+        id_parts.append(np.array(ids_buf, dtype=np.int32))
+        all_keys = np.concatenate(key_parts)
+        all_ids = np.concatenate(id_parts)
+        del key_parts, id_parts
+        order = np.argsort(all_keys, kind="stable")
+        all_keys = all_keys[order]
+        index._postings = all_ids[order]
+        del order, all_ids
+        index._keys, starts = np.unique(all_keys, return_index=True)
+        index._offsets = np.append(starts, len(all_keys)).astype(np.int64)
+        return index
+
+    def _tokens(self, text: str) -> tuple[str, ...]:
+        vocab = self._vocab
+        return tuple(vocab.setdefault(t, t) for t in analyze(text).tokens)
+
+    def _add_record(self, record: Record) -> list[tuple[int, list[int]]]:
+        if record.id in self._rec_pos:
+            self.remove(record.id)
+        rec = len(self._rec_ids)
+        self._rec_ids.append(record.id)
+        self._rec_refs.append(record.reference)
+        self._rec_pos[record.id] = rec
+        self._rec_alive.append(1)
+        self._rec_schema.append(SCHEMA_CODES.get(record.schema, 2))
+        if record.birth_dates or record.nationalities:
+            self._rec_evidence[rec] = (record.birth_dates, record.nationalities)
+        out: list[tuple[int, list[int]]] = []
+        for name in record.names:
+            tokens = self._tokens(name.text)
+            if not tokens:
+                continue
+            name_id = len(self._name_text)
+            self._name_text.append(name.text)
+            self._name_tokens.append(tokens)
+            self._name_rec.append(rec)
+            self._name_kind.append(KIND_CODES.get(name.kind, 1))
+            self._name_aud.append(name.audience)
+            for tok in tokens:
+                self._learn_skeleton(skeleton(tok))
+            out.append((name_id, name_keys(tokens)))
+        return out
+
+    def _learn_skeleton(self, skel: str) -> None:
+        if len(skel) < MIN_SKELETON or skel in self._seen_skeletons:
+            return
+        self._seen_skeletons.add(skel)
+        self._skeletons[skel].append(skel)
+        if len(skel) >= MIN_TYPO_SKELETON:
+            for d in deletions(skel):
+                self._skeletons[d].append(skel)
+
+    def add(self, record: Record) -> None:
+        """Add or replace one record after build (kept in a side dictionary until the next build)."""
+        for name_id, keys in self._add_record(record):
+            for key in keys:
+                self._delta[key].append(name_id)
+
+    def remove(self, record_id: str) -> None:
+        """Tombstone a record: its names stop being candidates at once."""
+        rec = self._rec_pos.pop(record_id, None)
+        if rec is not None:
+            self._rec_alive.data[rec] = 0
+            self._rec_evidence.pop(rec, None)
+
+    def __len__(self) -> int:
+        return len(self._rec_pos)
+
+    @property
+    def name_count(self) -> int:
+        return len(self._name_text)
+
+    # ---- searching ------------------------------------------------------------------------------------------
+    def _neighbours(self, skel: str) -> list[str]:
+        """Vocabulary skeletons one edit from ``skel`` (not ``skel`` itself), closest and shortest first."""
+        if len(skel) < MIN_SKELETON:
+            return []
+        found: set[str] = set(self._skeletons.get(skel, ()))  # one letter more
+        if len(skel) >= MIN_TYPO_SKELETON:  # one letter less, or another letter
+            for d in deletions(skel):
+                found.update(self._skeletons.get(d, ()))
+        found.discard(skel)
+        near = sorted(s for s in found if Levenshtein.distance(skel, s, score_cutoff=1) <= 1)
+        return near[:NEIGHBOURS]
+
+    def _query_keys(self, tokens: tuple[str, ...]) -> tuple[list[int], list[float], list[bool]]:
+        """(keys, weights, is_single) for a query's parts: own skeletons, typo neighbours, pairs, glued."""
+        per_part: list[list[tuple[int, float]]] = []
+        for tok in tokens[:MAX_PARTS]:
+            skel = skeleton(tok)
+            if len(skel) < MIN_SKELETON:
+                per_part.append([(exact_key(tok), 1.0)])
+                continue
+            options = [(single_key(skel), 1.0)]
+            options.extend((single_key(n), 0.6) for n in self._neighbours(skel))
+            per_part.append(options)
+        keys: list[int] = []
+        weights: list[float] = []
+        singles: list[bool] = []
+        for options in per_part:
+            for key, weight in options:
+                keys.append(key)
+                weights.append(weight)
+                singles.append(True)
+        for left, right in combinations(per_part, 2):
+            for ka, wa in left:
+                for kb, wb in right:
+                    if wa < 1.0 and wb < 1.0:
+                        continue
+                    keys.append(pair_key(ka, kb))
+                    weights.append(2.0 * wa * wb)
+                    singles.append(False)
+        if tokens:
+            keys.append(glued_key(tokens))
+            weights.append(1.5)
+            singles.append(False)
+        return keys, weights, singles
+
+    def _candidates(self, tokens: tuple[str, ...], audiences: frozenset[int] | None, schema: str | None) -> NDArray:
+        keys, weights, singles = self._query_keys(tokens)
+        codes = np.array(keys, dtype=np.int64)
+        pos = np.searchsorted(self._keys, codes)
+        pos_c = np.minimum(pos, max(len(self._keys) - 1, 0))
+        found = (self._keys[pos_c] == codes) if len(self._keys) else np.zeros(len(codes), dtype=bool)
+        total = max(len(self._name_text), 1)
+        several = len(tokens) >= 2
+        slices: list[NDArray] = []
+        slice_weights: list[float] = []
+        for i, key in enumerate(keys):
+            arrays: list[NDArray] = []
+            if found[i]:
+                start, end = int(self._offsets[pos_c[i]]), int(self._offsets[pos_c[i] + 1])
+                arrays.append(self._postings[start : min(end, start + POSTING_CAP)])
+            extra = self._delta.get(key)
+            if extra:
+                arrays.append(np.array(extra[:POSTING_CAP], dtype=np.int32))
+            for ids in arrays:
+                df = len(ids)
+                if singles[i] and several and df > SINGLE_CAP:
+                    continue
+                slices.append(ids)
+                slice_weights.append(weights[i] * math.log(1.0 + total / df))
+        if not slices:
+            return np.zeros(0, dtype=np.int32)
+        ids = np.concatenate(slices)
+        ws = np.repeat(np.array(slice_weights), [len(s) for s in slices])
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        score = np.bincount(inverse, weights=ws)
+        keep = self._rec_alive.view()[self._name_rec.view()[uniq]] == 1
+        if audiences is not None:
+            keep &= np.isin(self._name_aud.view()[uniq], np.fromiter(audiences, dtype=np.int32))
+        if schema is not None:
+            keep &= self._rec_schema.view()[self._name_rec.view()[uniq]] == SCHEMA_CODES.get(schema, 2)
+        uniq, score = uniq[keep], score[keep]
+        if len(uniq) > CANDIDATES:
+            best = np.argpartition(-score, CANDIDATES)[:CANDIDATES]
+            uniq, score = uniq[best], score[best]
+        return uniq[np.lexsort((uniq, -score))]
+
+    def search(
+        self,
+        query: Query,
+        top: int = 5,
+        threshold: float | None = None,
+        audiences: frozenset[int] | None = None,
+    ) -> list[Hit]:
+        """The ``top`` best records for ``query``, best first; ``match`` is score >= threshold."""
+        algorithm = self.algorithm
+        limit = algorithm.threshold if threshold is None else threshold
+        prepared = algorithm.prepare(query)
+        if not prepared.form.tokens:
+            return []
+        best: dict[int, NameScore] = {}
+        for name_id in self._candidates(prepared.form.tokens, audiences, query.schema).tolist():
+            kind = NAME_KINDS[int(self._name_kind.data[name_id])]
+            current = algorithm.compare_name(prepared, self._name_tokens[name_id], self._name_text[name_id], kind)
+            rec = int(self._name_rec.data[name_id])
+            if current.value > 0 and (rec not in best or current.value > best[rec].value):
+                best[rec] = current
+        hits: list[Hit] = []
+        # evidence moves a score by at most ~0.25: finishing the best few by name is enough to rank the top
+        ranked = sorted(best.items(), key=lambda item: (-item[1].value, item[0]))[: max(3 * top, 15)]
+        for rec, name_score in ranked:
+            births, nats = self._rec_evidence.get(rec, ((), ()))
+            if audiences is not None:
+                births = tuple(b for b in births if b[1] in audiences)
+                nats = tuple(n for n in nats if n[1] in audiences)
+            score, explanation = algorithm.finish(
+                prepared, name_score, tuple(b[0] for b in births), tuple(n[0] for n in nats)
+            )
+            hits.append(
+                Hit(self._rec_ids[rec], self._rec_refs[rec], name_score.name, score, score >= limit, explanation)
+            )
+        hits.sort(key=lambda h: (-h.score, h.record_id))
+        return hits[:top]
