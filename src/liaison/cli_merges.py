@@ -1,0 +1,142 @@
+"""Merge proposals at the command line: ``liaison bank propose-merges``, ``liaison bank merges`` and
+``liaison bank merge accept|reject|undo ID``.
+
+:func:`register` adds them to the ``bank`` group when one is registered already (the bank's import and export
+commands make it), else makes the group. Like every local command they act with the node operator's authority
+(audited as such) unless ``--as USER`` names a user, who then has exactly their own rights. Helpers come from
+:mod:`liaison.cli` at call time, since ``liaison.cli`` imports this module.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+merge_app = typer.Typer(help="Decide on one merge proposal: accept, reject, undo.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
+IdArg = Annotated[str, typer.Argument(help="The merge proposal's id (from `liaison bank merges`).")]
+
+
+class Status(StrEnum):
+    proposed = "proposed"
+    accepted = "accepted"
+    rejected = "rejected"
+    undone = "undone"
+    all = "all"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the merge commands to the ``liaison bank`` group (made here if no one made it before)."""
+    bank = next((g.typer_instance for g in app.registered_groups if g.name == "bank"), None)
+    if bank is None:
+        bank = typer.Typer(help="The information bank.", no_args_is_help=True)
+        app.add_typer(bank, name="bank")
+    bank.command("propose-merges")(propose_merges)
+    bank.command("merges")(merges)
+    bank.add_typer(merge_app, name="merge")
+
+
+def _line(p: dict[str, Any]) -> str:
+    a, b = p["entity"], p["other"]
+    return (
+        f"{p['id']}  {p['status']:<8}  {p['score']:.2f}  {a['caption']} [{a['reference']}]"
+        f" <- {b['caption']} [{b['reference']}]"
+    )
+
+
+def propose_merges(
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", min=0.0, max=1.0, help="Least score (default: the algorithm's).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many new proposals.")] = 200,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Find likely duplicates contributed by different members and store them as merge proposals.
+
+    A pair rejected before, or whose merge was undone, is not proposed again."""
+    from liaison.actions import merges as act
+    from liaison.cli import ctx, emit, handled
+    from liaison.db import transaction
+    from liaison.queries import bank_merges as q
+    from liaison.queries.bank_access import viewer_for
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        made = act.propose_merges(session, actor=actor, threshold=threshold, limit=limit)
+        out = q.proposals_json(session, viewer_for(session, actor), made)
+    if as_json:
+        emit({"proposed": len(out), "proposals": out})
+        return
+    typer.echo(f"{len(out)} new merge proposal(s)")
+    for p in out:
+        typer.echo(_line(p))
+
+
+def merges(
+    status: Annotated[Status, typer.Option("--status", help="Which proposals.")] = Status.proposed,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 200,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """List merge proposals, best score first: id, status, score, the entity kept <- the one merged into it."""
+    from liaison.cli import ctx, emit, handled
+    from liaison.queries import bank_merges as q
+    from liaison.queries.bank_access import viewer_for
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), c.sessions() as session:
+        out = q.list_proposals(
+            session, viewer_for(session, actor), status=None if status is Status.all else status.value, limit=limit
+        )
+    if as_json:
+        emit(out)
+        return
+    if not out:
+        typer.echo("no merge proposals")
+    for p in out:
+        typer.echo(_line(p))
+
+
+def _decide(proposal_id: str, verb: str, as_json: bool, as_user: str | None) -> None:
+    from liaison.actions import merges as act
+    from liaison.cli import ctx, emit, handled
+    from liaison.db import transaction
+    from liaison.queries import bank_merges as q
+    from liaison.queries.bank_access import viewer_for
+
+    decide = {"accept": act.accept, "reject": act.reject, "undo": act.undo}[verb]
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        p = decide(session, actor=actor, proposal_id=proposal_id.strip())
+        session.flush()
+        out = q.proposals_json(session, viewer_for(session, actor), [p])[0]
+    if as_json:
+        emit(out)
+    else:
+        typer.echo(_line(out))
+
+
+@merge_app.command("accept")
+def accept(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
+    """Merge the second entity into the first; both keep every statement. Exit 1 if it is not proposed."""
+    _decide(proposal_id, "accept", as_json, as_user)
+
+
+@merge_app.command("reject")
+def reject(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
+    """Not the same entity: the pair is never proposed again."""
+    _decide(proposal_id, "reject", as_json, as_user)
+
+
+@merge_app.command("undo")
+def undo(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
+    """Separate an accepted merge again."""
+    _decide(proposal_id, "undo", as_json, as_user)

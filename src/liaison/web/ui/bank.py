@@ -1,0 +1,228 @@
+"""The information bank's pages for analysts and screening officers: search (one box and filters) and the entity
+page (names in every script, statements side by side by property with their provenance and grade, relations,
+list references, merged entities, the neighbourhood graph). Screening is in :mod:`liaison.web.ui.bank_screening`,
+merge proposals in :mod:`liaison.web.ui.bank_merges`; this module's router includes both.
+
+Need to know is the read side's (:mod:`liaison.queries.bank`): a page never shows a statement its reader may not
+see, an invisible entity is a 404 like an unknown one, and every view of a person's record is audited (the read
+and its audit row commit together). Searches are audited too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from liaison.actions.bank import country
+from liaison.bank.props import CREDIBILITY_TEXT, RELIABILITY_TEXT, SCHEMAS
+from liaison.db import transaction
+from liaison.errors import InvalidInput, NotFound
+from liaison.graph import render_graph
+from liaison.models import ListReference, MergeProposal
+from liaison.queries import bank as bankq
+from liaison.queries.bank_access import require_reader, viewer_for
+from liaison.queries.bank_merges import merged_here
+from liaison.web.deps import state
+from liaison.web.ui import bank_merges, bank_screening
+from liaison.web.ui.common import Me, render, uuid_or_404
+
+router = APIRouter()
+router.include_router(bank_screening.router)
+router.include_router(bank_merges.router)
+
+SCHEMA_LABELS = {"Person": "Person", "Organization": "Organisation (group)", "Address": "Place", "Event": "Incident"}
+PROP_LABELS = {
+    "birthDate": "Birth date",
+    "birthPlace": "Birth place",
+    "idNumber": "Identity number",
+    "passportNumber": "Passport number",
+    "trainingArea": "Training area",
+    "incorporationDate": "Founded",
+    "full": "Full address",
+}
+DONE = {
+    "undo": "The merge is undone: that entity stands on its own again.",
+    "accept": "Merged.",
+    "reject": "Rejected.",
+}
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+def grade_meaning(grade: str) -> str:
+    """``B2`` -> ``source usually reliable; information probably true``."""
+    r, c = grade[:1], grade[1:2]
+    return f"source {RELIABILITY_TEXT.get(r, 'not graded')}; information {CREDIBILITY_TEXT.get(c, 'not graded')}"
+
+
+def prop_label(prop: str) -> str:
+    return PROP_LABELS.get(prop) or prop[:1].upper() + "".join(
+        f" {ch.lower()}" if ch.isupper() else ch for ch in prop[1:]
+    )
+
+
+def relation_label(relation: str, direction: str) -> str:
+    words = relation.replace("_", " ")
+    return words if direction == "out" else f"has {words.removesuffix(' of').removesuffix(' in')}"
+
+
+# -- search --
+
+
+def _filters(form: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """The search filters from the query string, and an error to show (a bad filter is ignored, and said so)."""
+    out: dict[str, Any] = {}
+    error = ""
+    if form["schema"] in SCHEMAS:
+        out["schema"] = form["schema"]
+    if form["nationality"]:
+        code = country(form["nationality"])
+        if code is None:
+            error = f"{form['nationality']!r} is not a country code like SY or SYR"
+        else:
+            out["nationality"] = code
+    if form["birth_year"]:
+        try:
+            year = int(form["birth_year"])
+            if not 1800 <= year <= 2100:
+                raise ValueError
+            out["birth_year"] = year
+        except ValueError:
+            error = f"{form['birth_year']!r} is not a year like 1975"
+    if form["list"]:
+        out["list_name"] = form["list"]
+    return out, error
+
+
+@router.get("/bank")
+def search_page(
+    request: Request,
+    me: Me,
+    q: str = "",
+    schema: str = "",
+    nationality: str = "",
+    birth_year: str = "",
+    list_name: Annotated[str, Query(alias="list")] = "",
+    group: str = "",
+    limit: int = 20,
+) -> Response:
+    form = {
+        "q": q.strip(),
+        "schema": schema,
+        "nationality": nationality.strip(),
+        "birth_year": birth_year.strip(),
+        "list": list_name.strip(),
+        "group": group.strip(),
+    }
+    limit = max(x for x in PAGE_SIZES if x <= max(limit, PAGE_SIZES[0]))
+    filters, error = _filters(form)
+    results: list[dict[str, Any]] | None = None
+    group_caption = ""
+    st = state(request)
+    with transaction(st.sessions) as session:
+        viewer = viewer_for(session, me.principal)
+        require_reader(viewer)
+        lists = sorted(session.scalars(select(ListReference.list_name).distinct()))
+        if form["group"]:
+            group_id, group_caption, group_error = _group(session, me, form["group"])
+            error = error or group_error
+            if group_id is not None:
+                filters["group"] = group_id
+        asked = bool(form["q"] or filters)
+        if asked and not error:
+            try:
+                results = bankq.search(session, me.principal, form["q"], limit=limit, **filters)
+            except (InvalidInput, NotFound) as exc:
+                error = exc.detail
+    return render(
+        request,
+        "bank_search.html",
+        me=me,
+        form=form,
+        results=results,
+        error=error,
+        lists=lists,
+        schemas=[(s, SCHEMA_LABELS.get(s, s)) for s in SCHEMAS],
+        schema_labels=SCHEMA_LABELS,
+        group_caption=group_caption,
+        limit=limit,
+        more=limit * 2 if results is not None and len(results) >= limit and limit < PAGE_SIZES[-1] else 0,
+        more_query=str(request.url.include_query_params(limit=min(limit * 2, PAGE_SIZES[-1])).query),
+    )
+
+
+def _group(session: Any, me: Any, value: str) -> tuple[uuid.UUID | None, str, str]:
+    """A group filter typed as an id or as a name (the best-scoring organisation whose name matches)."""
+    try:
+        ident = uuid.UUID(value)
+    except ValueError:
+        found = bankq.search(session, me.principal, value, schema="Organization", limit=1)
+        if not found:
+            return None, "", f"no group called {value!r}"
+        return uuid.UUID(found[0]["entity_id"]), found[0]["caption"], ""
+    caption = bankq.captions(session, viewer_for(session, me.principal), [ident]).get(ident, "")
+    return ident, caption, ""
+
+
+# -- the entity page --
+
+
+def _groups(properties: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Statements by property (names apart), current first; ``conflict`` when current values differ."""
+    out = []
+    for prop, stmts in properties.items():
+        if prop == "name":
+            continue
+        ordered = sorted(stmts, key=lambda s: (s["retracted_at"] is not None, s["grade"], s["value"]))
+        current = {s["value"].strip().casefold() for s in stmts if not s["retracted_at"]}
+        out.append({"prop": prop, "label": prop_label(prop), "statements": ordered, "conflict": len(current) > 1})
+    return out
+
+
+@router.get("/bank/entities/{entity_id}")
+def entity_page(request: Request, entity_id: str, me: Me, done: str = "") -> Response:
+    ident = uuid_or_404(entity_id, "entity")
+    st = state(request)
+    with transaction(st.sessions) as session:
+        viewer = viewer_for(session, me.principal)
+        require_reader(viewer)
+        data = bankq.entity_view(session, me.principal, ident)
+        graph = bankq.neighbourhood(session, me.principal, ident, depth=2)
+        merged = merged_here(session, viewer, ident)
+        merged_by = None
+        if data["merged_into"]:
+            merged_by = session.scalar(
+                select(MergeProposal)
+                .where(MergeProposal.other_id == ident, MergeProposal.status == "accepted")
+                .order_by(MergeProposal.decided_at.desc())
+            )
+            root = uuid.UUID(data["merged_into"])
+            root_caption = bankq.captions(session, viewer, [root]).get(root, "")
+        else:
+            root_caption = ""
+    rank = {n["statement_id"]: i for i, n in enumerate(data["names"])}  # best name first, as the read side ranks
+    names = sorted(
+        data["properties"].get("name", []), key=lambda s: (s["retracted_at"] is not None, rank.get(s["id"], 999))
+    )
+    svg = render_graph(graph, title=f"Neighbourhood of {data['caption'] or data['reference']}")
+    return render(
+        request,
+        "bank_entity.html",
+        me=me,
+        e=data,
+        names=names,
+        groups=_groups(data["properties"]),
+        graph=svg,
+        graph_count=len(graph["nodes"]),
+        merged=merged,
+        merged_by=str(merged_by.id) if merged_by is not None else "",
+        root_caption=root_caption,
+        analyst=viewer.analyst,
+        grade_meaning=grade_meaning,
+        relation_label=relation_label,
+        schema_labels=SCHEMA_LABELS,
+        done=DONE.get(done, ""),
+    )

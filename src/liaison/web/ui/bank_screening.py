@@ -1,0 +1,184 @@
+"""The screening page: upload a CSV of names (``id,name`` and optionally ``birth_date,nationality``), see each
+name's best hits with their score, match badge and explanation, and, as an analyst, decide whether a hit is a
+true or a false match (remembered for the next screening of that name by the organisation).
+
+The upload is screened in the request (the index answers hundreds of names a second) and the browser is sent
+to the run's own page (post/redirect/get), so reloading never screens twice. ``bank.js`` shows that the work
+is under way while a long file is screened; without it the page simply answers when done. The screening and
+each decision go through :mod:`liaison.actions.screening`, which audits them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from liaison.actions import screening as act
+from liaison.db import transaction
+from liaison.errors import InvalidInput, NotFound, TooLarge
+from liaison.exchange.attachments import human_size
+from liaison.interchange import screening_csv
+from liaison.models import ScreeningHit, ScreeningRun
+from liaison.queries import bank as bankq
+from liaison.queries.bank_access import require_reader, viewer_for
+from liaison.web.deps import state
+from liaison.web.ui.common import Me, Viewer, check_csrf, redirect, render, uuid_or_404
+
+router = APIRouter()
+FormStr = Annotated[str, Form()]
+TOPS = (1, 3, 5, 10)
+RECENT_RUNS = 10
+DONE = {"decided": "Decision saved: the next screening of this name by your organisation applies it."}
+
+
+def _max_bytes(max_rows: int) -> int:
+    return max_rows * 2 * screening_csv.MAX_FIELD + 4096
+
+
+def _form_page(request: Request, me: Viewer, *, error: str = "", top: int = 5, status: int = 200) -> Response:
+    st = state(request)
+    with st.sessions() as session:
+        viewer = viewer_for(session, me.principal)
+        require_reader(viewer)
+        org = ScreeningRun.organisation_id
+        runs = list(
+            session.scalars(
+                select(ScreeningRun)
+                .where(org.is_(None) if me.principal.organisation_id is None else org == me.principal.organisation_id)
+                .order_by(ScreeningRun.created_at.desc())
+                .limit(RECENT_RUNS)
+            )
+        )
+    return render(
+        request,
+        "bank_screening.html",
+        status=status,
+        me=me,
+        error=error,
+        top=top,
+        tops=TOPS,
+        runs=runs,
+        max_rows=st.settings.screen_max_rows,
+        max_size=human_size(_max_bytes(st.settings.screen_max_rows)),
+    )
+
+
+@router.get("/bank/screening")
+def screening_page(request: Request, me: Me) -> Response:
+    return _form_page(request, me)
+
+
+@router.post("/bank/screening")
+def screening_upload(
+    request: Request,
+    me: Me,
+    csrf_token: FormStr = "",
+    top: FormStr = "5",
+    file: Annotated[UploadFile | str, File()] = "",
+) -> Response:
+    check_csrf(me.csrf, csrf_token)
+    st = state(request)
+    chosen = int(top) if top.isdigit() and int(top) in TOPS else 5
+    if isinstance(file, str) or not file.filename:
+        return _form_page(request, me, error="Choose a CSV file to screen.", top=chosen, status=422)
+    limit = _max_bytes(st.settings.screen_max_rows)
+    data = file.file.read(limit + 1)
+    try:
+        if len(data) > limit:
+            raise TooLarge(f"{file.filename}: the file is over the {human_size(limit)} limit")
+        queries = screening_csv.parse(data, max_rows=st.settings.screen_max_rows)
+        with transaction(st.sessions) as session:
+            run, _ = act.screen(
+                session,
+                actor=me.principal,
+                queries=queries,
+                top=chosen,
+                threshold=st.settings.match_threshold,
+                filename=file.filename,
+                via="web",
+                index=st.bank_index,
+            )
+            run_id = run.id
+    except (screening_csv.ScreeningFileError, TooLarge, InvalidInput) as exc:
+        return _form_page(request, me, error=f"{file.filename}: {exc.detail}", top=chosen, status=exc.status)
+    return redirect(f"/bank/screening/{run_id}")
+
+
+def _rows(session: Any, me: Viewer, run: ScreeningRun, show: str) -> list[dict[str, Any]]:
+    """One row per screened name that had candidates, in file order: the name, then its hits best first."""
+    viewer = viewer_for(session, me.principal)
+    hits = list(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run.id).order_by(ScreeningHit.rank)))
+    visible = bankq.visible_ids(session, viewer, {h.entity_id for h in hits})
+    names = bankq.captions(session, viewer, visible)
+    rows: dict[str, dict[str, Any]] = {}
+    for h in hits:
+        if h.entity_id not in visible:  # it may have become invisible since the run: say nothing about it
+            continue
+        row = rows.setdefault(
+            h.query_id,
+            {
+                "query_id": h.query_id,
+                "name": h.query_name,
+                "birth_date": h.query_birth_date,
+                "nationality": h.query_nationality,
+                "hits": [],
+            },
+        )
+        m = act.match_json(h)
+        m |= {"hit_id": str(h.id), "decision": h.decision, "caption": names.get(h.entity_id, "")}
+        row["hits"].append(m)
+    out = list(rows.values())
+    for r in out:
+        r["match"] = any(m["match"] for m in r["hits"])
+    if show == "matches":
+        out = [r for r in out if r["match"]]
+    return out
+
+
+@router.get("/bank/screening/{run_id}")
+def run_page(request: Request, run_id: str, me: Me, show: str = "all", done: str = "") -> Response:
+    ident = uuid_or_404(run_id, "screening run")
+    show = show if show in ("all", "matches") else "all"
+    with state(request).sessions() as session:
+        viewer = viewer_for(session, me.principal)
+        run = act.run_or_404(session, me.principal, ident)
+        rows = _rows(session, me, run, show)
+        with_hits = len({h for h in session.scalars(select(ScreeningHit.query_id).where(ScreeningHit.run_id == ident))})
+    return render(
+        request,
+        "bank_run.html",
+        me=me,
+        run=run,
+        rows=rows,
+        show=show,
+        without_hits=run.query_count - with_hits,
+        analyst=viewer.analyst,
+        done=DONE.get(done, ""),
+    )
+
+
+@router.post("/bank/screening/{run_id}/hits/{hit_id}/decide")
+def decide(
+    request: Request,
+    run_id: str,
+    hit_id: str,
+    me: Me,
+    csrf_token: FormStr = "",
+    verdict: FormStr = "",
+    note: FormStr = "",
+    show: FormStr = "all",
+) -> Response:
+    check_csrf(me.csrf, csrf_token)
+    run_ident = uuid_or_404(run_id, "screening run")
+    hit_ident = uuid_or_404(hit_id, "screening hit")
+    with transaction(state(request).sessions) as session:  # a refusal or a forged verdict: the error page
+        run = act.run_or_404(session, me.principal, run_ident)
+        hit = session.get(ScreeningHit, hit_ident)
+        if hit is None or hit.run_id != run.id:
+            raise NotFound(f"no screening hit {hit_id[:40]} in this run")
+        act.decide(session, actor=me.principal, hit_id=hit_ident, verdict=verdict, note=note)
+    back = "matches" if show == "matches" else "all"
+    return redirect(f"/bank/screening/{run_ident}?show={back}&done=decided#h-{hit_ident}")

@@ -1,0 +1,209 @@
+"""The information bank in a real headless Chromium against the real server: search with the keyboard, open the
+entity page, see (and follow) the neighbourhood graph, upload a screening file and decide on a hit; no CSP
+violation on the way, and nothing wider than a phone's screen. Screenshots are left for people to look at."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, _free_port, _liaison
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(tempfile.gettempdir())
+
+
+def _seed(url: str) -> None:
+    """A group and a member, entered by the demo's analyst (the demo has no bank data of its own yet)."""
+    from sqlalchemy import select
+
+    from liaison.actions.bank import StatementInput, create_entity
+    from liaison.db import make_engine, make_session_factory, transaction
+    from liaison.models import User
+    from liaison.queries.principals import principal_for_user
+
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    try:
+        with transaction(sessions) as s:
+            user = s.scalar(select(User).where(User.username == "analyst"))
+            assert user is not None, "the demo has no analyst"
+            actor = principal_for_user(s, user, "cli", "test")
+            basis = "Art. 18 Europol Regulation"
+            group = create_entity(
+                s,
+                actor=actor,
+                schema="Organization",
+                statements=[
+                    StatementInput("name", "Jabhat al-Nusra", name_kind="primary", source="UN list"),
+                    StatementInput("name", "جبهة النصرة", name_kind="alias", source="UN list"),
+                ],
+                legal_basis=basis,
+            )
+            create_entity(
+                s,
+                actor=actor,
+                schema="Person",
+                statements=[
+                    StatementInput(
+                        "name",
+                        "Mohammed Ali HASSAN",
+                        name_kind="primary",
+                        source="report 7/24",
+                        reliability="B",
+                        credibility="2",
+                    ),
+                    StatementInput("name", "محمد علي حسن", name_kind="alias", source="report 7/24"),
+                    StatementInput("birthDate", "1981", source="report 7/24"),
+                    StatementInput("member_of", "", object_id=group.id, source="report 7/24"),
+                ],
+                data_subject_category="suspect",
+                legal_basis=basis,
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser-bank")
+    url = f"sqlite:///{root / 'liaison.db'}"
+    env = {**os.environ, "LIAISON_DATABASE_URL": url, "LIAISON_ENV": "test", "LIAISON_LOG_LEVEL": "warning"}
+    env.pop("LIAISON_DATABASE_URL_FILE", None)
+    for args in (["db", "upgrade"], ["demo", "load", "--password", PASSWORD]):
+        done = subprocess.run([_liaison(), *args], env=env, capture_output=True, text=True, timeout=180, check=False)
+        assert done.returncode == 0, f"liaison {' '.join(args)} failed: {done.stderr}"
+    _seed(url)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (root / "server.log").open("w")
+    proc = subprocess.Popen(
+        [_liaison(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"the server did not start: {(root / 'server.log').read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh to install Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _page(browser, base: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(f"{base}/login")
+    page.fill("#username", "analyst")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    return context, page, problems
+
+
+def _fits(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"))
+
+
+def test_search_open_the_entity_and_follow_the_graph(browser, server) -> None:
+    context, page, problems = _page(browser, server)
+    try:
+        page.get_by_role("link", name="Bank", exact=True).click()
+        page.wait_for_url(f"{server}/bank")
+        assert page.evaluate("document.activeElement.id") == "q"  # the search box has the focus
+        page.keyboard.type("Muhammad Ali Hasan")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        first = page.locator("ol.results li.result h3 a").first
+        assert "HASSAN" in first.inner_text()
+        assert page.locator("ol.results meter").count() >= 1
+        first.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/bank/entities/" in page.url
+        assert page.locator("h1").inner_text() == "Mohammed Ali HASSAN"
+        assert page.locator("abbr.grade", has_text="B2").first.get_attribute("title") == (
+            "source usually reliable; information probably true"
+        )
+        graph = page.locator("svg.graph")
+        graph.scroll_into_view_if_needed()
+        assert graph.is_visible()
+        box = graph.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 60
+        nodes = page.locator("svg.graph a.graph-node")
+        assert nodes.count() == 2
+        group = page.locator("svg.graph a.graph-organization")
+        colour = group.locator(".graph-shape").evaluate("e => getComputedStyle(e).fill")
+        assert colour in ("rgb(213, 94, 0)", "#d55e00")  # from bank.css, not an inline style
+        page.screenshot(path=str(SHOTS / "liaison-bank-entity.png"), full_page=True)
+        group.focus()  # a graph node is a keyboard-reachable link
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("h1").inner_text() == "Jabhat al-Nusra"
+        assert not [p for p in problems if "Content Security Policy" in p], problems
+    finally:
+        context.close()
+
+
+def test_screening_upload_and_decide_on_a_phone(browser, server, tmp_path: Path) -> None:
+    context, page, problems = _page(browser, server, width=390, height=844)
+    try:
+        csv = tmp_path / "names.csv"
+        csv.write_text("id,name,birth_date,nationality\nq1,Muhammad Ali Hassan,1981,\nq2,Nobody Atall,,\n")
+        page.goto(f"{server}/bank/screening")
+        page.set_input_files("#file", str(csv))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Screen").click()
+        assert "/bank/screening/" in page.url
+        assert page.locator("table.screening tbody tr").count() == 1
+        assert page.locator(".hit.is-match").count() >= 1
+        details = page.locator("details.explain").first
+        details.locator("summary").click()
+        assert details.locator("ul.features li").first.is_visible()
+        assert _fits(page), "the results table is wider than the phone"
+        page.screenshot(path=str(SHOTS / "liaison-bank-screening-phone.png"), full_page=True)
+        with page.expect_navigation():
+            page.locator(".hit").first.get_by_role("button", name="False match").click()
+        assert "done=decided" in page.url
+        assert page.locator(".hit").first.locator("text=decided: false match").is_visible()
+        page.goto(page.url.split("/bank/screening/")[0] + "/bank/entities/" + "00000000-0000-0000-0000-000000000000")
+        assert page.locator("h1").inner_text() == "Not found"
+        assert not [p for p in problems if "Content Security Policy" in p], problems
+    finally:
+        context.close()
