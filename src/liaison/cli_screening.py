@@ -1,0 +1,279 @@
+"""Search and screening at the command line: ``liaison screen FILE.csv``, ``liaison screen decide``,
+``liaison search`` and ``liaison bank show``.
+
+Like every local command these act with the node operator's authority (audited as such) unless ``--as USER``
+names a user, who then sees exactly what they may see. The name index is built on demand for the command
+(the server keeps one in memory).
+
+Exit codes of ``liaison screen``: 0 when the file was screened, whether or not anything matched; 1 when the file
+or a row in it was refused (the error names the line) or the run failed; 2 for bad usage (unknown option,
+missing file); 3 with ``--fail-on-match`` when at least one name matched, for scripts that stop on a match.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import uuid
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
+
+
+class DefaultRun(TyperGroup):
+    """``liaison screen FILE.csv`` runs ``liaison screen run FILE.csv``; ``liaison screen decide ...`` decides."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+screen_app = typer.Typer(
+    cls=DefaultRun,
+    help="Screen a CSV of names against the bank (`liaison screen FILE.csv`), or decide on a hit.",
+    no_args_is_help=True,
+)
+
+
+class Verdict(StrEnum):
+    true = "true"
+    false = "false"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``screen``, ``search`` and ``bank show`` to the ``liaison`` app (``bank`` joins an existing group)."""
+    app.add_typer(screen_app, name="screen")
+    app.command("search")(search)
+    bank_group = next((g.typer_instance for g in app.registered_groups if g.name == "bank"), None)
+    if bank_group is None:
+        bank_group = typer.Typer(help="The security information bank.", no_args_is_help=True)
+        app.add_typer(bank_group, name="bank")
+    bank_group.command("show")(show)
+
+
+def _progress() -> Any:
+    """A progress printer for standard error: at most one line a second, and the last one."""
+    state = {"at": 0.0}
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - state["at"] >= 1.0:
+            state["at"] = now
+            typer.echo(f"screened {done}/{total}", err=True)
+
+    return report
+
+
+@screen_app.command("run")
+def run(
+    file: Annotated[Path, typer.Argument(help="CSV with id,name and optionally birth_date,nationality.")],
+    top: Annotated[int, typer.Option("--top", help="Candidates per name (1-50).", min=1, max=50)] = 5,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Match from this score (0-1; default LIAISON_MATCH_THRESHOLD).")
+    ] = None,
+    algorithm: Annotated[
+        str | None, typer.Option("--algorithm", help="Matching algorithm (default: liaison-name-v1).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help='JSON lines: {"query_id", "matches": [{"entity_id", ...}]} per name.')
+    ] = False,
+    fail_on_match: Annotated[bool, typer.Option("--fail-on-match", help="Exit 3 when any name matched.")] = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Screen every name of FILE against the bank (also: `liaison screen FILE.csv`).
+
+    Each line of --json output is {"query_id", "matches": [{"entity_id", "reference", "name", "score", "match",
+    "explanation"}]}; progress and the run id go to standard error. Exit 0 when screened (matches or not),
+    1 when the file is refused (the error names the line), 2 on bad usage, 3 with --fail-on-match on a match.
+    Remembered decisions of your organisation are applied."""
+    from liaison.actions.screening import screen
+    from liaison.cli import ctx, fail, handled
+    from liaison.db import transaction
+    from liaison.interchange.screening_csv import parse
+    from liaison.queries.bank_index import shared_index
+
+    c = ctx()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc}", 2)
+    actor = c.actor(as_user)
+    with handled():
+        queries = parse(data, max_rows=c.settings.screen_max_rows)
+        started = time.monotonic()
+        index = shared_index(c.engine, algorithm).get()  # before the transaction: no write lock while indexing
+        typer.echo(f"indexed {index.size} entities in {time.monotonic() - started:.1f}s", err=True)
+        with transaction(c.sessions) as session:
+            found, lines = screen(
+                session,
+                actor=actor,
+                queries=queries,
+                top=top,
+                threshold=threshold if threshold is not None else c.settings.match_threshold,
+                algorithm=algorithm,
+                filename=file.name,
+                via="cli",
+                progress=_progress(),
+                index=index,
+            )
+            run_id, matched, cut = found.id, found.match_count, found.threshold
+    for line in lines:
+        if as_json:
+            typer.echo(json.dumps(line, ensure_ascii=False))
+        else:
+            _print_line(line, {q.id: q.name for q in queries})
+    typer.echo(f"run {run_id}: {len(queries)} names, {matched} matched (threshold {cut})", err=True)
+    if fail_on_match and matched:
+        raise typer.Exit(3)
+
+
+def _print_line(line: dict[str, Any], names: dict[str, str]) -> None:
+    typer.echo(f"{line['query_id']}  {names.get(line['query_id'], '')}")
+    if not line["matches"]:
+        typer.echo("    (no candidate)")
+    for m in line["matches"]:
+        flag = "MATCH" if m["match"] else "     "
+        decided = m["explanation"].get("decision")
+        note = f"  [{decided['text']}]" if decided else ""
+        typer.echo(f"    {flag} {m['score']:.2f}  {m['reference']:<14} {m['name']}{note}")
+        typer.echo(f"           {m['explanation'].get('summary', '')}")
+
+
+@screen_app.command("decide")
+def decide(
+    hit_id: Annotated[str, typer.Argument(help="The hit's id (from the API, the web page or the run's results).")],
+    verdict: Annotated[Verdict, typer.Argument(help="true: a true match; false: a false match.")],
+    note: Annotated[str, typer.Option("--note", help="Why (kept with the decision).")] = "",
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Decide that a hit is a true or a false match (analysts); the next screening of the same name by your
+    organisation applies it."""
+    from liaison.actions.screening import decide as act
+    from liaison.cli import ctx, emit, fail, handled
+    from liaison.db import transaction
+
+    try:
+        ident = uuid.UUID(hit_id)
+    except ValueError:
+        fail(f"{hit_id!r} is not a hit id", 2)
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        hit = act(session, actor=actor, hit_id=ident, verdict=f"{verdict.value}_match", note=note)
+        out = {"hit_id": str(hit.id), "entity_id": str(hit.entity_id), "decision": hit.decision, "match": hit.match}
+    if as_json:
+        emit(out)
+    else:
+        typer.echo(f"hit {out['hit_id']}: {out['decision']} (applied to the next screening of this name)")
+
+
+def search(
+    text: Annotated[str, typer.Argument(help="A name in any script; empty: list entities by the filters.")] = "",
+    schema: Annotated[str | None, typer.Option("--schema", help="Person, Organization, Address or Event.")] = None,
+    nationality: Annotated[str | None, typer.Option("--nationality", help="ISO 3166 alpha-2, e.g. SY.")] = None,
+    birth_year: Annotated[int | None, typer.Option("--birth-year", help="Born in this year.")] = None,
+    list_name: Annotated[str | None, typer.Option("--list", help="On this list, e.g. un-sc.")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="Member or leader of this organisation (id).")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="active or delisted.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many (1-200).", min=1, max=200)] = 20,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Search the bank by name (across scripts and spellings) with filters; only what you may see."""
+    from liaison.cli import ctx, emit, fail, handled
+    from liaison.db import transaction
+    from liaison.queries import bank as q
+    from liaison.queries.bank_index import shared_index
+
+    group_id = None
+    if group:
+        try:
+            group_id = uuid.UUID(group)
+        except ValueError:
+            fail(f"--group: {group!r} is not an entity id", 2)
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled():
+        index = shared_index(c.engine).get() if text.strip() else None
+        with transaction(c.sessions) as session:
+            hits = q.search(
+                session,
+                actor,
+                text,
+                schema=schema,
+                nationality=nationality,
+                birth_year=birth_year,
+                list_name=list_name,
+                group=group_id,
+                status=status,
+                limit=limit,
+                index=index,
+            )
+    if as_json:
+        emit(hits)
+        return
+    if not hits:
+        typer.echo("nothing found")
+    for h in hits:
+        score = f"{h['score']:.2f}" if h["score"] is not None else "    "
+        mark = " (delisted)" if h["status"] == "delisted" else ""
+        via = f"  ~ {h['name']}" if h["name"] != h["caption"] else ""
+        typer.echo(f"{score}  {h['reference']:<14} {h['schema']:<12} {h['caption']}{mark}{via}")
+
+
+def show(
+    entity_id: Annotated[str, typer.Argument(help="The entity's id.")],
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """An entity with every statement you may see, side by side by property, its relations and references.
+    Viewing a person's record is audited."""
+    from liaison.cli import ctx, emit, handled
+    from liaison.db import transaction
+    from liaison.queries import bank as q
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        data = q.entity_view(session, actor, entity_id)
+    if as_json:
+        emit(data)
+        return
+    _print_entity(data)
+
+
+def _print_entity(d: dict[str, Any]) -> None:
+    out = sys.stdout
+    out.write(f"{d['caption']}  [{d['schema']}, {d['reference']}, {d['status']}]\n")
+    if d.get("merged_into"):
+        out.write(f"merged into {d['merged_into']}\n")
+    if d["data_subject_category"]:
+        out.write(f"category: {d['data_subject_category']}; legal basis: {d['legal_basis']}\n")
+    out.write(f"review date: {d['review_date']}\n\nnames:\n")
+    for n in d["names"]:
+        out.write(f"  {n['name']}  ({n['kind']}, {n['script']})\n")
+    for prop, statements in d["properties"].items():
+        if prop == "name":
+            continue
+        out.write(f"{prop}:\n")
+        for s in statements:
+            gone = "  RETRACTED" if s["retracted_at"] else ""
+            out.write(f"  {s['value']}  [{s['grade']}, {s['contributor']}, {s['source']}, {s['marking']}]{gone}\n")
+    if d["relations"]:
+        out.write("relations:\n")
+        for r in d["relations"]:
+            arrow = "->" if r["direction"] == "out" else "<-"
+            out.write(f"  {r['relation']} {arrow} {r['other']['caption']} ({r['other']['id']})\n")
+    for ref in d["references"]:
+        out.write(f"list {ref['list']}: {ref['reference']} (listed {ref['listed_on']})\n")
+    if d["merged"]:
+        out.write("merged: " + ", ".join(d["merged"]) + "\n")
