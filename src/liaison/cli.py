@@ -13,8 +13,11 @@ from typing import Annotated, Any
 
 import typer
 
+from liaison.cli_bank import register as register_bank
 from liaison.cli_directory import directory_app
 from liaison.cli_exchange import register as register_exchange
+from liaison.cli_merges import register as register_merges
+from liaison.cli_screening import register as register_screening
 from liaison.errors import LiaisonError, NotFound
 from liaison.settings import ConfigError, Settings, load_settings
 
@@ -593,6 +596,9 @@ def audit_export(
 
 
 register_exchange(app)  # send, ack, worker; message, exercise, network
+register_screening(app)  # screen, screen decide, search, bank show
+register_merges(app)  # bank propose-merges, bank merges, bank merge accept|reject|undo
+register_bank(app)  # import un-sc|ftm|csv, export ftm|csv, bank reviews
 
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")

@@ -657,6 +657,9 @@ def load_demo(
     from liaison.demo_exchange import load_exchange_demo
 
     load_exchange_demo(session, now=ctx.now, rng=ctx.rng)
+    from liaison.demo_bank import load_bank_demo
+
+    load_bank_demo(session, operator=ctx.actor)
     session.flush()
     return _summary(
         ctx,

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024, description="Largest attachment a message may carry, in bytes."
     )
+    import_max_bytes: int = Field(
+        200 * 1024 * 1024, ge=1024, le=64 * 1024**3, description="Largest file a bank import reads, in bytes."
+    )
     ack_link_hours: int = Field(72, ge=1, le=24 * 30, description="Lifetime of an acknowledgement link, in hours.")
     response_hours: float = Field(
         8.0, gt=0, le=24 * 30, description="Default response clock of a request for information, in hours."
@@ -68,6 +71,10 @@ class Settings(BaseSettings):
         True, description="`liaison serve` also runs the escalation worker; turn off when running `liaison worker`."
     )
     worker_poll_seconds: float = Field(0.2, gt=0, le=60, description="How often the worker looks for due timers.")
+    match_threshold: float | None = Field(
+        None, ge=0, le=1, description="Score from which a screening hit is a match (default: the algorithm's own)."
+    )
+    screen_max_rows: int = Field(10_000, ge=1, le=1_000_000, description="Most names one screening file may hold.")
     worker_name: str = Field(
         "", description="Name of this worker (default: host name and process id); see `liaison worker --help`."
     )

@@ -132,3 +132,13 @@ class AppState:
     reads: sessionmaker[Session]  # autocommit reads: no transaction, no lock (authentication look-ups)
     principals: dict[str, tuple[float, Principal, Any]] = field(default_factory=dict)
     worker: Any = None  # the embedded escalation worker (liaison.escalation.worker.Worker), if running
+    _bank_index: Any = None
+
+    @property
+    def bank_index(self) -> Any:
+        """The bank's name index (liaison.queries.bank_index.BankIndex), built on first use."""
+        if self._bank_index is None:
+            from liaison.queries.bank_index import shared_index
+
+            self._bank_index = shared_index(self.engine)
+        return self._bank_index

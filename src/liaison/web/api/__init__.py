@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from liaison.web.api import accounts, audit, directory, exchange, interchange, rosters
+from liaison.web.api import accounts, audit, bank_imports, bank_merges, directory, exchange, interchange, rosters
+from liaison.web.api import bank as bank_api
 
 router = APIRouter()
 router.include_router(directory.router)
@@ -11,3 +12,6 @@ router.include_router(accounts.router)
 router.include_router(audit.router)
 router.include_router(interchange.router)
 router.include_router(exchange.router)
+router.include_router(bank_api.router)
+router.include_router(bank_merges.router)
+router.include_router(bank_imports.router)

@@ -21,6 +21,7 @@ from liaison.web.ui import (
     admin_member,
     agency,
     auth_pages,
+    bank,
     board,
     channel_forms,
     exchange,
@@ -51,6 +52,7 @@ _PAGES = (
     exchange,
     message_page,
     exercises_ui,
+    bank,
 )
 for _module in _PAGES:
     router.include_router(_module.router)

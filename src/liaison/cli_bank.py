@@ -1,0 +1,276 @@
+"""Bank imports, exports and reviews at the command line: ``liaison import un-sc|ftm|csv FILE``,
+``liaison export ftm|csv``, ``liaison bank reviews``.
+
+Like every local command, these act with the node operator's authority (audited as such) unless ``--as USER``
+names a user, who then has exactly their own rights. An import is one transaction: exit 0 when it was
+imported, 1 when it was refused (every bad line is printed on standard error, and nothing was imported).
+Progress of long imports goes to standard error; data (reports, exports) to standard output.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+import_app = typer.Typer(help="Import into the information bank (UN list, FollowTheMoney, CSV).", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export the information bank as you may see it (FollowTheMoney, CSV).", no_args_is_help=True
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
+FileArg = Annotated[Path, typer.Argument(help="The file to import.", exists=True, dir_okay=False, readable=True)]
+MarkingOpt = Annotated[
+    str, typer.Option("--marking", help="Marking of every statement, e.g. TLP:AMBER or 'TLP:RED REL TO FR DE'.")
+]
+GradeOpt = Annotated[str, typer.Option("--grade", help="Source reliability A-F and credibility 1-6, e.g. B2.")]
+SourceOpt = Annotated[str, typer.Option("--source", help="Where the file comes from (report, file number).")]
+CategoryOpt = Annotated[
+    str,
+    typer.Option(
+        "--category",
+        help="Data-subject category of the persons: suspect, convicted, foreign_terrorist_fighter, associate, "
+        "victim or witness.",
+    ),
+]
+BasisOpt = Annotated[str, typer.Option("--legal-basis", help="Legal basis on which the persons are held.")]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``import``, ``export`` and ``bank reviews`` to the ``liaison`` app (``bank`` joins an existing group)."""
+    app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export")
+    bank = next((g.typer_instance for g in app.registered_groups if g.name == "bank"), None)
+    if bank is None:
+        bank = typer.Typer(help="The security information bank.", no_args_is_help=True)
+        app.add_typer(bank, name="bank")
+    bank.command("reviews")(reviews)
+
+
+def _progress(what: str) -> Callable[[int], None]:
+    started = time.monotonic()
+
+    def report(done: int) -> None:
+        rate = done / max(time.monotonic() - started, 1e-6)
+        typer.echo(f"{what}: {done:,} entities ({rate:,.0f}/s)", err=True)
+
+    return report
+
+
+def _defaults(marking: str, grade: str, source: str, category: str, legal_basis: str, filename: str) -> Any:
+    from liaison.actions.bank_import import Defaults, marking_from_text, parse_grade
+    from liaison.cli import handled
+
+    with handled():
+        reliability, credibility = parse_grade(grade)
+        return Defaults(
+            source=source or filename,
+            reliability=reliability,
+            credibility=credibility,
+            marking=marking_from_text(marking),
+            data_subject_category=category,
+            legal_basis=legal_basis,
+        )
+
+
+def _run(kind: str, as_json: bool, as_user: str | None, work: Callable[[Any, Any, int], Any]) -> None:
+    from liaison.actions.bank_import import ImportRefused, import_summary
+    from liaison.cli import ctx, emit, fail, handled
+    from liaison.db import transaction
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled():
+        try:
+            with transaction(c.sessions) as session:
+                data = import_summary(work(session, actor, c.settings.import_max_bytes))
+        except ImportRefused as exc:
+            for item in exc.errors:
+                typer.echo(f"error: {item['detail']}", err=True)
+            fail("the file was refused: nothing was imported")
+    if as_json:
+        emit(data)
+        return
+    typer.echo(
+        f"{kind} import {data['id']}: {data['added']} added, {data['changed']} changed, {data['unchanged']} unchanged, "
+        f"{data['delisted']} delisted, {data['refused']} refused"
+    )
+    for item in data["report"].get("refused", []):
+        typer.echo(f"refused {item.get('reference', '')}: {item['reason']}", err=True)
+
+
+@import_app.command("un-sc")
+def import_un(file: FileArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
+    """Import (or re-import) the UN Security Council Consolidated List XML.
+
+    Entries are found again by their reference (e.g. QDi.400): new values are added, values no longer listed
+    are retracted (kept, dated), and entries missing from the file are marked delisted (never deleted)."""
+    from liaison.actions.bank_import import import_un_list
+
+    def work(session: Any, actor: Any, limit: int) -> Any:
+        return import_un_list(
+            session, actor=actor, data=file.read_bytes(), filename=file.name, max_bytes=limit, progress=None
+        )
+
+    _run("un-sc", as_json, as_user, work)
+
+
+@import_app.command("ftm")
+def import_ftm_cmd(
+    file: FileArg,
+    marking: MarkingOpt = "TLP:AMBER",
+    grade: GradeOpt = "F6",
+    source: SourceOpt = "",
+    category: CategoryOpt = "suspect",
+    legal_basis: BasisOpt = "",
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Import FollowTheMoney entities (JSON lines) as your organisation's contribution.
+
+    Person, Organization (and Company, PublicBody), Address and Event, with Membership, Directorship, Family,
+    Associate and UnknownLink as relations. A file with persons needs --legal-basis. One bad line refuses the
+    whole file (exit 1, every bad line printed)."""
+    from liaison.actions.bank_import import import_ftm
+
+    defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
+
+    def work(session: Any, actor: Any, limit: int) -> Any:
+        with file.open("rb") as stream:
+            return import_ftm(
+                session,
+                actor=actor,
+                lines=stream,
+                filename=file.name,
+                defaults=defaults,
+                max_bytes=limit,
+                progress=_progress("ftm"),
+            )
+
+    _run("ftm", as_json, as_user, work)
+
+
+@import_app.command("csv")
+def import_csv_cmd(
+    file: FileArg,
+    marking: MarkingOpt = "TLP:AMBER",
+    grade: GradeOpt = "F6",
+    source: SourceOpt = "",
+    category: CategoryOpt = "suspect",
+    legal_basis: BasisOpt = "",
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Import the analysts' CSV: one row per entity (columns: key, schema, name, alias, code_name, birth_date,
+    nationality, ..., relation columns such as member_of, and provenance columns source, grade, marking).
+
+    The options are the defaults for rows that leave a provenance column empty. See docs for the columns."""
+    from liaison.actions.bank_import import import_csv
+
+    defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
+
+    def work(session: Any, actor: Any, limit: int) -> Any:
+        return import_csv(
+            session, actor=actor, data=file.read_bytes(), filename=file.name, defaults=defaults, max_bytes=limit
+        )
+
+    _run("csv", as_json, as_user, work)
+
+
+def _export(kind: str, output: Path | None, as_user: str | None) -> None:
+    from liaison.actions.bank_import import record_export
+    from liaison.cli import ctx, handled
+    from liaison.db import transaction
+    from liaison.queries.bank_access import viewer_for
+    from liaison.queries.bank_export import export_csv, export_ftm
+
+    c = ctx()
+    actor = c.actor(as_user)
+    count = 0
+    with handled(), c.sessions() as session:
+        viewer = viewer_for(session, actor)
+        chunks = export_ftm(session, viewer) if kind == "ftm" else export_csv(session, viewer)
+        out = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for chunk in chunks:
+                out.write(chunk)
+                count += 1
+        finally:
+            if output:
+                out.close()
+    with transaction(c.sessions) as session:
+        record_export(session, actor=actor, kind=kind, lines=count)
+    typer.echo(f"exported {count - (1 if kind == 'csv' else 0):,} {kind} lines", err=True)
+
+
+@export_app.command("ftm")
+def export_ftm_cmd(output: OutOpt = None, as_user: AsOpt = None) -> None:
+    """Export the bank as FollowTheMoney JSON lines: only the statements you may see (code names as aliases)."""
+    _export("ftm", output, as_user)
+
+
+@export_app.command("csv")
+def export_csv_cmd(output: OutOpt = None, as_user: AsOpt = None) -> None:
+    """Export the bank as the analysts' CSV (one row per entity you may see; values only, no provenance)."""
+    _export("csv", output, as_user)
+
+
+def reviews(
+    notify: Annotated[
+        bool, typer.Option("--notify", help="Mark the due records as reminded (prints the reminders per organisation).")
+    ] = False,
+    on: Annotated[str | None, typer.Option("--on", help="The day to check, YYYY-MM-DD (default: today).")] = None,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Records whose review date has come: yours (or, for the node operator, all) with their contributor.
+
+    A record past its review date must be confirmed (a new review date, with the reason) or removed."""
+    from sqlalchemy import select
+
+    from liaison.actions.bank import due_for_review, remind_reviews
+    from liaison.cli import ctx, emit, fail, handled
+    from liaison.db import transaction
+    from liaison.models import Organisation, utcnow
+    from liaison.queries.bank_access import viewer_for
+
+    try:
+        day = date.fromisoformat(on) if on else utcnow().date()
+    except ValueError:
+        fail(f"--on: {on!r} is not a date (YYYY-MM-DD)", 2)
+        raise AssertionError from None
+    c = ctx()
+    actor = c.actor(as_user)
+    grouped: dict[Any, list[Any]] = {}
+    with handled(), transaction(c.sessions) as session:
+        if notify:
+            grouped = dict(remind_reviews(session, actor=actor, on=day))
+        else:
+            for d in due_for_review(session, viewer_for(session, actor), day):
+                grouped.setdefault(d.contributor_organisation_id, []).append(d)
+        names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
+        data: list[dict[str, Any]] = [
+            {
+                "organisation": names.get(org, "this node (public lists)") if org else "this node (public lists)",
+                "organisation_id": str(org) if org else None,
+                "due": [d.to_dict() for d in items],
+            }
+            for org, items in grouped.items()
+        ]
+    if as_json:
+        emit({"on": day.isoformat(), "notified": notify, "organisations": data})
+        return
+    if not data:
+        typer.echo(f"no record is due for review on {day.isoformat()}")
+    for group in data:
+        typer.echo(f"{group['organisation']}: {len(group['due'])} due for review")
+        for due in group["due"]:
+            category = f" ({due['data_subject_category']})" if due["data_subject_category"] else ""
+            typer.echo(f"  {due['review_date']}  {due['schema']:<12} {due['caption']}{category}  {due['entity_id']}")

@@ -1,0 +1,160 @@
+"""Bank import and export API: upload a UN list, FollowTheMoney JSON lines or the analysts' CSV; list the imports;
+stream the FtM export of what the caller may see.
+
+Thin: read the body (raw, or a multipart ``file`` field) under ``LIAISON_IMPORT_MAX_BYTES``, then call
+:mod:`liaison.actions.bank_import` in one transaction in a worker thread. A refused file answers 422 with every
+bad line in ``errors``, and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from liaison.actions import bank_import as act
+from liaison.db import transaction
+from liaison.errors import InvalidInput, TooLarge
+from liaison.models import BankImport
+from liaison.principal import Principal
+from liaison.queries.bank_access import require_reader, viewer_for
+from liaison.queries.bank_export import export_ftm
+from liaison.web.api.bank_models import errors
+from liaison.web.deps import Actor, State
+from liaison.web.responses import JSONResponse
+from liaison.web.state import AppState
+
+router = APIRouter(prefix="/bank", tags=["bank"])
+
+Kind = Literal["un-sc", "ftm", "csv"]
+
+
+async def _upload(request: Request, limit: int) -> tuple[bytes, str]:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + 65536:
+        raise TooLarge(f"the file is over the import limit of {limit:,} bytes (LIAISON_IMPORT_MAX_BYTES)")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        async with request.form(max_files=1, max_fields=10, max_part_size=limit + 1) as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise InvalidInput("file", "upload the file as the form field 'file'")
+            return await upload.read(), upload.filename or ""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"the file is over the import limit of {limit:,} bytes (LIAISON_IMPORT_MAX_BYTES)")
+        chunks.append(chunk)
+    return b"".join(chunks), request.headers.get("x-filename", "")[:300]
+
+
+def _import(st: AppState, actor: Principal, kind: str, data: bytes, filename: str, defaults: Any) -> dict[str, Any]:
+    limit = st.settings.import_max_bytes
+    with transaction(st.sessions) as session:
+        if kind == "un-sc":
+            imp = act.import_un_list(session, actor=actor, data=data, filename=filename, max_bytes=limit)
+        elif kind == "ftm":
+            lines = io.BytesIO(data)
+            imp = act.import_ftm(
+                session, actor=actor, lines=lines, filename=filename, defaults=defaults, max_bytes=limit
+            )
+        else:
+            imp = act.import_csv(session, actor=actor, data=data, filename=filename, defaults=defaults, max_bytes=limit)
+        return act.import_summary(imp)
+
+
+@router.post(
+    "/imports/{kind}",
+    status_code=201,
+    responses=errors(403, 413, 422),
+    summary="Import a UN list (un-sc), FollowTheMoney JSON lines (ftm) or the analysts' CSV (csv)",
+    description=(
+        "The file is the raw body, or the `file` field of a multipart upload. One transaction: the answer is the "
+        "import's report (added, changed, unchanged, delisted, refused); a bad line refuses the whole file (422, "
+        "every bad line in `errors`) and nothing is imported. For ftm and csv, `marking`, `grade`, `source`, "
+        "`category` and `legal_basis` give the provenance of every statement (a CSV row may override them). "
+        "Analysts (a node admin may import the UN list)."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                },
+            },
+        }
+    },
+)
+async def create_import(
+    request: Request,
+    actor: Actor,
+    st: State,
+    kind: Annotated[Kind, Path(description="un-sc, ftm or csv")],
+    marking: Annotated[str, Query(max_length=200)] = "TLP:AMBER",
+    grade: Annotated[str, Query(max_length=2)] = "F6",
+    source: Annotated[str, Query(max_length=300)] = "",
+    category: Annotated[str, Query(max_length=30)] = "suspect",
+    legal_basis: Annotated[str, Query(max_length=500)] = "",
+) -> Response:
+    data, filename = await _upload(request, st.settings.import_max_bytes)
+    if not data:
+        raise InvalidInput("file", "the file is empty")
+    reliability, credibility = act.parse_grade(grade)
+    defaults = act.Defaults(
+        source=source or filename,
+        reliability=reliability,
+        credibility=credibility,
+        marking=act.marking_from_text(marking),
+        data_subject_category=category,
+        legal_basis=legal_basis,
+    )
+    out = await run_in_threadpool(_import, st, actor, kind, data, filename, defaults)
+    return JSONResponse(out, status_code=201)
+
+
+@router.get(
+    "/imports",
+    responses=errors(403),
+    summary="The imports, newest first",
+    description="Every bank reader sees the list of imports (kind, file, who, counts) with their reports.",
+)
+def list_imports(actor: Actor, st: State, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
+    with st.sessions() as session:
+        require_reader(viewer_for(session, actor))
+        rows = session.scalars(select(BankImport).order_by(BankImport.created_at.desc()).limit(limit))
+        return [act.import_summary(i) for i in rows]
+
+
+@router.get(
+    "/export.ftm",
+    responses=errors(403),
+    summary="Export the bank as FollowTheMoney JSON lines (only what you may see)",
+    description=(
+        "Streamed JSON lines: entities with the statements you may see (code names as aliases), then relations "
+        "between entities you may see. Audited as `bank.export`."
+    ),
+    response_class=StreamingResponse,
+)
+def export(actor: Actor, st: State) -> StreamingResponse:
+    with transaction(st.sessions) as session:
+        require_reader(viewer_for(session, actor))
+        act.record_export(session, actor=actor, kind="ftm", lines=-1)
+
+    def lines() -> Iterator[str]:
+        with st.sessions() as session:
+            yield from export_ftm(session, viewer_for(session, actor))
+
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="bank.ftm.json"'},
+    )
