@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         st.read_audit.start()
         st.cache.start()
+        st.bank_index.start()
         thread = worker.start_thread() if worker is not None else None
         try:
             yield
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if worker is not None and thread is not None:
                 worker.stop()
                 thread.join(timeout=15)
+            st.bank_index.stop()
             st.cache.stop()
             st.read_audit.stop()
             engine.dispose()

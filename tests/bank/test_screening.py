@@ -15,7 +15,7 @@ from liaison.actions.screening import decide, query_key, screen
 from liaison.cli import app
 from liaison.db import transaction
 from liaison.errors import InvalidInput, NotFound, PermissionDenied
-from liaison.matching import Query
+from liaison.matching import DEFAULT, Query
 from liaison.models import AuditEvent, ScreeningDecision, ScreeningHit, ScreeningRun
 from liaison.settings import DEV_SECRET
 from tests.bank.conftest import BankWorld
@@ -58,7 +58,7 @@ def test_screening_stores_the_run_and_its_hits_and_audits(bank: BankWorld, world
     with bank.sessions() as s:
         run = s.get(ScreeningRun, run_id)
         assert run is not None and run.query_count == 2 and run.match_count == 1 and run.by_name == "jp.screener"
-        assert run.algorithm.startswith("liaison-name-v1@") and run.finished_at is not None
+        assert run.algorithm.startswith(f"{DEFAULT}@") and run.finished_at is not None
         assert s.scalar(select(func.count()).select_from(ScreeningHit).where(ScreeningHit.run_id == run_id)) >= 1
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "bank.screening"))
         assert event is not None and event.target_id == str(run_id) and event.details["queries"] == 2

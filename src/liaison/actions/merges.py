@@ -207,7 +207,7 @@ def propose_merges(
         },
     )
     if made:
-        bump_bank(session)
+        bump_bank(session, [])  # proposals change no name in the index
     return made
 
 
@@ -231,7 +231,7 @@ def _record_decision(session: Session, actor: Principal, p: MergeProposal, statu
         target_id=p.id,
         details={"entity": str(p.entity_id), "other": str(p.other_id), "score": p.score, **details},
     )
-    bump_bank(session)
+    bump_bank(session, [p.entity_id, p.other_id])
 
 
 def accept(session: Session, *, actor: Principal, proposal_id: uuid.UUID | str) -> MergeProposal:

@@ -77,10 +77,11 @@ def match_json(hit: ScreeningHit) -> dict[str, Any]:
 def results(
     session: Session, run: ScreeningRun, *, with_ids: bool = False, queries: list[str] | None = None
 ) -> list[dict[str, Any]]:
-    """The run's stored output lines, in the order the names were given. Only names with at least one
-    candidate have stored hits: pass ``queries`` (the ids screened) to get an empty line for the others."""
+    """The run's stored output lines, one per name screened, in the order the names were given (a name nothing
+    came close to has ``matches: []``)."""
     hits = session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run.id).order_by(ScreeningHit.rank))
-    by_query: dict[str, list[dict[str, Any]]] = {qid: [] for qid in queries or []}
+    ids = queries if queries is not None else [str(q.get("id", "")) for q in run.queries or []]
+    by_query: dict[str, list[dict[str, Any]]] = {qid: [] for qid in ids}
     for h in hits:
         m = match_json(h)
         if with_ids:
@@ -134,6 +135,10 @@ def screen(
         threshold=cut,
         top=top,
         query_count=len(queries),
+        queries=[
+            {"id": q.id, "name": q.name, "birth_date": q.birth_date or "", "nationality": q.nationality or ""}
+            for q in queries
+        ],
     )
     session.add(run)
     keys = {q.id: query_key(q.name) for q in queries}

@@ -3,6 +3,7 @@
 from liaison.models.accounts import ApiToken, Organisation, RoleGrant, User, WebSession
 from liaison.models.audit import AuditEvent
 from liaison.models.bank import (
+    BankChange,
     BankEntity,
     BankImport,
     BankRevision,
@@ -37,6 +38,7 @@ from liaison.models.exchange import (
 from liaison.models.rosters import Override, Rotation, RotationParticipant
 
 __all__ = [
+    "BankChange",
     "BankEntity",
     "BankImport",
     "BankRevision",

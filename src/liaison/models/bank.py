@@ -150,6 +150,9 @@ class ScreeningRun(Record):
     query_count: Mapped[int] = mapped_column(Integer, default=0)
     match_count: Mapped[int] = mapped_column(Integer, default=0)
     finished_at: Mapped[datetime | None]
+    # The names screened, in order ({"id", "name", "birth_date", "nationality"}), so a stored run shows every
+    # name, including those nothing came close to.
+    queries: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class ScreeningHit(Record):
@@ -212,3 +215,21 @@ class BankRevision(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+CHANGE_LIST_MAX = 5_000  # more changed entities than this in one transaction: indexes rebuild instead
+CHANGES_KEPT = 100_000  # revisions of change log kept; an index further behind rebuilds
+
+
+class BankChange(Base):
+    """Which entities one bank revision changed (``entity_id`` NULL: too many to list, rebuild).
+
+    Written in the transaction that bumps the revision. The revision row's lock orders writers, so revisions
+    commit in order and an index that has seen revision N needs exactly the rows above N: no time margins,
+    however long a transaction (a million-row import) stayed open."""
+
+    __tablename__ = "bank_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    revision: Mapped[int] = mapped_column(Integer, index=True)
+    entity_id: Mapped[uuid.UUID | None] = mapped_column()

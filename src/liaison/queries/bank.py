@@ -324,7 +324,8 @@ def entity_view(session: Session, actor: Principal, entity_id: uuid.UUID | str) 
         session.scalars(
             select(Statement)
             .where(Statement.entity_id.in_(shown_members), visible_statement(viewer))
-            .order_by(Statement.prop, Statement.created_at, Statement.id)
+            # Conflicting values side by side, the best graded first (A1 before F6), then the oldest.
+            .order_by(Statement.prop, Statement.reliability, Statement.credibility, Statement.created_at, Statement.id)
         )
     )
     incoming = list(

@@ -8,10 +8,10 @@ may not see is never a candidate and an entity none of whose names they may see 
 Freshness works like the directory cache (:mod:`liaison.queries.snapshot`): every bank write bumps
 ``bank_revision`` in its own transaction (``actions.bank.bump_bank``). :meth:`BankIndex.get` reads that one row
 at most every ``check_interval`` seconds, at once after a commit in this process that changed the bank
-(``session.info["bank_changed"]``), and on a change catches up *incrementally*: the entities whose statements,
-row or list references were updated since the last look (with a safety margin for transactions still open then)
-are reloaded, and only when many changed is the index rebuilt. Merged entities are searched as the entity they
-were merged into (their names are added to it); delisted entities stay searchable and are marked.
+(``session.info["bank_changed"]``), and on a change catches up *incrementally*: the entities the change log
+(``bank_changes``, written with each revision) names since the revision the index holds are reloaded; a
+transaction that changed too many to list, or many changes, make it rebuild. Merged entities are searched as
+the entity they were merged into (their names are added to it); delisted entities stay searchable and are marked.
 
 Where it lives: the web app keeps one in its :class:`liaison.web.state.AppState`; a CLI command builds one on
 demand (:func:`shared_index`).
@@ -26,22 +26,20 @@ import uuid
 import weakref
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, event, func, select, text, type_coerce
+from sqlalchemy import Connection, Engine, String, event, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from liaison import matching
 from liaison.bank.access import Audiences, Viewer
 from liaison.matching.algorithms import ALGORITHMS, DEFAULT, Algorithm
-from liaison.models import BankEntity, ListReference, Statement
-from liaison.models.bank import releasable_codes
+from liaison.models import BankChange, BankEntity, ListReference, Statement
+from liaison.models.bank import CHANGES_KEPT, releasable_codes
 
 log = logging.getLogger("liaison.bank.index")
 
 INDEXED_PROPS = ("name", "birthDate", "nationality")
-MARGIN = timedelta(seconds=120)  # a write transaction open longer than this before committing may be missed
 BATCH = 20_000
 # Preferred list when an entity has references on several lists.
 LIST_ORDER = {"un-sc": 0}
@@ -91,7 +89,6 @@ class BankIndex:
         self.revision = -1
         self._checked_at = 0.0
         self._dirty = True
-        self._watermark: datetime | None = None  # rows updated after this may be new to the index
         # Keyed by raw entity ids (see _raw): the latest update seen per entity, and merged -> merged into.
         self._stamps: dict[Any, Any] = {}
         self._merged_into: dict[Any, Any] = {}
@@ -101,6 +98,8 @@ class BankIndex:
         self.size = 0
         self.last_build_seconds = 0.0
         self.last_catch_up: dict[str, Any] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         _INDEXES.add(self)
 
     # -- freshness --
@@ -129,6 +128,32 @@ class BankIndex:
         finally:
             self._refreshing.release()
 
+    def start(self) -> None:
+        """Build in the background, then keep up every ``check_interval`` seconds, so no search waits for a
+        build or pays for a catch-up (the web app runs this from its lifespan)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            delay = 0.0
+            while not self._stop.wait(delay):
+                delay = self.check_interval
+                try:
+                    self.refresh()
+                except Exception:  # a database hiccup must not kill the refresher; the next tick retries
+                    log.exception("bank name index: refresh failed")
+                    self.mark_dirty()
+
+        self._thread = threading.Thread(target=loop, name="bank-index-refresher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self._thread = None
+
     def _stored_revision(self) -> int:
         with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             return int(conn.execute(text("SELECT revision FROM bank_revision WHERE id = 1")).scalar() or 0)
@@ -139,7 +164,6 @@ class BankIndex:
         """Load every entity and build the index afresh; searches use the old index until the new one is ready."""
         started = clock.perf_counter()
         revision = self._stored_revision()
-        now = datetime.now(UTC)
         self._stamps = {}
         schemas: dict[str, str] = {}
         delisted: set[str] = set()
@@ -150,26 +174,32 @@ class BankIndex:
             self._index, self._schemas, self._delisted = fresh, schemas, delisted
             self.size = len(fresh)
             self.revision = revision
-            self._watermark = now - MARGIN
         self.last_build_seconds = clock.perf_counter() - started
         log.info("bank name index: %d entities in %.2fs", self.size, self.last_build_seconds)
 
     def _catch_up(self) -> None:
-        """Reload the entities changed since the watermark; rebuild when there are many."""
+        """Reload the entities the change log names since our revision; rebuild when told to or when many."""
         started = clock.perf_counter()
         revision = self._stored_revision()
-        now = datetime.now(UTC)
-        since = self._watermark or datetime.min.replace(tzinfo=UTC)
         with self._reader.connect() as conn:
-            changed = self._changed_since(conn, since)
-            old_merges = self._merged_into
-            new_merges = self._merges(conn)
-            moved = {e for e in old_merges.keys() | new_merges.keys() if old_merges.get(e) != new_merges.get(e)}
-            todo = {e for e, stamp in changed.items() if e not in self._stamps or stamp > self._stamps[e]} | moved
-            if len(todo) > max(5_000, self.size // 10):
+            rows = conn.execute(
+                select(_raw(BankChange.entity_id)).where(
+                    BankChange.revision > self.revision, BankChange.revision <= revision
+                )
+            ).all()
+            todo = {e for (e,) in rows}
+            if (
+                None in todo
+                or revision - self.revision >= CHANGES_KEPT // 2  # the log may have been pruned past us
+                or len(todo) > max(5_000, self.size // 10)
+            ):
                 self.rebuild()
                 self.last_catch_up = {"entities": len(todo), "rebuilt": True}
                 return
+            old_merges = self._merged_into
+            new_merges = self._merges(conn)
+            moved = {e for e in old_merges.keys() | new_merges.keys() if old_merges.get(e) != new_merges.get(e)}
+            todo |= moved
             roots = {_root(e, old_merges) for e in todo} | {_root(e, new_merges) for e in todo}
             self._merged_into = new_merges
             live = [r for r in roots if r not in new_merges]
@@ -188,7 +218,6 @@ class BankIndex:
             self._delisted |= delisted
             self.size = len(self._index)
             self.revision = revision
-            self._watermark = now - MARGIN
         self.last_catch_up = {
             "entities": len(todo),
             "rebuilt": False,
@@ -200,24 +229,6 @@ class BankIndex:
             select(_raw(BankEntity.id), _raw(BankEntity.merged_into_id)).where(BankEntity.merged_into_id.is_not(None))
         )
         return {a: b for a, b in rows if b is not None}
-
-    def _changed_since(self, conn: Connection, since: datetime) -> dict[Any, Any]:
-        """Entities with anything the index uses updated after ``since``, with their latest update (raw values:
-        the driver's own id and time types, compared only with each other)."""
-        found: dict[Any, Any] = {}
-        s, e, r = Statement, BankEntity, ListReference
-        queries = (
-            select(_raw(s.entity_id), func.max(_raw(s.updated_at)))
-            .where(s.updated_at > since, s.prop.in_(INDEXED_PROPS))
-            .group_by(s.entity_id),
-            select(_raw(e.id), _raw(e.updated_at)).where(e.updated_at > since),
-            select(_raw(r.entity_id), func.max(_raw(r.updated_at))).where(r.updated_at > since).group_by(r.entity_id),
-        )
-        for q in queries:
-            for ident, at in conn.execute(q):
-                if ident not in found or at > found[ident]:
-                    found[ident] = at
-        return found
 
     def _audience(self, tlp: str, org: uuid.UUID | None, releasable: str) -> int:
         key = (tlp, org, releasable)

@@ -1,5 +1,5 @@
 """information bank: entities, statements with provenance, list references, imports, screening runs, hits and
-decisions, merge proposals, and the bank revision counter
+decisions, merge proposals, the bank revision counter and its change log
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +17,16 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "bank_changes",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("entity_id", sa.Uuid(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bank_changes")),
+    )
+    with op.batch_alter_table("bank_changes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bank_changes_revision"), ["revision"], unique=False)
+
     op.create_table(
         "bank_revision",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -225,6 +235,7 @@ def upgrade() -> None:
         sa.Column("query_count", sa.Integer(), nullable=False),
         sa.Column("match_count", sa.Integer(), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("queries", sa.JSON(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -310,3 +321,7 @@ def downgrade() -> None:
 
     op.drop_table("bank_entities")
     op.drop_table("bank_revision")
+    with op.batch_alter_table("bank_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bank_changes_revision"))
+
+    op.drop_table("bank_changes")
