@@ -256,3 +256,15 @@ def test_merge_proposals_page_accept_and_undo(api, world: Bank) -> None:
     listed = s.get("/bank/merges?show=all").text
     assert "Find duplicates" not in listed and f'/bank/merges/{pid}/undo"' not in listed
     assert s.post(f"/bank/merges/{pid}/accept", data={"csrf_token": csrf(listed)}).status_code == 403
+
+
+def test_only_differing_values_of_a_single_valued_property_are_a_disagreement() -> None:
+    from liaison.web.ui.bank import _groups
+
+    def st(value: str) -> dict[str, object]:
+        return {"value": value, "retracted_at": None, "grade": "B2"}
+
+    groups = {g["prop"]: g["conflict"] for g in _groups(
+        {"birthDate": [st("1981"), st("1982")], "passportNumber": [st("A1"), st("B2")], "gender": [st("male")]}
+    )}  # fmt: skip
+    assert groups == {"birthDate": True, "passportNumber": False, "gender": False}

@@ -170,15 +170,28 @@ def _group(session: Any, me: Any, value: str) -> tuple[uuid.UUID | None, str, st
 # -- the entity page --
 
 
+# Properties a thing has one true value of: differing current values mean the sources disagree. (Two passports,
+# two addresses or several notes are not a disagreement.)
+SINGLE_VALUED = frozenset({"birthDate", "birthPlace", "gender", "date", "incorporationDate", "latitude", "longitude"})
+
+
 def _groups(properties: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Statements by property (names apart), current first; ``conflict`` when current values differ."""
+    """Statements by property (names apart), current first; ``conflict`` when a single-valued property has
+    differing current values."""
     out = []
     for prop, stmts in properties.items():
         if prop == "name":
             continue
         ordered = sorted(stmts, key=lambda s: (s["retracted_at"] is not None, s["grade"], s["value"]))
         current = {s["value"].strip().casefold() for s in stmts if not s["retracted_at"]}
-        out.append({"prop": prop, "label": prop_label(prop), "statements": ordered, "conflict": len(current) > 1})
+        out.append(
+            {
+                "prop": prop,
+                "label": prop_label(prop),
+                "statements": ordered,
+                "conflict": prop in SINGLE_VALUED and len(current) > 1,
+            }
+        )
     return out
 
 
