@@ -35,7 +35,7 @@ def test_explanation_names_the_pair_and_the_features() -> None:
     data = hit.to_dict()
     assert data["reference"] == "QDi.1" and data["entity_id"] == "r"
     explanation = data["explanation"]
-    assert explanation["algorithm"] == "liaison-name-v1"
+    assert explanation["algorithm"] == "liaison-name-v2"
     assert explanation["matched_name"] == "Mohammed Yusuf Tawfiq" and explanation["matched_kind"] == "alias"
     detail = " ".join(f["detail"] for f in explanation["features"])
     assert "transliteration" in detail and "sheikh" in detail

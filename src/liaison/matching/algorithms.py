@@ -12,6 +12,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
+from liaison.matching import score_v2
 from liaison.matching.normalize import NameForm, analyze
 from liaison.matching.score import NameComparison, compare_parts
 from liaison.matching.types import Explanation, Feature, Query, Record
@@ -166,6 +167,40 @@ class LiaisonNameV1:
         return self.finish(prepared, best, births, nats)
 
 
+class LiaisonNameV2(LiaisonNameV1):
+    """v1's alignment made strict (see :mod:`liaison.matching.score_v2`): Arabic-script parts keep their long
+    vowels, typos keep the first letter of short parts, initials confirm little, joins need 0.9, and parts that
+    disagree on both sides cost ``score_v2.CONFLICT`` each."""
+
+    name = "liaison-name-v2"
+    version = "2"
+    threshold = 0.8
+
+    def compare_name(self, prepared: PreparedQuery, tokens: tuple[str, ...], text: str, kind: str) -> NameScore:
+        q_ar = score_v2.is_arabic(prepared.query.name)
+        comparison = score_v2.compare_parts(prepared.form.tokens, tokens, q_ar, score_v2.is_arabic(text))
+        if comparison.score <= 0:
+            return NameScore(0.0, text, kind, comparison)
+        value = comparison.score - comparison.penalty + KIND_ADJUSTMENT.get(kind, 0.0)
+        return NameScore(max(0.0, value), text, kind, comparison)
+
+    def finish(
+        self,
+        prepared: PreparedQuery,
+        best: NameScore,
+        birth_dates: tuple[str, ...],
+        nationalities: tuple[str, ...],
+    ) -> tuple[float, Explanation]:
+        score, explanation = super().finish(prepared, best, birth_dates, nationalities)
+        comparison = best.comparison
+        if not isinstance(comparison, score_v2.ComparisonV2) or not comparison.penalty or score == 0:
+            return score, explanation
+        conflict = Feature("conflict", -comparison.penalty, comparison.penalty_detail())
+        features = (explanation.features[0], conflict, *explanation.features[1:])
+        score = min(1.0, max(0.0, sum(f.weight for f in features)))
+        return score, Explanation(self.name, prepared.query.name, best.name, best.kind, features)
+
+
 class TokenSortV1(LiaisonNameV1):
     """A literal baseline: rapidfuzz ``token_sort_ratio`` on the Latin forms, no part alignment, no evidence.
 
@@ -191,8 +226,8 @@ class TokenSortV1(LiaisonNameV1):
         return best.value, Explanation(self.name, prepared.query.name, best.name, best.kind, (feature,))
 
 
-DEFAULT = LiaisonNameV1.name
-ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (LiaisonNameV1(), TokenSortV1())}
+DEFAULT = LiaisonNameV2.name
+ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (LiaisonNameV1(), LiaisonNameV2(), TokenSortV1())}
 
 
 def get_algorithm(name: str) -> Algorithm:

@@ -10,8 +10,11 @@ Every name (primary, alias, code name, former name, weak alias) is indexed under
 Keys are 32-bit CRCs (pairs 64-bit) held in one sorted numpy array with CSR postings of int32 name ids, built
 once by :meth:`Index.build`; names added later go to a small dictionary beside it, removed records are
 tombstoned. A query looks up its own keys plus, for typo tolerance, the keys of vocabulary skeletons one edit
-away (a SymSpell deletion dictionary over the skeletons seen at build). Postings are weighted by rarity, the
-best ``CANDIDATES`` names are scored with the algorithm, and the best name of each record wins.
+away (a SymSpell deletion dictionary over the skeletons seen at build), and for a stray or misspelt "Abd"
+("Manan Agha Abdul", "Abdpl Baqi") the keys of the fused Abd- compound the list writes. Postings are weighted
+by rarity; a name with more parts than the query has its weight shared out (``LENGTH_PENALTY`` per extra part),
+since long names collect keys by chance; the best ``CANDIDATES`` names are scored with the algorithm, and the
+best name of each record wins.
 
 Audience filtering happens before ranking: a name the caller may not see never takes a candidate slot, never
 scores and never appears in an explanation; birth dates and nationalities are filtered the same way.
@@ -42,11 +45,13 @@ from liaison.matching.keys import (
 from liaison.matching.normalize import analyze
 from liaison.matching.types import NAME_KINDS, Hit, Query, Record
 
-CANDIDATES = 32  # names scored per query
+CANDIDATES = 24  # names scored per query
 MAX_PARTS = 6  # parts of a name that get pair keys
 SINGLE_CAP = 4000  # a part key this common adds nothing a pair key does not (when the query has two parts)
 POSTING_CAP = 20000  # never read more than this many ids from one key
 NEIGHBOURS = 10  # typo neighbours per query part
+LENGTH_PENALTY = 0.25
+ABD_LIKE = ("abd", "abdul", "abdel", "abdal", "abdur", "abul")
 KIND_CODES = {kind: i for i, kind in enumerate(NAME_KINDS)}
 SCHEMA_CODES = {"Person": 0, "Organization": 1}
 
@@ -100,6 +105,7 @@ class Index:
         self._name_rec = _Column(np.int32)
         self._name_kind = _Column(np.uint8)
         self._name_aud = _Column(np.int32)
+        self._name_parts = _Column(np.uint8)
         self._keys: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._offsets: NDArray[np.int64] = np.zeros(1, dtype=np.int64)
         self._postings: NDArray[np.int32] = np.zeros(0, dtype=np.int32)
@@ -164,6 +170,7 @@ class Index:
             self._name_rec.append(rec)
             self._name_kind.append(KIND_CODES.get(name.kind, 1))
             self._name_aud.append(name.audience)
+            self._name_parts.append(min(len(tokens), 255))
             for tok in tokens:
                 self._learn_skeleton(skeleton(tok))
             out.append((name_id, name_keys(tokens)))
@@ -242,6 +249,14 @@ class Index:
             keys.append(glued_key(tokens))
             weights.append(1.5)
             singles.append(False)
+        for i, tok in enumerate(tokens[:MAX_PARTS]):
+            # a stray or misspelt Abd ("Manan Agha Abdul", "Abdpl Baqi"): the listed name has it fused, abdmanan
+            if tok in ABD_LIKE or (4 <= len(tok) <= 6 and Levenshtein.distance(tok, "abdul", score_cutoff=1) <= 1):
+                for j, other in enumerate(tokens[:MAX_PARTS]):
+                    if j != i and other not in ABD_LIKE and len(other) > 2:
+                        keys.append(single_key(skeleton("abd" + other)))
+                        weights.append(1.0)
+                        singles.append(True)
         return keys, weights, singles
 
     def _candidates(self, tokens: tuple[str, ...], audiences: frozenset[int] | None, schema: str | None) -> NDArray:
@@ -280,6 +295,9 @@ class Index:
         if schema is not None:
             keep &= self._rec_schema.view()[self._name_rec.view()[uniq]] == SCHEMA_CODES.get(schema, 2)
         uniq, score = uniq[keep], score[keep]
+        # a name with more parts than the query collects more keys by chance: each extra part costs a share
+        extra = self._name_parts.view()[uniq].astype(np.float64) - len(tokens)
+        score = score / (1.0 + LENGTH_PENALTY * np.maximum(extra, 0.0))
         if len(uniq) > CANDIDATES:
             best = np.argpartition(-score, CANDIDATES)[:CANDIDATES]
             uniq, score = uniq[best], score[best]
