@@ -130,6 +130,10 @@ def import_ftm_cmd(
     source: SourceOpt = "",
     category: CategoryOpt = "suspect",
     legal_basis: BasisOpt = "",
+    dataset: Annotated[
+        str | None,
+        typer.Option("--dataset", help="Name of the dataset, to find its entities again (default: the file name)."),
+    ] = None,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
@@ -137,7 +141,10 @@ def import_ftm_cmd(
 
     Person, Organization (and Company, PublicBody), Address and Event, with Membership, Directorship, Family,
     Associate and UnknownLink as relations. A file with persons needs --legal-basis. One bad line refuses the
-    whole file (exit 1, every bad line printed)."""
+    whole file (exit 1, every bad line printed).
+
+    Each entity keeps its FtM id: importing a newer file of the same dataset updates it in place (new values
+    added, values no longer there retracted, entities missing from the file marked delisted)."""
     from liaison.actions.bank_import import import_ftm
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
@@ -152,6 +159,7 @@ def import_ftm_cmd(
                 defaults=defaults,
                 max_bytes=limit,
                 progress=_progress("ftm"),
+                dataset=dataset,
             )
 
     _run("ftm", as_json, as_user, work)
@@ -224,18 +232,29 @@ def export_csv_cmd(output: OutOpt = None, as_user: AsOpt = None) -> None:
 
 def reviews(
     notify: Annotated[
-        bool, typer.Option("--notify", help="Mark the due records as reminded (prints the reminders per organisation).")
+        bool,
+        typer.Option(
+            "--notify",
+            help="E-mail each contributing organisation its records due for review (its 24/7 desk's e-mail), "
+            "and mark them reminded.",
+        ),
     ] = False,
+    every: Annotated[
+        int, typer.Option("--every", min=1, help="With --notify: remind a record again after this many days.")
+    ] = 7,
     on: Annotated[str | None, typer.Option("--on", help="The day to check, YYYY-MM-DD (default: today).")] = None,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
     """Records whose review date has come: yours (or, for the node operator, all) with their contributor.
 
-    A record past its review date must be confirmed (a new review date, with the reason) or removed."""
+    A record past its review date must be confirmed (a new review date, with the reason) or removed. With
+    --notify (run it daily), each contributing organisation is e-mailed the list of its records due (no names,
+    links only) through LIAISON_SMTP_URL, at most once every --every days per record; exit 1 when an
+    organisation could not be reached (its records are reminded again on the next run)."""
     from sqlalchemy import select
 
-    from liaison.actions.bank import due_for_review, remind_reviews
+    from liaison.actions.bank_reviews import due_for_review, release_reminders, remind_reviews, send_review_reminders
     from liaison.cli import ctx, emit, fail, handled
     from liaison.db import transaction
     from liaison.models import Organisation, utcnow
@@ -249,28 +268,46 @@ def reviews(
     c = ctx()
     actor = c.actor(as_user)
     grouped: dict[Any, list[Any]] = {}
-    with handled(), transaction(c.sessions) as session:
-        if notify:
-            grouped = dict(remind_reviews(session, actor=actor, on=day))
-        else:
-            for d in due_for_review(session, viewer_for(session, actor), day):
-                grouped.setdefault(d.contributor_organisation_id, []).append(d)
-        names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
-        data: list[dict[str, Any]] = [
-            {
-                "organisation": names.get(org, "this node (public lists)") if org else "this node (public lists)",
-                "organisation_id": str(org) if org else None,
-                "due": [d.to_dict() for d in items],
-            }
-            for org, items in grouped.items()
-        ]
+    deliveries: list[Any] = []
+    with handled():
+        with transaction(c.sessions) as session:
+            if notify:
+                grouped = dict(remind_reviews(session, actor=actor, on=day, every_days=every))
+            else:
+                for d in due_for_review(session, viewer_for(session, actor), day):
+                    grouped.setdefault(d.contributor_organisation_id, []).append(d)
+            names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
+        if notify and grouped:  # after the claim is committed
+            with c.sessions() as session:
+                deliveries = send_review_reminders(session, c.settings, grouped)
+            with transaction(c.sessions) as session:
+                release_reminders(session, actor=actor, deliveries=deliveries, claimed=grouped)
+    data: list[dict[str, Any]] = [
+        {
+            "organisation": names.get(org, "this node (public lists)") if org else "this node (public lists)",
+            "organisation_id": str(org) if org else None,
+            "due": [d.to_dict() for d in items],
+        }
+        for org, items in grouped.items()
+    ]
     if as_json:
-        emit({"on": day.isoformat(), "notified": notify, "organisations": data})
-        return
-    if not data:
-        typer.echo(f"no record is due for review on {day.isoformat()}")
-    for group in data:
-        typer.echo(f"{group['organisation']}: {len(group['due'])} due for review")
-        for due in group["due"]:
-            category = f" ({due['data_subject_category']})" if due["data_subject_category"] else ""
-            typer.echo(f"  {due['review_date']}  {due['schema']:<12} {due['caption']}{category}  {due['entity_id']}")
+        out: dict[str, Any] = {"on": day.isoformat(), "notified": notify, "organisations": data}
+        if notify:
+            out["deliveries"] = [d.to_dict() for d in deliveries]
+        emit(out)
+    else:
+        if not data:
+            typer.echo(f"no record is {'to remind' if notify else 'due for review'} on {day.isoformat()}")
+        for group in data:
+            typer.echo(f"{group['organisation']}: {len(group['due'])} due for review")
+            for due in group["due"]:
+                category = f" ({due['data_subject_category']})" if due["data_subject_category"] else ""
+                typer.echo(
+                    f"  {due['review_date']}  {due['schema']:<12} {due['caption']}{category}  {due['entity_id']}"
+                )
+        for d in deliveries:
+            status = f"sent to {', '.join(d.sent_to)}" if d.delivered else "NOT SENT"
+            typer.echo(f"reminder for {d.organisation}: {status}" + "".join(f"; {e}" for e in d.errors))
+    if any(not d.delivered for d in deliveries):
+        typer.echo("error: some reminders reached nobody; they will be sent again on the next run", err=True)
+        raise typer.Exit(1)

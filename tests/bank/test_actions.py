@@ -12,12 +12,11 @@ from liaison.actions.bank import (
     add_statement,
     create_entity,
     detect_script,
-    due_for_review,
     partial_date,
-    remind_reviews,
     retract_statement,
     set_review_date,
 )
+from liaison.actions.bank_reviews import due_for_review, remind_reviews
 from liaison.bank.props import default_review_date
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, PermissionDenied
@@ -177,6 +176,9 @@ def test_reviews_due_reminded_once_and_reset(bank: BankWorld) -> None:
     with transaction(bank.sessions) as s:
         first = remind_reviews(s, actor=bank["fr.analyst"], on=later)
     assert [d.entity_id for d in first[bank["fr.analyst"].organisation_id]] == [e.id]
+    with transaction(bank.sessions) as s:  # not reminded twice within a week, again after it
+        assert remind_reviews(s, actor=bank["fr.analyst"], on=later) == {}
+        assert remind_reviews(s, actor=bank["fr.analyst"], on=later, every_days=0) != {}
     with bank.sessions() as s:
         row = s.get(BankEntity, e.id)
         assert row is not None and row.review_reminded_at is not None

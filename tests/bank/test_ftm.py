@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from liaison.actions.bank import StatementInput, create_entity
 from liaison.actions.bank_import import Defaults, ImportRefused, import_ftm
 from liaison.db import transaction
-from liaison.errors import TooLarge
+from liaison.errors import InvalidInput, TooLarge
 from liaison.marking import Marking
 from liaison.models import BankEntity, Statement
 from liaison.queries.bank_access import viewer_for
@@ -136,3 +136,86 @@ def test_oversize_stream(bank: BankWorld) -> None:
         import_ftm(s, actor=bank["fr.analyst"], lines=lines(FILE), defaults=Defaults(legal_basis="x"), max_bytes=200)
     with bank.sessions() as s:
         assert s.scalar(select(func.count()).select_from(BankEntity)) == 0
+
+
+def _statements(bank: BankWorld) -> list[tuple[str, str, bool]]:
+    with bank.sessions() as s:
+        rows = s.execute(select(Statement.prop, Statement.value, Statement.retracted_at.is_not(None)))
+        return sorted((p, v, r) for p, v, r in rows)
+
+
+def test_reimport_updates_in_place(bank: BankWorld) -> None:
+    first = load(bank, FILE)
+    assert first.report["list"].endswith(":x") and first.added == 3
+    again = load(bank, FILE)  # the same file again: nothing new, nothing duplicated
+    assert (again.added, again.changed, again.unchanged, again.delisted) == (0, 0, 3, 0)
+    with bank.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(BankEntity)) == 3
+        assert s.scalar(select(func.count()).select_from(Statement)) == 14
+    newer = [dict(r, properties=dict(r["properties"])) for r in FILE if r["id"] not in ("a1", "l1")]
+    newer[1]["properties"]["birthDate"] = ["1985"]  # p1: one value changed
+    newer[2]["properties"]["role"] = ["financier"]  # the membership's note changed
+    third = load(bank, newer)
+    assert (third.added, third.changed, third.unchanged, third.delisted) == (0, 2, 0, 1)
+    changed = {c["reference"]: (c["added"], c["retracted"]) for c in third.report["changed"]}
+    assert changed == {"p1": (2, 2), "g1": (0, 1)}  # g1 lost its link to the address (trains_at)
+    assert third.report["delisted"] == ["a1"]
+    rows = _statements(bank)
+    assert ("birthDate", "1984-03-02", True) in rows and ("birthDate", "1985", False) in rows
+    assert ("member_of", "treasurer", True) in rows and ("member_of", "financier", False) in rows
+    with bank.sessions() as s:
+        statuses = dict(s.execute(select(BankEntity.schema, BankEntity.status)).all())
+        assert statuses == {"Organization": "active", "Person": "active", "Address": "delisted"}
+    back = load(bank, FILE)  # the address is listed again (re-activated), its link comes back as a new value
+    assert back.delisted == 0 and back.added == 0
+    with bank.sessions() as s:
+        assert s.scalar(select(func.count()).where(BankEntity.status == "delisted")) == 0
+        assert s.scalar(select(func.count()).select_from(BankEntity)) == 3
+
+
+def test_datasets_are_kept_apart(bank: BankWorld) -> None:
+    load(bank, FILE)
+    with transaction(bank.sessions) as s:
+        other = import_ftm(
+            s, actor=bank["fr.analyst"], lines=lines(FILE), filename="x.ftm.json", dataset="partner-list",
+            defaults=Defaults(legal_basis="Art. 18"),
+        )  # fmt: skip
+        assert other.added == 3 and other.report["list"].endswith(":partner-list")
+    with bank.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(BankEntity)) == 6
+    with pytest.raises(InvalidInput), transaction(bank.sessions) as s:
+        import_ftm(s, actor=bank["fr.analyst"], lines=lines(FILE), dataset="no spaces", defaults=Defaults())
+
+
+def test_another_organisation_does_not_update_the_dataset(bank: BankWorld) -> None:
+    load(bank, FILE)
+    theirs = load(bank, FILE, who="de.analyst")
+    assert theirs.added == 3 and theirs.changed == 0  # same file name, but their own contribution
+    with bank.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(BankEntity)) == 6
+
+
+def test_a_big_load_in_batches(bank: BankWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small batches and index rebuilding (as a big file would trigger them), then a refused file."""
+    from liaison.actions import bank_bulk
+
+    monkeypatch.setattr(bank_bulk, "BATCH", 7)
+    monkeypatch.setattr(bank_bulk, "DROP_INDEXES_AFTER", 10)
+    people = [
+        {"id": f"p{i}", "schema": "Person", "properties": {"name": [f"Person {i}"], "alias": [f"Alias {i}"],
+         "birthDate": [str(1950 + i)], "nationality": ["de"]}}
+        for i in range(40)
+    ]  # fmt: skip
+    imp = load(bank, people)
+    assert imp.added == 40
+    with bank.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Statement)) == 160
+        assert s.scalar(select(func.count()).where(Statement.prop == "name", Statement.value == "Person 7")) == 1
+    bad = [*lines([{**p, "id": f"q{p['id']}"} for p in people]), b"{oops\n"]
+    with pytest.raises(ImportRefused):
+        load(bank, bad)
+    with bank.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(BankEntity)) == 40
+        if s.get_bind().dialect.name == "sqlite":
+            indexes = {n for (n,) in s.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
+            assert "ix_bank_statements_prop_value" in indexes

@@ -1,6 +1,6 @@
-"""Bank writes: create an entity with its statements, add and retract statements, set review dates, and remind
-contributors of reviews that are due. Each is one transaction with its audit row and a bump of the bank revision
-(so every process's name index catches up).
+"""Bank writes: create an entity with its statements, add and retract statements, set review dates (reminders
+of the reviews that are due are in :mod:`liaison.actions.bank_reviews`). Each is one transaction with its audit
+row and a bump of the bank revision (so every process's name index catches up).
 
 Everything is validated before anything is written: a bad property, grade, name kind, date or country, or a
 relation to an entity the actor may not see, writes nothing. Statements are never deleted: a retracted statement
@@ -12,18 +12,20 @@ statement typed by an analyst and one read from a file are held to the same stan
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from typing import Literal
 
 import icu
 import pycountry
-from sqlalchemy import select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from liaison.actions.audit import audit
@@ -32,18 +34,18 @@ from liaison.bank.props import (
     CREDIBILITY,
     DATA_SUBJECT_CATEGORIES,
     NAME_KINDS,
+    PROPS,
     RELATIONS,
     RELIABILITY,
     SCHEMAS,
     default_review_date,
-    valid_prop,
 )
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from liaison.marking import Marking
-from liaison.models import BankEntity, BankRevision, Statement, utcnow
-from liaison.models.bank import releasable_text
+from liaison.models import BankChange, BankEntity, BankRevision, Statement, utcnow
+from liaison.models.bank import CHANGE_LIST_MAX, CHANGES_KEPT, releasable_text
 from liaison.principal import Principal
-from liaison.queries.bank_access import entity_or_404, require_analyst, viewer_for, visible_entity, visible_statement
+from liaison.queries.bank_access import entity_or_404, require_analyst, viewer_for, visible_statement
 
 MAX_VALUE = 10_000
 DATE_PROPS = frozenset({"birthDate", "date", "incorporationDate"})
@@ -76,36 +78,31 @@ class StatementInput:
     review_date: date | None = None
 
 
-@dataclass(frozen=True)
-class ReviewDue:
-    entity_id: uuid.UUID
-    schema: str
-    caption: str
-    data_subject_category: str | None
-    review_date: date
-    contributor_organisation_id: uuid.UUID | None
-    reminded_at: datetime | None
+def bump_bank(session: Session, entity_ids: Iterable[uuid.UUID] | None = None) -> int:
+    """Tell every process's name index that the bank changed, and which entities (same transaction as the
+    change). ``entity_ids`` None (or very many) makes the indexes rebuild. Returns the new revision.
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "entity_id": str(self.entity_id),
-            "schema": self.schema,
-            "caption": self.caption,
-            "data_subject_category": self.data_subject_category,
-            "review_date": self.review_date.isoformat(),
-            "contributor_organisation_id": str(self.contributor_organisation_id or ""),
-            "reminded_at": self.reminded_at.isoformat() if self.reminded_at else None,
-        }
-
-
-def bump_bank(session: Session) -> None:
-    """Tell every process's matching index that the bank changed (same transaction as the change)."""
+    The UPDATE takes the revision row's lock until commit, so concurrent writers get revisions in commit order
+    (see :class:`liaison.models.BankChange`)."""
     session.info["bank_changed"] = True
-    result = session.execute(
-        update(BankRevision).where(BankRevision.id == 1).values(revision=BankRevision.revision + 1)
+    revision = session.scalar(
+        update(BankRevision)
+        .where(BankRevision.id == 1)
+        .values(revision=BankRevision.revision + 1)
+        .returning(BankRevision.revision)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(BankRevision(id=1, revision=1))
+    if revision is None:
+        revision = 1
+        session.add(BankRevision(id=1, revision=revision))
+        session.flush()
+    ids = None if entity_ids is None else list(dict.fromkeys(entity_ids))
+    if ids is None or len(ids) > CHANGE_LIST_MAX:
+        session.execute(insert(BankChange), [{"revision": revision, "entity_id": None}])
+    elif ids:
+        session.execute(insert(BankChange), [{"revision": revision, "entity_id": e} for e in ids])
+    if revision % 1000 == 0:
+        session.execute(delete(BankChange).where(BankChange.revision <= revision - CHANGES_KEPT))
+    return int(revision)
 
 
 # -- value rules (pure) --
@@ -115,15 +112,30 @@ def detect_script(text: str) -> str | None:
     """The ISO 15924 code of the script most letters of ``text`` are in (``Latn``, ``Arab``, ``Cyrl``, ...)."""
     if text.isascii():
         return "Latn" if any(ch.isalpha() for ch in text) else None
-    counts: Counter[str] = Counter()
-    for ch in text:
-        if unicodedata.category(ch).startswith("L"):
-            code = icu.Script.getScript(ch).getShortName()
-            if code not in ("Zyyy", "Zinh", "Zzzz"):
-                counts[code] += 1
-    return counts.most_common(1)[0][0] if counts else None
+    chars = set(text)
+    for ch in chars.difference(_SCRIPTS):
+        _SCRIPTS[ch] = _script_of(ch)
+    scripts = {_SCRIPTS[ch] for ch in chars}
+    scripts.discard(None)
+    if len(scripts) < 2:  # most names are in one script: no need to count
+        return scripts.pop() if scripts else None
+    counts = Counter(code for code in map(_SCRIPTS.__getitem__, text) if code is not None)
+    return counts.most_common(1)[0][0]
 
 
+def _script_of(ch: str) -> str | None:
+    """A letter's script (None for other characters and for common/inherited/unknown scripts)."""
+    if not unicodedata.category(ch).startswith("L"):
+        return None
+    code = str(icu.Script.getScript(ch).getShortName())
+    return None if code in ("Zyyy", "Zinh", "Zzzz") else code
+
+
+# Script per character met so far: an import of a million names asks ICU once per distinct letter.
+_SCRIPTS: dict[str, str | None] = {}
+
+
+@functools.lru_cache(maxsize=65536)
 def partial_date(text: str) -> str | None:
     """``1971``, ``1971-05``, ``1971-05-02`` or a range ``1960/1965``, checked; None if not a date."""
     parts = text.split("/")
@@ -141,7 +153,11 @@ def partial_date(text: str) -> str | None:
 
 def country(text: str) -> str | None:
     """An ISO 3166 alpha-2 code (upper case) for a code given in either case, alpha-3 accepted; else None."""
-    code = text.strip().upper()
+    return _country(text.strip().upper())
+
+
+@functools.lru_cache(maxsize=1024)
+def _country(code: str) -> str | None:
     if code in EXTRA_COUNTRIES:
         return code
     found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
@@ -152,7 +168,8 @@ def country(text: str) -> str | None:
 
 def clean_value(schema: str, prop: str, value: str) -> str:
     """The stored form of a value, or :class:`InvalidInput` naming the property."""
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", value or "")).strip()
+    # str.split() splits on exactly the characters re's \s matches in a str pattern (str.isspace), and is faster.
+    text = " ".join(unicodedata.normalize("NFC", value or "").split())
     if len(text) > MAX_VALUE:
         raise InvalidInput(prop, f"at most {MAX_VALUE:,} characters")
     if prop in RELATIONS:
@@ -185,26 +202,30 @@ def clean_value(schema: str, prop: str, value: str) -> str:
     return text
 
 
+def check_value(schema: str, prop: str, value: str, kind: str | None) -> tuple[str, str | None]:
+    """The rules for one value of one property: its clean form and, for a name, its script (the caller may
+    replace the detected script by one it was given). Raises :class:`InvalidInput` naming the property."""
+    if prop not in PROPS.get(schema, ()) and prop not in RELATIONS:
+        raise InvalidInput("prop", f"{prop!r} is not a property of a {schema}")
+    text = clean_value(schema, prop, value)
+    if prop == "name":
+        if kind not in NAME_KINDS:
+            raise InvalidInput("name_kind", f"{kind!r} is not one of {', '.join(NAME_KINDS)}")
+        return text, detect_script(text)
+    if kind is not None:
+        raise InvalidInput("name_kind", f"only a name has a kind, not {prop}")
+    return text, None
+
+
 def check_statement(schema: str, s: StatementInput) -> StatementInput:
     """Validate one statement (not its relation target) and return it with clean value and detected script."""
-    if not valid_prop(schema, s.prop):
-        raise InvalidInput("prop", f"{s.prop!r} is not a property of a {schema}")
-    value = clean_value(schema, s.prop, s.value)
-    script = s.script
-    if s.prop == "name":
-        if s.name_kind not in NAME_KINDS:
-            raise InvalidInput("name_kind", f"{s.name_kind!r} is not one of {', '.join(NAME_KINDS)}")
-        script = script or detect_script(value)
-    elif s.name_kind is not None:
-        raise InvalidInput("name_kind", f"only a name has a kind, not {s.prop}")
+    value, detected = check_value(schema, s.prop, s.value, s.name_kind)
+    script = s.script or detected
     if s.prop in RELATIONS and s.object_id is None:
         raise InvalidInput(s.prop, "a relation names the other entity")
     if s.prop not in RELATIONS and s.object_id is not None:
         raise InvalidInput(s.prop, "only a relation names another entity")
-    if s.reliability not in RELIABILITY:
-        raise InvalidInput("reliability", f"{s.reliability!r} is not a source reliability (A-F)")
-    if s.credibility not in CREDIBILITY:
-        raise InvalidInput("credibility", f"{s.credibility!r} is not an information credibility (1-6)")
+    check_grade(s.reliability, s.credibility)
     return StatementInput(
         s.prop,
         value,
@@ -218,6 +239,13 @@ def check_statement(schema: str, s: StatementInput) -> StatementInput:
         s.marking,
         s.review_date,
     )
+
+
+def check_grade(reliability: str, credibility: str) -> None:
+    if reliability not in RELIABILITY:
+        raise InvalidInput("reliability", f"{reliability!r} is not a source reliability (A-F)")
+    if credibility not in CREDIBILITY:
+        raise InvalidInput("credibility", f"{credibility!r} is not an information credibility (1-6)")
 
 
 def check_person(schema: str, category: str | None, legal_basis: str) -> None:
@@ -338,7 +366,7 @@ def create_entity(
         target_id=entity.id,
         details={"schema": schema, "category": data_subject_category, "statements": len(checked)},
     )
-    bump_bank(session)
+    bump_bank(session, [entity.id])
     session.flush()
     session.refresh(entity)
     return entity
@@ -365,7 +393,7 @@ def add_statement(session: Session, *, actor: Principal, entity_id: uuid.UUID, s
         target_id=entity.id,
         details={"statement": str(row.id), "prop": s.prop, "marking": s.marking.label},
     )
-    bump_bank(session)
+    bump_bank(session, [entity.id])
     return row
 
 
@@ -404,7 +432,7 @@ def retract_statement(session: Session, *, actor: Principal, statement_id: uuid.
         target_id=row.entity_id,
         details={"statement": str(row.id), "prop": row.prop, "reason": reason.strip()},
     )
-    bump_bank(session)
+    bump_bank(session, [row.entity_id])
     return row
 
 
@@ -431,75 +459,5 @@ def set_review_date(
         target_id=entity.id,
         details={"before": before, "after": review_date, "reason": reason.strip()},
     )
-    bump_bank(session)
+    bump_bank(session, [entity.id])
     return entity
-
-
-def _caption(entity: BankEntity, viewer: Viewer) -> str:
-    from liaison.bank.access import statement_visible
-
-    names = [
-        s
-        for s in entity.statements
-        if s.prop == "name"
-        and s.retracted_at is None
-        and statement_visible(
-            viewer,
-            tlp=s.tlp,
-            contributor_organisation_id=s.contributor_organisation_id,
-            releasable_to=s.marking.releasable_to,
-        )
-    ]
-    names.sort(key=lambda s: (s.name_kind != "primary", s.script != "Latn"))
-    return names[0].value if names else str(entity.id)
-
-
-def due_for_review(session: Session, viewer: Viewer, on: date) -> list[ReviewDue]:
-    """Active entities whose review date has come, of the viewer's organisation (all of them for the operator)."""
-    if not (viewer.operator or viewer.analyst):
-        raise PermissionDenied("reviews are for analysts")
-    query = select(BankEntity).where(
-        BankEntity.review_date <= on,
-        BankEntity.status == "active",
-        BankEntity.merged_into_id.is_(None),
-        visible_entity(viewer),
-    )
-    if not viewer.operator:
-        query = query.where(BankEntity.contributor_organisation_id == viewer.organisation_id)
-    found = []
-    for e in session.scalars(query.order_by(BankEntity.review_date, BankEntity.id)):
-        assert e.review_date is not None
-        found.append(
-            ReviewDue(
-                e.id,
-                e.schema,
-                _caption(e, viewer),
-                e.data_subject_category,
-                e.review_date,
-                e.contributor_organisation_id,
-                e.review_reminded_at,
-            )
-        )
-    return found
-
-
-def remind_reviews(session: Session, *, actor: Principal, on: date) -> dict[uuid.UUID | None, list[ReviewDue]]:
-    """Mark every due record not yet reminded of this review as reminded, and return the due records by
-    contributing organisation (None: the node's own imports) for the caller to deliver."""
-    viewer = _analyst(session, actor)
-    due = due_for_review(session, viewer, on)
-    fresh = [d.entity_id for d in due if d.reminded_at is None]
-    now = utcnow()
-    if fresh:
-        session.execute(update(BankEntity).where(BankEntity.id.in_(fresh)).values(review_reminded_at=now))
-    by_org: dict[uuid.UUID | None, list[ReviewDue]] = {}
-    for d in due:
-        by_org.setdefault(d.contributor_organisation_id, []).append(d)
-    audit(
-        session,
-        actor=actor,
-        action="bank.review.remind",
-        target_type="bank",
-        details={"on": on, "due": len(due), "newly_reminded": len(fresh)},
-    )
-    return by_org

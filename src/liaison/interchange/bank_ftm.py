@@ -17,9 +17,11 @@ that is not a JSON object is an error naming the line.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import orjson
 from followthemoney import model
@@ -60,16 +62,14 @@ class FtmError(LiaisonError):
         self.line = line
 
 
-@dataclass(frozen=True)
-class FtmEntity:
+class FtmEntity(NamedTuple):  # a NamedTuple, not a dataclass: a million of them are made in an import
     line: int
     id: str
     schema: str  # the bank's schema
     values: tuple[tuple[str, str, str | None], ...]  # (prop, value, name kind)
 
 
-@dataclass(frozen=True)
-class FtmRelation:
+class FtmRelation(NamedTuple):
     line: int
     id: str
     prop: str  # a bank relation
@@ -83,8 +83,11 @@ class ReadStats:
     ignored: Counter[str] = field(default_factory=Counter)  # "Person:topics" -> values skipped
 
 
-def _extra_props(bank_schema: str, ftm: Schema) -> frozenset[str]:
+@functools.cache
+def _extra_props(bank_schema: str, ftm_schema: str) -> frozenset[str]:
     """Bank properties FtM's schema lacks: they travel as prefixed notes."""
+    ftm = model.get(ftm_schema)
+    assert ftm is not None
     return frozenset(p for p in PROPS[bank_schema] if p not in ftm.properties)
 
 
@@ -107,14 +110,18 @@ def _props(data: dict[str, object], schema: Schema, line: int) -> dict[str, list
     props = data.get("properties") or {}
     if not isinstance(props, dict):
         raise FtmError("'properties' is not an object", line)
+    known = schema.properties
+    out: dict[str, list[str]] = {}
     for key, values in props.items():
-        if key not in schema.properties:
+        if key not in known:
             raise FtmError(f"{schema.name} has no property {key!r} in FollowTheMoney", line)
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise FtmError(f"{key}: values are a list of strings", line)
-    # FtM's schema (above) decides what is a property; values are deduplicated in order, as an EntityProxy does,
-    # and checked by the bank's own value rules when the import writes them.
-    return {key: list(dict.fromkeys(values)) for key, values in props.items() if values}
+        # FtM's schema (above) decides what is a property; values are deduplicated in order, as an EntityProxy
+        # does, and checked by the bank's own value rules when the import writes them.
+        if values:
+            out[key] = values if len(values) == 1 else list(dict.fromkeys(values))
+    return out
 
 
 def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[FtmEntity | FtmRelation]:
@@ -133,7 +140,7 @@ def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[Ft
     if bank_schema is None:
         kept = ", ".join(sorted(set(SCHEMAS) | set(RELATION_SCHEMAS)))
         raise FtmError(f"the bank does not keep {schema.name} entities (it keeps {kept})", line)
-    extra = _extra_props(bank_schema, schema)
+    extra = _extra_props(bank_schema, schema.name)
     values: list[tuple[str, str, str | None]] = []
     for prop, found in props.items():
         if prop in NAME_PROPS:

@@ -55,7 +55,9 @@ async def _upload(request: Request, limit: int) -> tuple[bytes, str]:
     return b"".join(chunks), request.headers.get("x-filename", "")[:300]
 
 
-def _import(st: AppState, actor: Principal, kind: str, data: bytes, filename: str, defaults: Any) -> dict[str, Any]:
+def _import(
+    st: AppState, actor: Principal, kind: str, data: bytes, filename: str, defaults: Any, dataset: str | None = None
+) -> dict[str, Any]:
     limit = st.settings.import_max_bytes
     with transaction(st.sessions) as session:
         if kind == "un-sc":
@@ -63,7 +65,13 @@ def _import(st: AppState, actor: Principal, kind: str, data: bytes, filename: st
         elif kind == "ftm":
             lines = io.BytesIO(data)
             imp = act.import_ftm(
-                session, actor=actor, lines=lines, filename=filename, defaults=defaults, max_bytes=limit
+                session,
+                actor=actor,
+                lines=lines,
+                filename=filename,
+                defaults=defaults,
+                max_bytes=limit,
+                dataset=dataset,
             )
         else:
             imp = act.import_csv(session, actor=actor, data=data, filename=filename, defaults=defaults, max_bytes=limit)
@@ -80,6 +88,8 @@ def _import(st: AppState, actor: Principal, kind: str, data: bytes, filename: st
         "import's report (added, changed, unchanged, delisted, refused); a bad line refuses the whole file (422, "
         "every bad line in `errors`) and nothing is imported. For ftm and csv, `marking`, `grade`, `source`, "
         "`category` and `legal_basis` give the provenance of every statement (a CSV row may override them). "
+        "An FtM import keeps each entity's FtM id under its `dataset` (default: the file name): importing a newer "
+        "file of the same dataset updates those entities in place. "
         "Analysts (a node admin may import the UN list)."
     ),
     openapi_extra={
@@ -104,6 +114,7 @@ async def create_import(
     source: Annotated[str, Query(max_length=300)] = "",
     category: Annotated[str, Query(max_length=30)] = "suspect",
     legal_basis: Annotated[str, Query(max_length=500)] = "",
+    dataset: Annotated[str | None, Query(max_length=26)] = None,
 ) -> Response:
     data, filename = await _upload(request, st.settings.import_max_bytes)
     if not data:
@@ -117,7 +128,7 @@ async def create_import(
         data_subject_category=category,
         legal_basis=legal_basis,
     )
-    out = await run_in_threadpool(_import, st, actor, kind, data, filename, defaults)
+    out = await run_in_threadpool(_import, st, actor, kind, data, filename, defaults, dataset)
     return JSONResponse(out, status_code=201)
 
 
