@@ -5,16 +5,23 @@ Every name (primary, alias, code name, former name, weak alias) is indexed under
 * one key per part: its consonant skeleton (:mod:`liaison.matching.keys`), or its exact form when short;
 * one key per pair of parts of the same name, order-free: selective even when each part is common
   ("Muhammad" + "Ali");
-* one key for the whole name glued into one word ("Ri Won Ho" / "Ri Wonho").
+* one key for the whole name glued into one word ("Ri Won Ho" / "Ri Wonho");
+* for one-part names, weak aliases and code names, whole-part typo keys (the part and its one-letter deletions,
+  vowels kept): among a million persons a skeleton like "bHr" is shared by thousands, "behir" by a few.
 
 Keys are 32-bit CRCs (pairs 64-bit) held in one sorted numpy array with CSR postings of int32 name ids, built
 once by :meth:`Index.build`; names added later go to a small dictionary beside it, removed records are
 tombstoned. A query looks up its own keys plus, for typo tolerance, the keys of vocabulary skeletons one edit
 away (a SymSpell deletion dictionary over the skeletons seen at build), and for a stray or misspelt "Abd"
-("Manan Agha Abdul", "Abdpl Baqi") the keys of the fused Abd- compound the list writes. Postings are weighted
-by rarity; a name with more parts than the query has its weight shared out (``LENGTH_PENALTY`` per extra part),
-since long names collect keys by chance; the best ``CANDIDATES`` names are scored with the algorithm, and the
-best name of each record wins.
+("Manan Agha Abdul", "Abdpl Baqi") the keys of the fused Abd- compound the list writes.
+
+Ranking is vectorised: all keys are looked up at once, their postings gathered in one numpy gather, most telling
+keys first until ``BUDGET`` ids are read; each posting weighs its key's weight times its IDF, summed per name in
+a per-thread scratch buffer. A name with more parts than the query has its sum shared out (``LENGTH_PENALTY``
+per extra part), since long names collect keys by chance. Names alike (same parts and kind) tie, so the shortlist
+is made of distinct forms: the ``POOL`` best by evidence, cut to ``CANDIDATES`` by evidence and by a cheap
+rapidfuzz similarity; only those forms get the algorithm's full score (once per form), and the best name of each
+record wins.
 
 Audience filtering happens before ranking: a name the caller may not see never takes a candidate slot, never
 scores and never appears in an explanation; birth dates and nationalities are filtered the same way.
@@ -22,13 +29,15 @@ scores and never appears in an explanation; birth dates and nationalities are fi
 
 from __future__ import annotations
 
-import math
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from liaison.matching.algorithms import DEFAULT, Algorithm, NameScore, get_algorithm
@@ -41,14 +50,23 @@ from liaison.matching.keys import (
     pair_key,
     single_key,
     skeleton,
+    typo_keys,
 )
 from liaison.matching.normalize import analyze
+from liaison.matching.score_v2 import is_arabic
 from liaison.matching.types import NAME_KINDS, Hit, Query, Record
 
-CANDIDATES = 24  # names scored per query
+CANDIDATES = 16  # distinct name forms scored per query
+POOL = 200  # names ranked by key evidence, then re-ranked by a cheap string similarity
+BY_EVIDENCE = 8  # of the CANDIDATES, how many are taken on key evidence alone (the rest by string similarity)
+RERANK = fuzz.token_sort_ratio
+PER_FORM = 6  # names of one form scored per query (they cost one score: see ``search``)
+TYPO_MIN = 4  # parts this long get whole-part typo keys (in one-part names, weak aliases and code names)
+TYPO_KINDS = frozenset({"weak_alias", "code_name"})
 MAX_PARTS = 6  # parts of a name that get pair keys
 SINGLE_CAP = 4000  # a part key this common adds nothing a pair key does not (when the query has two parts)
 POSTING_CAP = 20000  # never read more than this many ids from one key
+BUDGET = 4000  # ids read per query, most telling keys first (the key that crosses the budget is read whole)
 NEIGHBOURS = 10  # typo neighbours per query part
 LENGTH_PENALTY = 0.25
 ABD_LIKE = ("abd", "abdul", "abdel", "abdal", "abdur", "abul")
@@ -75,7 +93,7 @@ class _Column:
         return self.data[: self.size]
 
 
-def name_keys(tokens: tuple[str, ...]) -> list[int]:
+def name_keys(tokens: tuple[str, ...], kind: str = "primary") -> list[int]:
     """Every key a name is indexed under."""
     singles = []
     for tok in tokens:
@@ -86,6 +104,9 @@ def name_keys(tokens: tuple[str, ...]) -> list[int]:
     keys.extend(pair_key(a, b) for a, b in combinations(first, 2))
     if tokens:
         keys.append(glued_key(tokens))
+    if len(tokens) == 1 or kind in TYPO_KINDS:
+        typo = [k for tok in tokens[:MAX_PARTS] if len(tok) >= TYPO_MIN for k in typo_keys(tok)]
+        keys.extend(dict.fromkeys(typo))
     return keys
 
 
@@ -106,6 +127,7 @@ class Index:
         self._name_kind = _Column(np.uint8)
         self._name_aud = _Column(np.int32)
         self._name_parts = _Column(np.uint8)
+        self._name_form = _Column(np.int64)  # hash of (parts, kind): names alike score alike
         self._keys: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._offsets: NDArray[np.int64] = np.zeros(1, dtype=np.int64)
         self._postings: NDArray[np.int32] = np.zeros(0, dtype=np.int32)
@@ -113,6 +135,7 @@ class Index:
         self._skeletons: dict[str, list[str]] = defaultdict(list)  # skeleton or one deletion -> skeletons
         self._seen_skeletons: set[str] = set()
         self._vocab: dict[str, str] = {}  # interned parts: names share their part strings
+        self._local = threading.local()  # per-thread scratch buffers for candidate ranking
 
     # ---- building -------------------------------------------------------------------------------------------
     @classmethod
@@ -171,9 +194,10 @@ class Index:
             self._name_kind.append(KIND_CODES.get(name.kind, 1))
             self._name_aud.append(name.audience)
             self._name_parts.append(min(len(tokens), 255))
+            self._name_form.append(hash((tokens, name.kind)))  # per process, like the index itself
             for tok in tokens:
                 self._learn_skeleton(skeleton(tok))
-            out.append((name_id, name_keys(tokens)))
+            out.append((name_id, name_keys(tokens, name.kind)))
         return out
 
     def _learn_skeleton(self, skel: str) -> None:
@@ -257,51 +281,115 @@ class Index:
                         keys.append(single_key(skeleton("abd" + other)))
                         weights.append(1.0)
                         singles.append(True)
+        typo = [k for tok in tokens[:MAX_PARTS] if len(tok) >= TYPO_MIN for k in typo_keys(tok)]
+        for key in dict.fromkeys(typo):
+            keys.append(key)
+            weights.append(1.0)
+            singles.append(False)
         return keys, weights, singles
 
-    def _candidates(self, tokens: tuple[str, ...], audiences: frozenset[int] | None, schema: str | None) -> NDArray:
-        keys, weights, singles = self._query_keys(tokens)
+    def _scratch(self) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+        """Per-thread buffers as long as the name table: evidence sums and first-occurrence marks."""
+        local = self._local
+        size = len(self._name_text)
+        acc: NDArray[np.float64] | None = getattr(local, "acc", None)
+        if acc is None or len(acc) < size:
+            local.acc = acc = np.zeros(size + 1024, dtype=np.float64)
+            local.mark = np.zeros(size + 1024, dtype=np.int32)
+        return acc, local.mark
+
+    def _postings_of(self, keys: list[int], weights: list[float], singles: list[bool], several: bool) -> tuple:
+        """(name ids, weight of each) over every key's postings, gathered without a Python loop over keys."""
         codes = np.array(keys, dtype=np.int64)
-        pos = np.searchsorted(self._keys, codes)
-        pos_c = np.minimum(pos, max(len(self._keys) - 1, 0))
-        found = (self._keys[pos_c] == codes) if len(self._keys) else np.zeros(len(codes), dtype=bool)
+        weight = np.array(weights, dtype=np.float64)
+        single = np.array(singles, dtype=bool)
         total = max(len(self._name_text), 1)
-        several = len(tokens) >= 2
-        slices: list[NDArray] = []
-        slice_weights: list[float] = []
-        for i, key in enumerate(keys):
-            arrays: list[NDArray] = []
-            if found[i]:
-                start, end = int(self._offsets[pos_c[i]]), int(self._offsets[pos_c[i] + 1])
-                arrays.append(self._postings[start : min(end, start + POSTING_CAP)])
-            extra = self._delta.get(key)
-            if extra:
-                arrays.append(np.array(extra[:POSTING_CAP], dtype=np.int32))
-            for ids in arrays:
-                df = len(ids)
-                if singles[i] and several and df > SINGLE_CAP:
+        ids_parts: list[NDArray] = []
+        w_parts: list[NDArray] = []
+        if len(self._keys):
+            pos = np.minimum(np.searchsorted(self._keys, codes), len(self._keys) - 1)
+            starts = self._offsets[pos]
+            df = np.where(self._keys[pos] == codes, self._offsets[pos + 1] - starts, 0)
+            use = (df > 0) & ~(single & several & (df > SINGLE_CAP))
+            starts, df = starts[use], df[use]
+            key_w = weight[use] * np.log1p(total / df)
+            # the most telling keys first; once BUDGET ids are read, commoner keys add cost more than evidence
+            by_value = np.argsort(-key_w, kind="stable")
+            lengths = np.minimum(df[by_value], POSTING_CAP)
+            within = np.cumsum(lengths) - lengths < BUDGET
+            by_value = by_value[within]
+            starts, key_w, lengths = starts[by_value], key_w[by_value], lengths[within]
+            if len(lengths):
+                ends = np.cumsum(lengths)
+                where = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
+                ids_parts.append(self._postings[where])
+                w_parts.append(np.repeat(key_w, lengths))
+        if self._delta:
+            for i, key in enumerate(keys):
+                extra = self._delta.get(key)
+                if not extra or (singles[i] and several and len(extra) > SINGLE_CAP):
                     continue
-                slices.append(ids)
-                slice_weights.append(weights[i] * math.log(1.0 + total / df))
-        if not slices:
-            return np.zeros(0, dtype=np.int32)
-        ids = np.concatenate(slices)
-        ws = np.repeat(np.array(slice_weights), [len(s) for s in slices])
-        uniq, inverse = np.unique(ids, return_inverse=True)
-        score = np.bincount(inverse, weights=ws)
-        keep = self._rec_alive.view()[self._name_rec.view()[uniq]] == 1
+                ids_parts.append(np.array(extra[:POSTING_CAP], dtype=np.int32))
+                w_parts.append(np.full(len(ids_parts[-1]), weights[i] * np.log1p(total / len(extra))))
+        if not ids_parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+        return np.concatenate(ids_parts), np.concatenate(w_parts)
+
+    def _candidates(self, tokens: tuple[str, ...], audiences: frozenset[int] | None, schema: str | None) -> NDArray:
+        """The names worth scoring, best first: the ``POOL`` best by key evidence, cut to ``CANDIDATES`` by taking
+        the ``BY_EVIDENCE`` best on evidence and the rest by rapidfuzz ``WRatio`` on the Latin forms."""
+        ids, ws = self._postings_of(*self._query_keys(tokens), several=len(tokens) >= 2)
+        if not len(ids):
+            return ids
+        acc, mark = self._scratch()
+        np.add.at(acc, ids, ws)
+        order = np.arange(len(ids), dtype=np.int32)
+        mark[ids] = order
+        uniq = ids[mark[ids] == order]  # one occurrence of each name, whichever write won
+        score = acc[uniq]
+        acc[uniq] = 0.0
+        rec_of = self._name_rec.view()[uniq]
+        keep = self._rec_alive.view()[rec_of] == 1
         if audiences is not None:
             keep &= np.isin(self._name_aud.view()[uniq], np.fromiter(audiences, dtype=np.int32))
         if schema is not None:
-            keep &= self._rec_schema.view()[self._name_rec.view()[uniq]] == SCHEMA_CODES.get(schema, 2)
+            keep &= self._rec_schema.view()[rec_of] == SCHEMA_CODES.get(schema, 2)
         uniq, score = uniq[keep], score[keep]
         # a name with more parts than the query collects more keys by chance: each extra part costs a share
         extra = self._name_parts.view()[uniq].astype(np.float64) - len(tokens)
         score = score / (1.0 + LENGTH_PENALTY * np.maximum(extra, 0.0))
-        if len(uniq) > CANDIDATES:
-            best = np.argpartition(-score, CANDIDATES)[:CANDIDATES]
-            uniq, score = uniq[best], score[best]
-        return uniq[np.lexsort((uniq, -score))]
+        return self._shortlist(tokens, uniq, score)
+
+    def _shortlist(self, tokens: tuple[str, ...], uniq: NDArray, score: NDArray) -> NDArray:
+        """Distinct names first: thousands of persons may carry the very same "Bahar" or "Abu Fateh", which tie on
+        evidence and would fill every slot. The ``POOL`` best distinct forms by evidence, cut to ``CANDIDATES``
+        forms (``BY_EVIDENCE`` on evidence, the rest by ``RERANK`` on the Latin forms); then the names of those
+        forms, at most ``PER_FORM`` each, best form first."""
+        forms = self._name_form.view()[uniq]
+        _, first = np.unique(forms, return_index=True)
+        reps, rep_score = uniq[first], score[first]
+        if len(reps) > POOL:
+            best = np.argpartition(-rep_score, POOL)[:POOL]
+            reps, rep_score = reps[best], rep_score[best]
+        pool = reps[np.lexsort((reps, -rep_score))]
+        if len(pool) > CANDIDATES:
+            texts = [" ".join(self._name_tokens[i]) for i in pool[BY_EVIDENCE:].tolist()]
+            similar = process.cdist([" ".join(tokens)], texts, scorer=RERANK, dtype=np.float32)[0]
+            rest = pool[BY_EVIDENCE:][np.argsort(-similar, kind="stable")[: CANDIDATES - BY_EVIDENCE]]
+            pool = np.concatenate([pool[:BY_EVIDENCE], rest])
+        if len(uniq) == len(reps):
+            return pool
+        chosen = self._name_form.view()[pool]
+        by_form = np.argsort(chosen)
+        picked = np.nonzero(np.isin(forms, chosen))[0]
+        rank = by_form[np.searchsorted(chosen, forms[picked], sorter=by_form)]
+        names = uniq[picked]
+        order = np.lexsort((names, rank))
+        names, rank = names[order], rank[order]
+        starts = np.r_[True, rank[1:] != rank[:-1]]
+        at = np.arange(len(rank))
+        within = at - np.maximum.accumulate(np.where(starts, at, 0))
+        return names[within < PER_FORM]
 
     def search(
         self,
@@ -317,9 +405,18 @@ class Index:
         if not prepared.form.tokens:
             return []
         best: dict[int, NameScore] = {}
+        # names with the same parts, kind and script score the same (an algorithm sees a name's text only through
+        # its script, see score_v2.is_arabic): among a million persons many candidates share their parts
+        seen: dict[tuple[tuple[str, ...], str, bool], NameScore] = {}
         for name_id in self._candidates(prepared.form.tokens, audiences, query.schema).tolist():
             kind = NAME_KINDS[int(self._name_kind.data[name_id])]
-            current = algorithm.compare_name(prepared, self._name_tokens[name_id], self._name_text[name_id], kind)
+            tokens, text = self._name_tokens[name_id], self._name_text[name_id]
+            same = (tokens, kind, is_arabic(text))
+            current = seen.get(same)
+            if current is None:
+                current = seen[same] = algorithm.compare_name(prepared, tokens, text, kind)
+            elif current.name != text:
+                current = replace(current, name=text)
             rec = int(self._name_rec.data[name_id])
             if current.value > 0 and (rec not in best or current.value > best[rec].value):
                 best[rec] = current

@@ -100,3 +100,12 @@ def token_keys(token: str) -> tuple[int, ...]:
     if len(skel) >= MIN_SKELETON:
         return (single_key(skel),)
     return (exact_key(token),)
+
+
+def typo_keys(token: str) -> list[int]:
+    """SymSpell keys of a whole part: the part itself and its one-letter deletions, in their own key space.
+
+    Two parts one edit apart (Wainakh/Waiyakh, Fatma/Fata) share one of these keys. Unlike skeleton keys they keep
+    the vowels, so they stay selective for one-word names (weak aliases, code names) among a million records."""
+    forms = dict.fromkeys([token, *(token[:i] + token[i + 1 :] for i in range(len(token)))])
+    return [key_code("d:" + form) for form in forms]
