@@ -20,6 +20,7 @@ demand (:func:`shared_index`).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time as clock
 import uuid
@@ -52,7 +53,6 @@ class _Draft:
     schema: str
     status: str
     merged_into: Any
-    stamp: Any  # the latest update time, raw (see _raw)
     names: list[matching.Name] = field(default_factory=list)
     birth_dates: list[tuple[str, int]] = field(default_factory=list)
     nationalities: list[tuple[str, int]] = field(default_factory=list)
@@ -90,7 +90,6 @@ class BankIndex:
         self._checked_at = 0.0
         self._dirty = True
         # Keyed by raw entity ids (see _raw): the latest update seen per entity, and merged -> merged into.
-        self._stamps: dict[Any, Any] = {}
         self._merged_into: dict[Any, Any] = {}
         self._refreshing = threading.Lock()
         self._delisted: set[str] = set()
@@ -164,7 +163,6 @@ class BankIndex:
         """Load every entity and build the index afresh; searches use the old index until the new one is ready."""
         started = clock.perf_counter()
         revision = self._stored_revision()
-        self._stamps = {}
         schemas: dict[str, str] = {}
         delisted: set[str] = set()
         with self._reader.connect() as conn:
@@ -278,7 +276,7 @@ class BankIndex:
 
     def _drafts(self, conn: Connection, members: set[Any] | None) -> Iterator[tuple[Any, _Draft]]:
         e, s = BankEntity, Statement
-        e_cols = (_raw(e.id), e.schema, e.status, _raw(e.updated_at))
+        e_cols = (_raw(e.id), e.schema, e.status)
         s_cols = (
             _raw(s.entity_id),
             s.prop,
@@ -287,7 +285,6 @@ class BankIndex:
             s.tlp,
             s.contributor_organisation_id,
             s.releasable_to,
-            _raw(s.updated_at),
             _raw(s.retracted_at),
         )
         for chunk in self._chunks(members):
@@ -300,14 +297,12 @@ class BankIndex:
             with self._reader.connect() as other:  # a second cursor for the statements
                 statements = iter(other.execution_options(yield_per=BATCH).execute(sq))
                 pending = next(statements, None)
-                for ident, schema, status, updated in entities:
-                    draft = _Draft(schema, status, None, updated)
+                for ident, schema, status in entities:
+                    draft = _Draft(sys.intern(schema), status, None)
                     while pending is not None and pending[0] < ident:
                         pending = next(statements, None)
                     while pending is not None and pending[0] == ident:
-                        _, prop, value, kind, tlp, org, rel, s_updated, retracted = pending
-                        if s_updated > draft.stamp:
-                            draft.stamp = s_updated
+                        _, prop, value, kind, tlp, org, rel, retracted = pending
                         if retracted is None:
                             audience = self._audience(tlp, org, rel)
                             if prop == "name":
@@ -319,30 +314,30 @@ class BankIndex:
                         pending = next(statements, None)
                     yield ident, draft
 
-    def _references(self, conn: Connection, members: set[Any] | None) -> dict[Any, tuple[str, Any]]:
-        """The reference shown for each entity (the UN list's first) and the latest update of its references."""
-        found: dict[Any, tuple[int, str, Any]] = {}
+    def _references(self, conn: Connection, members: set[Any] | None) -> dict[Any, str]:
+        """The reference shown for each entity: the UN list's first, else the first of any list."""
+        found: dict[Any, str] = {}
+        ranks: dict[Any, int] = {}
         r = ListReference
-        cols = (_raw(r.entity_id), r.list_name, r.reference, _raw(r.updated_at))
+        cols = (_raw(r.entity_id), r.list_name, r.reference)
         for chunk in self._chunks(members):
             q = select(*cols)
             if chunk is not None:
                 q = q.where(_raw(r.entity_id).in_(chunk))
-            for ident, list_name, ref, updated in conn.execution_options(yield_per=BATCH).execute(q):
+            for ident, list_name, ref in conn.execution_options(yield_per=BATCH).execute(q):
                 rank = LIST_ORDER.get(list_name, 9)
                 old = found.get(ident)
-                if old is None:
-                    found[ident] = (rank, ref, updated)
-                else:
-                    best = (rank, ref) if (rank, ref) < (old[0], old[1]) else (old[0], old[1])
-                    found[ident] = (*best, max(updated, old[2]))
-        return {k: (v[1], v[2]) for k, v in found.items()}
+                if old is None or (rank, ref) < (ranks.get(ident, 9), old):
+                    found[ident] = ref
+                    if rank != 9:
+                        ranks[ident] = rank
+        return found
 
     def _record(
         self,
         root: Any,
         parts: list[tuple[Any, _Draft]],
-        refs: dict[Any, tuple[str, Any]],
+        refs: dict[Any, str],
         schemas: dict[str, str],
         delisted: set[str],
     ) -> matching.Record:
@@ -353,9 +348,8 @@ class BankIndex:
         reference = None
         for ident, draft in parts:
             ref = refs.get(ident)
-            self._stamps[ident] = max(draft.stamp, ref[1]) if ref else draft.stamp
             if ref is not None and reference is None:
-                reference = ref[0]
+                reference = ref
             names += draft.names
             births += draft.birth_dates
             nats += draft.nationalities
