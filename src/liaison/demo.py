@@ -104,6 +104,7 @@ class DemoSummary:
     imperfect: dict[str, str] = field(default_factory=dict)  # readiness warning kind -> "NET/CODE"
     operator_created: bool = True
     bench: bool = False
+    bank: dict[str, int] = field(default_factory=dict)  # counts from liaison.demo_bank
 
     def lines(self) -> list[str]:
         out = [
@@ -118,6 +119,13 @@ class DemoSummary:
             out.append("Membership requests: " + ", ".join(f"{k} {v}" for k, v in self.membership_requests.items()))
         if self.imperfect:
             out.append("Left imperfect on purpose: " + ", ".join(f"{k} {v}" for k, v in self.imperfect.items()))
+        if self.bank:
+            un = self.bank.get("un_list", 0)
+            out.append(
+                f"Information bank: {self.bank.get('entities', 0)} fictional records (groups, persons, a training area,"
+                f" an incident) from three members"
+                + (f", and the UN Security Council list ({un} entries)" if un else " (UN list file not found)")
+            )
         return out
 
 
@@ -659,9 +667,9 @@ def load_demo(
     load_exchange_demo(session, now=ctx.now, rng=ctx.rng)
     from liaison.demo_bank import load_bank_demo
 
-    load_bank_demo(session, operator=ctx.actor)
+    bank_counts = load_bank_demo(session, operator=ctx.actor)
     session.flush()
-    return _summary(
+    summary = _summary(
         ctx,
         list(networks),
         [OPERATOR_USERNAME, *usernames],
@@ -674,6 +682,8 @@ def load_demo(
             "stale_channel": ", ".join("/".join(k) for k in STALE_CONTACTS),
         },
     )
+    summary.bank = bank_counts
+    return summary
 
 
 def _summary(
