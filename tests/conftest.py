@@ -29,6 +29,10 @@ DEMO_PASSWORD = "correct-horse-battery-staple"
 # A fixed "now" for demo data keeps answers reproducible; tests that need the wall clock use their own.
 DEMO_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium, installed by scripts/install-system-deps.sh; driven by playwright in the browser tests.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
+                 "--disable-component-update", "--disable-sync"]
 OPERATOR = Principal(None, "operator (test)", None, None, frozenset({("admin", None)}), via="cli", ip="test")
 
 
@@ -203,3 +207,18 @@ def api(world_db_url: str, databases: Databases) -> Iterator[Api]:
     with TestClient(app) as client:
         yield Api(client, tokens, world, make_session_factory(engine))
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless Debian chromium for one test module."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh to install Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -10,15 +10,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
-                 "--disable-component-update", "--disable-sync"]
 PASSWORD = "browser-test-password-1"
 LEAD_COPY = Path(tempfile.gettempdir()) / "liaison-board.png"  # for people to look at after a run
 
@@ -37,6 +35,49 @@ def _liaison() -> str:
     return str(exe)
 
 
+@contextmanager
+def serving(
+    root: Path,
+    env: dict[str, str],
+    *,
+    ready: Callable[[str], bool] | None = None,
+    announce_base: bool = False,
+    what: str = "start",
+    stop_timeout: float = 10,
+) -> Iterator[str]:
+    """`liaison serve` on a free port with ``env`` (its log in ``root``); yields the base URL once ``/healthz``
+    answers and ``ready(base)`` holds. ``announce_base`` sets ``LIAISON_BASE_URL`` to it (links in notifications)."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    if announce_base:
+        env = {**env, "LIAISON_BASE_URL": base}
+    log = (root / "server.log").open("w")
+    proc = subprocess.Popen([_liaison(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                up = httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                up = False
+            if up and (ready is None or ready(base)):
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"the server did not {what}: {(root / 'server.log').read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=stop_timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`liaison serve` on a free port over a temporary SQLite database holding the demo directory."""
@@ -47,46 +88,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for args in (["db", "upgrade"], ["demo", "load", "--password", PASSWORD]):
         done = subprocess.run([_liaison(), *args], env=env, capture_output=True, text=True, timeout=180, check=False)
         assert done.returncode == 0, f"liaison {' '.join(args)} failed: {done.stderr}"
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (root / "server.log").open("w")
-    proc = subprocess.Popen([_liaison(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"the server did not start: {(root / 'server.log').read_text()}")
-            time.sleep(0.1)
+    with serving(root, env) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh to install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _focused(page) -> str:  # type: ignore[no-untyped-def]

@@ -7,14 +7,12 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, _free_port, _liaison
+from tests.test_browser import PASSWORD, _liaison, serving
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir())
@@ -81,47 +79,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         done = subprocess.run([_liaison(), *args], env=env, capture_output=True, text=True, timeout=180, check=False)
         assert done.returncode == 0, f"liaison {' '.join(args)} failed: {done.stderr}"
     _seed(url)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (root / "server.log").open("w")
-    proc = subprocess.Popen(
-        [_liaison(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"the server did not start: {(root / 'server.log').read_text()}")
-            time.sleep(0.1)
+    with serving(root, env) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps.sh to install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _page(browser, base: str, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]

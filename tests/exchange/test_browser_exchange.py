@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,13 +15,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 from tests.conftest import build_world_into
 from tests.exchange.conftest import Recorder
 from tests.exchange.test_ui_exchange import LEGAL, _on_duty_now, persona
-from tests.test_browser import _free_port, _liaison, browser  # noqa: F401 (the browser fixture)
+from tests.test_browser import serving
 from tests.world import ADMIN, PASSWORD
 
 from liaison.actions import exchange as act
@@ -116,44 +114,23 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     message_id, exercise_id = _world(url)
     env = {**os.environ, "LIAISON_DATABASE_URL": url, "LIAISON_ENV": "test", "LIAISON_LOG_LEVEL": "warning"}
     env.pop("LIAISON_DATABASE_URL_FILE", None)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env["LIAISON_BASE_URL"] = base
-    log = (root / "server.log").open("w")
-    proc = subprocess.Popen(
-        [_liaison(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
     engine = make_engine(url)
+
+    def delivered(_base: str) -> bool:  # its embedded worker has notified the person on duty
+        with engine.connect() as conn:
+            return bool(
+                conn.scalar(
+                    select(func.count())
+                    .select_from(Notification)
+                    .where(Notification.message_id == message_id, Notification.status == "sent")
+                )
+            )
+
     try:
-        deadline = time.monotonic() + 30
-        while True:  # up, and its embedded worker has notified the person on duty
-            try:
-                up = httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                up = False
-            if up:
-                with engine.connect() as conn:
-                    sent = conn.scalar(
-                        select(func.count())
-                        .select_from(Notification)
-                        .where(Notification.message_id == message_id, Notification.status == "sent")
-                    )
-                if sent:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"the server did not start or deliver: {(root / 'server.log').read_text()}")
-            time.sleep(0.1)
-        yield Served(base, url, exercise_id)
+        with serving(root, env, ready=delivered, announce_base=True, what="start or deliver", stop_timeout=15) as base:
+            yield Served(base, url, exercise_id)
     finally:
         engine.dispose()
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _phone(chromium):  # type: ignore[no-untyped-def]
@@ -190,7 +167,7 @@ def _keep(shot: Path) -> None:
     shutil.copyfile(shot, SCREENS / shot.name)
 
 
-def test_inbox_counts_down_and_is_acknowledged_with_the_keyboard_on_a_phone(browser, served: Served, tmp_path: Path):  # noqa: F811
+def test_inbox_counts_down_and_is_acknowledged_with_the_keyboard_on_a_phone(browser, served: Served, tmp_path: Path):
     context = _phone(browser)
     page = context.new_page()
     console: list[str] = []
@@ -261,7 +238,7 @@ def test_inbox_counts_down_and_is_acknowledged_with_the_keyboard_on_a_phone(brow
         context.close()
 
 
-def test_exercise_report_with_its_trend_on_a_phone(browser, served: Served, tmp_path: Path):  # noqa: F811
+def test_exercise_report_with_its_trend_on_a_phone(browser, served: Served, tmp_path: Path):
     context = _phone(browser)
     page = context.new_page()
     console: list[str] = []
