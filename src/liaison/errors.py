@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 
@@ -28,6 +29,16 @@ class NotFound(LiaisonError):
         super().__init__(detail, suggestions=suggestions or [])
         self.suggestions = suggestions or []
         self.links: list[tuple[str, str]] = []  # (label, URL) for the suggestions, filled by the web pages
+
+
+def id_or_404(value: uuid.UUID | str, what: str) -> uuid.UUID:
+    """An id given as a UUID or text; a malformed one is answered like an unknown one (404)."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise NotFound(f"no {what} {str(value)[:40]}") from exc
 
 
 class InvalidInput(LiaisonError):

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from liaison.bank.access import OPEN_LEVELS, Viewer
-from liaison.errors import NotFound, PermissionDenied
+from liaison.errors import NotFound, PermissionDenied, id_or_404
 from liaison.models import BankEntity, Member, Statement
 from liaison.principal import Principal
 from liaison.queries.message_access import is_operator
@@ -60,10 +60,7 @@ def visible_entity(viewer: Viewer) -> ColumnElement[bool]:
 def entity_or_404(session: Session, viewer: Viewer, entity_id: uuid.UUID | str) -> BankEntity:
     """The entity if ``viewer`` may see it; unknown and invisible look the same (404)."""
     require_reader(viewer)
-    try:
-        ident = entity_id if isinstance(entity_id, uuid.UUID) else uuid.UUID(str(entity_id))
-    except ValueError as exc:
-        raise NotFound(f"no entity {entity_id}") from exc
+    ident = id_or_404(entity_id, "entity")
     found = session.scalar(select(BankEntity).where(BankEntity.id == ident, visible_entity(viewer)))
     if found is None:
         raise NotFound(f"no entity {entity_id}")

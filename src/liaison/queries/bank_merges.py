@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.bank.access import Viewer
-from liaison.errors import NotFound
+from liaison.errors import NotFound, id_or_404
 from liaison.models import BankEntity, ListReference, MergeProposal, Organisation, Statement
 from liaison.queries.bank_access import require_reader, visible_entity, visible_statement
 
@@ -117,10 +117,7 @@ def _visible_ids(viewer: Viewer) -> Any:
 def proposal_or_404(session: Session, viewer: Viewer, proposal_id: uuid.UUID | str) -> MergeProposal:
     """The proposal if ``viewer`` may see both of its entities; otherwise 404, as for an unknown one."""
     require_reader(viewer)
-    try:
-        ident = proposal_id if isinstance(proposal_id, uuid.UUID) else uuid.UUID(str(proposal_id))
-    except ValueError as exc:
-        raise NotFound(f"no merge proposal {str(proposal_id)[:40]}") from exc
+    ident = id_or_404(proposal_id, "merge proposal")
     found = session.scalar(
         select(MergeProposal).where(
             MergeProposal.id == ident,

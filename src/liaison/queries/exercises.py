@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.errors import NotFound
+from liaison.errors import NotFound, id_or_404
 from liaison.models import Channel, Exercise, Message, Network, Notification, utcnow
 from liaison.principal import Principal
 from liaison.queries.exchange import require_oversight
@@ -34,10 +34,7 @@ def exercises_of(session: Session, p: Principal, network: Network, limit: int = 
 
 
 def get_exercise(session: Session, p: Principal, exercise_id: uuid.UUID | str) -> Exercise:
-    try:
-        ident = exercise_id if isinstance(exercise_id, uuid.UUID) else uuid.UUID(str(exercise_id))
-    except ValueError as exc:
-        raise NotFound(f"no exercise {exercise_id}") from exc
+    ident = id_or_404(exercise_id, "exercise")
     ex = session.get(Exercise, ident)
     if ex is None or not (p.is_admin or p.administers(ex.network_id)):
         raise NotFound(f"no exercise {exercise_id}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
-from liaison.errors import NotFound, PermissionDenied
+from liaison.errors import NotFound, PermissionDenied, id_or_404
 from liaison.models import Addressee, Message
 from liaison.principal import Principal
 
@@ -82,10 +82,7 @@ def require(p: Principal, message: Message, action: str) -> Party:
 
 def message_or_404(session: Session, p: Principal, message_id: uuid.UUID | str) -> Message:
     """The message if ``p`` may read it; unknown and unreadable look the same (404)."""
-    try:
-        ident = message_id if isinstance(message_id, uuid.UUID) else uuid.UUID(str(message_id))
-    except ValueError as exc:
-        raise NotFound(f"no message {message_id}") from exc
+    ident = id_or_404(message_id, "message")
     found = session.scalar(select(Message).where(Message.id == ident, readable(p)))
     if found is None:
         raise NotFound(f"no message {message_id}")
