@@ -32,13 +32,22 @@ def timezone(value: str, field: str = "timezone") -> str:
     return value
 
 
-def country(value: str, field: str = "country") -> str:
-    code = value.strip().upper()
+@lru_cache(maxsize=1024)
+def iso_country(code: str) -> str | None:
+    """The ISO 3166 alpha-2 code for an upper-case alpha-2 or alpha-3 code, else None (cached: imports call it
+    once per value)."""
     if len(code) == 2 and pycountry.countries.get(alpha_2=code):
         return code
     if len(code) == 3 and (c := pycountry.countries.get(alpha_3=code)):
         return str(c.alpha_2)
-    raise InvalidInput(field, f"{value!r} is not an ISO 3166 country code")
+    return None
+
+
+def country(value: str, field: str = "country") -> str:
+    code = iso_country(value.strip().upper())
+    if code is None:
+        raise InvalidInput(field, f"{value!r} is not an ISO 3166 country code")
+    return code
 
 
 def country_name(code: str) -> str | None:

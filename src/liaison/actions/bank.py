@@ -24,7 +24,6 @@ from enum import Enum
 from typing import Literal
 
 import icu
-import pycountry
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -46,6 +45,7 @@ from liaison.models import BankChange, BankEntity, BankRevision, Statement, utcn
 from liaison.models.bank import CHANGE_LIST_MAX, CHANGES_KEPT, releasable_text
 from liaison.principal import Principal
 from liaison.queries.bank_access import entity_or_404, require_analyst, viewer_for, visible_statement
+from liaison.validation import iso_country
 
 MAX_VALUE = 10_000
 DATE_PROPS = frozenset({"birthDate", "date", "incorporationDate"})
@@ -152,18 +152,10 @@ def partial_date(text: str) -> str | None:
 
 
 def country(text: str) -> str | None:
-    """An ISO 3166 alpha-2 code (upper case) for a code given in either case, alpha-3 accepted; else None."""
-    return _country(text.strip().upper())
-
-
-@functools.lru_cache(maxsize=1024)
-def _country(code: str) -> str | None:
-    if code in EXTRA_COUNTRIES:
-        return code
-    found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
-    if found is None and len(code) == 3:
-        found = pycountry.countries.get(alpha_3=code)
-    return str(found.alpha_2) if found is not None else None
+    """An ISO 3166 alpha-2 code (upper case) for a code given in either case, alpha-3 accepted (and Kosovo's
+    user-assigned XK, which lists use); else None."""
+    code = text.strip().upper()
+    return code if code in EXTRA_COUNTRIES else iso_country(code)
 
 
 def clean_value(schema: str, prop: str, value: str) -> str:
