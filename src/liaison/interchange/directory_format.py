@@ -43,9 +43,12 @@ OUTCOME_RANK = {"unchanged": 0, "updated": 1, "added": 2}
 CLOCK_SKEW = timedelta(hours=1)  # a timestamp from another node may be this far ahead of our clock
 
 
+TOO_LARGE = f"the document is over the {MAX_MB} MB limit; split it by network"
+
+
 def check_size(size: int) -> None:
     if size > MAX_BYTES:
-        raise TooLarge(f"the document is over the {MAX_MB} MB limit; split it by network")
+        raise TooLarge(TOO_LARGE)
 
 
 def decode_text(data: bytes) -> str:

@@ -34,6 +34,7 @@ from liaison.web.api.bank_models import (
     SearchOut,
     errors,
 )
+from liaison.web.api.common import read_limited
 from liaison.web.deps import Actor, State
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
@@ -154,20 +155,6 @@ def _json_queries(body: ScreeningIn) -> list[matching.Query]:
     return out
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise TooLarge(f"the body is over {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge(f"the body is over {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _inline_schema(model: type[ScreeningIn]) -> dict[str, Any]:
     """The model's JSON schema with its nested definitions written in place (the body is read by hand, so
     FastAPI does not put the model in the components)."""
@@ -223,11 +210,14 @@ async def create_screening(
 ) -> Response:
     max_rows = st.settings.screen_max_rows
     limit = max_rows * 2 * screening_csv.MAX_FIELD + 65536
+    too_large = f"the body is over {limit} bytes"
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     filename = ""
     if content_type == "application/json":
         try:
-            body = ScreeningIn.model_validate_json(await _body(request, limit))
+            body = ScreeningIn.model_validate_json(
+                await read_limited(request, limit, f"the body is over {limit} bytes")
+            )
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ())) or "body"
@@ -239,7 +229,7 @@ async def create_screening(
     elif content_type == "multipart/form-data":
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise TooLarge(f"the body is over {limit} bytes")
+            raise TooLarge(too_large)
         async with request.form(max_files=1, max_fields=5, max_part_size=limit) as form:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
@@ -248,7 +238,9 @@ async def create_screening(
             data = await upload.read()
         queries = screening_csv.parse(data, max_rows=max_rows)
     elif content_type in ("text/csv", "application/csv", "text/plain"):
-        queries = screening_csv.parse(await _body(request, limit), max_rows=max_rows)
+        queries = screening_csv.parse(
+            await read_limited(request, limit, f"the body is over {limit} bytes"), max_rows=max_rows
+        )
     else:
         raise InvalidInput("Content-Type", "send text/csv, multipart/form-data (field 'file') or application/json")
     cut = threshold if threshold is not None else st.settings.match_threshold

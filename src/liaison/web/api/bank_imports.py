@@ -25,6 +25,7 @@ from liaison.principal import Principal
 from liaison.queries.bank_access import require_reader, viewer_for
 from liaison.queries.bank_export import export_ftm
 from liaison.web.api.bank_models import errors
+from liaison.web.api.common import read_limited
 from liaison.web.deps import Actor, State
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
@@ -45,14 +46,8 @@ async def _upload(request: Request, limit: int) -> tuple[bytes, str]:
             if upload is None or isinstance(upload, str):
                 raise InvalidInput("file", "upload the file as the form field 'file'")
             return await upload.read(), upload.filename or ""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge(f"the file is over the import limit of {limit:,} bytes (LIAISON_IMPORT_MAX_BYTES)")
-        chunks.append(chunk)
-    return b"".join(chunks), request.headers.get("x-filename", "")[:300]
+    too_large = f"the file is over the import limit of {limit:,} bytes (LIAISON_IMPORT_MAX_BYTES)"
+    return await read_limited(request, limit, too_large), request.headers.get("x-filename", "")[:300]
 
 
 def _import(

@@ -1,4 +1,5 @@
-"""Helpers shared by the API routers: looking things up with need-to-know checks, parsing times."""
+"""Helpers shared by the API routers: looking things up with need-to-know checks, parsing times, reading
+size-limited bodies."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.orm import Session
 
-from liaison.errors import InvalidInput, NotFound
+from liaison.errors import InvalidInput, NotFound, TooLarge
 from liaison.models import Base, utcnow
 from liaison.principal import Principal
 from liaison.queries.duty import find_member, find_network
@@ -66,3 +68,19 @@ def get_or_404(session: Session, model: type[T], ident: uuid.UUID, what: str) ->
     if obj is None:
         raise NotFound(f"no {what} {ident}")
     return obj
+
+
+async def read_limited(request: Request, limit: int, too_large: str) -> bytes:
+    """The body, refused with 413 (``too_large``) as soon as the declared or the actual size passes ``limit``,
+    so an oversize upload is never held in memory whole."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise TooLarge(too_large)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(too_large)
+        chunks.append(chunk)
+    return b"".join(chunks)

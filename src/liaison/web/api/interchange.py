@@ -13,6 +13,7 @@ from liaison.db import transaction
 from liaison.errors import InvalidInput, PermissionDenied
 from liaison.interchange import directory_io as dio
 from liaison.principal import Principal
+from liaison.web.api.common import read_limited
 from liaison.web.deps import Actor, Snap, State
 from liaison.web.state import AppState
 
@@ -88,17 +89,9 @@ async def import_directory(
 async def _read_limited(request: Request) -> bytes:
     """The body, refused with 413 as soon as the declared or the actual size passes the limit."""
     declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise InvalidInput("Content-Length", "is not a number")
-        dio.check_size(int(declared))
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        dio.check_size(size)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    if declared is not None and not declared.isdigit():
+        raise InvalidInput("Content-Length", "is not a number")
+    return await read_limited(request, dio.MAX_BYTES, dio.TOO_LARGE)
 
 
 def _import(st: AppState, actor: Principal, body: bytes, kind: str, dry_run: bool) -> dio.ImportReport:
