@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message as MessageHandler
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.db import make_engine, make_session_factory, transaction
@@ -222,3 +225,31 @@ def browser() -> Iterator[object]:
             yield b
         finally:
             b.close()
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Inbox(MessageHandler):
+    """Keeps every message a loopback SMTP server receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list = []  # type: ignore[type-arg]
+
+    def handle_message(self, message) -> None:  # type: ignore[no-untyped-def,override]
+        self.messages.append(message)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Controller, Inbox]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, and what it received."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()

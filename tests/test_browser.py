@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,16 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import free_port
+
 PASSWORD = "browser-test-password-1"
 LEAD_COPY = Path(tempfile.gettempdir()) / "liaison-board.png"  # for people to look at after a run
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _liaison() -> str:
@@ -47,7 +42,7 @@ def serving(
 ) -> Iterator[str]:
     """`liaison serve` on a free port with ``env`` (its log in ``root``); yields the base URL once ``/healthz``
     answers and ``ready(base)`` holds. ``announce_base`` sets ``LIAISON_BASE_URL`` to it (links in notifications)."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     if announce_base:
         env = {**env, "LIAISON_BASE_URL": base}

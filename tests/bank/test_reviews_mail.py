@@ -4,13 +4,9 @@ organisation gets its own due list at its 24/7 desk (else its contact points), o
 from __future__ import annotations
 
 import json
-import socket
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message as MessageHandler
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -20,31 +16,8 @@ from liaison.cli import app
 from liaison.db import transaction
 from liaison.models import BankEntity, ContactPoint, utcnow
 from tests.bank.conftest import BankWorld
+from tests.conftest import Inbox, free_port
 from tests.world import ADMIN
-
-
-class Inbox(MessageHandler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list = []  # type: ignore[type-arg]
-
-    def handle_message(self, message) -> None:  # type: ignore[no-untyped-def,override]
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Controller, Inbox]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def witness(bank: BankWorld, who: str, name: str) -> BankEntity:

@@ -14,7 +14,6 @@ import email.policy
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.conftest import free_port
 from tests.exchange.conftest import on_duty_now
 from tests.world import ADMIN
 
@@ -50,12 +50,6 @@ SHORT_LEASE = (
     "q.claim.__kwdefaults__['lease'] = datetime.timedelta(seconds=float(sys.argv.pop(1))); "
     "from liaison.cli import app; app(prog_name='liaison')"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
