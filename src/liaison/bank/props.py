@@ -74,6 +74,10 @@ PROPS: dict[str, tuple[str, ...]] = {
     "Event": ("name", "date", "country", "location", "summary", "notes"),
 }
 
+# Properties a thing has one true value of: differing current values mean the sources disagree. (Two passports,
+# two addresses or several notes are not a disagreement.)
+SINGLE_VALUED = frozenset({"birthDate", "birthPlace", "gender", "date", "incorporationDate", "latitude", "longitude"})
+
 
 def valid_prop(schema: str, prop: str) -> bool:
     return prop in PROPS.get(schema, ()) or prop in RELATIONS

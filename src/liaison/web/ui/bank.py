@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from liaison.actions.bank import country
-from liaison.bank.props import CREDIBILITY_TEXT, RELIABILITY_TEXT, SCHEMAS
+from liaison.bank.props import CREDIBILITY_TEXT, RELIABILITY_TEXT, SCHEMAS, SINGLE_VALUED
 from liaison.db import transaction
 from liaison.errors import InvalidInput, NotFound
 from liaison.graph import render_graph
@@ -168,11 +168,6 @@ def _group(session: Any, me: Any, value: str) -> tuple[uuid.UUID | None, str, st
 
 
 # -- the entity page --
-
-
-# Properties a thing has one true value of: differing current values mean the sources disagree. (Two passports,
-# two addresses or several notes are not a disagreement.)
-SINGLE_VALUED = frozenset({"birthDate", "birthPlace", "gender", "date", "incorporationDate", "latitude", "longitude"})
 
 
 def _groups(properties: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
