@@ -92,11 +92,6 @@ def default_review_date(category: str | None, start: date) -> date:
         return start.replace(year=start.year + years, day=28)
 
 
-def grade_label(reliability: str, credibility: str) -> str:
-    """``B2``: usually reliable source, probably true."""
-    return f"{reliability}{credibility}"
-
-
 RELIABILITY_TEXT = {
     "A": "completely reliable",
     "B": "usually reliable",

@@ -52,7 +52,6 @@ class _Draft:
 
     schema: str
     status: str
-    merged_into: Any
     names: list[matching.Name] = field(default_factory=list)
     birth_dates: list[tuple[str, int]] = field(default_factory=list)
     nationalities: list[tuple[str, int]] = field(default_factory=list)
@@ -298,7 +297,7 @@ class BankIndex:
                 statements = iter(other.execution_options(yield_per=BATCH).execute(sq))
                 pending = next(statements, None)
                 for ident, schema, status in entities:
-                    draft = _Draft(sys.intern(schema), status, None)
+                    draft = _Draft(sys.intern(schema), status)
                     while pending is not None and pending[0] < ident:
                         pending = next(statements, None)
                     while pending is not None and pending[0] == ident:
@@ -449,10 +448,3 @@ def _bank_committed(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _bank_rolled_back(session: Session) -> None:
     session.info.pop("bank_changed", None)
-
-
-def build_seconds(engine: Engine) -> float:
-    """Build a fresh index of ``engine``'s database and return the seconds it took (the benchmark's figure)."""
-    started = clock.perf_counter()
-    BankIndex(engine).rebuild()
-    return clock.perf_counter() - started
