@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+# One list of name kinds: the matching library's (re-exported).
+from liaison.matching.types import NAME_KINDS as NAME_KINDS
+
 SCHEMAS = ("Person", "Organization", "Address", "Event")
-NAME_KINDS = ("primary", "alias", "code_name", "former_name", "weak_alias")
 # FollowTheMoney property each name kind travels as (code names have no FtM property of their own: alias).
 NAME_KIND_FTM = {
     "primary": "name",
