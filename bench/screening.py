@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/screening.py [--quick] [--scale 100000,1000000] [--json] [--no-peers]
 
-Quality: every name of the UN Security Council list (2017 copy in ../shared/data) as a query, plus generated
+Quality: every name of the UN Security Council list (2017 copy shipped in src/liaison/data) as a query, plus generated
 variants (reordering, "SURNAME, Given", dropped middle name, typo, transliteration, typo in a weak alias,
 original-script name against the list without its original-script names) and unlisted Faker names in seven
 locales as negatives. A positive is *found* when the right record is in the top 5 and flagged as a match; a
@@ -28,10 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screening_cases import Case, cross_script_records, list_cases, negative_cases, to_record  # noqa: E402
 from screening_peers import Nomenklatura, Ours, Outcome, TokenSort, fit_threshold, rethreshold  # noqa: E402
 
+from liaison.data import UN_LIST_2017  # noqa: E402
 from liaison.interchange.un_list import parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-UN_FILE = ROOT.parent / "shared" / "data" / "un-sc-consolidated-2017-07-03.xml"
+UN_FILE = UN_LIST_2017
 
 
 def sample_cases(cases: list[Case], per_class: int, seed: int = 3) -> list[Case]:

@@ -23,12 +23,13 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 from screening_cases import Case, list_cases, negative_cases, to_record
 
+from liaison.data import UN_LIST_2017
 from liaison.interchange.un_list import parse
 from liaison.matching import Index, Name, Query, Record
 
 LOCALES = {"ar_AA": "EG", "fa_IR": "IR", "ru_RU": "RU", "en_US": "US", "fr_FR": "FR", "de_DE": "DE", "tr_TR": "TR"}
 SCALE_CLASSES = ("typo", "translit", "reordered", "surname_comma", "dropped_middle", "weak_alias_typo", "alias")
-UN_FILE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "un-sc-consolidated-2017-07-03.xml"
+UN_FILE = UN_LIST_2017
 _INDEX: Index | None = None
 
 

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from liaison.data import UN_LIST_2017
 from liaison.interchange.un_list import ListFile, ListName, UNListError, country_code, parse
 
-UN_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "un-sc-consolidated-2017-07-03.xml"
+UN_FILE = UN_LIST_2017
 
 
 @pytest.fixture(scope="module")
 def un_list() -> ListFile:
-    if not UN_FILE.exists():
-        pytest.skip(f"{UN_FILE} is not present")
     return parse(UN_FILE.read_bytes())
 
 
@@ -82,7 +81,7 @@ def test_hostile_xml_is_refused(document: bytes) -> None:
 
 
 def test_truncated_xml_names_the_line() -> None:
-    text = UN_FILE.read_bytes()[:5000] if UN_FILE.exists() else b"<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL>"
+    text = UN_FILE.read_bytes()[:5000]
     with pytest.raises(UNListError, match=r"line \d+") as caught:
         parse(io.BytesIO(text))
     assert caught.value.line is not None and caught.value.line >= 1

@@ -1,6 +1,6 @@
 """Demo content of the security information bank: fictional groups, persons, a training area and an incident,
 contributed by analysts of three member agencies (France, Germany, Jordan) with different markings and grades,
-plus the real UN Security Council list when its copy is at hand (../shared/data).
+plus the real UN Security Council list (the 2017 copy shipped in liaison/data).
 
 Every person and group here is invented (the notes say so); only the UN list is real. The records show what the
 bank is for: a code name the contributor keeps to itself (TLP:AMBER+STRICT), a passport number for the named
@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from liaison.actions.bank import StatementInput, add_statement, create_entity
 from liaison.actions.bank_import import import_un_list
+from liaison.data import UN_LIST_2017
 from liaison.marking import Marking
 from liaison.models import BankEntity, Member, Organisation
 from liaison.principal import Principal
 
-UN_FILE = Path(__file__).resolve().parents[3] / "shared" / "data" / "un-sc-consolidated-2017-07-03.xml"
+UN_FILE = UN_LIST_2017
 FICTION = "Fictional demo record: any resemblance to a real person or group is coincidental."
 AMBER, GREEN, STRICT = Marking("AMBER"), Marking("GREEN"), Marking("AMBER+STRICT")
 

@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from liaison.data import UN_LIST_2017
 from liaison.actions.bank_import import UN_LEGAL_BASIS, import_un_list
 from liaison.db import transaction
 from liaison.errors import LiaisonError, PermissionDenied, TooLarge
 from liaison.models import AuditEvent, BankEntity, BankImport, ListReference, Statement
 from tests.bank.conftest import BankWorld
 
-UN_FILE = Path("/work/shared/data/un-sc-consolidated-2017-07-03.xml")
-if not UN_FILE.exists():  # the repository's copy, when the shared one is not mounted
-    UN_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / UN_FILE.name
-DATA = UN_FILE.read_bytes() if UN_FILE.exists() else b""
-pytestmark = pytest.mark.skipif(not DATA, reason="the UN list copy is not available")
+UN_FILE = UN_LIST_2017
+DATA = UN_FILE.read_bytes()
 
 
 def run(bank: BankWorld, data: bytes = DATA, who: str = "operator") -> BankImport:

@@ -22,6 +22,7 @@ from liaison.actions.bank import StatementInput, create_entity
 from liaison.db import transaction
 from liaison.errors import NotFound, PermissionDenied
 from liaison.marking import Marking
+from liaison.data import UN_LIST_2017
 from liaison.models import AuditEvent
 from liaison.principal import Principal
 from liaison.queries import bank as q
@@ -29,7 +30,7 @@ from liaison.queries.bank_index import BankIndex, shared_index
 from tests.bank.conftest import BankWorld
 
 BASIS = "Art. 18 Europol Regulation"
-UN_LIST = Path(__file__).resolve().parents[3] / "shared" / "data" / "un-sc-consolidated-2017-07-03.xml"
+UN_LIST = UN_LIST_2017
 STRICT = Marking("AMBER+STRICT")
 
 
