@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from liaison.data import UN_LIST_2017
 from liaison.actions.bank_import import UN_LEGAL_BASIS, import_un_list
+from liaison.data import UN_LIST_2017
 from liaison.db import transaction
 from liaison.errors import LiaisonError, PermissionDenied, TooLarge
 from liaison.models import AuditEvent, BankEntity, BankImport, ListReference, Statement
@@ -129,3 +128,14 @@ def test_oversize_and_permissions(bank: BankWorld) -> None:
         with pytest.raises(PermissionDenied):
             run(bank, who=who)
     assert counts(bank) == (0, 0)
+
+
+def test_the_import_limit_setting_governs_the_un_list_with_no_hidden_cap(bank: BankWorld) -> None:
+    """LIAISON_IMPORT_MAX_BYTES is the only limit: a list of 65 MiB (the reader used to stop at 64 MiB)
+    imports under a limit of 100 MiB, and is refused under a limit one byte short of it."""
+    big = DATA + b"\n" * (65 * 1024 * 1024)
+    with pytest.raises(TooLarge), transaction(bank.sessions) as s:
+        import_un_list(s, actor=bank["operator"], data=big, max_bytes=len(big) - 1)
+    with transaction(bank.sessions) as s:
+        imp = import_un_list(s, actor=bank["operator"], data=big, max_bytes=100 * 1024 * 1024)
+        assert imp.added == 1021
