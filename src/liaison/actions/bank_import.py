@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.actions.audit import audit
 from liaison.actions.bank import check_grade, check_person, check_value
@@ -29,7 +29,9 @@ from liaison.actions.bank_bulk import (
     MAX_ERRORS,
     BulkWriter,
     Defaults,
+    DelistingGuard,
     ImportRefused,
+    MassDelisting,
     Progress,
     begin_import,
     check_size,
@@ -42,6 +44,7 @@ from liaison.actions.bank_import_un import UN_LEGAL_BASIS, UN_LIST, import_un_li
 from liaison.actions.bank_reimport import Dataset, Known, ftm_list_name, list_reference, update_in_place, value_key
 from liaison.bank.access import Viewer
 from liaison.bank.props import RELATIONS, default_review_date
+from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
 from liaison.interchange import bank_csv, bank_ftm
 from liaison.models import BankEntity, BankImport, utcnow
@@ -75,11 +78,13 @@ def _contribute(
     defaults: Defaults,
     progress: Progress | None,
     list_name: str | None = None,
+    guard: DelistingGuard | None = None,
 ) -> tuple[dict[str, Any], set[str] | None]:
     """Check and write a file's entities, then its relations; raise :class:`ImportRefused` on any bad line.
-    With ``list_name``, entities are found again by their key as a list reference and updated in place.
-    Returns the report and the entities touched (None: too many to list)."""
-    dataset = Dataset(session, actor, list_name) if list_name else None
+    With ``list_name``, entities are found again by their key as a list reference and updated in place (and
+    those missing from the file delisted, as the ``guard`` allows). Returns the report and the entities touched
+    (None: too many to list)."""
+    dataset = Dataset(session, actor, list_name, guard) if list_name else None
     with BulkWriter(session, imp.id, actor.username, actor.organisation_id) as writer:
         return _write(session, viewer, writer, records, defaults, progress, dataset), writer.touched
 
@@ -243,9 +248,12 @@ def import_ftm(
     max_bytes: int | None = None,
     progress: Progress | None = None,
     dataset: str | None = None,
+    guard: DelistingGuard | None = None,
 ) -> BankImport:
     """Import FollowTheMoney JSON lines (an iterable of byte lines: an open binary file will do). Entities of a
-    dataset imported before (``dataset``, else the file name's stem) are updated in place."""
+    dataset imported before (``dataset``, else the file name's stem) are updated in place: the file is a full
+    snapshot of the dataset, so its entities missing from the file are delisted, and a file that would delist
+    more than the ``guard``'s share of them is refused (:class:`MassDelisting`)."""
     defaults = defaults or Defaults()
     list_name = ftm_list_name(dataset, filename, actor.organisation_id)
     digest = hashlib.sha256()
@@ -264,7 +272,11 @@ def import_ftm(
             else:
                 yield _Link(r.line, r.prop, r.subject, r.object, r.note)
 
-    report, touched = _contribute(session, actor, imp, viewer, records(), defaults, progress, list_name)
+    try:
+        report, touched = _contribute(session, actor, imp, viewer, records(), defaults, progress, list_name, guard)
+    except MassDelisting as exc:
+        exc.extra |= {"kind": "ftm", "filename": filename, "sha256": digest.hexdigest()}
+        raise
     imp.sha256 = digest.hexdigest()
     report |= {"list": list_name, "kind": "ftm", "ignored": dict(stats.ignored), "marking": defaults.marking.label}
     return finish_import(session, actor, imp, report, touched)
@@ -318,13 +330,52 @@ def import_summary(imp: BankImport) -> dict[str, Any]:
         "changed": imp.changed,
         "unchanged": imp.unchanged,
         "delisted": imp.delisted,
+        "relisted": (imp.report or {}).get("relisted_count", 0),
         "refused": imp.refused,
         "report": imp.report,
     }
 
 
+def run_import(
+    sessions: sessionmaker[Session],
+    *,
+    actor: Principal,
+    work: Callable[[Session], BankImport],
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Run one import (``work``, one of the importers above) in its own transaction; return its summary.
+
+    A dry run is the import itself, rolled back: its report is exactly the one the import would give (added,
+    changed, unchanged, delisted, relisted, refused, and a ``mass_delisting`` the import would refuse), and
+    nothing is kept, not even the import's record. An import refused as a mass delisting
+    (:class:`MassDelisting`) is audited as ``bank.import_refused`` in a transaction of its own (the attempt is
+    evidence, and the import's own transaction has rolled back), then raised."""
+    if dry_run:
+        with sessions() as session:
+            session.begin()
+            try:
+                return import_summary(work(session)) | {"id": None, "dry_run": True}
+            finally:
+                session.rollback()
+    try:
+        with transaction(sessions) as session:
+            return import_summary(work(session))
+    except MassDelisting as exc:
+        with transaction(sessions) as session:
+            audit(
+                session,
+                actor=actor,
+                action="bank.import_refused",
+                target_type="bank_import",
+                details={"reason": exc.code, "detail": exc.detail, **exc.extra},
+            )
+        raise
+
+
 __all__ = [
     "Defaults",
+    "DelistingGuard",
+    "MassDelisting",
     "marking_from_text",
     "parse_grade",
     "ImportRefused",
@@ -335,4 +386,5 @@ __all__ = [
     "import_un_list",
     "import_summary",
     "record_export",
+    "run_import",
 ]
