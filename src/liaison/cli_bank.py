@@ -14,11 +14,12 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from liaison.timeinput import REMINDER_DAYS
 
 import_app = typer.Typer(help="Import into the information bank (UN list, FollowTheMoney, CSV).", no_args_is_help=True)
 export_app = typer.Typer(
@@ -304,7 +305,13 @@ def reviews(
         ),
     ] = False,
     every: Annotated[
-        int, typer.Option("--every", min=1, help="With --notify: remind a record again after this many days.")
+        int,
+        typer.Option(
+            "--every",
+            min=REMINDER_DAYS.least,
+            max=REMINDER_DAYS.most,
+            help="With --notify: remind a record again after this many days.",
+        ),
     ] = 7,
     on: Annotated[str | None, typer.Option("--on", help="The day to check, YYYY-MM-DD (default: today).")] = None,
     as_json: JsonOpt = False,
@@ -319,16 +326,14 @@ def reviews(
     from sqlalchemy import select
 
     from liaison.actions.bank_reviews import due_for_review, release_reminders, remind_reviews, send_review_reminders
-    from liaison.cli import ctx, emit, fail, handled
+    from liaison.cli import ctx, emit, handled, usage
     from liaison.db import transaction
     from liaison.models import Organisation, utcnow
     from liaison.queries.bank_access import viewer_for
+    from liaison.timeinput import calendar_day
 
-    try:
-        day = date.fromisoformat(on) if on else utcnow().date()
-    except ValueError:
-        fail(f"--on: {on!r} is not a date (YYYY-MM-DD)", 2)
-        raise AssertionError from None
+    with usage():
+        day = calendar_day(on, "on") if on else utcnow().date()
     c = ctx()
     actor = c.actor(as_user)
     grouped: dict[Any, list[Any]] = {}

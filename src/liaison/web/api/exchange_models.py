@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
 from liaison.actions import exchange as act
 from liaison.marking import Marking
+from liaison.timeinput import EXERCISE_WINDOW_MINUTES
 from liaison.web.api.common import ApiModel
 
 Kind = Literal["request", "threat_notice", "victim_referral", "reachability_test"]
@@ -377,5 +378,7 @@ class PolicyIn(ApiModel):
 
 class ExerciseIn(ApiModel):
     at: AwareDatetime = Field(description="When the test is sent to every member's contact on duty")
-    window_minutes: int = Field(30, ge=1, le=24 * 60, description="Time allowed to acknowledge")
+    window_minutes: int = Field(
+        30, ge=EXERCISE_WINDOW_MINUTES.least, le=EXERCISE_WINDOW_MINUTES.most, description="Time allowed to acknowledge"
+    )
     note: str = Field("", max_length=2000)
