@@ -328,7 +328,11 @@ class MessageIn(ApiModel):
         examples=["Art. 7 Decision 2005/671/JHA"],
     )
     marking: MarkingIn = Field(default_factory=lambda: MarkingIn.model_validate({}))
-    to: list[str] = Field(default_factory=list, max_length=100, description="Member codes of the network")
+    to: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Members of the network: code (DE), alpha-3 code (DEU) or English name (Germany)",
+    )
     to_contacts: list[uuid.UUID] = Field(default_factory=list, max_length=100, description="Contact point ids")
     response_hours: float | None = Field(
         None, gt=0, le=720, description="A request's response clock in hours (default: the node's setting)"
