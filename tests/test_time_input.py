@@ -186,3 +186,23 @@ def test_api_answers_or_refuses_cleanly_for_any_instant_and_number(api, at, days
         assert r.status_code == 200, r.text
     else:
         _refused(r, "start" if 1 <= days <= 366 else "days")  # the query's bounds are checked first
+
+
+# -- the pages --
+
+
+def test_pages_refuse_out_of_range_times_with_422(demo_db_url):
+    from fastapi.testclient import TestClient
+
+    from liaison.app import create_app
+    from liaison.settings import load_settings
+    from tests.test_ui import logged_in
+
+    app = create_app(load_settings(database_url=demo_db_url, env="test", base_url="http://testserver"))
+    with TestClient(app, base_url="http://testserver") as client:
+        c = logged_in(client, "secretariat.ftf")
+        for url in ("/networks/FTF", "/networks/FTF/members/FR"):
+            for at in FOUR_CASES:
+                r = c.get(url, params={"at": at})
+                assert r.status_code == 422, (url, at, r.status_code)
+                assert "out of range" in r.text
