@@ -115,6 +115,7 @@ def _cli(env: dict[str, str], *args: str):
         ("exercise", "schedule", "FTF", "--at", FOUR_CASES[1]),
         ("exercise", "schedule", "FTF", "--at", "2099-01-01T00:00:00Z", "--window", "100000000"),
         ("user", "token", "fr.cp", "--days", "-1"),
+        ("search", "Ahmed", "--birth-year", "100000000000000000000"),
     ],
     ids=lambda a: " ".join(a),
 )

@@ -114,3 +114,5 @@ TOKEN_DAYS = Span("days", 1, 3650)
 """How long an API token is valid."""
 REMINDER_DAYS = Span("days", 1, 365)
 """How often a record due for review is reminded again."""
+BIRTH_YEARS = (1800, 2100)
+"""The years a search may filter births by (a year, not an instant: outside the instants' window)."""
