@@ -207,3 +207,24 @@ def test_pages_refuse_out_of_range_times_with_422(demo_db_url):
                 r = c.get(url, params={"at": at})
                 assert r.status_code == 422, (url, at, r.status_code)
                 assert "out of range" in r.text
+
+
+# -- escalation delays: their own syntax (1h30m), the same promise --
+
+
+@given(st.text(alphabet="0123456789hms²٣:@ ,", max_size=30), st.integers(min_value=0, max_value=6000))
+def test_any_escalation_delay_is_a_policy_or_a_refusal_naming_the_step(text, digits):
+    from liaison.escalation.rules import MAX_DELAY, PolicyError, parse_policy
+
+    for policy in (
+        f"on-duty@{text}",
+        f"on-duty@0s,repeat:{text}",
+        f"on-duty@{'9' * digits}m",
+        f"on-duty@0s,repeat:{'9' * digits}",
+    ):
+        try:
+            p = parse_policy(policy)
+        except PolicyError as exc:
+            assert str(exc).startswith("step ")
+        else:
+            assert all(s.delay <= MAX_DELAY for s in p.steps)
