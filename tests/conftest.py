@@ -212,6 +212,19 @@ def api(world_db_url: str, databases: Databases) -> Iterator[Api]:
     engine.dispose()
 
 
+@pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where the browser tests write their screenshots: the test's own tmp_path, or the directory named by
+    LIAISON_SCREENSHOT_DIR (created if need be) for someone who wants to look at them after a run. Never a
+    path outside the repository and the test's temporary directory unless asked for."""
+    chosen = os.environ.get("LIAISON_SCREENSHOT_DIR")
+    if not chosen:
+        return tmp_path
+    out = Path(chosen)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """A headless Debian chromium for one test module."""

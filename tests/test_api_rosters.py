@@ -3,8 +3,10 @@ readiness warnings, membership requests, and channel verification."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -147,3 +149,77 @@ def test_rotation_errors_name_the_field(api):
         assert r.json()["field"] == field, r.json()
     assert sec.post(url, json={**base, "participants": [str(api.world.ids["hana"])]}).json()["field"] == "participants"
     assert sec.post(url, json=base).status_code == 201
+
+
+# The clock changes of 2027 where the roster's zone changes offset, with a daily handoff set inside the skipped
+# or repeated hour, and the instant that handoff must fall on, worked out by hand from the rule of
+# liaison.rosters.localtime: a nonexistent wall time is the instant the clock jumps over it, an ambiguous one its
+# first occurrence. Australia's changes are in April (back) and October (forward); the US falls back in November.
+DST_CHANGES = [
+    # zone, UTC instant of the change, daily handoff (local), where that handoff falls on the day of the change
+    ("Europe/Paris", datetime(2027, 3, 28, 1, 0, tzinfo=UTC), "02:30", datetime(2027, 3, 28, 1, 0, tzinfo=UTC)),
+    ("Europe/Paris", datetime(2027, 10, 31, 1, 0, tzinfo=UTC), "02:30", datetime(2027, 10, 31, 0, 30, tzinfo=UTC)),
+    ("America/New_York", datetime(2027, 3, 14, 7, 0, tzinfo=UTC), "02:30", datetime(2027, 3, 14, 7, 0, tzinfo=UTC)),
+    ("America/New_York", datetime(2027, 11, 7, 6, 0, tzinfo=UTC), "01:30", datetime(2027, 11, 7, 5, 30, tzinfo=UTC)),
+    ("Australia/Sydney", datetime(2027, 4, 3, 16, 0, tzinfo=UTC), "02:30", datetime(2027, 4, 3, 15, 30, tzinfo=UTC)),
+    ("Australia/Sydney", datetime(2027, 10, 2, 16, 0, tzinfo=UTC), "02:30", datetime(2027, 10, 2, 16, 0, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(
+    ("zone", "change", "handoff", "handoff_at"),
+    DST_CHANGES,
+    ids=[f"{z.split('/')[1]}-{c:%b}" for z, c, _h, _a in DST_CHANGES],
+)
+def test_ical_export_agrees_with_the_duty_answer_across_a_clock_change(api, zone, change, handoff, handoff_at):
+    """France's roster replaced by rotations in ``zone`` whose handoffs fall on the clock change: a daily one
+    handing off inside the skipped or repeated hour, and a Sunday-night layer starting at 04:00 local (the
+    changes all fall on a Sunday), plus an override a few hours later. Every event of the calendar, and every
+    instant of three days around the change, agrees with the duty answer; the handoffs fall where the rule says."""
+    sec, client, ids = api.as_("secretariat"), api.as_("jp.cp"), api.world.ids
+    url = "/api/v1/networks/FTF/members/FR"
+    for rotation in sec.get(f"{url}/roster").json()["rotations"]:
+        assert sec.delete(f"/api/v1/rotations/{rotation['id']}").status_code == 204
+    local_day = change.astimezone(ZoneInfo(zone)).date()
+    assert local_day.weekday() == 6
+    people = [str(ids["claire"]), str(ids["marc"]), str(ids["fr_desk"])]
+    daily = {"participants": people, "timezone": zone, "period": "daily", "handoff": handoff}
+    night = {"participants": people[1::-1], "timezone": zone, "period": "weekly", "handoff": "04:00", "layer": 1}
+    night |= {"window_start": "04:00", "window_end": "05:30", "weekdays": [6]}
+    for body in (daily, night):
+        r = sec.post(f"{url}/rotations", json={**body, "start": (local_day - timedelta(days=10)).isoformat()})
+        assert r.status_code == 201, r.text
+    after, later = (change + timedelta(hours=5)).isoformat(), (change + timedelta(hours=7)).isoformat()
+    r = _override(sec, ids["fr_desk"], after, later, "an override in the new offset")
+    assert r.status_code == 201, r.text
+
+    start = change - timedelta(hours=36)
+    r = client.get(f"{url}/roster.ics", params={"start": start.isoformat(), "days": 3})
+    assert r.status_code == 200, r.text
+    events = sorted(
+        (e.decoded("dtstart"), e.decoded("dtend"), str(e.get("summary")))
+        for e in Calendar.from_ical(r.content).walk("VEVENT")
+    )
+    assert len(events) >= 6
+    assert all(a < b for a, b, _ in events) and all(
+        b <= c for (_, b, _), (c, _, _) in zip(events, events[1:], strict=False)
+    )
+    starts = {a for a, _b, _s in events}
+    assert handoff_at in starts, f"no shift starts at {handoff_at} (the handoff on the day of the change)"
+    night_start = datetime.combine(local_day, time(4, 0), ZoneInfo(zone)).astimezone(UTC)
+    assert night_start in starts and timedelta(hours=1) <= night_start - change <= timedelta(hours=3)
+
+    def answer(at: datetime) -> list[str]:
+        r = client.get("/api/v1/networks/FTF/on-duty/FR", params={"at": at.isoformat()})
+        assert r.status_code == 200, r.text
+        return [r.json()["contact"]["name"]] if r.json()["contact"] else []
+
+    second = timedelta(seconds=1)
+    for a, b, summary in events:  # each event, at its first and last second and in the middle
+        for at in (max(a, start), a + (b - a) / 2, b - second):
+            if start <= at < start + timedelta(days=3):
+                assert answer(at) == [summary], (at, a, b)
+    around = [change + k * second for k in (-61, -1, 0, 1, 61)] + [handoff_at - second, handoff_at]
+    grid = [start + timedelta(minutes=m) for m in range(7, 3 * 24 * 60, 25)]
+    for at in around + grid:
+        assert answer(at) == [s for a, b, s in events if a <= at < b], at

@@ -4,10 +4,8 @@ the duty board, check the contact point on duty and its tap-to-call link, and ta
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +17,6 @@ import pytest
 from tests.conftest import free_port
 
 PASSWORD = "browser-test-password-1"
-LEAD_COPY = Path(tempfile.gettempdir()) / "liaison-board.png"  # for people to look at after a run
 
 pytestmark = pytest.mark.browser
 
@@ -125,7 +122,7 @@ def test_skip_link_comes_first_and_focus_is_visible(browser, server):
         page.close()
 
 
-def test_find_france_on_the_duty_board_and_call(browser, server, tmp_path: Path):
+def test_find_france_on_the_duty_board_and_call(browser, server, screenshot_dir: Path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
@@ -142,7 +139,7 @@ def test_find_france_on_the_duty_board_and_call(browser, server, tmp_path: Path)
         with page.expect_navigation():
             page.press("#board-filter", "Enter")
         assert "q=France" in page.url and page.locator("table.board tbody tr").count() == 1
-        board_shot = tmp_path / "board-desktop.png"
+        board_shot = screenshot_dir / "board-desktop.png"
         page.goto(f"{server}/networks/FTF")
         page.screenshot(path=str(board_shot), full_page=False)
 
@@ -157,7 +154,7 @@ def test_find_france_on_the_duty_board_and_call(browser, server, tmp_path: Path)
         tel = panel.locator('a[href^="tel:+"]').first
         assert tel.is_visible()
         assert tel.get_attribute("href") in {f"tel:{ch['value']}" for ch in answer["contact"]["channels"]}
-        member_shot = tmp_path / "member-desktop.png"
+        member_shot = screenshot_dir / "member-desktop.png"
         page.screenshot(path=str(member_shot), full_page=True)
 
         phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
@@ -166,10 +163,10 @@ def test_find_france_on_the_duty_board_and_call(browser, server, tmp_path: Path)
             mobile = phone.new_page()
             mobile.goto(f"{server}/networks/FTF")
             assert mobile.locator("#m-FR a.call").first.is_visible()
-            phone_board = tmp_path / "board-phone.png"
+            phone_board = screenshot_dir / "board-phone.png"
             mobile.screenshot(path=str(phone_board), full_page=False)
             mobile.goto(f"{server}/networks/FTF/members/FR")
-            phone_member = tmp_path / "member-phone.png"
+            phone_member = screenshot_dir / "member-phone.png"
             mobile.screenshot(path=str(phone_member), full_page=False)
             width = mobile.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"the member page scrolls sideways on a phone ({width}px)"
@@ -178,13 +175,11 @@ def test_find_france_on_the_duty_board_and_call(browser, server, tmp_path: Path)
 
         for shot in (board_shot, member_shot, phone_board, phone_member):
             assert shot.exists() and shot.stat().st_size > 20_000, shot
-        shutil.copyfile(board_shot, LEAD_COPY)
-        shutil.copyfile(phone_board, LEAD_COPY.with_name("liaison-board-phone.png"))
     finally:
         context.close()
 
 
-def test_agency_page_on_a_phone(browser, server, tmp_path: Path):
+def test_agency_page_on_a_phone(browser, server, screenshot_dir: Path):
     """A contact point opens its agency from the menu on a phone: every channel is a big tap target, nothing scrolls
     sideways, and a test message is sent with one tap (a real form post, CSRF token included)."""
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
@@ -200,10 +195,9 @@ def test_agency_page_on_a_phone(browser, server, tmp_path: Path):
         assert first.locator(".badge.ok").first.inner_text().startswith("verified")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the agency page scrolls sideways on a phone ({width}px)"
-        shot = tmp_path / "agency-phone.png"
+        shot = screenshot_dir / "agency-phone.png"
         page.screenshot(path=str(shot), full_page=False)
         assert shot.stat().st_size > 20_000
-        shutil.copyfile(shot, LEAD_COPY.with_name("liaison-agency.png"))
 
         with page.expect_navigation():
             first.get_by_role("button", name="Send test message").first.click()

@@ -74,13 +74,25 @@ def test_networks_json(env):
     ]
 
 
-def test_roster_export_ics_agrees_with_on_duty(env, tmp_path: Path):
-    start = datetime(2026, 11, 23, 5, tzinfo=UTC)
+@pytest.mark.parametrize(
+    ("start", "change"),
+    [
+        (datetime(2026, 11, 23, 5, tzinfo=UTC), None),
+        (datetime(2027, 3, 8, 5, tzinfo=UTC), datetime(2027, 3, 28, 1, tzinfo=UTC)),  # Paris springs forward
+        (datetime(2027, 10, 11, 5, tzinfo=UTC), datetime(2027, 10, 31, 1, tzinfo=UTC)),  # and falls back
+    ],
+    ids=["november", "march-change", "october-change"],
+)
+def test_roster_export_ics_agrees_with_on_duty(env, tmp_path: Path, start: datetime, change: datetime | None):
     out = tmp_path / "fr.ics"
     r = run(env, "roster", "export", "FTF", "FR", "--ics", "--start", start.isoformat(), "-o", str(out))
     assert r.exit_code == 0, r.output
     events = list(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))
     assert len(events) >= 12  # 90 days of weekly shifts
+    if change is not None:  # the week that holds the change is among those checked, 167 or 169 hours long
+        (across,) = [e for e in events[:6] if e.decoded("dtstart") <= change < e.decoded("dtend")]
+        hours = (across.decoded("dtend") - across.decoded("dtstart")) / timedelta(hours=1)
+        assert hours == (167 if change.month == 3 else 169)
     for ev in events[:6]:
         a, b = ev.decoded("dtstart"), ev.decoded("dtend")
         for at in (a, a + (b - a) / 2, b - timedelta(minutes=1)):

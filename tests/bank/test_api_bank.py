@@ -85,6 +85,35 @@ def test_entity_and_neighbourhood_404_alike_and_person_views_audited(api: Api, w
     ]
 
 
+def same_but_for_the_id(hidden, hidden_id: object, unknown, unknown_id: object) -> None:  # type: ignore[no-untyped-def]
+    """Two answers are byte for byte the same once the id each one asked about is blanked out: status, headers
+    (content length included) and body. Nothing else is excluded (the app sends no date or request id)."""
+
+    def blank(r, ident: object) -> tuple[int, list[tuple[str, str]], bytes]:  # type: ignore[no-untyped-def]
+        body = r.content.replace(str(ident).encode(), b"<ID>")
+        assert str(ident).encode() not in body
+        return r.status_code, sorted(r.headers.items()), body
+
+    assert blank(hidden, hidden_id) == blank(unknown, unknown_id)
+
+
+def test_hidden_and_unknown_entities_give_identical_404s(api: Api, world: Fictional) -> None:
+    """As for messages: whoever may not see an entity cannot tell it from one that does not exist."""
+    for who in ("jp.screener", "de.analyst"):
+        client = api.as_(who)
+        unknown_id = uuid.uuid4()
+        for path in ("/api/v1/bank/entities/{}", "/api/v1/bank/entities/{}/neighbourhood"):
+            hidden, unknown = client.get(path.format(world.youssef)), client.get(path.format(unknown_id))
+            assert hidden.status_code == 404, (who, path, hidden.text)
+            same_but_for_the_id(hidden, world.youssef, unknown, unknown_id)
+        hidden = client.get("/api/v1/bank/search", params={"group": str(world.youssef)})
+        unknown = client.get("/api/v1/bank/search", params={"group": str(unknown_id)})
+        assert hidden.status_code == 404, (who, hidden.text)
+        same_but_for_the_id(hidden, world.youssef, unknown, unknown_id)
+    # and the entity is there: the French analyst, who contributed it, sees it
+    assert api.as_("fr.analyst").get(f"/api/v1/bank/entities/{world.youssef}").status_code == 200
+
+
 def test_screening_by_csv_upload_and_json(api: Api, world: Fictional) -> None:
     jp = api.as_("jp.screener")
     r = post_body(api, "jp.screener", "/api/v1/bank/screenings?top=2", CSV.encode())

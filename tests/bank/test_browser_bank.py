@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,6 @@ import pytest
 from tests.test_browser import PASSWORD, _liaison, serving
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(tempfile.gettempdir())
 
 
 def _seed(url: str) -> None:
@@ -100,7 +98,7 @@ def _fits(page) -> bool:  # type: ignore[no-untyped-def]
     return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"))
 
 
-def test_search_open_the_entity_and_follow_the_graph(browser, server) -> None:
+def test_search_open_the_entity_and_follow_the_graph(browser, server, screenshot_dir: Path) -> None:
     context, page, problems = _page(browser, server)
     try:
         page.get_by_role("link", name="Bank", exact=True).click()
@@ -130,7 +128,7 @@ def test_search_open_the_entity_and_follow_the_graph(browser, server) -> None:
         group = page.locator("svg.graph a.graph-organization")
         colour = group.locator(".graph-shape").evaluate("e => getComputedStyle(e).fill")
         assert colour in ("rgb(213, 94, 0)", "#d55e00")  # from bank.css, not an inline style
-        page.screenshot(path=str(SHOTS / "liaison-bank-entity.png"), full_page=True)
+        page.screenshot(path=str(screenshot_dir / "liaison-bank-entity.png"), full_page=True)
         group.focus()  # a graph node is a keyboard-reachable link
         with page.expect_navigation():
             page.keyboard.press("Enter")
@@ -140,7 +138,7 @@ def test_search_open_the_entity_and_follow_the_graph(browser, server) -> None:
         context.close()
 
 
-def test_screening_upload_and_decide_on_a_phone(browser, server, tmp_path: Path) -> None:
+def test_screening_upload_and_decide_on_a_phone(browser, server, tmp_path: Path, screenshot_dir: Path) -> None:
     context, page, problems = _page(browser, server, width=390, height=844)
     try:
         csv = tmp_path / "names.csv"
@@ -156,7 +154,7 @@ def test_screening_upload_and_decide_on_a_phone(browser, server, tmp_path: Path)
         details.locator("summary").click()
         assert details.locator("ul.features li").first.is_visible()
         assert _fits(page), "the results table is wider than the phone"
-        page.screenshot(path=str(SHOTS / "liaison-bank-screening-phone.png"), full_page=True)
+        page.screenshot(path=str(screenshot_dir / "liaison-bank-screening-phone.png"), full_page=True)
         with page.expect_navigation():
             page.locator(".hit").first.get_by_role("button", name="False match").click()
         assert "done=decided" in page.url

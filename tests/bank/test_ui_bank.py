@@ -100,6 +100,25 @@ def no_inline_script_or_style(html: str) -> None:
         assert "src=" in tag  # only scripts from /static
 
 
+def test_hidden_and_unknown_entities_give_identical_pages(api, world: Bank) -> None:  # type: ignore[no-untyped-def]
+    """The entity page and the group search of an entity the viewer may not see (TLP:RED of the French unit)
+    are byte for byte those of an entity that does not exist, once the id asked about is blanked out."""
+    from tests.bank.test_api_bank import same_but_for_the_id
+
+    c = log_in(api.client, "de.analyst")
+    unknown_id = uuid.uuid4()
+    hidden, unknown = c.get(f"/bank/entities/{world.secret}"), c.get(f"/bank/entities/{unknown_id}")
+    assert hidden.status_code == 404
+    same_but_for_the_id(hidden, world.secret, unknown, unknown_id)
+    hidden, unknown = (
+        c.get("/bank", params={"group": str(world.secret)}),
+        c.get("/bank", params={"group": str(unknown_id)}),
+    )
+    same_but_for_the_id(hidden, world.secret, unknown, unknown_id)
+    assert "alert(1)" not in hidden.text and "Haddad" not in hidden.text
+    assert log_in(api.client, "fr.analyst").get(f"/bank/entities/{world.secret}").status_code == 200
+
+
 def test_search_page_finds_across_scripts_and_filters(api, world: Bank) -> None:
     c = log_in(api.client, "de.analyst")
     home = c.get("/").text

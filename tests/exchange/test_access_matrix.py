@@ -13,6 +13,7 @@ The messages (sent through the actions when the world is built, once per test se
 - F: secretariat -> FR on FTF, threat notice, TLP:GREEN (the original of D)
 - D: fr.cp's forward of F to JP: a copy Japan reads, while it cannot read F itself
 - E: de.analyst -> FR on VOT (addressed to Claire Fictive by name), victim referral, TLP:AMBER
+- G: fr.cp -> JP on FTF, request, TLP:RED (a RED message the other way: France sends, Japan is addressed)
 
 Besides the personas of tests/world.py, ``fr.auditor`` is an auditor-only account of the French agency: it
 reads what its agency reads but acts on nothing. France is designated on VOT here (tests/world.py leaves it
@@ -25,6 +26,7 @@ runs on one world per module, and the inbox test on a fresh one.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +50,7 @@ from liaison.queries.principals import principal_for_user
 from liaison.settings import load_settings
 
 USERS = ("fr.cp", "jp.cp", "secretariat", "admin", "auditor", "de.analyst", "outsider", "fr.auditor")
-MESSAGES = ("A", "B", "C", "D", "E", "F")
+MESSAGES = ("A", "B", "C", "D", "E", "F", "G")
 ACTIONS = ("read", "reply", "forward", "export", "acknowledge")
 
 # 200/201: allowed. 404: may not read it (looks like no such message). 403: reads it, may not do this.
@@ -102,6 +104,14 @@ F        admin        404   404    404      404     404
 F        auditor      404   404    404      404     404
 F        de.analyst   404   404    404      404     404
 F        outsider     404   404    404      404     404
+G        fr.cp        200   201    403      200     403
+G        jp.cp        200   201    403      403     200
+G        fr.auditor   200   403    403      403     403
+G        secretariat  404   404    404      404     404
+G        admin        404   404    404      404     404
+G        auditor      404   404    404      404     404
+G        de.analyst   404   404    404      404     404
+G        outsider     404   404    404      404     404
 """
 
 
@@ -116,9 +126,42 @@ def _parse(table: str) -> dict[tuple[str, str, str], int]:
 
 EXPECTED = _parse(TABLE)
 READERS = {m: {u for u in USERS if EXPECTED[(m, u, "read")] == 200} for m in MESSAGES}
-NETWORK = {"A": "FTF", "B": "FTF", "C": "FTF", "D": "FTF", "E": "VOT", "F": "FTF"}
+NETWORK = {"A": "FTF", "B": "FTF", "C": "FTF", "D": "FTF", "E": "VOT", "F": "FTF", "G": "FTF"}
 MEMBER = {"fr.cp": "FR", "fr.auditor": "FR", "jp.cp": "JP", "de.analyst": "DE"}
 OTHER = {"FTF": {"FR": "JP", "JP": "FR"}, "VOT": {"FR": "DE", "DE": "FR"}}
+# The facts the rules are about, written out so the table can be checked against them (and they against the
+# database, in test_the_facts_behind_the_rules): each persona's organisation, each message's marking, sending
+# organisation, and the organisations answering for its addressees.
+ORGANISATION = {
+    "fr.cp": "Unité de coordination",
+    "fr.auditor": "Unité de coordination",
+    "jp.cp": "National Police Agency",
+    "secretariat": "FTF Secretariat",
+    "admin": "Node operator",
+    "auditor": "Node operator",
+    "de.analyst": "Bundesamt",
+    "outsider": "Swiss office",
+}
+TLP = {"A": "AMBER", "B": "RED", "C": "GREEN", "D": "GREEN", "E": "AMBER", "F": "GREEN", "G": "RED"}
+SENT_BY = {
+    "A": "National Police Agency",
+    "B": "National Police Agency",
+    "C": "Unité de coordination",
+    "D": "Unité de coordination",
+    "E": "Bundesamt",
+    "F": "FTF Secretariat",
+    "G": "Unité de coordination",
+}
+ADDRESSED_TO = {
+    "A": {"Unité de coordination"},
+    "B": {"Unité de coordination"},
+    "C": {"National Police Agency"},
+    "D": {"National Police Agency"},
+    "E": {"Unité de coordination"},
+    "F": {"Unité de coordination"},
+    "G": {"National Police Agency"},
+}
+ACTS_ON_MESSAGES = {u for u in USERS if u not in ("fr.auditor", "auditor")}  # auditor-only accounts only read
 
 
 def forward_to(message: str, user: str) -> str:
@@ -191,6 +234,7 @@ def _messages(s: Session) -> dict[str, Message]:
         "C": send("fr.cp", ftf, "threat_notice", "GREEN", "C: threat to an event", to_members=["JP"]),
         "E": send("de.analyst", vot, "victim_referral", "AMBER", "E: victim referral", to_contacts=[claire.id]),
         "F": send("secretariat", ftf, "threat_notice", "GREEN", "F: alert", to_members=["FR"]),
+        "G": send("fr.cp", ftf, "request", "RED", "G: informant's identity", to_members=["JP"]),
     }
     msgs["D"] = act.forward(s, actor=who["fr.cp"], message=msgs["F"], to_members=["JP"])
     return msgs
@@ -272,14 +316,47 @@ def test_cell(matrix: Matrix, message: str, user: str, action: str) -> None:
 
 def test_the_table_follows_the_rules() -> None:
     """A cross-check of the table: nothing is allowed to whoever cannot read; an auditor-only account never
-    acts; TLP:RED is never forwarded and only its sender exports it; only an addressee acknowledges."""
+    acts; TLP:RED is never forwarded and only its sender exports it; only an addressee acknowledges.
+
+    The table is what test_cell holds the application to, so these rules are enforced through it: a persona
+    the rules forbid has a 403 or 404 cell here, and the application allowing it fails that cell."""
     for (message, user, action), code in EXPECTED.items():
         readable = user in READERS[message]
         assert (code == 404) == (not readable), (message, user, action)
-        if readable and user == "fr.auditor":
-            assert code == (200 if action == "read" else 403)
-        if message == "B" and action == "forward":
-            assert code in (403, 404)
+        if not readable:
+            continue
+        org = ORGANISATION[user]
+        if user not in ACTS_ON_MESSAGES:
+            assert code == (200 if action == "read" else 403), (message, user, action)
+        elif action == "forward" and TLP[message] == "RED":
+            assert code == 403, (message, user, action)
+        elif action == "export" and TLP[message] == "RED":
+            assert code == (200 if org == SENT_BY[message] else 403), (message, user, action)
+        elif action == "acknowledge":
+            assert code == (200 if org in ADDRESSED_TO[message] else 403), (message, user, action)
+    # Each rule has cells on both sides, so neither half of it is vacuous.
+    red_exports = {EXPECTED[(m, u, "export")] for m in MESSAGES for u in READERS[m] if TLP[m] == "RED"}
+    acks = {EXPECTED[(m, u, "acknowledge")] for m in MESSAGES for u in READERS[m] & ACTS_ON_MESSAGES}
+    assert red_exports == acks == {200, 403}
+    readers_not_addressed = {
+        (m, u) for m in MESSAGES for u in READERS[m] & ACTS_ON_MESSAGES if ORGANISATION[u] not in ADDRESSED_TO[m]
+    }
+    assert {("C", "fr.cp"), ("D", "fr.cp"), ("E", "de.analyst"), ("F", "secretariat")} <= readers_not_addressed
+
+
+def test_the_facts_behind_the_rules(matrix: Matrix) -> None:
+    """The organisations, markings and addressees the rules above are checked against are those of the
+    messages in the database."""
+    with matrix.client.app.state.liaison.sessions() as s:
+        names = {o.id: o.name for o in s.scalars(select(Organisation))}
+        users = {u.username: names[u.organisation_id] for u in s.scalars(select(User)) if u.username in USERS}
+        assert users == ORGANISATION
+        for message in MESSAGES:
+            for action in ACTIONS:
+                m = s.get_one(Message, uuid.UUID(matrix.ids[(message, action)]))
+                assert m.tlp == TLP[message], message
+                assert names[m.sender_organisation_id] == SENT_BY[message], message
+                assert {names[a.organisation_id] for a in m.addressees} == ADDRESSED_TO[message], message
 
 
 def test_inbox_lists_exactly_what_each_user_may_read(fresh_matrix: Matrix) -> None:

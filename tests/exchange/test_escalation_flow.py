@@ -66,32 +66,56 @@ def test_flash_reaches_on_duty_then_deputy_then_stops_when_acknowledged(ex: Exch
 
 
 def test_escalation_climbs_the_whole_chain_and_repeats(ex: Exchange):
+    """Flash: on duty at once, the deputy at 5 minutes, the agency's 24/7 desk at 10, the secretariat at 15, then
+    again. Marc is made deputy here so that the desk step (Permanence 24/7) is a contact of its own, not a second
+    call to the deputy."""
+    from liaison.actions import rosters
+    from liaison.models import Designation
+
+    with transaction(ex.sessions) as s:
+        designation = s.get_one(Designation, ex.ids["d_fr"])
+        rosters.set_deputy(s, actor=ADMIN, designation=designation, contact_point_id=ex.ids["marc"])
+
+    def chain() -> list[tuple[int, int, str, str]]:
+        with ex.sessions() as s:
+            rows = s.execute(
+                select(Notification.round, Notification.step, Notification.target, Notification.contact_name)
+                .where(Notification.message_id == m.id)
+                .distinct()
+                .order_by(Notification.round, Notification.step)
+            ).all()
+        return [tuple(r) for r in rows]
+
     m = _send(ex)
+    on_duty = (0, 0, "on-duty", "Claire Fictive")
+    deputy = (0, 1, "deputy", "Marc Exemple")
+    desk = (0, 2, "desk", "Permanence 24/7")
+    secretariat = (0, 3, "secretariat", "FTF Secretariat desk")
     ex.run()
-    ex.tick(minutes=15)
+    assert chain() == [on_duty]
+    ex.tick(minutes=5)
     ex.run()
-    with ex.sessions() as s:
-        rows = s.execute(
-            select(
-                Notification.round,
-                Notification.step,
-                Notification.target,
-                Notification.contact_name,
-                Notification.status,
-            )
-            .where(Notification.message_id == m.id)
-            .order_by(Notification.round, Notification.step)
-        ).all()
-    targets = [(r, st, t, c) for r, st, t, c, _ in rows]
-    assert (0, 0, "on-duty", "Claire Fictive") in targets
-    assert (0, 1, "deputy", "Permanence 24/7") in targets
-    assert (0, 3, "secretariat", "FTF Secretariat desk") in targets
-    assert all(r == 0 for r, *_ in rows)
+    assert chain() == [on_duty, deputy]
+    ex.tick(minutes=4, seconds=59)
+    ex.run()
+    assert chain() == [on_duty, deputy]  # the desk is not due yet
+    phones_before = list(ex.sent_to("phone"))
+    ex.tick(seconds=1)
+    ex.run()
+    assert chain() == [on_duty, deputy, desk]  # 10 minutes: the agency's 24/7 desk, and only it
+    assert ex.sent_to("phone")[len(phones_before) :] == ["+33140000000"]  # the desk's phone, called once
+    ex.tick(minutes=5)
+    ex.run()
+    assert chain() == [on_duty, deputy, desk, secretariat]
     ex.tick(minutes=15)  # 30 minutes: the chain starts again (repeat, gap = last delay)
     ex.run()
-    with ex.sessions() as s:
-        rounds = set(s.scalars(select(Notification.round).where(Notification.message_id == m.id)))
-    assert rounds == {0, 1}
+    assert [r[:3] for r in chain()] == [
+        (0, 0, "on-duty"),
+        (0, 1, "deputy"),
+        (0, 2, "desk"),
+        (0, 3, "secretariat"),
+        (1, 0, "on-duty"),
+    ]
 
 
 def test_unknown_addressee_is_refused_before_anything_is_sent(ex: Exchange):

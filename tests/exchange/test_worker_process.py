@@ -2,8 +2,14 @@
 
 The issue's "done when": a flash request sent from the CLI reaches the on-duty contact's mailbox, escalates to
 the deputy when nobody acknowledges, stops when acknowledged; and a worker killed with SIGKILL mid-chain loses
-nothing and sends nothing twice (Message-IDs counted at the SMTP server). Each test takes a few seconds of wall
+nothing and sends nothing twice (Message-IDs counted at the SMTP server). Each test takes some seconds of wall
 clock: the policies are in seconds.
+
+The assertions are about order, content and exactly-once, never about speed: a step is never sent before it is
+due, what fell due while a worker was down is sent after the restart, each mail arrives once. The waits are
+generous deadlines for something to happen (a loaded machine only makes them slower), and where "at once"
+matters (a restart under the same name takes its claims back without waiting for their lease), the lease is made
+longer than the wait, so waiting out the lease could not pass. Speed is measured in bench/dispatch.py.
 """
 
 from __future__ import annotations
@@ -150,7 +156,8 @@ class Node:
             "LIAISON_ENV": "test",
             "LIAISON_WORKER_POLL_SECONDS": "0.05",
             "LIAISON_BASE_URL": "http://liaison.test",
-            "PYTHONPATH": str(REPO),
+            # This checkout's code (src/), whichever copy of Liaison the virtualenv has installed, and tests/.
+            "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)]),
         }
 
     def cli(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -252,13 +259,17 @@ def message_id_of(key: str, domain: str = "localhost") -> str:
     return f"<{key.replace(':', '.')}@{domain}>"
 
 
-LATE = 3.0
-"""Seconds within which a restarted worker fires what became due while it was down: about 2 on an idle machine."""
+WAIT = 30.0
+"""Seconds the tests wait for a mail: a deadline for something to happen, not a measure of speed."""
+DESK_AFTER = 15
+"""Seconds after sending at which the desk step of the first test falls due: the time Claire has to acknowledge
+once the deputy was notified, generous so that a loaded machine acknowledges before it."""
 
 
 def test_flash_from_the_cli_reaches_on_duty_escalates_to_deputy_and_stops_when_acknowledged(node: Node):
     w = node.worker("done-when")  # starts while the commands below run
-    r = node.cli("network", "set-escalation", "FTF", "flash", "on-duty@0s,deputy@3s,desk@6s")
+    policy = f"on-duty@0s,deputy@3s,desk@{DESK_AFTER}s"
+    r = node.cli("network", "set-escalation", "FTF", "flash", policy)
     assert r.returncode == 0, r.stderr
     node.add_email("fr_desk", DESK)  # the deputy, "Permanence 24/7"
     body = node.tmp / "body.txt"
@@ -269,26 +280,29 @@ def test_flash_from_the_cli_reaches_on_duty_escalates_to_deputy_and_stops_when_a
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     sent = json.loads(r.stdout)
-    assert sent["policy"] == "on-duty@0s,deputy@3s,desk@6s"
+    assert sent["policy"] == policy
     mid, sent_at = uuid.UUID(sent["id"]), datetime.fromisoformat(sent["sent_at"])
 
-    (to_claire,) = wait_for("the on-duty contact's mail", lambda: node.mail.to(CLAIRE), 8)
-    assert to_claire.at - max(sent_at.timestamp(), w.started()) < LATE
+    (to_claire,) = wait_for("the on-duty contact's mail", lambda: node.mail.to(CLAIRE), WAIT)
     assert to_claire.subject == "[FLASH] Request for information from National Police Agency (JP) (FTF)"
     assert "Travel of a suspect" not in to_claire.body + to_claire.subject  # TLP:AMBER stays in Liaison
     assert f"http://liaison.test/messages/{mid}" in to_claire.body
     token = to_claire.body.split("/ack/", 1)[1].split()[0]
     ack = node.start_cli("ack", "-", "--json")  # Claire gets ready to acknowledge (the token comes on stdin)
 
-    (to_deputy,) = wait_for("the deputy's mail", lambda: node.mail.to(DESK), 8)
-    assert 3.0 <= to_deputy.at - sent_at.timestamp() < 3.0 + LATE  # not acknowledged: the deputy, on time
+    (to_deputy,) = wait_for("the deputy's mail", lambda: node.mail.to(DESK), WAIT)
+    assert to_deputy.at >= sent_at.timestamp() + 3.0  # not acknowledged: the deputy, and not before its time
+    assert [m.to for m in node.mail.mails] == [CLAIRE, DESK]
     assert "You are notified as deputy" in to_deputy.body
 
     out, err = ack.communicate(token + "\n", timeout=30)
     assert ack.returncode == 0, err
     acked = json.loads(out)
     assert (acked["message_id"], acked["first"], acked["acknowledged_by"]) == (str(mid), True, "Claire Fictive")
-    assert utcnow() < sent_at + timedelta(seconds=6), "the acknowledgement came after the desk step was due"
+    with node.sessions() as s:
+        acked_at = s.scalars(select(Addressee.acknowledged_at).where(Addressee.message_id == mid)).one()
+    # The premise of what follows (the desk step must not fire): Claire acknowledged before it was due.
+    assert acked_at is not None and acked_at < sent_at + timedelta(seconds=DESK_AFTER), "acknowledged too late"
     r = node.cli("message", "show", str(mid), "--json")
     assert r.returncode == 0, r.stderr
     shown = json.loads(r.stdout)
@@ -299,7 +313,7 @@ def test_flash_from_the_cli_reaches_on_duty_escalates_to_deputy_and_stops_when_a
     ]
     assert [n["link_used_at"] is not None for n in shown["notifications"] if n["address"] == CLAIRE] == [True]
 
-    sleep_until(sent_at + timedelta(seconds=7.5))  # past the desk step's due time
+    sleep_until(sent_at + timedelta(seconds=DESK_AFTER + 1.5))  # past the desk step's due time
     assert [m.to for m in node.mail.mails] == [CLAIRE, DESK]
     notes = node.notifications(mid)
     assert {n.target for n in notes} == {"on-duty", "deputy"}  # the desk step never fired
@@ -317,8 +331,9 @@ def test_flash_from_the_cli_reaches_on_duty_escalates_to_deputy_and_stops_when_a
 def test_worker_killed_twice_mid_chain_delivers_every_step_exactly_once(node: Node):
     """Killed once between two steps, and once while the SMTP server holds the deputy's and the desk's mails
     (handed over, not accepted). Each restart, under the same name, fires what fell due while it was down at once;
-    every mail arrives exactly once."""
-    node.set_policy("on-duty@0s,deputy@1s,desk@2s,secretariat@6s")
+    every mail arrives exactly once. The default lease (a minute) is longer than any wait here, so a restart that
+    waited for the lease instead of taking its claims back would time out."""
+    node.set_policy("on-duty@0s,deputy@4s,desk@5s,secretariat@9s")
     node.add_email("fr_desk", DESK)  # deputy, and the agency's 24/7 desk
     node.add_email("sec_desk", SECRETARIAT)
     w1 = node.worker("kill-me")
@@ -326,27 +341,28 @@ def test_worker_killed_twice_mid_chain_delivers_every_step_exactly_once(node: No
     m = node.send()
     sent = m.sent_at.timestamp()
 
-    wait_for("the on-duty mail", lambda: node.mail.to(CLAIRE), 8)
-    wait_for("its notification to be sent", lambda: node.email_sent(m.id, CLAIRE), 5)
+    wait_for("the on-duty mail", lambda: node.mail.to(CLAIRE), WAIT)
+    wait_for("its notification to be sent", lambda: node.email_sent(m.id, CLAIRE), WAIT)
     node.kill(w1)  # 1: after the first step, before the deputy's
-    sleep_until(m.sent_at + timedelta(seconds=2.5))  # deputy and desk are overdue now
+    assert {n.target for n in node.notifications(m.id)} == {"on-duty"}  # killed before the deputy step fired
+    sleep_until(m.sent_at + timedelta(seconds=5.5))  # deputy and desk are overdue now
     assert len(node.mail.mails) == 1
 
     node.mail.hold.add(DESK)
     w2 = node.worker("kill-me")
     started = w2.started()
-    wait_for("the overdue deputy and desk mails at the server", lambda: len(node.mail.held_at) == 2, 8)
-    assert all(t - started < LATE for t in node.mail.held_at), [t - started for t in node.mail.held_at]
+    wait_for("the overdue deputy and desk mails at the server", lambda: len(node.mail.held_at) == 2, WAIT)
+    assert all(t >= started for t in node.mail.held_at)  # sent by the restarted worker
     assert [n.status for n in node.notifications(m.id) if n.address == DESK] == ["sending", "sending"]
     node.kill(w2)  # 2: while both are being delivered
     node.mail.hold.clear()  # those two deliveries never completed
 
     w3 = node.worker("kill-me")
     started = w3.started()
-    late = wait_for("the deputy and desk mails", lambda: len(node.mail.to(DESK)) == 2 and node.mail.to(DESK), 8)
-    assert all(x.at - started < LATE for x in late), [x.at - started for x in late]
-    (last,) = wait_for("the secretariat mail", lambda: node.mail.to(SECRETARIAT), 10)
-    assert last.at - sent >= 6 and last.at - max(started, sent + 6) < LATE
+    late = wait_for("the deputy and desk mails", lambda: len(node.mail.to(DESK)) == 2 and node.mail.to(DESK), WAIT)
+    assert all(x.at >= started for x in late)
+    (last,) = wait_for("the secretariat mail", lambda: node.mail.to(SECRETARIAT), WAIT)
+    assert last.at >= sent + 9  # not before its time
     time.sleep(0.3)
     assert node.terminate(w3) == 0
     assert "took back 2 claims" in w3.text()
@@ -370,13 +386,15 @@ def test_worker_killed_twice_mid_chain_delivers_every_step_exactly_once(node: No
 @pytest.mark.parametrize("same_name", [True, False], ids=["same-name", "other-name"])
 def test_worker_killed_mid_delivery_is_taken_over_exactly_once(node: Node, same_name: bool):
     """Killed while the SMTP server holds the mail: the notification stays `sending`, its job claimed. A worker of
-    the same name takes it back at once; one of another name waits for the lease to run out. Either way the mail
-    arrives once."""
+    the same name takes it back at once: its lease is made far longer than the wait, so the mail can only arrive in
+    time if the lease was not waited out. One of another name waits for the (short) lease to run out. Either way
+    the mail arrives once."""
+    lease = 3 if not same_name else 10 * WAIT
     node.mail.hold.add(CLAIRE)
-    w1 = node.worker("first", lease=3)
+    w1 = node.worker("first", lease=lease)
     w1.started()
     m = node.send()
-    wait_for("the mail to reach the server", node.mail.held.is_set, 5)
+    wait_for("the mail to reach the server", node.mail.held.is_set, WAIT)
     (n,) = [x for x in node.notifications(m.id) if x.channel_kind == "email"]
     assert (n.status, n.attempts) == ("sending", 1)
     with node.sessions() as s:
@@ -385,13 +403,15 @@ def test_worker_killed_mid_delivery_is_taken_over_exactly_once(node: Node, same_
     node.kill(w1)
     node.mail.hold.clear()
 
-    w2 = node.worker("first" if same_name else "second", lease=3)
+    w2 = node.worker("first" if same_name else "second", lease=lease)
     started = w2.started()
-    (got,) = wait_for("the re-sent mail", lambda: node.mail.to(CLAIRE), 8)
+    (got,) = wait_for("the re-sent mail", lambda: node.mail.to(CLAIRE), WAIT)
+    assert got.at >= started
     if same_name:
-        assert got.at - started < 2.0
+        assert got.at < lease_end.timestamp()  # taken back at once, not when the lease ran out
+        assert "took back 1 claims" in w2.text()
     else:
-        assert got.at >= lease_end.timestamp() - 0.05 and got.at - max(started, lease_end.timestamp()) < 2.0
+        assert got.at >= lease_end.timestamp() - 0.05  # another worker waits for the lease
     time.sleep(0.3)
     assert node.terminate(w2) == 0
     assert [x.message_id for x in node.mail.mails] == [message_id_of(n.key)]

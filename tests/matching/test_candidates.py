@@ -40,17 +40,18 @@ def test_names_shared_by_many_records_do_not_crowd_out_a_better_one() -> None:
 
 
 def test_typo_keys_of_an_added_record_work_before_the_next_build() -> None:
-    index = Index.build(CROWD)
+    index = Index.build([*CROWD, Record("onos", (Name("Hadji Onos"),))])  # a namesake that stays
     index.add(Record("late", (Name("Hadji Onos", "weak_alias"),)))
-    assert index.search(Query("q", "Hadji Onoss"))[0].record_id == "late"
+    assert [h.record_id for h in index.search(Query("q", "Hadji Onoss"))] == ["onos", "late"]
     index.remove("late")
-    assert all(h.record_id != "late" for h in index.search(Query("q", "Hadji Onoss")))
+    assert [h.record_id for h in index.search(Query("q", "Hadji Onoss"))] == ["onos"]
 
 
 def test_concurrent_searches_give_the_same_answers() -> None:
     index = Index.build(CROWD)
     queries = [f"{f} {s}" for f in ("Bashir", "Bilal", "Badr") for s in ("Karimi", "Haddad", "Omari")] * 5
     expected = [[h.record_id for h in index.search(Query("q", q))] for q in queries]
+    assert all(expected), "every query finds something, so agreement is not between empty lists"
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda q: [h.record_id for h in index.search(Query("q", q))], queries))
     assert got == expected
