@@ -190,3 +190,27 @@ def test_cli_search_show_and_decide(bank: BankWorld, world: Fictional, tmp_path:
     r = _cli(bank, "screen", str(csv), "--json", "--as", "de.analyst")
     m = json.loads(r.stdout.splitlines()[0])["matches"][0]
     assert m["match"] is False and "decided false match by de.analyst" in m["explanation"]["decision"]["text"]
+
+
+def test_a_hit_whose_entity_became_hidden_looks_like_an_unknown_hit(bank: BankWorld, world: Fictional) -> None:
+    """The German analyst saw Youssef through a name the French unit shared as AMBER, then withdrew: deciding on
+    that hit must not tell the German analyst that a hidden entity stands behind it."""
+    from liaison.actions.bank import StatementInput, add_statement, retract_statement
+
+    with transaction(bank.sessions) as s:
+        name = StatementInput("name", "Youssef Haddad", name_kind="primary")
+        shared = add_statement(s, actor=bank["fr.analyst"], entity_id=world.youssef, statement=name).id
+    _, lines = _screen(bank, "de.analyst", Query("1", "Youssef Haddad"))
+    assert _first(lines, "1")["entity_id"] == str(world.youssef)
+    with bank.sessions() as s:
+        hit_id = s.scalar(select(ScreeningHit.id).where(ScreeningHit.entity_id == world.youssef))
+    assert hit_id is not None
+    with transaction(bank.sessions) as s:
+        retract_statement(s, actor=bank["fr.analyst"], statement_id=shared)
+    unknown = uuid.uuid4()
+    with pytest.raises(NotFound) as hidden_error, transaction(bank.sessions) as s:
+        decide(s, actor=bank["de.analyst"], hit_id=hit_id, verdict="true_match")
+    with pytest.raises(NotFound) as unknown_error, transaction(bank.sessions) as s:
+        decide(s, actor=bank["de.analyst"], hit_id=unknown, verdict="true_match")
+    assert str(hidden_error.value).replace(str(hit_id), "ID") == str(unknown_error.value).replace(str(unknown), "ID")
+    assert str(world.youssef) not in str(hidden_error.value)

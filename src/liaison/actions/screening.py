@@ -228,7 +228,10 @@ def decide(session: Session, *, actor: Principal, hit_id: uuid.UUID, verdict: st
     run = session.get(ScreeningRun, hit.run_id) if hit is not None else None
     if hit is None or run is None or not (viewer.operator or run.organisation_id == actor.organisation_id):
         raise NotFound(f"no screening hit {hit_id}")
-    entity_or_404(session, viewer, hit.entity_id)  # the entity may have become invisible since the run
+    try:
+        entity_or_404(session, viewer, hit.entity_id)
+    except NotFound:  # the entity became invisible since the run: say no more than for an unknown hit
+        raise NotFound(f"no screening hit {hit_id}") from None
     try:
         require_analyst(viewer)
     except PermissionDenied:
