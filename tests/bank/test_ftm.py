@@ -14,7 +14,7 @@ from liaison.marking import Marking
 from liaison.models import BankEntity, Statement
 from liaison.queries.bank_access import viewer_for
 from liaison.queries.bank_export import export_ftm
-from tests.bank.conftest import BankWorld
+from tests.bank.conftest import BankWorld, plain
 
 FILE = [
     {"id": "g1", "schema": "Organization", "properties": {"name": ["Northern Front"], "alias": ["NF"],
@@ -41,9 +41,14 @@ def load(bank: BankWorld, records: list[dict] | list[bytes], who: str = "fr.anal
     return imp
 
 
-def export(bank: BankWorld, who: str) -> list[dict]:
+def export(bank: BankWorld, who: str, max_marking: str | None = "RED") -> list[dict]:
+    """What ``who`` exports (everything they may see, unless ``max_marking`` says less), as plain FtM entities."""
+    return plain(raw_export(bank, who, max_marking))
+
+
+def raw_export(bank: BankWorld, who: str, max_marking: str | None = "RED") -> list[dict]:
     with bank.sessions() as s:
-        return [orjson.loads(x) for x in export_ftm(s, viewer_for(s, bank[who]))]
+        return [orjson.loads(x) for x in export_ftm(s, viewer_for(s, bank[who]), max_marking)]
 
 
 def normal(records: list[dict]) -> set[tuple[str, str, str]]:
@@ -71,7 +76,7 @@ def test_round_trip(bank: BankWorld) -> None:
         assert s.scalar(select(func.count()).where(Statement.prop == "ideology")) == 1
         assert s.scalar(select(func.count()).where(Statement.prop == "trains_at")) == 1
         assert {st.grade for st in s.scalars(select(Statement))} == {"B2"}
-    load(bank, [orjson.dumps(r) for r in first])  # the export imports again, and exports the same picture
+    load(bank, [orjson.dumps(r) for r in raw_export(bank, "fr.analyst")])  # it imports again, the same picture
     second = export(bank, "fr.analyst")
     assert len(second) == 10
     assert normal(first) <= normal(second) and normal(second) <= normal(first)
