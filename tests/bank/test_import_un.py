@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from liaison.data import UN_LIST_2017
 from liaison.actions.bank_import import UN_LEGAL_BASIS, import_un_list
+from liaison.data import UN_LIST_2017
 from liaison.db import transaction
 from liaison.errors import LiaisonError, PermissionDenied, TooLarge
 from liaison.models import AuditEvent, BankEntity, BankImport, ListReference, Statement

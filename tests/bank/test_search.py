@@ -12,17 +12,16 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.actions.bank import StatementInput, create_entity
+from liaison.data import UN_LIST_2017
 from liaison.db import transaction
 from liaison.errors import NotFound, PermissionDenied
 from liaison.marking import Marking
-from liaison.data import UN_LIST_2017
 from liaison.models import AuditEvent
 from liaison.principal import Principal
 from liaison.queries import bank as q
