@@ -144,7 +144,13 @@ def import_ftm_cmd(
     whole file (exit 1, every bad line printed).
 
     Each entity keeps its FtM id: importing a newer file of the same dataset updates it in place (new values
-    added, values no longer there retracted, entities missing from the file marked delisted)."""
+    added, values no longer there retracted, entities missing from the file marked delisted).
+
+    A file in FtM's statement form (what `liaison export ftm` writes) brings each value's own marking, grade,
+    source and observation date, and each entity's list references (e.g. un-sc QDi.400), category, legal
+    basis and review date: the options are then defaults for what the file leaves out. The contributor is
+    kept only by the node operator, for an organisation this node knows; anyone else's import is their
+    organisation's contribution."""
     from liaison.actions.bank_import import import_ftm
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
@@ -179,7 +185,9 @@ def import_csv_cmd(
     """Import the analysts' CSV: one row per entity (columns: key, schema, name, alias, code_name, birth_date,
     nationality, ..., relation columns such as member_of, and provenance columns source, grade, marking).
 
-    The options are the defaults for rows that leave a provenance column empty. See docs for the columns."""
+    The options are the defaults for rows that leave a provenance column empty. A row repeating an earlier
+    row's key adds values to that entity with its own provenance (as `liaison export csv` writes an entity
+    whose values have different markings). See docs for the columns."""
     from liaison.actions.bank_import import import_csv
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)

@@ -155,27 +155,31 @@ def _write(
                 refuse(record.line, f"the id {record.key!r} appears twice")
                 continue
             try:
-                d = settle(record.meta)
+                d = settle(record.meta) if record.meta else defaults
                 category = d.data_subject_category if record.schema == "Person" else None
                 if not record.more:
                     check_person(record.schema, category, d.legal_basis)
                 checked = []
                 named = False
-                for n, (prop, value, kind) in enumerate(record.values):
+                for prop, value, kind in record.values:
                     if prop in RELATIONS:
                         raise InvalidInput(prop, "a relation names the other entity")
                     clean, script = check_value(record.schema, prop, value, kind)
-                    checked.append((prop, clean, kind, script, given(record.given[n]) if record.given else d))
+                    checked.append((prop, clean, kind, script, d))
                     named = named or prop == "name"
+                if record.given:  # the statement form: each value has its own provenance
+                    checked = [(*c[:4], given(g)) for c, g in zip(checked, record.given, strict=True)]
                 if not named and not record.more:
                     raise InvalidInput("name", f"a {record.schema} needs at least one name")
                 review = reviews.get(category) or reviews.setdefault(category, default_review_date(category, today))
-                if record.meta and "review_date" in record.meta:
-                    review = _day("review_date", record.meta["review_date"])
-                status = (record.meta or {}).get("status", "active")
-                if status not in ("active", "delisted"):
-                    raise InvalidInput("status", f"{status!r} is not active or delisted")
-                refs = [_reference(r) for r in record.references]
+                status = "active"
+                if record.meta:
+                    if "review_date" in record.meta:
+                        review = _day("review_date", record.meta["review_date"])
+                    status = record.meta.get("status", status)
+                    if status not in ("active", "delisted"):
+                        raise InvalidInput("status", f"{status!r} is not active or delisted")
+                refs = [_reference(r) for r in record.references] if record.references else None
             except (InvalidInput, ValueError) as exc:
                 refuse(record.line, exc.detail if isinstance(exc, InvalidInput) else str(exc))
                 continue
@@ -210,7 +214,8 @@ def _write(
                         head, last = writer.head_for(dv), dv
                     writer.statement(eid, prop, clean, kind, script, None, review, head)
                 by_schema[record.schema] = by_schema.get(record.schema, 0) + 1
-            file_refs.extend((record.line, eid, *r) for r in refs if not r[0].startswith(FTM_LIST_PREFIX))
+            if refs:
+                file_refs.extend((record.line, eid, *r) for r in refs if not r[0].startswith(FTM_LIST_PREFIX))
             ids[record.key or eid] = (eid, review)
             if progress and len(ids) % 10_000 == 0:
                 progress(len(ids))

@@ -235,9 +235,7 @@ def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[Ft
         raise FtmError(f"the bank does not keep {schema.name} entities (it keeps {kept})", line)
     extra = _extra_props(bank_schema, schema.name)
     values: list[tuple[str, str, str | None]] = []
-    given: list[Given] = []
     for prop, found in props.items():
-        before = len(values)
         if prop in NAME_PROPS:
             values.extend(("name", v, NAME_PROPS[prop]) for v in found)
         elif prop == "notes" and extra:
@@ -252,15 +250,16 @@ def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[Ft
                 yield relation._replace(given=given_by[prop][n]) if given_by else relation
         else:
             stats.ignored[f"{schema.name}:{prop}"] += len(found)
-        if given_by is not None and len(values) > before:
-            given.extend(given_by[prop])
     if bank_schema == "Address" and not any(p == "name" for p, _v, _k in values):
         values.extend(("name", v, "primary") for v in props.get("full", ()))
-        if given_by is not None:
-            given.extend(given_by.get("full", ()))
     if given_by is None:
         yield FtmEntity(line, ftm_id, bank_schema, tuple(values))
         return
+    # Each value's provenance, in the order the loop above took the values (one value per kept FtM value).
+    kept = [p for p in props if p in NAME_PROPS or p == "notes" or p in PROPS[bank_schema]]
+    given = [g for p in kept for g in given_by[p]]
+    if len(given) < len(values):  # an Address named by its ``full``
+        given.extend(given_by.get("full", ()))
     meta, references = _liaison(data, line)
     # A name's kind travels with it (FtM has no code name): the statement form gives it back.
     kinds = [dict(g).get("name_kind") for g in given]
