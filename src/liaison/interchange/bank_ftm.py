@@ -256,8 +256,8 @@ def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[Ft
         yield FtmEntity(line, ftm_id, bank_schema, tuple(values))
         return
     # Each value's provenance, in the order the loop above took the values (one value per kept FtM value).
-    kept = [p for p in props if p in NAME_PROPS or p == "notes" or p in PROPS[bank_schema]]
-    given = [g for p in kept for g in given_by[p]]
+    taken = [prop for prop in props if prop in NAME_PROPS or prop == "notes" or prop in PROPS[bank_schema]]
+    given = [g for prop in taken for g in given_by[prop]]
     if len(given) < len(values):  # an Address named by its ``full``
         given.extend(given_by.get("full", ()))
     meta, references = _liaison(data, line)
