@@ -148,9 +148,9 @@ def import_ftm_cmd(
 
     A file in FtM's statement form (what `liaison export ftm` writes) brings each value's own marking, grade,
     source and observation date, and each entity's list references (e.g. un-sc QDi.400), category, legal
-    basis and review date: the options are then defaults for what the file leaves out. The contributor is
-    kept only by the node operator, for an organisation this node knows; anyone else's import is their
-    organisation's contribution."""
+    basis and review date: the options are then defaults for what the file leaves out. The contributor and
+    the list references are kept only by the node operator's import (the contributor for an organisation
+    this node knows); anyone else's import is their organisation's contribution."""
     from liaison.actions.bank_import import import_ftm
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)

@@ -166,7 +166,10 @@ def test_an_analysts_import_keeps_the_markings_and_is_their_contribution(source:
     with other.sessions() as s:
         french = _analyst(s, "FR")
     assert french is not None
-    ftm_import(other, ftm_export(source, "RED"), actor=french)
+    imp = ftm_import(other, ftm_export(source, "RED"), actor=french)
+    assert imp.report["references_not_restored_count"] == 1021  # list membership is the node's to state
+    with other.sessions() as s:
+        assert s.scalar(select(func.count()).where(ListReference.list_name == "un-sc")) == 0
     mine = statements(other, source_ids(other))
     theirs = statements(source)
     assert sorted(k[:-1] for k in mine.elements()) == sorted(k[:-1] for k in theirs.elements())
@@ -201,7 +204,9 @@ def test_a_round_trip_keeps_list_references_membership_and_the_source_ids(source
         ref.delisted_on = date(2020, 1, 2)
         s.execute(update(BankEntity).where(BankEntity.id == ref.entity_id).values(status="delisted"))
         delisted_id = ref.entity_id
-    ftm_import(other, ftm_export(source, None))  # the default export: the UN list is TLP:CLEAR
+    lines = ftm_export(source, None)  # the default export: the UN list is TLP:CLEAR
+    ftm_import(other, lines)
+    assert ftm_import(other, lines).added == 0  # imported again: found by the source's ids, still delisted
 
     def listed(node: Node) -> set[tuple[str, str, date | None, date | None]]:
         with node.sessions() as s:

@@ -21,7 +21,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from liaison.actions.audit import audit
@@ -33,6 +33,7 @@ from liaison.actions.bank_bulk import (
     Defaults,
     ImportRefused,
     Progress,
+    as_uuid,
     begin_import,
     check_size,
     finish_import,
@@ -94,11 +95,17 @@ def _contribute(
     With ``list_name``, entities are found again by their key as a list reference and updated in place.
     Returns the report and the entities touched (None: too many to list)."""
     dataset = Dataset(session, actor, list_name) if list_name else None
-    # Only the node operator may keep another organisation as a value's contributor (moving records between
-    # nodes); anyone else's import is their own organisation's contribution.
+    # Only the node operator may keep another organisation as a value's contributor, or give entities their
+    # list references (moving records between nodes): these are the node's facts. Anyone else's import is
+    # their own organisation's contribution.
     keep = {i.hex for i in session.scalars(select(Organisation.id))} if viewer.operator else set()
+    delisted: list[str] = []
     with BulkWriter(session, imp.id, actor.username, actor.organisation_id) as writer:
-        return _write(session, viewer, writer, records, defaults, progress, dataset, keep), writer.touched
+        report = _write(session, viewer, writer, records, defaults, progress, dataset, keep, delisted)
+    for start in range(0, len(delisted), 500):  # known entities the file says are delisted stay so
+        ids = [as_uuid(e) for e in delisted[start : start + 500]]
+        session.execute(update(BankEntity).where(BankEntity.id.in_(ids)).values(status="delisted"))
+    return report, writer.touched
 
 
 def _write(
@@ -110,6 +117,7 @@ def _write(
     progress: Progress | None,
     dataset: Dataset | None,
     contributors: set[str],
+    delisted: list[str],
 ) -> dict[str, Any]:
     list_name = dataset.list_name if dataset else None
     today = utcnow().date()
@@ -123,6 +131,7 @@ def _write(
     reviews: dict[str | None, date] = {}
     settled: dict[Any, Defaults] = {}
     file_refs: list[tuple[int, str, str, str, date | None, date | None]] = []  # line, entity, list, ref, dates
+    references_left = 0  # list references of the file not restored (only the node operator's import does)
 
     def settle(meta: dict[str, str] | None) -> Defaults:
         """The provenance of a row or a value, checked, with the contributor kept only where it may be."""
@@ -204,6 +213,9 @@ def _write(
                     key = value_key(prop, clean, kind, None, dv)
                     found.wanted.setdefault(key, (prop, clean, kind, script, None, dv))
                 updates.setdefault((category, basis, review), []).append(eid)
+                if status == "delisted":
+                    delisted.append(eid)
+                    writer.touch(eid)
             else:
                 eid = writer.entity(record.schema, category, basis, review, status=status)
                 if list_name and record.key:
@@ -215,7 +227,11 @@ def _write(
                     writer.statement(eid, prop, clean, kind, script, None, review, head)
                 by_schema[record.schema] = by_schema.get(record.schema, 0) + 1
             if refs:
-                file_refs.extend((record.line, eid, *r) for r in refs if not r[0].startswith(FTM_LIST_PREFIX))
+                listed = [(record.line, eid, *r) for r in refs if not r[0].startswith(FTM_LIST_PREFIX)]
+                if viewer.operator:
+                    file_refs.extend(listed)
+                else:
+                    references_left += len(listed)
             ids[record.key or eid] = (eid, review)
             if progress and len(ids) % 10_000 == 0:
                 progress(len(ids))
@@ -260,6 +276,8 @@ def _write(
     report: dict[str, Any] = {"added_count": sum(by_schema.values()), "relations": relations, "by_schema": by_schema}
     if file_refs:
         report |= references
+    if references_left:
+        report["references_not_restored_count"] = references_left
     if dataset is not None:
         report |= update_in_place(session, writer, dataset, known, updates, today)
     return report
