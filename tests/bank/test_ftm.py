@@ -224,3 +224,19 @@ def test_a_big_load_in_batches(bank: BankWorld, monkeypatch: pytest.MonkeyPatch)
         if s.get_bind().dialect.name == "sqlite":
             indexes = {n for (n,) in s.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
             assert "ix_bank_statements_prop_value" in indexes
+
+
+def test_the_export_is_ftm_statement_form_that_followthemoney_reads(bank: BankWorld) -> None:
+    from followthemoney.dataset import Dataset
+    from followthemoney.statement import StatementEntity
+
+    load(bank, FILE)
+    dataset = Dataset.make({"name": "liaison", "title": "Liaison export"})
+    lines = raw_export(bank, "fr.analyst")
+    for line, ours in zip(lines, plain(lines), strict=True):
+        entity = StatementEntity(dataset, line)
+        assert entity.schema.name == ours["schema"]
+        assert {p: sorted(v) for p, v in entity.properties.items()} == {
+            p: sorted(v) for p, v in ours["properties"].items()
+        }
+        assert all(s["marking"] == "TLP:AMBER" and s["grade"] == "B2" for s in line["statements"])
