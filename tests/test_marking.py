@@ -12,7 +12,8 @@ from liaison.marking import LEVELS, Marking, MarkingError, may_forward, parse_tl
 def test_parse_tlp_forms():
     assert parse_tlp("TLP:AMBER+STRICT") == "AMBER+STRICT"
     assert parse_tlp(" amber + strict ") == "AMBER+STRICT"
-    assert parse_tlp("TLP:WHITE") == "CLEAR"
+    with pytest.raises(MarkingError, match=r"TLP 1\.0 name; TLP 2\.0 calls it TLP:CLEAR"):
+        parse_tlp("TLP:WHITE")  # refused, never silently taken as CLEAR
     with pytest.raises(MarkingError, match="tlp"):
         parse_tlp("TLP:AMBER-ISH")
 

@@ -18,8 +18,9 @@ from liaison.cli_directory import directory_app
 from liaison.cli_exchange import register as register_exchange
 from liaison.cli_merges import register as register_merges
 from liaison.cli_screening import register as register_screening
-from liaison.errors import LiaisonError, NotFound
+from liaison.errors import InvalidInput, LiaisonError, NotFound
 from liaison.settings import ConfigError, Settings, load_settings
+from liaison.timeinput import READINESS_DAYS, ROSTER_DAYS, TOKEN_DAYS
 
 app = typer.Typer(
     help="Liaison: 24/7 points-of-contact directory for counterterrorism networks.",
@@ -41,7 +42,7 @@ app.add_typer(audit_app, name="audit")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
-AtOpt = Annotated[str | None, typer.Option("--at", help="ISO 8601 instant with offset (default: now).")]
+AtOpt = Annotated[str | None, typer.Option("--at", help="ISO 8601 instant with offset, 1970-2199 (default: now).")]
 
 
 def fail(message: str, code: int = 1, suggestions: list[str] | None = None) -> None:
@@ -114,12 +115,23 @@ def ctx() -> Ctx:
     return Ctx(settings())
 
 
-def parse_at(value: str | None) -> datetime:
-    from liaison.web.api.common import parse_at as _parse
+@contextmanager
+def usage():
+    """Map a badly given option (an instant out of range, a date that is not one) to exit 2, a usage error."""
+    try:
+        yield
+    except InvalidInput as exc:
+        fail(exc.detail.replace(f"{exc.field}:", f"--{exc.field.replace('_', '-')}:", 1), 2)
 
-    with handled():
-        return _parse(value)
-    raise AssertionError
+
+def parse_at(value: str | None, option: str = "at") -> datetime:
+    """The instant given with ``--at`` (or another option), checked by :func:`liaison.timeinput.instant`."""
+    from liaison.models import utcnow
+    from liaison.timeinput import instant
+
+    with usage():
+        return instant(value, option, default=utcnow)
+    raise AssertionError  # unreachable
 
 
 # -- serving and schema --
@@ -246,9 +258,9 @@ def on_duty(network: str, member: str, at: AtOpt = None, as_json: JsonOpt = Fals
     """
     from liaison.queries.duty import duty_answer, find_member, find_network
 
+    when = parse_at(at)
     c = ctx()
     actor = c.actor(as_user)
-    when = parse_at(at)
     snap = c.snapshot()
     with handled():
         n = find_network(snap, network, actor)
@@ -288,12 +300,13 @@ def board(network: str, at: AtOpt = None, as_json: JsonOpt = False, as_user: AsO
     from liaison.queries.duty import board as board_q
     from liaison.queries.duty import find_network
 
+    when = parse_at(at)
     c = ctx()
     actor = c.actor(as_user)
     snap = c.snapshot()
     with handled():
         n = find_network(snap, network, actor)
-    answers = board_q(snap, n, parse_at(at))
+    answers = board_q(snap, n, when)
     _audit_read(c, actor, answers, n.id)
     if as_json:
         emit([a.to_json() for a in answers])
@@ -309,7 +322,14 @@ def board(network: str, at: AtOpt = None, as_json: JsonOpt = False, as_user: AsO
 @app.command()
 def readiness(
     network: str,
-    days: Annotated[int | None, typer.Option(help="Horizon in days.")] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            min=READINESS_DAYS.least,
+            max=READINESS_DAYS.most,
+            help="Horizon in days (default LIAISON_READINESS_HORIZON_DAYS).",
+        ),
+    ] = None,
     notify: Annotated[bool, typer.Option("--notify", help="E-mail the digest to the secretariat's 24/7 desk.")] = False,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
@@ -376,8 +396,8 @@ def roster_export(
     network: str,
     member: str,
     ics: Annotated[bool, typer.Option("--ics", help="iCalendar (the only format).")] = True,
-    days: Annotated[int, typer.Option(help="How many days ahead.")] = 90,
-    start: Annotated[str | None, typer.Option(help="Start instant (default now).")] = None,
+    days: Annotated[int, typer.Option(min=ROSTER_DAYS.least, max=ROSTER_DAYS.most, help="How many days ahead.")] = 90,
+    start: Annotated[str | None, typer.Option(help="Start instant, ISO 8601 with offset (default now).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
     as_user: AsOpt = None,
 ) -> None:
@@ -385,13 +405,14 @@ def roster_export(
     from liaison.interchange.ical import roster_calendar
     from liaison.queries.duty import find_member, find_network
 
+    begin = parse_at(start, "start")
     c = ctx()
     actor = c.actor(as_user)
     snap = c.snapshot()
     with handled():
         n = find_network(snap, network, actor)
         m = find_member(snap, n, member)
-    body = roster_calendar(snap, n, m, snap.designations.get((n.id, m.id)), parse_at(start), days)
+    body = roster_calendar(snap, n, m, snap.designations.get((n.id, m.id)), begin, days)
     if output:
         output.write_bytes(body)
     else:
@@ -402,7 +423,7 @@ def roster_export(
 def roster_show(
     network: str,
     member: str,
-    days: Annotated[int, typer.Option(help="Days ahead.")] = 7,
+    days: Annotated[int, typer.Option(min=ROSTER_DAYS.least, max=ROSTER_DAYS.most, help="Days ahead.")] = 7,
     start: AtOpt = None,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
@@ -412,6 +433,7 @@ def roster_show(
 
     from liaison.queries.duty import find_member, find_network, shifts
 
+    begin = parse_at(start)
     c = ctx()
     actor = c.actor(as_user)
     snap = c.snapshot()
@@ -421,7 +443,7 @@ def roster_show(
     d = snap.designations.get((n.id, m.id))
     rows = []
     if d is not None:
-        for s in shifts(snap, d, parse_at(start), days):
+        for s in shifts(snap, d, begin, days):
             cp = snap.contacts.get(uuid.UUID(s.participant)) if s.participant else None
             rows.append(
                 {
@@ -540,7 +562,7 @@ def user_create(
 def user_token(
     username: str,
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
-    days: Annotated[int, typer.Option(help="Validity in days.")] = 365,
+    days: Annotated[int, typer.Option(min=TOKEN_DAYS.least, max=TOKEN_DAYS.most, help="Validity in days.")] = 365,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
@@ -569,10 +591,10 @@ def user_token(
 
 @audit_app.command("export")
 def audit_export(
-    since: Annotated[str | None, typer.Option(help="ISO 8601 start.")] = None,
+    since: Annotated[str | None, typer.Option(help="ISO 8601 instant with offset: only events from then on.")] = None,
     action: Annotated[str | None, typer.Option(help="Action prefix, e.g. login.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-    limit: Annotated[int, typer.Option(help="At most this many events (0: all).")] = 0,
+    limit: Annotated[int, typer.Option(min=0, help="At most this many events (0: all).")] = 0,
     as_user: AsOpt = None,
 ) -> None:
     """Export the audit log (newest first)."""
@@ -580,12 +602,13 @@ def audit_export(
     from liaison.db import transaction
     from liaison.queries import audit as q
 
+    start = parse_at(since, "since") if since else None
     c = ctx()
     actor = c.actor(as_user)
     if not actor.is_auditor:
         fail("exporting the audit log needs the auditor role")
     with c.sessions() as session:
-        rows = q.events(session, since=parse_at(since) if since else None, action=action, limit=limit or None)
+        rows = q.events(session, since=start, action=action, limit=limit or None)
         if fmt == "json":
             for e in rows:
                 typer.echo(json.dumps(q.event_json(e), ensure_ascii=False))

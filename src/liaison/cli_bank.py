@@ -3,7 +3,9 @@
 
 Like every local command, these act with the node operator's authority (audited as such) unless ``--as USER``
 names a user, who then has exactly their own rights. An import is one transaction: exit 0 when it was
-imported, 1 when it was refused (every bad line is printed on standard error, and nothing was imported).
+imported, 1 when it was refused (every bad line is printed on standard error, and nothing was imported) or when it
+would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE of a list (without ``--allow-mass-delisting``).
+``--dry-run`` prints the report and writes nothing; its exit code is the one the import would have.
 Progress of long imports goes to standard error; data (reports, exports) to standard output.
 """
 
@@ -12,11 +14,12 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from liaison.timeinput import REMINDER_DAYS
 
 import_app = typer.Typer(help="Import into the information bank (UN list, FollowTheMoney, CSV).", no_args_is_help=True)
 export_app = typer.Typer(
@@ -40,6 +43,20 @@ CategoryOpt = Annotated[
     ),
 ]
 BasisOpt = Annotated[str, typer.Option("--legal-basis", help="Legal basis on which the persons are held.")]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", help="Print what the import would do (added, changed, delisted, relisted); write nothing."
+    ),
+]
+AllowMassOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-mass-delisting",
+        help="Import even when it delists more than LIAISON_IMPORT_MAX_DELISTED_SHARE of the list's active "
+        "entries (default 10%); refused otherwise.",
+    ),
+]
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")]
 
 
@@ -80,46 +97,85 @@ def _defaults(marking: str, grade: str, source: str, category: str, legal_basis:
         )
 
 
-def _run(kind: str, as_json: bool, as_user: str | None, work: Callable[[Any, Any, int], Any]) -> None:
-    from liaison.actions.bank_import import ImportRefused, import_summary
+def _run(
+    kind: str,
+    as_json: bool,
+    as_user: str | None,
+    work: Callable[[Any, Any, int, Any], Any],
+    dry_run: bool = False,
+    allow_mass_delisting: bool = False,
+) -> None:
+    from liaison.actions.bank_bulk import mass_delisting_text
+    from liaison.actions.bank_import import DelistingGuard, ImportRefused, MassDelisting, run_import
     from liaison.cli import ctx, emit, fail, handled
-    from liaison.db import transaction
 
     c = ctx()
     actor = c.actor(as_user)
+    guard = DelistingGuard(c.settings.import_max_delisted_share, allow_mass_delisting, dry_run)
     with handled():
         try:
-            with transaction(c.sessions) as session:
-                data = import_summary(work(session, actor, c.settings.import_max_bytes))
+            data = run_import(
+                c.sessions,
+                actor=actor,
+                work=lambda session: work(session, actor, c.settings.import_max_bytes, guard),
+                dry_run=dry_run,
+            )
         except ImportRefused as exc:
             for item in exc.errors:
                 typer.echo(f"error: {item['detail']}", err=True)
             fail("the file was refused: nothing was imported")
+        except MassDelisting as exc:
+            fail(
+                f"{exc.detail}. Check the file (--dry-run prints what the import would do), or pass "
+                "--allow-mass-delisting if the list really shrank so much."
+            )
+    mass = data["report"].get("mass_delisting")
     if as_json:
         emit(data)
-        return
-    typer.echo(
-        f"{kind} import {data['id']}: {data['added']} added, {data['changed']} changed, {data['unchanged']} unchanged, "
-        f"{data['delisted']} delisted, {data['refused']} refused"
-    )
-    for item in data["report"].get("refused", []):
-        typer.echo(f"refused {item.get('reference', '')}: {item['reason']}", err=True)
+    else:
+        head = f"dry run of a {kind} import (nothing was written)" if dry_run else f"{kind} import {data['id']}"
+        typer.echo(
+            f"{head}: {data['added']} added, {data['changed']} changed, {data['unchanged']} unchanged, "
+            f"{data['delisted']} delisted, {data['relisted']} relisted, {data['refused']} refused"
+        )
+        for item in data["report"].get("refused", []):
+            typer.echo(f"refused {item.get('reference', '')}: {item['reason']}", err=True)
+    if mass and not mass["allowed"]:  # a dry run: the import itself would be refused
+        fail(f"the import would be refused: {mass_delisting_text(mass)}; pass --allow-mass-delisting to import it")
+    if mass:
+        verb = "would be delisted" if dry_run else "delisted"
+        typer.echo(
+            f"warning: {mass['delisting']:,} of the {mass['active']:,} active entries of {mass['list']} {verb} "
+            f"({mass['share']:.1%}, over the limit of {mass['threshold'] * 100:g}%), as --allow-mass-delisting allowed",
+            err=True,
+        )
 
 
 @import_app.command("un-sc")
-def import_un(file: FileArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
+def import_un(
+    file: FileArg,
+    dry_run: DryRunOpt = False,
+    allow_mass_delisting: AllowMassOpt = False,
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
     """Import (or re-import) the UN Security Council Consolidated List XML.
 
     Entries are found again by their reference (e.g. QDi.400): new values are added, values no longer listed
-    are retracted (kept, dated), and entries missing from the file are marked delisted (never deleted)."""
+    are retracted (kept, dated), and entries missing from the file are marked delisted (never deleted).
+
+    A file that would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE (10%) of the active entries,
+    as an empty or truncated one would, is refused (exit 1, nothing written, the figures printed)
+    unless --allow-mass-delisting. --dry-run prints the report and writes nothing (exit 1 when the
+    import would be refused)."""
     from liaison.actions.bank_import import import_un_list
 
-    def work(session: Any, actor: Any, limit: int) -> Any:
+    def work(session: Any, actor: Any, limit: int, guard: Any) -> Any:
         return import_un_list(
-            session, actor=actor, data=file.read_bytes(), filename=file.name, max_bytes=limit, progress=None
+            session, actor=actor, data=file.read_bytes(), filename=file.name, max_bytes=limit, guard=guard
         )
 
-    _run("un-sc", as_json, as_user, work)
+    _run("un-sc", as_json, as_user, work, dry_run, allow_mass_delisting)
 
 
 @import_app.command("ftm")
@@ -134,6 +190,8 @@ def import_ftm_cmd(
         str | None,
         typer.Option("--dataset", help="Name of the dataset, to find its entities again (default: the file name)."),
     ] = None,
+    dry_run: DryRunOpt = False,
+    allow_mass_delisting: AllowMassOpt = False,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
@@ -150,12 +208,17 @@ def import_ftm_cmd(
     source and observation date, and each entity's list references (e.g. un-sc QDi.400), category, legal
     basis and review date: the options are then defaults for what the file leaves out. The contributor and
     the list references are kept only by the node operator's import (the contributor for an organisation
-    this node knows); anyone else's import is their organisation's contribution."""
+    this node knows); anyone else's import is their organisation's contribution.
+
+    The file is a full snapshot: one that would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE
+    (10%) of the dataset's active entities is refused (exit 1, nothing written, the figures printed)
+    unless --allow-mass-delisting. --dry-run prints the report and writes nothing (exit 1 when the
+    import would be refused)."""
     from liaison.actions.bank_import import import_ftm
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
 
-    def work(session: Any, actor: Any, limit: int) -> Any:
+    def work(session: Any, actor: Any, limit: int, guard: Any) -> Any:
         with file.open("rb") as stream:
             return import_ftm(
                 session,
@@ -166,9 +229,10 @@ def import_ftm_cmd(
                 max_bytes=limit,
                 progress=_progress("ftm"),
                 dataset=dataset,
+                guard=guard,
             )
 
-    _run("ftm", as_json, as_user, work)
+    _run("ftm", as_json, as_user, work, dry_run, allow_mass_delisting)
 
 
 @import_app.command("csv")
@@ -179,6 +243,7 @@ def import_csv_cmd(
     source: SourceOpt = "",
     category: CategoryOpt = "suspect",
     legal_basis: BasisOpt = "",
+    dry_run: DryRunOpt = False,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
@@ -192,12 +257,12 @@ def import_csv_cmd(
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
 
-    def work(session: Any, actor: Any, limit: int) -> Any:
+    def work(session: Any, actor: Any, limit: int, _guard: Any) -> Any:
         return import_csv(
             session, actor=actor, data=file.read_bytes(), filename=file.name, defaults=defaults, max_bytes=limit
         )
 
-    _run("csv", as_json, as_user, work)
+    _run("csv", as_json, as_user, work, dry_run)
 
 
 MaxMarkingOpt = Annotated[
@@ -273,7 +338,13 @@ def reviews(
         ),
     ] = False,
     every: Annotated[
-        int, typer.Option("--every", min=1, help="With --notify: remind a record again after this many days.")
+        int,
+        typer.Option(
+            "--every",
+            min=REMINDER_DAYS.least,
+            max=REMINDER_DAYS.most,
+            help="With --notify: remind a record again after this many days.",
+        ),
     ] = 7,
     on: Annotated[str | None, typer.Option("--on", help="The day to check, YYYY-MM-DD (default: today).")] = None,
     as_json: JsonOpt = False,
@@ -288,16 +359,14 @@ def reviews(
     from sqlalchemy import select
 
     from liaison.actions.bank_reviews import due_for_review, release_reminders, remind_reviews, send_review_reminders
-    from liaison.cli import ctx, emit, fail, handled
+    from liaison.cli import ctx, emit, handled, usage
     from liaison.db import transaction
     from liaison.models import Organisation, utcnow
     from liaison.queries.bank_access import viewer_for
+    from liaison.timeinput import calendar_day
 
-    try:
-        day = date.fromisoformat(on) if on else utcnow().date()
-    except ValueError:
-        fail(f"--on: {on!r} is not a date (YYYY-MM-DD)", 2)
-        raise AssertionError from None
+    with usage():
+        day = calendar_day(on, "on") if on else utcnow().date()
     c = ctx()
     actor = c.actor(as_user)
     grouped: dict[Any, list[Any]] = {}

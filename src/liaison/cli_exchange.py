@@ -72,13 +72,16 @@ def send(
     body_file: Annotated[str, typer.Option("--body-file", help="File holding the text; - reads standard input.")],
     priority: Annotated[Priority, typer.Option("--priority", "-p", help="How fast it must be seen.")],
     to: Annotated[
-        list[str] | None, typer.Option("--to", help="Member code(s), comma-separated or repeated: FR,JP.")
+        list[str] | None,
+        typer.Option("--to", help="Member(s) by code or English name, comma-separated or repeated: FR,Japan."),
     ] = None,
     to_contact: Annotated[
         list[str] | None, typer.Option("--to-contact", help="A named contact point's id; repeatable.")
     ] = None,
     kind: Annotated[Kind, typer.Option("--kind", help="What the message is.")] = Kind.request,
-    marking: Annotated[str, typer.Option("--marking", help="TLP 2.0 level, e.g. TLP:AMBER.")] = "TLP:AMBER",
+    marking: Annotated[
+        str, typer.Option("--marking", help="TLP 2.0 level, e.g. TLP:AMBER (TLP:WHITE is refused: use TLP:CLEAR).")
+    ] = "TLP:AMBER",
     originator_control: Annotated[
         bool, typer.Option("--originator-control", help="No onward forwarding without the sender's consent.")
     ] = False,

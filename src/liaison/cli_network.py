@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli_exchange import AsOpt, JsonOpt, Priority
+from liaison.timeinput import EXERCISE_WINDOW_MINUTES
 
 exercise_app = typer.Typer(help="Reachability exercises across a network.", no_args_is_help=True)
 network_app = typer.Typer(help="Network settings: escalation policies.", no_args_is_help=True)
@@ -80,7 +81,15 @@ def show_escalation(
 def exercise_schedule(
     network: Annotated[str, typer.Argument(help="Network code.")],
     at: Annotated[str, typer.Option("--at", help="ISO 8601 instant with offset, e.g. 2026-12-01T03:00:00+01:00.")],
-    window: Annotated[int, typer.Option("--window", help="Minutes each member has to acknowledge.")] = 30,
+    window: Annotated[
+        int,
+        typer.Option(
+            "--window",
+            min=EXERCISE_WINDOW_MINUTES.least,
+            max=EXERCISE_WINDOW_MINUTES.most,
+            help="Minutes each member has to acknowledge.",
+        ),
+    ] = 30,
     note: Annotated[str, typer.Option("--note", help="A note added to the test message.")] = "",
     as_json: JsonOpt = False,
     as_user: AsOpt = None,

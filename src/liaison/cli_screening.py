@@ -23,6 +23,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from liaison.timeinput import BIRTH_YEARS
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
 
@@ -180,7 +182,9 @@ def search(
     text: Annotated[str, typer.Argument(help="A name in any script; empty: list entities by the filters.")] = "",
     schema: Annotated[str | None, typer.Option("--schema", help="Person, Organization, Address or Event.")] = None,
     nationality: Annotated[str | None, typer.Option("--nationality", help="ISO 3166 alpha-2, e.g. SY.")] = None,
-    birth_year: Annotated[int | None, typer.Option("--birth-year", help="Born in this year.")] = None,
+    birth_year: Annotated[
+        int | None, typer.Option("--birth-year", min=BIRTH_YEARS[0], max=BIRTH_YEARS[1], help="Born in this year.")
+    ] = None,
     list_name: Annotated[str | None, typer.Option("--list", help="On this list, e.g. un-sc.")] = None,
     group: Annotated[str | None, typer.Option("--group", help="Member or leader of this organisation (id).")] = None,
     status: Annotated[str | None, typer.Option("--status", help="active or delisted.")] = None,

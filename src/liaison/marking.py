@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
-_ALIASES = {"WHITE": "CLEAR"}  # TLP 1.0 name, read for old documents; always written as CLEAR
+_TLP_1_0 = {"WHITE": "CLEAR"}
+"""TLP 1.0 names that TLP 2.0 replaced. Refused, naming the TLP 2.0 level: a marking is a handling instruction,
+so Liaison records only a label its author wrote, and no reader of TLP 1.0 documents needs the old name."""
 
 
 class MarkingError(ValueError):
@@ -51,9 +53,14 @@ class Marking:
 
 
 def parse_tlp(text: str) -> str:
-    """``TLP:AMBER+STRICT``, ``amber+strict`` or ``TLP:WHITE`` (read as CLEAR) to the canonical level."""
+    """``TLP:AMBER+STRICT`` or ``amber+strict`` to the canonical level. ``TLP:WHITE`` (TLP 1.0) is refused with
+    a message naming TLP:CLEAR, its TLP 2.0 name."""
     value = text.strip().upper().removeprefix("TLP:").replace(" ", "")
-    value = _ALIASES.get(value, value)
+    if value in _TLP_1_0:
+        raise MarkingError(
+            f"tlp: {text.strip()!r} is the TLP 1.0 name; TLP 2.0 calls it TLP:{_TLP_1_0[value]}: "
+            f"write TLP:{_TLP_1_0[value]}"
+        )
     if value not in _RANK:
         raise MarkingError(f"tlp: {text!r} is not a TLP 2.0 level ({', '.join('TLP:' + x for x in LEVELS)})")
     return value

@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(
         200 * 1024 * 1024, ge=1024, le=64 * 1024**3, description="Largest file a bank import reads, in bytes."
     )
+    import_max_delisted_share: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="Largest share (0-1) of a list's active entries a re-import may delist without "
+        "--allow-mass-delisting.",
+    )
     ack_link_hours: int = Field(72, ge=1, le=24 * 30, description="Lifetime of an acknowledgement link, in hours.")
     response_hours: float = Field(
         8.0, gt=0, le=24 * 30, description="Default response clock of a request for information, in hours."

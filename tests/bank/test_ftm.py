@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from liaison.actions.bank import StatementInput, create_entity
-from liaison.actions.bank_import import Defaults, ImportRefused, import_ftm
+from liaison.actions.bank_import import Defaults, DelistingGuard, ImportRefused, import_ftm
 from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
 from liaison.marking import Marking
@@ -32,11 +32,20 @@ def lines(records: list[dict]) -> list[bytes]:
     return [orjson.dumps(r) + b"\n" for r in records]
 
 
-def load(bank: BankWorld, records: list[dict] | list[bytes], who: str = "fr.analyst", **kw: object):  # type: ignore[no-untyped-def]
+def load(  # type: ignore[no-untyped-def]
+    bank: BankWorld,
+    records: list[dict] | list[bytes],
+    who: str = "fr.analyst",
+    dataset: str | None = None,
+    guard: DelistingGuard | None = None,
+    **kw: object,
+):
     raw = records if records and isinstance(records[0], bytes) else lines(records)  # type: ignore[arg-type]
     defaults = Defaults(source="DGSI file 7", reliability="B", credibility="2", legal_basis="Art. 18", **kw)  # type: ignore[arg-type]
     with transaction(bank.sessions) as s:
-        imp = import_ftm(s, actor=bank[who], lines=raw, filename="x.ftm.json", defaults=defaults)
+        imp = import_ftm(
+            s, actor=bank[who], lines=raw, filename="x.ftm.json", defaults=defaults, dataset=dataset, guard=guard
+        )
         s.expunge(imp)
     return imp
 
@@ -76,7 +85,8 @@ def test_round_trip(bank: BankWorld) -> None:
         assert s.scalar(select(func.count()).where(Statement.prop == "ideology")) == 1
         assert s.scalar(select(func.count()).where(Statement.prop == "trains_at")) == 1
         assert {st.grade for st in s.scalars(select(Statement))} == {"B2"}
-    load(bank, [orjson.dumps(r) for r in raw_export(bank, "fr.analyst")])  # it imports again, the same picture
+    load(bank, [orjson.dumps(r) for r in raw_export(bank, "fr.analyst")], dataset="again")  # the export imports
+    # again (another dataset: the export's ids are not the file's), and exports the same picture
     second = export(bank, "fr.analyst")
     assert len(second) == 10
     assert normal(first) <= normal(second) and normal(second) <= normal(first)
@@ -160,7 +170,7 @@ def test_reimport_updates_in_place(bank: BankWorld) -> None:
     newer = [dict(r, properties=dict(r["properties"])) for r in FILE if r["id"] not in ("a1", "l1")]
     newer[1]["properties"]["birthDate"] = ["1985"]  # p1: one value changed
     newer[2]["properties"]["role"] = ["financier"]  # the membership's note changed
-    third = load(bank, newer)
+    third = load(bank, newer, guard=DelistingGuard(allow=True))  # 1 of 3 delisted: over the 10% share
     assert (third.added, third.changed, third.unchanged, third.delisted) == (0, 2, 0, 1)
     changed = {c["reference"]: (c["added"], c["retracted"]) for c in third.report["changed"]}
     assert changed == {"p1": (2, 2), "g1": (0, 1)}  # g1 lost its link to the address (trains_at)

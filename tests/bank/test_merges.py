@@ -5,9 +5,11 @@ analysts decide, and only on entities they can see."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from liaison.actions import merges
 from liaison.actions.bank import StatementInput, create_entity
@@ -19,6 +21,7 @@ from liaison.queries import bank as bankq
 from liaison.queries import bank_merges as q
 from liaison.queries.bank_access import viewer_for
 from tests.bank.conftest import BankWorld, principals
+from tests.conftest import BACKEND
 
 BASIS = "Art. 18 Europol Regulation"
 
@@ -233,3 +236,44 @@ def test_merge_api_and_its_refusals(api) -> None:
     r = fr.post(f"/api/v1/bank/merge-proposals/{pid}/undo")
     assert r.status_code == 200 and r.json()["status"] == "undone"
     assert de.get("/api/v1/bank/merge-proposals", params={"status": "undone"}).json()[0]["id"] == pid
+
+
+def query_plans(bank: BankWorld, work: Callable[[], object]) -> list[str]:
+    """SQLite's plan for every SELECT that ``work`` runs, one line per query."""
+    engine = bank.sessions.kw["bind"]
+    seen: list[tuple[str, Any]] = []
+
+    def grab(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+    with engine.connect() as c:
+        return [" | ".join(str(r[3]) for r in c.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", p)) for sql, p in seen]
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="reads SQLite's query plans")
+def test_listing_proposals_reads_the_entities_of_the_proposals_not_the_whole_bank(bank: BankWorld, pair) -> None:
+    """The merges page took 3-5 s with nothing to show: to find the entities the viewer may see it read every
+    entity of the bank, and SQLite looked each one's names up through the (prop, value) index, that is through
+    every name in the bank. Listing, and finding one proposal to decide on, must read only the proposals'
+    entities, each by its key."""
+
+    def listing() -> None:
+        with bank.sessions() as s:
+            viewer = viewer_for(s, bank["de.analyst"])
+            rows = q.list_proposals(s, viewer)
+            for row in rows:
+                q.proposal_or_404(s, viewer, row["id"])
+
+    before = query_plans(bank, listing)
+    assert propose(bank, "de.analyst")
+    after = query_plans(bank, listing)
+    assert len(after) > len(before)  # the proposal's entities were summarised
+    for plan in before + after:
+        assert "SCAN bank_entities" not in plan and "SCAN bank_statements" not in plan, plan
+        assert "ix_bank_statements_prop_value" not in plan, plan

@@ -8,12 +8,12 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from liaison.actions.bank import StatementInput, create_entity
 from liaison.db import transaction
 from liaison.marking import Marking
-from liaison.models import AuditEvent, BankEntity, ScreeningHit
+from liaison.models import AuditEvent, BankEntity, MergeProposal, ScreeningHit
 from tests.bank.conftest import principals
 from tests.world import PASSWORD
 
@@ -219,6 +219,18 @@ def test_screening_upload_refuses_bad_files_with_the_line(api, world: Bank) -> N
     token = csrf(c.get("/bank/screening").text)
     r = c.post("/bank/screening", data={"csrf_token": token}, files={"file": ("", b"", "text/csv")})
     assert r.status_code == 422 and "Choose a CSV file" in r.text
+
+
+def test_merge_proposals_page_with_nothing_to_show_says_so_and_proposes_nothing(api, world: Bank) -> None:
+    c = log_in(api.client, "fr.analyst")
+    page = c.get("/bank/merges").text
+    assert "No merge proposals waiting: run the duplicate finder to look for some." in page
+    assert "No proposed merge proposals" not in page
+    assert "No accepted merges." in c.get("/bank/merges?show=accepted").text
+    assert "No merge proposals." in c.get("/bank/merges?show=all").text
+    with api.sessions() as s:  # viewing runs no duplicate finder
+        assert s.scalar(select(func.count()).select_from(MergeProposal)) == 0
+        assert s.scalar(select(AuditEvent).where(AuditEvent.action == "bank.merge.propose")) is None
 
 
 def test_merge_proposals_page_accept_and_undo(api, world: Bank) -> None:

@@ -339,7 +339,7 @@ def test_exercise_schedule_list_report(cli: Cli):
     r = cli("exercise", "schedule", "FTF", "--at", at, "--as", "fr.cp")
     assert r.exit_code == 1 and "secretariat" in r.output
     r = cli("exercise", "schedule", "FTF", "--at", "2026-12-01T03:00:00")
-    assert r.exit_code == 1 and "time zone" in r.output
+    assert r.exit_code == 2 and "time zone" in r.output  # a usage error, like any badly given time
     args = ["--at", at, "--window", "15", "--note", "Quarterly", "--as", "secretariat"]
     d = cli.json("exercise", "schedule", "FTF", *args)
     assert (d["network"], d["window_minutes"], d["note"]) == ("FTF", 15, "Quarterly")

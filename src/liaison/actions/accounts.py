@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison import security
+from liaison import security, timeinput
 from liaison import validation as v
 from liaison.actions.audit import audit
 from liaison.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
@@ -183,6 +183,8 @@ def create_api_token(
     """A new token for ``user``; the plain token is returned once and only its digest is stored."""
     if actor.user_id != user.id:
         _require_user_admin(actor)
+    if days is not None:
+        timeinput.TOKEN_DAYS.check(days, "days")
     plain = security.new_token()
     token = ApiToken(
         user_id=user.id,

@@ -27,6 +27,7 @@ import icu
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from liaison import timeinput
 from liaison.actions.audit import audit
 from liaison.bank.access import Viewer
 from liaison.bank.props import (
@@ -438,7 +439,7 @@ def set_review_date(
         raise PermissionDenied("only the contributing organisation reviews its record")
     if not reason.strip():
         raise InvalidInput("reason", "say why the record is still needed")
-    if review_date <= utcnow().date():
+    if timeinput.in_years(review_date, "review_date") <= utcnow().date():
         raise InvalidInput("review_date", "a review date is in the future")
     before = entity.review_date
     entity.review_date = review_date

@@ -171,6 +171,58 @@ class ImportRefused(LiaisonError):
         self.errors = errors
 
 
+class MassDelisting(LiaisonError):
+    """A re-import would delist more than the allowed share of a list's active entries: refused, nothing was
+    imported. ``extra`` holds the figures (see :meth:`DelistingGuard.check`)."""
+
+    status = 409
+    code = "mass_delisting"
+
+    def __init__(self, figures: dict[str, Any]) -> None:
+        super().__init__(mass_delisting_text(figures) + ": nothing was imported", **figures)
+        self.figures = figures
+
+
+def mass_delisting_text(figures: dict[str, Any]) -> str:
+    """``this import would delist 1,021 of the 1,021 active entries of un-sc (100.0%), over the limit of 10%``"""
+    return (
+        f"this import would delist {figures['delisting']:,} of the {figures['active']:,} active entries of "
+        f"{figures['list']} ({figures['share']:.1%}), over the limit of {figures['threshold'] * 100:g}% "
+        "(LIAISON_IMPORT_MAX_DELISTED_SHARE)"
+    )
+
+
+@dataclass(frozen=True)
+class DelistingGuard:
+    """How a re-import treats entries missing from its file (a list or an FtM snapshot delists them).
+
+    Delisting more than ``max_share`` of the list's active entries is refused, as a truncated or empty file
+    would: unless ``allow`` (the operator's ``--allow-mass-delisting``), or in a ``dry_run``, which reports it."""
+
+    max_share: float = 0.10
+    allow: bool = False
+    dry_run: bool = False
+
+    def check(self, list_name: str, delisting: list[str], active: int) -> dict[str, Any] | None:
+        """None when ``delisting`` (the references the import would delist) is within the share of ``active``
+        (a first import, with nothing active, never is a mass delisting); else the figures, raising
+        :class:`MassDelisting` with them unless allowed or a dry run."""
+        if not active or len(delisting) / active <= self.max_share:
+            return None
+        figures = {
+            "list": list_name,
+            "delisting": len(delisting),
+            "active": active,
+            "share": round(len(delisting) / active, 4),
+            "threshold": self.max_share,
+            "allowed": self.allow,
+            "examples": sorted(delisting)[:20],
+        }
+        if not (self.allow or self.dry_run):
+            raise MassDelisting(figures)
+        return figures
+
+
 class Ids:
     """Time-ordered UUIDs (version 7 layout) as 32 hex digits: a 48-bit millisecond timestamp taken once, then a
     74-bit counter from a random start, so ids made by one writer sort in the order they were made."""
@@ -508,7 +560,7 @@ def finish_import(
         target_type="bank_import",
         target_id=imp.id,
         details={"kind": imp.kind, "filename": imp.filename, "sha256": imp.sha256}
-        | {k: v for k, v in report.items() if k.endswith("_count")},
+        | {k: v for k, v in report.items() if k.endswith("_count") or k == "mass_delisting"},
     )
     bump_bank(session, None if touched is None else [as_uuid(e) for e in touched])
     session.flush()

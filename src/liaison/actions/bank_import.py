@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.actions.audit import audit
 from liaison.actions.bank import check_grade, check_person, check_value
@@ -31,7 +31,9 @@ from liaison.actions.bank_bulk import (
     REPORT_LIMIT,
     BulkWriter,
     Defaults,
+    DelistingGuard,
     ImportRefused,
+    MassDelisting,
     Progress,
     as_uuid,
     begin_import,
@@ -53,6 +55,7 @@ from liaison.actions.bank_reimport import (
 )
 from liaison.bank.access import Viewer
 from liaison.bank.props import RELATIONS, default_review_date
+from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
 from liaison.interchange import bank_csv, bank_ftm
 from liaison.marking import export_audience
@@ -90,21 +93,36 @@ def _contribute(
     defaults: Defaults,
     progress: Progress | None,
     list_name: str | None = None,
+    guard: DelistingGuard | None = None,
 ) -> tuple[dict[str, Any], set[str] | None]:
     """Check and write a file's entities, then its relations; raise :class:`ImportRefused` on any bad line.
-    With ``list_name``, entities are found again by their key as a list reference and updated in place.
-    Returns the report and the entities touched (None: too many to list)."""
-    dataset = Dataset(session, actor, list_name) if list_name else None
+    With ``list_name``, entities are found again by their key as a list reference and updated in place (and
+    those missing from the file delisted, as the ``guard`` allows). Returns the report and the entities touched
+    (None: too many to list)."""
+    dataset = Dataset(session, actor, list_name, guard) if list_name else None
     # Only the node operator may keep another organisation as a value's contributor, or give entities their
     # list references (moving records between nodes): these are the node's facts. Anyone else's import is
     # their own organisation's contribution.
     keep = {i.hex for i in session.scalars(select(Organisation.id))} if viewer.operator else set()
     delisted: list[str] = []
+    was_delisted = {
+        e.hex
+        for e in session.scalars(
+            select(BankEntity.id)
+            .join(ListReference, ListReference.entity_id == BankEntity.id)
+            .where(ListReference.list_name == list_name, BankEntity.status == "delisted")
+        )
+    }
     with BulkWriter(session, imp.id, actor.username, actor.organisation_id) as writer:
         report = _write(session, viewer, writer, records, defaults, progress, dataset, keep, delisted)
-    for start in range(0, len(delisted), 500):  # known entities the file says are delisted stay so
-        ids = [as_uuid(e) for e in delisted[start : start + 500]]
-        session.execute(update(BankEntity).where(BankEntity.id.in_(ids)).values(status="delisted"))
+    # An entity of the dataset that is delisted here, and that the file still says is delisted (a list entry
+    # delisted on the node it came from), stays delisted: the re-import above made every entity in the file
+    # active. The file's status never delists an active entity: missing entries do, under the guard.
+    stay = [as_uuid(e) for e in delisted if e in was_delisted]
+    for start in range(0, len(stay), 500):
+        session.execute(
+            update(BankEntity).where(BankEntity.id.in_(stay[start : start + 500])).values(status="delisted")
+        )
     return report, writer.touched
 
 
@@ -375,9 +393,12 @@ def import_ftm(
     max_bytes: int | None = None,
     progress: Progress | None = None,
     dataset: str | None = None,
+    guard: DelistingGuard | None = None,
 ) -> BankImport:
     """Import FollowTheMoney JSON lines (an iterable of byte lines: an open binary file will do). Entities of a
-    dataset imported before (``dataset``, else the file name's stem) are updated in place."""
+    dataset imported before (``dataset``, else the file name's stem) are updated in place: the file is a full
+    snapshot of the dataset, so its entities missing from the file are delisted, and a file that would delist
+    more than the ``guard``'s share of them is refused (:class:`MassDelisting`)."""
     defaults = defaults or Defaults()
     list_name = ftm_list_name(dataset, filename, actor.organisation_id)
     digest = hashlib.sha256()
@@ -397,7 +418,11 @@ def import_ftm(
                 meta = {k: t for k, t in r.given if k != "name_kind"} if r.given else None
                 yield _Link(r.line, r.prop, r.subject, r.object, r.note, meta)
 
-    report, touched = _contribute(session, actor, imp, viewer, records(), defaults, progress, list_name)
+    try:
+        report, touched = _contribute(session, actor, imp, viewer, records(), defaults, progress, list_name, guard)
+    except MassDelisting as exc:
+        exc.extra |= {"kind": "ftm", "filename": filename, "sha256": digest.hexdigest()}
+        raise
     imp.sha256 = digest.hexdigest()
     report |= {"list": list_name, "kind": "ftm", "ignored": dict(stats.ignored), "marking": defaults.marking.label}
     return finish_import(session, actor, imp, report, touched)
@@ -467,13 +492,52 @@ def import_summary(imp: BankImport) -> dict[str, Any]:
         "changed": imp.changed,
         "unchanged": imp.unchanged,
         "delisted": imp.delisted,
+        "relisted": (imp.report or {}).get("relisted_count", 0),
         "refused": imp.refused,
         "report": imp.report,
     }
 
 
+def run_import(
+    sessions: sessionmaker[Session],
+    *,
+    actor: Principal,
+    work: Callable[[Session], BankImport],
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Run one import (``work``, one of the importers above) in its own transaction; return its summary.
+
+    A dry run is the import itself, rolled back: its report is exactly the one the import would give (added,
+    changed, unchanged, delisted, relisted, refused, and a ``mass_delisting`` the import would refuse), and
+    nothing is kept, not even the import's record. An import refused as a mass delisting
+    (:class:`MassDelisting`) is audited as ``bank.import_refused`` in a transaction of its own (the attempt is
+    evidence, and the import's own transaction has rolled back), then raised."""
+    if dry_run:
+        with sessions() as session:
+            session.begin()
+            try:
+                return import_summary(work(session)) | {"id": None, "dry_run": True}
+            finally:
+                session.rollback()
+    try:
+        with transaction(sessions) as session:
+            return import_summary(work(session))
+    except MassDelisting as exc:
+        with transaction(sessions) as session:
+            audit(
+                session,
+                actor=actor,
+                action="bank.import_refused",
+                target_type="bank_import",
+                details={"reason": exc.code, "detail": exc.detail, **exc.extra},
+            )
+        raise
+
+
 __all__ = [
     "Defaults",
+    "DelistingGuard",
+    "MassDelisting",
     "marking_from_text",
     "parse_grade",
     "ImportRefused",
@@ -484,4 +548,5 @@ __all__ = [
     "import_un_list",
     "import_summary",
     "record_export",
+    "run_import",
 ]

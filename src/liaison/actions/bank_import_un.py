@@ -4,10 +4,12 @@ The UN list is the node's own contribution (contributor None, TLP:CLEAR, graded 
 source, whose identifiers, as reported by member states and often marked "approximately", are probably true).
 Each entry is found again by its reference (``un-sc``/``QDi.400``): a re-import adds the values that are new,
 retracts those no longer listed (kept, dated), and marks entries missing from the file as delisted (never
-deleted). A listed person is held as a *suspect* on the legal basis of the Security Council designation: every
-person in the bank has a data-subject category, and "suspect" is the category whose review period fits a list
-that is itself reviewed. The review date of every entry still listed is renewed by each import: the
-Security Council's own review stands in for the contributor's.
+deleted). A file that would delist more than a share of the entries listed now
+(``LIAISON_IMPORT_MAX_DELISTED_SHARE``, 10% by default) is refused unless the operator allows it: an empty or
+truncated file must not empty the list. A listed person is held as a *suspect* on the legal basis of the
+Security Council designation: every person in the bank has a data-subject category, and "suspect" is the
+category whose review period fits a list that is itself reviewed. The review date of every entry still listed
+is renewed by each import: the Security Council's own review stands in for the contributor's.
 
 The whole import is one transaction (the caller's ``liaison.db.transaction``).
 """
@@ -28,6 +30,8 @@ from liaison.actions.bank_bulk import (
     BATCH,
     REPORT_LIMIT,
     BulkWriter,
+    DelistingGuard,
+    MassDelisting,
     Progress,
     begin_import,
     check_size,
@@ -94,11 +98,14 @@ def import_un_list(
     filename: str = "",
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    guard: DelistingGuard | None = None,
 ) -> BankImport:
-    """Import (or re-import) the UN Security Council Consolidated List XML."""
+    """Import (or re-import) the UN Security Council Consolidated List XML. A file that would delist more than
+    the ``guard``'s share of the listed entries is refused (:class:`MassDelisting`) before anything is written."""
     check_size(data, max_bytes)
     listing: ListFile = parse(data)
-    _viewer, imp = begin_import(session, actor, UN_LIST, filename, hashlib.sha256(data).hexdigest(), admin_ok=True)
+    digest = hashlib.sha256(data).hexdigest()
+    _viewer, imp = begin_import(session, actor, UN_LIST, filename, digest, admin_ok=True)
     today = utcnow().date()
     generated = listing.generated.date() if listing.generated else today
     source = f"{UN_SOURCE} {generated.isoformat()}"
@@ -122,6 +129,14 @@ def import_un_list(
         )
     ):
         current.setdefault(eid, {})[(prop, value, kind)] = sid
+    listed = {e.reference for e in listing.entries if e.all_names()}  # an entry without a name is refused below
+    delisting = sorted(r for r, ref in refs.items() if r not in listed and ref.delisted_on is None)
+    active = sum(1 for ref in refs.values() if ref.delisted_on is None)
+    try:
+        mass = (guard or DelistingGuard()).check(UN_LIST, delisting, active)
+    except MassDelisting as exc:
+        exc.extra |= {"kind": UN_LIST, "filename": filename, "sha256": digest}
+        raise
     added: list[str] = []
     changed: list[dict[str, Any]] = []
     unchanged: list[str] = []
@@ -181,14 +196,12 @@ def import_un_list(
             session.execute(
                 update(Statement).where(Statement.id.in_(retract[start : start + BATCH])).values(retracted_at=utcnow())
             )
-    delisted = []
-    for reference, ref in refs.items():
-        if reference not in seen and ref.delisted_on is None:
-            ref.delisted_on = generated
-            entities[ref.entity_id].status = "delisted"
-            writer.touch(ref.entity_id)
-            delisted.append(reference)
-    report = {
+    for reference in delisting:
+        ref = refs[reference]
+        ref.delisted_on = generated
+        entities[ref.entity_id].status = "delisted"
+        writer.touch(ref.entity_id)
+    report: dict[str, Any] = {
         "kind": UN_LIST,
         "generated": listing.generated.isoformat() if listing.generated else None,
         "source": source,
@@ -196,14 +209,17 @@ def import_un_list(
         "added_count": len(added),
         "changed_count": len(changed),
         "unchanged_count": len(unchanged),
-        "delisted_count": len(delisted),
+        "delisted_count": len(delisting),
+        "relisted_count": sum(1 for c in changed if c["relisted"]),
         "refused_count": len(refused),
         "added": added[:REPORT_LIMIT],
         "changed": changed[:REPORT_LIMIT],
-        "delisted": delisted[:REPORT_LIMIT],
+        "delisted": delisting[:REPORT_LIMIT],
         "refused": refused,
         "warnings": warnings[:REPORT_LIMIT],
     }
+    if mass:
+        report["mass_delisting"] = mass
     return finish_import(session, actor, imp, report, writer.touched)
 
 

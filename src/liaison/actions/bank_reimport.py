@@ -5,7 +5,9 @@ A value is the same when its property, text, name kind, relation target, grade a
 observation date alone does not make it new). Only the values earlier imports of this dataset by the same
 organisation stated are compared: what an analyst added by hand, or another organisation stated, is left alone.
 Values no longer in the file are retracted (kept, dated); entities missing from the file are marked delisted
-(never deleted) and come back to life when a later file has them again.
+(never deleted) and come back to life when a later file has them again. The file is a full snapshot of the
+dataset, so a file that would delist more than a share of its active entities (a truncated export, the wrong
+file) is refused unless allowed (:class:`liaison.actions.bank_bulk.DelistingGuard`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from liaison.actions.bank_bulk import BATCH, REPORT_LIMIT, BulkWriter, Defaults, as_uuid
+from liaison.actions.bank_bulk import BATCH, REPORT_LIMIT, BulkWriter, Defaults, DelistingGuard, as_uuid
 from liaison.errors import InvalidInput
 from liaison.models import BankEntity, BankImport, ListReference, Statement, utcnow
 from liaison.principal import Principal
@@ -70,8 +72,9 @@ class Known:
 class Dataset:
     """The dataset's entities already in the bank (by reference) and their current imported values."""
 
-    def __init__(self, session: Session, actor: Principal, list_name: str) -> None:
+    def __init__(self, session: Session, actor: Principal, list_name: str, guard: DelistingGuard | None = None) -> None:
         self.list_name = list_name
+        self.guard = guard or DelistingGuard()
         self.known: dict[str, Known] = {}
         self.current: dict[str, dict[Key, uuid.UUID]] = {}
         rows = session.execute(
@@ -131,8 +134,15 @@ def update_in_place(
     updates: dict[tuple[str | None, str, date | None], list[str]],
     today: date,
 ) -> dict[str, Any]:
-    """Add the new values of the dataset's known entities, retract the absent ones, delist missing entities.
-    ``updates`` groups the known entities by their new (category, legal basis, review date)."""
+    """Add the new values of the dataset's known entities, retract the absent ones, delist missing entities
+    (refused by the dataset's guard when too many would be). ``updates`` groups the known entities by their new
+    (category, legal basis, review date)."""
+    gone_refs = sorted(
+        ((ref, k) for ref, k in dataset.known.items() if k.entity_id not in known and not k.delisted),
+        key=lambda item: item[0],
+    )
+    active = sum(1 for k in dataset.known.values() if not k.delisted)
+    mass = dataset.guard.check(dataset.list_name, [ref for ref, _k in gone_refs], active)
     writer.sync()  # the session's connection is the writer thread's until then
     retract: list[uuid.UUID] = []
     changed: list[dict[str, Any]] = []
@@ -172,7 +182,6 @@ def update_in_place(
                 .where(ListReference.entity_id.in_(ids), ListReference.list_name == dataset.list_name)
                 .values(delisted_on=None, updated_at=now)
             )
-    gone_refs = [(ref, k) for ref, k in dataset.known.items() if k.entity_id not in known and not k.delisted]
     for _ref, k in gone_refs:
         writer.touch(k.entity_id)
     for start in range(0, len(gone_refs), BATCH):
@@ -188,12 +197,16 @@ def update_in_place(
     for eid, entry, new in pending:  # queued after the updates above: the writer thread has the connection now
         for prop, value, kind, script, obj, d in new:
             writer.statement(eid, prop, value, kind, script, obj, entry.review, writer.head_for(d))
-    return {
+    report: dict[str, Any] = {
         "list": dataset.list_name,
         "changed_count": len(changed),
         "unchanged_count": unchanged,
         "delisted_count": len(gone_refs),
+        "relisted_count": sum(1 for c in changed if c["relisted"]),
         "retracted": len(retract),
         "changed": changed[:REPORT_LIMIT],
         "delisted": [ref for ref, _k in gone_refs[:REPORT_LIMIT]],
     }
+    if mass:
+        report["mass_delisting"] = mass
+    return report

@@ -21,11 +21,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from liaison import timeinput
 from liaison.actions.audit import audit
 from liaison.bank.access import Viewer, statement_visible
 from liaison.channels import ChannelError, transport_for
@@ -140,7 +141,7 @@ def remind_reviews(
     viewer = viewer_for(session, actor)
     require_analyst(viewer)
     now = utcnow()
-    since = now - timedelta(days=every_days)
+    since = now - timeinput.REMINDER_DAYS.delta(every_days, "every_days")
     due = [
         d
         for d in due_for_review(session, viewer, on)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison import timeinput
 from liaison import validation as v
 from liaison.actions.audit import audit, bump_directory
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -297,6 +298,8 @@ def designate(
     if membership is None or membership.status != "active":
         raise InvalidInput("member", f"{member.code} is not an active member of {network.code}")
     source = v.required_text(source, "source", 1000)
+    if designated_on is not None:
+        designated_on = timeinput.in_years(designated_on, "designated_on")
     designation = session.scalar(
         select(Designation).where(Designation.network_id == network.id, Designation.member_id == member.id)
     )

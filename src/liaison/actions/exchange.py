@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from liaison import member_lookup
 from liaison import validation as v
 from liaison.actions.audit import audit
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
@@ -110,24 +111,32 @@ def policy_text(session: Session, network_id: uuid.UUID, priority: str) -> str:
 # -- sending --
 
 
-def _addressee_for_member(session: Session, network: Network, code: str) -> Addressee:
-    member = session.scalar(select(Member).where(Member.code == code.strip().upper()))
-    active = member is not None and session.scalar(
-        select(Membership.id).where(
-            Membership.network_id == network.id, Membership.member_id == member.id, Membership.status == "active"
-        )
-    )
-    if member is None or not active:
-        codes = session.scalars(
-            select(Member.code)
+def member_codes(session: Session, network: Network, queries: Sequence[str]) -> list[str]:
+    """The codes of the active members of ``network`` that ``queries`` name (a code, alpha-3 code or English name,
+    see :mod:`liaison.member_lookup`), in order and once each; an unknown one is a 404 with close matches, and
+    nothing is sent."""
+    members = dict(
+        session.execute(
+            select(Member.code, Member.name)
             .join(Membership, Membership.member_id == Member.id)
             .where(Membership.network_id == network.id, Membership.status == "active")
-        )
-        from liaison.queries.duty import _suggest
+        ).all()
+    )
+    codes = []
+    for query in (q for q in queries if q.strip()):
+        code = member_lookup.resolve(query, members)
+        if code is None:
+            raise NotFound(
+                f"no member {query.strip()!r} on {network.code}: nothing was sent",
+                suggestions=member_lookup.suggest(query, members),
+            )
+        codes.append(code)
+    return list(dict.fromkeys(codes))
 
-        raise NotFound(
-            f"no member {code!r} on {network.code}: nothing was sent", suggestions=_suggest(code, {c: c for c in codes})
-        )
+
+def _addressee_for_member(session: Session, network: Network, code: str) -> Addressee:
+    member = session.scalar(select(Member).where(Member.code == code))
+    assert member is not None  # resolved by member_codes
     designation = session.scalar(
         select(Designation).where(Designation.network_id == network.id, Designation.member_id == member.id)
     )
@@ -220,7 +229,7 @@ def send_message(
     checked = _check_uploads(attachments, max_attachment_bytes)
     addressees: list[Addressee] = []
     seen: set[tuple[object, object]] = set()
-    for code in dict.fromkeys(c.strip().upper() for c in to_members if c.strip()):
+    for code in member_codes(session, network, to_members):
         a = _addressee_for_member(session, network, code)
         seen.add((a.member_id, None))
         addressees.append(a)
@@ -362,7 +371,8 @@ def acknowledge(
     who = require(actor, message, "acknowledge")
     targets = list(who.addressees) if not who.operator else list(message.addressees)
     if member:
-        targets = [a for a in targets if a.member_code == member.strip().upper()]
+        code = member_lookup.resolve(member, {a.member_code: a.label for a in targets if a.member_code})
+        targets = [a for a in targets if code is not None and a.member_code == code]
         if not targets:
             raise NotFound(f"{member} is not an addressee of this message that you answer for")
     done = []
@@ -591,8 +601,8 @@ def forward(
     if not to_members:
         raise InvalidInput("to", "name at least one member")
     mark = message.marking
-    for code in to_members:
-        c = code.strip().upper()
+    to_members = member_codes(session, message.network, to_members)
+    for c in to_members:
         consent = who.sender or who.operator or "*" in message.forward_consent or c in message.forward_consent
         decision = may_forward(
             mark, to_member=c, same_organisation=False, within_network=True, originator_consent=consent

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison import timeinput
 from liaison.actions.audit import audit
 from liaison.actions.exchange import send_message
 from liaison.errors import Conflict, InvalidInput, PermissionDenied
@@ -30,10 +31,10 @@ def schedule_exercise(
     now = now or utcnow()
     if not (actor.is_admin or actor.administers(network.id)):
         raise PermissionDenied("only the network's secretariat schedules reachability exercises")
+    at = timeinput.within(at, "at")
     if at < now - timedelta(minutes=1):
         raise InvalidInput("at", "an exercise cannot be scheduled in the past")
-    if not 1 <= window_minutes <= 24 * 60:
-        raise InvalidInput("window_minutes", "from 1 minute to 24 hours")
+    timeinput.EXERCISE_WINDOW_MINUTES.check(window_minutes, "window_minutes")
     ex = Exercise(
         network_id=network.id,
         scheduled_at=at,

@@ -68,9 +68,9 @@ def _analyst(session: Session, actor: Principal) -> Viewer:
 def _load(session: Session, viewer: Viewer) -> dict[uuid.UUID, _Entity]:
     """The entities ``viewer`` may see and that are not merged, with the names and evidence they may see."""
     rows = session.execute(
-        select(BankEntity.id, BankEntity.schema, BankEntity.contributor_organisation_id, BankEntity.created_at).where(
-            BankEntity.merged_into_id.is_(None), visible_entity(viewer)
-        )
+        select(BankEntity.id, BankEntity.schema, BankEntity.contributor_organisation_id, BankEntity.created_at)
+        .where(BankEntity.merged_into_id.is_(None), visible_entity(viewer))
+        .order_by(BankEntity.created_at, BankEntity.id)  # the order entities are searched from decides ties
     ).all()
     ids = [r[0] for r in rows]
     values: dict[uuid.UUID, list[Any]] = {i: [] for i in ids}
@@ -89,9 +89,13 @@ def _load(session: Session, viewer: Viewer) -> dict[uuid.UUID, _Entity]:
         )
         for s in session.execute(q):
             values[s.entity_id].append(s)
-        q_refs = select(ListReference.entity_id, ListReference.reference).where(ListReference.entity_id.in_(chunk))
+        q_refs = (
+            select(ListReference.entity_id, ListReference.reference)
+            .where(ListReference.entity_id.in_(chunk))
+            .order_by(ListReference.list_name != "un-sc", ListReference.list_name, ListReference.reference)
+        )
         for entity_id, reference in session.execute(q_refs):
-            refs.setdefault(entity_id, reference)
+            refs.setdefault(entity_id, reference)  # the UN list's first, as everywhere
     out = {}
     for ident, schema, contributor, created in rows:
         stmts = values[ident]
@@ -134,7 +138,8 @@ def find_candidates(
     best: dict[frozenset[uuid.UUID], Candidate] = {}
     # Every pair crosses organisations, so one of its two entities lies outside the largest contributor's: only
     # those are searched from (a bank that is mostly one list is compared in a fraction of the time).
-    largest, _ = Counter(e.contributor for e in entities.values()).most_common(1)[0]
+    counts = Counter(e.contributor for e in entities.values())
+    largest = max(counts, key=lambda org: (counts[org], str(org)))  # a tie must not go by arrival order
     for e in entities.values():
         if e.contributor == largest:
             continue

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison import rosters
+from liaison import rosters, timeinput
 from liaison import validation as v
 from liaison.actions.audit import audit, bump_directory
 from liaison.actions.directory import require_edit_organisation
@@ -59,6 +59,9 @@ def add_rotation(
         raise InvalidInput("participants", "a rotation needs at least one contact point")
     if period not in ("daily", "weekly"):
         raise InvalidInput("period", "must be daily or weekly")
+    start = timeinput.in_years(start, "start")
+    if end is not None:
+        end = timeinput.in_years(end, "end")
     cps = _contact_points(session, designation, participants, "participants")
     timezone = v.timezone(timezone)
     pure = rosters.Rotation(
@@ -147,8 +150,7 @@ def add_override(
 ) -> Override:
     """A one-off replacement. Overlapping overrides resolve predictably: the one created last wins."""
     _can_edit(session, actor, designation)
-    if start.tzinfo is None or end.tzinfo is None:
-        raise InvalidInput("start", "give start and end with a time zone offset (ISO 8601)")
+    timeinput.within(start, "start"), timeinput.within(end, "end")
     if end <= start:
         raise InvalidInput("end", "must be after start")
     (cp,) = _contact_points(session, designation, [contact_point_id], "contact_point_id")

@@ -48,7 +48,9 @@ MAX_DELAY = timedelta(days=7)
 
 _ZERO = timedelta(0)
 _SECOND = timedelta(seconds=1)
-_DELAY = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_DELAY = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?")  # ASCII digits: int() reads them all
+MAX_ROUNDS = 1000
+"""Most rounds a ``repeat:N`` may ask for (a round count, like a delay, must fit the database and make sense)."""
 _REPEAT = re.compile(r"repeat(?:\s*@\s*(?P<gap>[^:]*?))?(?:\s*:\s*(?P<rounds>.*?))?")
 _TARGET_LIST = ", ".join(TARGETS)
 
@@ -184,6 +186,8 @@ def parse_delay(text: str, where: str = "delay") -> timedelta:
             " (missing unit: s, m or h)" if text.isdigit() else " (units s, m, h, in that order, e.g. 90s, 5m, 1h30m)"
         )
         raise PolicyError(where, f"bad delay {text!r}{hint}")
+    if any(g and len(g) > 9 for g in match.groups()):  # far over MAX_DELAY, and no huge int() to convert
+        raise PolicyError(where, f"delay {text[:40]!r} is longer than {format_delay(MAX_DELAY)}")
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
     if total > _seconds(MAX_DELAY):
@@ -218,8 +222,10 @@ def parse_policy(text: str) -> Policy:
                 gap = parse_delay(repeat_match["gap"], where)
             if repeat_match["rounds"] is not None:
                 rounds = repeat_match["rounds"].strip()
-                if not rounds.isdigit() or int(rounds) < 1:
-                    raise PolicyError(where, f"bad round count {rounds!r} (expected repeat:N with N >= 1)")
+                if not re.fullmatch(r"[0-9]{1,9}", rounds) or not 1 <= int(rounds) <= MAX_ROUNDS:
+                    raise PolicyError(
+                        where, f"bad round count {rounds[:40]!r} (expected repeat:N with 1 <= N <= {MAX_ROUNDS})"
+                    )
                 max_rounds = int(rounds)
             continue
         if repeat_at is not None:

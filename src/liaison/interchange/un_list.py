@@ -26,7 +26,6 @@ from defusedxml import DefusedXmlException
 
 from liaison.errors import LiaisonError
 
-MAX_BYTES = 64 * 1024 * 1024
 ALIAS_KINDS = {"good": "alias", "a.k.a.": "alias", "aka": "alias", "low": "weak_alias", "f.k.a.": "former_name"}
 ROOT = "CONSOLIDATED_LIST"
 
@@ -130,10 +129,11 @@ class ListFile:
 
 
 def parse(source: bytes | BinaryIO) -> ListFile:
-    """Read the consolidated list from bytes or a binary file; raise :class:`UNListError` on anything hostile."""
-    data = source if isinstance(source, bytes) else source.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise UNListError(f"the file is over the {MAX_BYTES // (1024 * 1024)} MB limit")
+    """Read the consolidated list from bytes or a binary file; raise :class:`UNListError` on anything hostile.
+
+    The reader sets no size limit of its own: the caller's (``LIAISON_IMPORT_MAX_BYTES`` for a bank import)
+    governs, checked before the bytes are read here."""
+    data = source if isinstance(source, bytes) else source.read()
     try:
         root = SafeET.parse(io.BytesIO(data), forbid_dtd=True, forbid_entities=True, forbid_external=True).getroot()
     except DefusedXmlException as exc:

@@ -33,6 +33,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from hashlib import blake2b
 from itertools import combinations
 
 import numpy as np
@@ -110,6 +111,14 @@ def name_keys(tokens: tuple[str, ...], kind: str = "primary") -> list[int]:
     return keys
 
 
+def form_code(tokens: tuple[str, ...], kind: str) -> int:
+    """A 64-bit code for a name's form (its parts and kind), the same in every process: unlike ``hash``, whose
+    string hashing changes with ``PYTHONHASHSEED``. Two forms sharing a code would be ranked as one (about one
+    chance in 10^7 among a million distinct forms); nothing is ordered by the code itself."""
+    digest = blake2b(f"{kind}:{' '.join(tokens)}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
 class Index:
     """Names of many records, searchable by one query at a time. Not thread-safe for writes."""
 
@@ -127,7 +136,7 @@ class Index:
         self._name_kind = _Column(np.uint8)
         self._name_aud = _Column(np.int32)
         self._name_parts = _Column(np.uint8)
-        self._name_form = _Column(np.int64)  # hash of (parts, kind): names alike score alike
+        self._name_form = _Column(np.int64)  # form_code(parts, kind): names alike score alike
         self._keys: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._offsets: NDArray[np.int64] = np.zeros(1, dtype=np.int64)
         self._postings: NDArray[np.int32] = np.zeros(0, dtype=np.int32)
@@ -194,7 +203,7 @@ class Index:
             self._name_kind.append(KIND_CODES.get(name.kind, 1))
             self._name_aud.append(name.audience)
             self._name_parts.append(min(len(tokens), 255))
-            self._name_form.append(hash((tokens, name.kind)))  # per process, like the index itself
+            self._name_form.append(form_code(tokens, name.kind))
             for tok in tokens:
                 self._learn_skeleton(skeleton(tok))
             out.append((name_id, name_keys(tokens, name.kind)))
@@ -369,8 +378,7 @@ class Index:
         _, first = np.unique(forms, return_index=True)
         reps, rep_score = uniq[first], score[first]
         if len(reps) > POOL:
-            best = np.argpartition(-rep_score, POOL)[:POOL]
-            reps, rep_score = reps[best], rep_score[best]
+            reps, rep_score = _best(reps, rep_score, POOL)
         pool = reps[np.lexsort((reps, -rep_score))]
         if len(pool) > CANDIDATES:
             texts = [" ".join(self._name_tokens[i]) for i in pool[BY_EVIDENCE:].tolist()]
@@ -436,3 +444,15 @@ class Index:
             )
         hits.sort(key=lambda h: (-h.score, h.record_id))
         return hits[:top]
+
+
+def _best(ids: NDArray, score: NDArray, count: int) -> tuple[NDArray, NDArray]:
+    """The ``count`` ids of highest score, in no particular order; among ids tied at the cut, the smallest. Which
+    of many tied names (a thousand "Muhammad"s) make the cut must not depend on the order they arrived in."""
+    cut = np.partition(score, len(score) - count)[len(score) - count]
+    above = score > cut
+    tied = ids[score == cut]
+    room = count - int(np.count_nonzero(above))  # at least 1: ``cut`` is the count-th highest score
+    if room < len(tied):
+        tied = np.partition(tied, room - 1)[:room]
+    return np.concatenate([ids[above], tied]), np.concatenate([score[above], np.full(len(tied), cut)])

@@ -368,7 +368,13 @@ def entity_view(session: Session, actor: Principal, entity_id: uuid.UUID | str) 
         for s in incoming
     ]
     refs = [
-        r for m in shown_members for r in session.scalars(select(ListReference).where(ListReference.entity_id == m))
+        r
+        for m in shown_members
+        for r in session.scalars(
+            select(ListReference)
+            .where(ListReference.entity_id == m)
+            .order_by(ListReference.list_name, ListReference.reference)
+        )
     ]
     shown = [s.id for s in statements if s.prop not in RELATIONS or s in outgoing] + [s.id for s in incoming]
     data = {
@@ -432,12 +438,14 @@ def neighbourhood(
         rels: list[Statement] = []
         for chunk in _chunks(ids):
             rels += session.scalars(
-                select(Statement).where(
+                select(Statement)
+                .where(
                     Statement.prop.in_(RELATIONS),
                     Statement.retracted_at.is_(None),
                     or_(Statement.entity_id.in_(chunk), Statement.object_id.in_(chunk)),
                     visible_statement(viewer),
                 )
+                .order_by(Statement.created_at, Statement.id)  # the order edges are listed in
             )
         ends = roots(session, [e for s in rels for e in (s.entity_id, s.object_id) if e is not None])
         new = {r for r in ends.values() if r not in level}

@@ -356,13 +356,15 @@ class BankIndex:
         schemas[key] = head.schema
         if head.status == "delisted":
             delisted.add(key)
+        # In a stable order, whatever order the database returned the statements in (it promises none within
+        # an entity): the order of a record's names breaks ties between them, its dates are listed in explanations.
         return matching.Record(
             id=key,
-            names=tuple(dict.fromkeys(names)),
+            names=tuple(sorted(set(names), key=_name_order)),
             schema=head.schema,
             reference=reference,
-            birth_dates=tuple(dict.fromkeys(births)),
-            nationalities=tuple(dict.fromkeys(nats)),
+            birth_dates=tuple(sorted(set(births))),
+            nationalities=tuple(sorted(set(nats))),
         )
 
     # -- searching --
@@ -402,6 +404,14 @@ def choose_algorithm(name: str | None) -> Algorithm:
     if found is None:
         raise InvalidInput("algorithm", f"unknown algorithm {name!r}; known: {', '.join(sorted(ALGORITHMS))}")
     return found
+
+
+_KIND_RANK = {kind: i for i, kind in enumerate(matching.NAME_KINDS)}
+
+
+def _name_order(name: matching.Name) -> tuple[int, str, int]:
+    """Primary names first, then aliases, code names, former names, weak aliases; then by text."""
+    return _KIND_RANK.get(name.kind, len(_KIND_RANK)), name.text, name.audience
 
 
 def _root(ident: Any, merged_into: dict[Any, Any]) -> Any:

@@ -14,10 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
-import pycountry
 from rapidfuzz import fuzz
 
-from liaison import rosters
+from liaison import member_lookup, rosters
 from liaison.errors import NotFound
 from liaison.principal import Principal
 from liaison.queries.snapshot import ContactView, DesignationView, MemberView, NetworkView, Snapshot
@@ -36,26 +35,16 @@ def find_network(snap: Snapshot, code: str, principal: Principal | None = None) 
 
 
 def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
-    """A member of the network by code (FR, FRA), by name (France), or by an organisation's acronym."""
+    """A member of the network by code (FR, FRA), by name (France, Germany), or by an organisation's acronym,
+    as :mod:`liaison.member_lookup` resolves it; else 404 with close matches."""
     key = query.strip().upper()
     if key in network.member_set:
         return snap.members[key]
-    members = {c: snap.members[c] for c in network.members}
-    if len(key) == 3 and (country := pycountry.countries.get(alpha_3=key)) and country.alpha_2 in members:
-        return members[str(country.alpha_2)]
-    folded = query.strip().casefold()
-    for m in members.values():
-        if m.name.casefold() == folded:
-            return m
-    try:
-        for country in pycountry.countries.search_fuzzy(query.strip()):
-            if country.alpha_2 in members:
-                if fuzz.WRatio(folded, str(country.name).casefold()) >= 90:
-                    return members[str(country.alpha_2)]
-                break
-    except LookupError:
-        pass
-    suggestions = _suggest(query, {m.code: m.name for m in members.values()})
+    names = {c: snap.members[c].name for c in network.members}
+    code = member_lookup.resolve(query, names)
+    if code is not None:
+        return snap.members[code]
+    suggestions = member_lookup.suggest(query, names)
     known = snap.members.get(key)
     detail = (
         f"{known.name} ({key}) is not an active member of {network.code}"
@@ -66,7 +55,8 @@ def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
 
 
 def _suggest(query: str, choices: dict[str, str], limit: int = 5) -> list[str]:
-    """Close matches for a mistyped code or name: a code is compared whole, a name also by its parts."""
+    """Close matches for a mistyped network code or name: a code is compared whole, a name also by its parts.
+    (Members have their own, :func:`liaison.member_lookup.suggest`, which knows the names of states.)"""
     q = query.strip().casefold()
     if not q:
         return []

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from liaison.actions import accounts as act
 from liaison.db import transaction
 from liaison.models import ApiToken, User
+from liaison.timeinput import TOKEN_DAYS
 from liaison.web.api.common import ApiModel, get_or_404
 from liaison.web.deps import Actor, State
 
@@ -35,7 +36,7 @@ def me(actor: Actor, st: State) -> dict[str, Any]:
 
 class TokenIn(ApiModel):
     name: str
-    days: int | None = Field(365, ge=1, le=3650)
+    days: int | None = Field(365, ge=TOKEN_DAYS.least, le=TOKEN_DAYS.most)
 
 
 @router.post("/tokens", status_code=201, summary="Create an API token for yourself; shown once")

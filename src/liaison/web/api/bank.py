@@ -24,6 +24,7 @@ from liaison.interchange import screening_csv
 from liaison.models import ScreeningRun
 from liaison.principal import Principal
 from liaison.queries import bank as q
+from liaison.timeinput import BIRTH_YEARS
 from liaison.web.api.bank_models import (
     DecisionIn,
     DecisionOut,
@@ -62,7 +63,7 @@ def search(
     q_: Annotated[str, Query(alias="q", max_length=300, description="A name")] = "",
     schema: Schema | None = None,
     nationality: Annotated[str | None, Query(min_length=2, max_length=2, description="ISO alpha-2")] = None,
-    birth_year: Annotated[int | None, Query(ge=1800, le=2100)] = None,
+    birth_year: Annotated[int | None, Query(ge=BIRTH_YEARS[0], le=BIRTH_YEARS[1])] = None,
     list_: Annotated[str | None, Query(alias="list", max_length=40, description="e.g. un-sc")] = None,
     group: Annotated[uuid.UUID | None, Query(description="Member or leader of this organisation")] = None,
     status: Literal["active", "delisted"] | None = None,

@@ -3,7 +3,9 @@ stream the FtM or CSV export of what the caller may see and the export's audienc
 
 Thin: read the body (raw, or a multipart ``file`` field) under ``LIAISON_IMPORT_MAX_BYTES``, then call
 :mod:`liaison.actions.bank_import` in one transaction in a worker thread. A refused file answers 422 with every
-bad line in ``errors``, and nothing is imported.
+bad line in ``errors``, and nothing is imported; a re-import that would delist more than
+``LIAISON_IMPORT_MAX_DELISTED_SHARE`` of a list answers 409 with the figures unless ``allow_mass_delisting``.
+``dry_run`` answers the report the import would give, and writes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from liaison.actions import bank_import as act
@@ -52,32 +55,40 @@ async def _upload(request: Request, limit: int) -> tuple[bytes, str]:
 
 
 def _import(
-    st: AppState, actor: Principal, kind: str, data: bytes, filename: str, defaults: Any, dataset: str | None = None
+    st: AppState,
+    actor: Principal,
+    kind: str,
+    data: bytes,
+    filename: str,
+    defaults: Any,
+    dataset: str | None,
+    guard: act.DelistingGuard,
 ) -> dict[str, Any]:
     limit = st.settings.import_max_bytes
-    with transaction(st.sessions) as session:
+
+    def work(session: Session) -> BankImport:
         if kind == "un-sc":
-            imp = act.import_un_list(session, actor=actor, data=data, filename=filename, max_bytes=limit)
-        elif kind == "ftm":
-            lines = io.BytesIO(data)
-            imp = act.import_ftm(
+            return act.import_un_list(session, actor=actor, data=data, filename=filename, max_bytes=limit, guard=guard)
+        if kind == "ftm":
+            return act.import_ftm(
                 session,
                 actor=actor,
-                lines=lines,
+                lines=io.BytesIO(data),
                 filename=filename,
                 defaults=defaults,
                 max_bytes=limit,
                 dataset=dataset,
+                guard=guard,
             )
-        else:
-            imp = act.import_csv(session, actor=actor, data=data, filename=filename, defaults=defaults, max_bytes=limit)
-        return act.import_summary(imp)
+        return act.import_csv(session, actor=actor, data=data, filename=filename, defaults=defaults, max_bytes=limit)
+
+    return act.run_import(st.sessions, actor=actor, work=work, dry_run=guard.dry_run)
 
 
 @router.post(
     "/imports/{kind}",
     status_code=201,
-    responses=errors(403, 413, 422),
+    responses=errors(403, 409, 413, 422),
     summary="Import a UN list (un-sc), FollowTheMoney JSON lines (ftm) or the analysts' CSV (csv)",
     description=(
         "The file is the raw body, or the `file` field of a multipart upload. One transaction: the answer is the "
@@ -85,7 +96,12 @@ def _import(
         "every bad line in `errors`) and nothing is imported. For ftm and csv, `marking`, `grade`, `source`, "
         "`category` and `legal_basis` give the provenance of every statement (a CSV row may override them). "
         "An FtM import keeps each entity's FtM id under its `dataset` (default: the file name): importing a newer "
-        "file of the same dataset updates those entities in place. "
+        "file of the same dataset updates those entities in place, and delists those missing from the file. "
+        "A re-import that would delist more than `LIAISON_IMPORT_MAX_DELISTED_SHARE` (default 10%) of the list's "
+        "active entries (an empty or truncated file) is refused with 409 (`mass_delisting`: the figures `delisting`, "
+        "`active`, `share`, `threshold`; audited as `bank.import_refused`) unless `allow_mass_delisting=true`. "
+        "With `dry_run=true` the answer (200) is the report the import would give, nothing is written, and "
+        "`report.mass_delisting` says when the import would be refused (`allowed: false`). "
         "Analysts (a node admin may import the UN list)."
     ),
     openapi_extra={
@@ -111,6 +127,10 @@ async def create_import(
     category: Annotated[str, Query(max_length=30)] = "suspect",
     legal_basis: Annotated[str, Query(max_length=500)] = "",
     dataset: Annotated[str | None, Query(max_length=26)] = None,
+    dry_run: Annotated[bool, Query(description="Report what the import would do; write nothing.")] = False,
+    allow_mass_delisting: Annotated[
+        bool, Query(description="Delist even more than LIAISON_IMPORT_MAX_DELISTED_SHARE of the list.")
+    ] = False,
 ) -> Response:
     data, filename = await _upload(request, st.settings.import_max_bytes)
     if not data:
@@ -124,8 +144,9 @@ async def create_import(
         data_subject_category=category,
         legal_basis=legal_basis,
     )
-    out = await run_in_threadpool(_import, st, actor, kind, data, filename, defaults, dataset)
-    return JSONResponse(out, status_code=201)
+    guard = act.DelistingGuard(st.settings.import_max_delisted_share, allow_mass_delisting, dry_run)
+    out = await run_in_threadpool(_import, st, actor, kind, data, filename, defaults, dataset, guard)
+    return JSONResponse(out, status_code=200 if dry_run else 201)
 
 
 @router.get(

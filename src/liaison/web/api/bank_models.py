@@ -17,6 +17,8 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {
         403: "Refused: the bank is for analysts and screening officers (deciding: analysts)",
         404: "No such entity, run or hit, or not one you may see (the two look the same)",
+        409: "Refused: the import would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE of the list's active "
+        "entries (`mass_delisting`, with the figures); nothing was imported",
         413: "The screening file is over the size or row limit",
         422: "A field's value is wrong; `field` names it (a CSV error names the line)",
     }

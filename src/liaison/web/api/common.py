@@ -4,14 +4,15 @@ size-limited bodies."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.orm import Session
 
-from liaison.errors import InvalidInput, NotFound, TooLarge
+from liaison import timeinput
+from liaison.errors import NotFound, TooLarge
 from liaison.models import Base, utcnow
 from liaison.principal import Principal
 from liaison.queries.duty import find_member, find_network
@@ -46,16 +47,9 @@ class ApiModel(BaseModel):
 
 
 def parse_at(value: str | None, field: str = "at") -> datetime:
-    """An ISO 8601 instant; a value without an offset is refused rather than guessed."""
-    if not value:
-        return utcnow()
-    try:
-        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InvalidInput(field, f"{value!r} is not an ISO 8601 date-time") from exc
-    if at.tzinfo is None:
-        raise InvalidInput(field, "give a time zone offset, e.g. 2026-11-23T03:00:00+01:00 or ...Z")
-    return at.astimezone(UTC)
+    """An ISO 8601 instant with an offset, inside the accepted window (:func:`liaison.timeinput.instant`);
+    none means now."""
+    return timeinput.instant(value, field, default=utcnow)
 
 
 def network_member(snap: Snapshot, actor: Principal, network: str, member: str) -> tuple[NetworkView, MemberView]:

@@ -20,6 +20,7 @@ from liaison.principal import Principal
 from liaison.queries.duty import DutyAnswer, board, duty_answer, duty_answer_bytes, find_network, read_audit_details
 from liaison.queries.readiness import readiness
 from liaison.queries.snapshot import ContactView, Snapshot
+from liaison.timeinput import READINESS_DAYS, ROSTER_DAYS
 from liaison.web.api.common import ApiModel, get_or_404, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
 from liaison.web.responses import JSONResponse
@@ -161,7 +162,7 @@ def on_duty(
     member: str,
     actor: Actor,
     st: State,
-    at: str | None = Query(None, description="ISO 8601 instant with offset; default now"),
+    at: str | None = Query(None, description="ISO 8601 instant with offset, 1970-2199; default now"),
 ) -> Response:
     return JSONResponse(on_duty_payload(st, actor, network, member, at))
 
@@ -181,7 +182,12 @@ def duty_board(request: Request, network: str, actor: Actor, snap: Snap, at: str
     responses={200: {"content": {"text/calendar": {}}}},
 )
 def roster_ics(
-    network: str, member: str, actor: Actor, snap: Snap, days: int = Query(90, ge=1, le=366), start: str | None = None
+    network: str,
+    member: str,
+    actor: Actor,
+    snap: Snap,
+    days: int = Query(90, ge=ROSTER_DAYS.least, le=ROSTER_DAYS.most),
+    start: str | None = None,
 ) -> Response:
     n, m = network_member(snap, actor, network, member)
     body = roster_calendar(snap, n, m, snap.designations.get((n.id, m.id)), parse_at(start, "start"), days)
@@ -194,7 +200,11 @@ def roster_ics(
 
 @router.get("/networks/{network}/readiness", summary="Readiness warnings for the coming weeks")
 def network_readiness(
-    network: str, actor: Actor, snap: Snap, st: State, days: int | None = Query(None, ge=1, le=365)
+    network: str,
+    actor: Actor,
+    snap: Snap,
+    st: State,
+    days: int | None = Query(None, ge=READINESS_DAYS.least, le=READINESS_DAYS.most),
 ) -> list[dict[str, Any]]:
     from liaison.queries.exchange import failing_channels
 

@@ -14,7 +14,7 @@ import binascii
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison import timeinput
 from liaison.actions import exchange as act
 from liaison.actions import exercises as exercise_act
 from liaison.actions.audit import audit
@@ -36,6 +37,7 @@ from liaison.principal import Principal
 from liaison.queries import exchange as q
 from liaison.queries import exercises as exq
 from liaison.queries.message_access import message_or_404, party, readable, require
+from liaison.timeinput import DASHBOARD_DAYS
 from liaison.web.api.exchange_models import (
     AcknowledgedOut,
     AcknowledgeIn,
@@ -77,10 +79,7 @@ MessageId = Path(description="The message's id")
 
 
 def _utc(value: datetime | None, field: str) -> datetime | None:
-    try:
-        return value.astimezone(UTC) if value is not None else None
-    except OverflowError as exc:
-        raise InvalidInput(field, "out of range") from exc
+    return timeinput.within(value, field) if value is not None else None
 
 
 def _uploads(items: list[AttachmentIn], max_bytes: int, field: str = "attachments") -> list[act.Upload]:
@@ -512,7 +511,9 @@ def put_escalation(network: str, priority: Priority, body: PolicyIn, actor: Acto
     responses=_errors(403, 404),
     summary="Open items, escalations, failed deliveries, overdue clocks, response times (secretariat; metadata only)",
 )
-def get_dashboard(network: str, actor: Actor, st: State, days: int = Query(90, ge=1, le=3650)) -> Response:
+def get_dashboard(
+    network: str, actor: Actor, st: State, days: int = Query(90, ge=DASHBOARD_DAYS.least, le=DASHBOARD_DAYS.most)
+) -> Response:
     with st.sessions() as session:
         data = q.dashboard(session, actor, act.get_network(session, actor, network), days=days)
     return JSONResponse(data)

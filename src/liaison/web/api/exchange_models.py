@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
 from liaison.actions import exchange as act
 from liaison.marking import Marking
+from liaison.timeinput import EXERCISE_WINDOW_MINUTES
 from liaison.web.api.common import ApiModel
 
 Kind = Literal["request", "threat_notice", "victim_referral", "reachability_test"]
@@ -327,7 +328,11 @@ class MessageIn(ApiModel):
         examples=["Art. 7 Decision 2005/671/JHA"],
     )
     marking: MarkingIn = Field(default_factory=lambda: MarkingIn.model_validate({}))
-    to: list[str] = Field(default_factory=list, max_length=100, description="Member codes of the network")
+    to: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Members of the network: code (DE), alpha-3 code (DEU) or English name (Germany)",
+    )
     to_contacts: list[uuid.UUID] = Field(default_factory=list, max_length=100, description="Contact point ids")
     response_hours: float | None = Field(
         None, gt=0, le=720, description="A request's response clock in hours (default: the node's setting)"
@@ -377,5 +382,7 @@ class PolicyIn(ApiModel):
 
 class ExerciseIn(ApiModel):
     at: AwareDatetime = Field(description="When the test is sent to every member's contact on duty")
-    window_minutes: int = Field(30, ge=1, le=24 * 60, description="Time allowed to acknowledge")
+    window_minutes: int = Field(
+        30, ge=EXERCISE_WINDOW_MINUTES.least, le=EXERCISE_WINDOW_MINUTES.most, description="Time allowed to acknowledge"
+    )
     note: str = Field("", max_length=2000)

@@ -16,6 +16,7 @@ from liaison.errors import NotFound
 from liaison.models import Designation, Override, Rotation
 from liaison.queries.duty import shifts
 from liaison.queries.snapshot import DesignationView, Snapshot
+from liaison.timeinput import ROSTER_DAYS
 from liaison.web.api.common import ApiModel, get_or_404, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
 
@@ -32,7 +33,12 @@ def _designation(snap: Snapshot, actor: Any, network: str, member: str) -> Desig
 
 @router.get("/networks/{network}/members/{member}/roster", summary="Rotations, overrides and upcoming shifts")
 def get_roster(
-    network: str, member: str, actor: Actor, snap: Snap, days: int = Query(14, ge=1, le=366), start: str | None = None
+    network: str,
+    member: str,
+    actor: Actor,
+    snap: Snap,
+    days: int = Query(14, ge=ROSTER_DAYS.least, le=ROSTER_DAYS.most),
+    start: str | None = None,
 ) -> dict[str, Any]:
     d = _designation(snap, actor, network, member)
     begin = parse_at(start, "start")

@@ -26,6 +26,7 @@ from liaison.models import ListReference, MergeProposal
 from liaison.queries import bank as bankq
 from liaison.queries.bank_access import require_reader, viewer_for
 from liaison.queries.bank_merges import merged_here
+from liaison.timeinput import BIRTH_YEARS
 from liaison.web.deps import state
 from liaison.web.ui import bank_merges, bank_screening
 from liaison.web.ui.common import Me, render, uuid_or_404
@@ -87,7 +88,7 @@ def _filters(form: dict[str, str]) -> tuple[dict[str, Any], str]:
     if form["birth_year"]:
         try:
             year = int(form["birth_year"])
-            if not 1800 <= year <= 2100:
+            if not BIRTH_YEARS[0] <= year <= BIRTH_YEARS[1]:
                 raise ValueError
             out["birth_year"] = year
         except ValueError:

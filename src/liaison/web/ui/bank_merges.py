@@ -22,6 +22,13 @@ from liaison.web.ui.common import Me, check_csrf, redirect, render, safe_next
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 SHOW = ("proposed", "accepted", "rejected", "undone", "all")
+EMPTY = {
+    "proposed": "No merge proposals waiting",
+    "accepted": "No accepted merges",
+    "rejected": "No rejected merge proposals",
+    "undone": "No undone merges",
+    "all": "No merge proposals",
+}
 DONE = {
     "run": "The duplicate finder ran.",
     "accept": "Merged. Both entities keep every statement; the merge can be undone.",
@@ -47,6 +54,7 @@ def merges_page(request: Request, me: Me, show: str = "proposed", done: str = ""
         rows=rows,
         show=show,
         shows=SHOW,
+        empty=EMPTY,
         done=message,
         analyst=viewer.analyst,
         error="",
@@ -81,6 +89,7 @@ def _refused(request: Request, me: Any, exc: InvalidInput | Conflict) -> Respons
         rows=rows,
         show="proposed",
         shows=SHOW,
+        empty=EMPTY,
         done="",
         analyst=viewer.analyst,
         error=exc.detail,

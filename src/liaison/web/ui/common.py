@@ -22,6 +22,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from liaison import timeinput
 from liaison import validation as v
 from liaison.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from liaison.principal import Principal
@@ -254,4 +255,5 @@ def parse_local(value: str, tz: str, field: str) -> datetime:
     if at.tzinfo is None:
         zone = v.timezone(tz or "UTC", "tz")
         at = at.replace(tzinfo=ZoneInfo(zone))
+    timeinput.within(at, field)
     return at

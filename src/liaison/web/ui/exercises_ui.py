@@ -24,6 +24,7 @@ from liaison.models import Exercise, Network, utcnow
 from liaison.queries import exchange as q
 from liaison.queries import exercises as xq
 from liaison.queries.snapshot import NetworkView
+from liaison.timeinput import EXERCISE_WINDOW_MINUTES
 from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, parse_local, redirect, render
 from liaison.web.ui.exchange import inbox_count
@@ -220,7 +221,8 @@ def schedule(
     form = {"at": at, "tz": tz, "window_minutes": window_minutes, "note": note}
     try:
         when = parse_local(at, tz, "at").astimezone(UTC)
-        window = parse_int(window_minutes, "window_minutes", 1, 24 * 60)
+        span = EXERCISE_WINDOW_MINUTES
+        window = parse_int(window_minutes, "window_minutes", span.least, span.most)
         with transaction(state(request).sessions) as session:
             ex = act.schedule_exercise(
                 session,

@@ -11,6 +11,7 @@ from datetime import date, time
 from functools import cache
 from importlib import resources
 
+from liaison import timeinput
 from liaison.errors import InvalidInput
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -28,9 +29,10 @@ def optional_date(value: str, field: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10])
+        day = date.fromisoformat(value[:10])
     except ValueError as exc:
         raise InvalidInput(field, f"{value!r} is not a date like 2026-12-01") from exc
+    return timeinput.in_years(day, field)
 
 
 def parse_time(value: str, field: str) -> time:

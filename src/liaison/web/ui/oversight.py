@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from liaison import timeinput
 from liaison.actions.audit import audit
 from liaison.db import transaction
 from liaison.errors import InvalidInput, PermissionDenied
@@ -65,10 +66,8 @@ def readiness_page(request: Request, code: str, me: Me) -> Response:
 def _day(value: str, field: str) -> datetime | None:
     if not value.strip():
         return None
-    try:
-        return datetime.fromisoformat(value.strip()[:10]).replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise InvalidInput(field, f"{value!r} is not a date like 2026-11-24") from exc
+    day = timeinput.calendar_day(value.strip()[:10], field)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _row(event: AuditEvent) -> dict[str, Any]:
