@@ -204,6 +204,12 @@ def import_ftm_cmd(
     Each entity keeps its FtM id: importing a newer file of the same dataset updates it in place (new values
     added, values no longer there retracted, entities missing from the file marked delisted).
 
+    A file in FtM's statement form (what `liaison export ftm` writes) brings each value's own marking, grade,
+    source and observation date, and each entity's list references (e.g. un-sc QDi.400), category, legal
+    basis and review date: the options are then defaults for what the file leaves out. The contributor and
+    the list references are kept only by the node operator's import (the contributor for an organisation
+    this node knows); anyone else's import is their organisation's contribution.
+
     The file is a full snapshot: one that would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE
     (10%) of the dataset's active entities is refused (exit 1, nothing written, the figures printed)
     unless --allow-mass-delisting. --dry-run prints the report and writes nothing (exit 1 when the
@@ -244,7 +250,9 @@ def import_csv_cmd(
     """Import the analysts' CSV: one row per entity (columns: key, schema, name, alias, code_name, birth_date,
     nationality, ..., relation columns such as member_of, and provenance columns source, grade, marking).
 
-    The options are the defaults for rows that leave a provenance column empty. See docs for the columns."""
+    The options are the defaults for rows that leave a provenance column empty. A row repeating an earlier
+    row's key adds values to that entity with its own provenance (as `liaison export csv` writes an entity
+    whose values have different markings). See docs for the columns."""
     from liaison.actions.bank_import import import_csv
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
@@ -257,19 +265,37 @@ def import_csv_cmd(
     _run("csv", as_json, as_user, work, dry_run)
 
 
-def _export(kind: str, output: Path | None, as_user: str | None) -> None:
-    from liaison.actions.bank_import import record_export
-    from liaison.cli import ctx, handled
-    from liaison.db import transaction
-    from liaison.queries.bank_access import viewer_for
-    from liaison.queries.bank_export import export_csv, export_ftm
+MaxMarkingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-marking",
+        help="Also export values marked up to this level (AMBER, AMBER+STRICT or RED), each carrying its marking, "
+        "grade, source and contributor. Without it the audience is the network: only TLP:CLEAR and TLP:GREEN "
+        "values without handling conditions leave.",
+    ),
+]
 
+
+def _export(kind: str, output: Path | None, as_user: str | None, max_marking: str | None) -> None:
+    from liaison.actions.bank_import import record_export
+    from liaison.cli import ctx, fail, handled
+    from liaison.db import transaction
+    from liaison.marking import MarkingError, export_audience, parse_tlp
+    from liaison.queries.bank_access import viewer_for
+    from liaison.queries.bank_export import export_csv, export_ftm, marking_counts
+
+    try:
+        level = parse_tlp(max_marking) if max_marking is not None else None
+    except MarkingError as exc:
+        fail(f"--max-marking: {exc}", 2)
+        raise AssertionError from None
     c = ctx()
     actor = c.actor(as_user)
     count = 0
     with handled(), c.sessions() as session:
         viewer = viewer_for(session, actor)
-        chunks = export_ftm(session, viewer) if kind == "ftm" else export_csv(session, viewer)
+        markings = marking_counts(session, viewer, level)
+        chunks = export_ftm(session, viewer, level) if kind == "ftm" else export_csv(session, viewer, level)
         out = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             for chunk in chunks:
@@ -279,20 +305,27 @@ def _export(kind: str, output: Path | None, as_user: str | None) -> None:
             if output:
                 out.close()
     with transaction(c.sessions) as session:
-        record_export(session, actor=actor, kind=kind, lines=count)
-    typer.echo(f"exported {count - (1 if kind == 'csv' else 0):,} {kind} lines", err=True)
+        record_export(session, actor=actor, kind=kind, lines=count, max_marking=level, markings=markings)
+    typer.echo(f"audience: {export_audience(level)}", err=True)
+    included = ", ".join(f"TLP:{tlp} {n:,}" for tlp, n in markings.items()) or "none"
+    typer.echo(
+        f"exported {count - (1 if kind == 'csv' else 0):,} {kind} lines; values by marking: {included}", err=True
+    )
 
 
 @export_app.command("ftm")
-def export_ftm_cmd(output: OutOpt = None, as_user: AsOpt = None) -> None:
-    """Export the bank as FollowTheMoney JSON lines: only the statements you may see (code names as aliases)."""
-    _export("ftm", output, as_user)
+def export_ftm_cmd(output: OutOpt = None, max_marking: MaxMarkingOpt = None, as_user: AsOpt = None) -> None:
+    """Export the bank as FollowTheMoney JSON lines in FtM's statement form: of what you may see, only what the
+    export's audience may receive, each value with its marking, grade, source and contributor, each entity
+    with its list references. Audited with its audience and the markings it carries."""
+    _export("ftm", output, as_user, max_marking)
 
 
 @export_app.command("csv")
-def export_csv_cmd(output: OutOpt = None, as_user: AsOpt = None) -> None:
-    """Export the bank as the analysts' CSV (one row per entity you may see; values only, no provenance)."""
-    _export("csv", output, as_user)
+def export_csv_cmd(output: OutOpt = None, max_marking: MaxMarkingOpt = None, as_user: AsOpt = None) -> None:
+    """Export the bank as the analysts' CSV: one row per entity and provenance (source, grade, marking,
+    contributor columns), with the same audience rule as the FtM export."""
+    _export("csv", output, as_user, max_marking)
 
 
 def reviews(

@@ -80,6 +80,31 @@ def stricter(a: Marking, b: Marking) -> Marking:
     return Marking(tlp, a.originator_control or b.originator_control, "; ".join(purposes), rel)
 
 
+def exportable(marking: Marking, max_level: str | None) -> bool:
+    """May a value with ``marking`` go into an export for an audience cleared up to ``max_level``?
+
+    Without a level the audience is the network: TLP:CLEAR and GREEN values with no handling condition (a
+    releasable-to list, originator control or a purpose limitation narrows who may have it or for what, and a
+    file does not know who will read it). With a level (asked for by the exporter), every value up to it goes,
+    carrying its marking."""
+    if max_level is None:
+        conditions = marking.releasable_to or marking.originator_control or marking.purpose
+        return _RANK[marking.tlp] <= _RANK["GREEN"] and not conditions
+    return _RANK[marking.tlp] <= _RANK[max_level]
+
+
+def export_audience(max_level: str | None) -> str:
+    """An export's audience in words, as the exporter and the audit see it."""
+    if max_level is None:
+        return "the network: TLP:CLEAR and TLP:GREEN values without handling conditions"
+    return f"cleared up to TLP:{max_level}: every value up to it, each with its marking"
+
+
+def levels_up_to(level: str) -> tuple[str, ...]:
+    """The TLP levels no stricter than ``level``."""
+    return LEVELS[: _RANK[level] + 1]
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     allowed: bool

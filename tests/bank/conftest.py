@@ -46,3 +46,16 @@ def bank(databases: Databases, tmp_path) -> Iterator[BankWorld]:
     sessions = make_session_factory(engine)
     yield BankWorld(url, sessions, principals(sessions))
     engine.dispose()
+
+
+def properties(line: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
+    """The plain FtM view (``properties``) of an exported line in FtM's statement form."""
+    found: dict[str, list[str]] = {}
+    for stmt in line.get("statements", []):
+        found.setdefault(stmt["prop"], []).append(stmt["value"])
+    return found
+
+
+def plain(lines: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    """Exported lines as plain FtM entities (id, schema, properties)."""
+    return [{"id": r["id"], "schema": r["schema"], "properties": properties(r)} for r in lines]

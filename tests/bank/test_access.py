@@ -15,7 +15,7 @@ from liaison.marking import Marking
 from liaison.models import Statement
 from liaison.queries.bank_access import entity_or_404, viewer_for, visible_statement
 from liaison.queries.bank_export import export_ftm
-from tests.bank.conftest import BankWorld
+from tests.bank.conftest import BankWorld, plain
 
 STRICT = Marking("AMBER+STRICT")
 
@@ -47,7 +47,7 @@ def seen(bank: BankWorld, who: str, entity_id: uuid.UUID) -> set[str]:
 
 def exported(bank: BankWorld, who: str) -> list[dict]:
     with bank.sessions() as s:
-        return [orjson.loads(line) for line in export_ftm(s, viewer_for(s, bank[who]))]
+        return plain([orjson.loads(line) for line in export_ftm(s, viewer_for(s, bank[who]), "RED")])
 
 
 def test_strict_statement_is_hidden_from_the_german_analyst(bank: BankWorld) -> None:

@@ -8,8 +8,9 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from liaison.actions.bank_import import Defaults, ImportRefused, import_csv
+from liaison.actions.bank_import import Defaults, ImportRefused, import_csv, marking_from_text
 from liaison.db import transaction
+from liaison.marking import Marking
 from liaison.models import BankEntity, Statement
 from liaison.queries.bank_access import viewer_for
 from liaison.queries.bank_export import export_csv
@@ -43,7 +44,7 @@ def test_import_and_export(bank: BankWorld) -> None:
         assert belov.grade == "C3" and belov.tlp == "AMBER"
         cats = dict(s.execute(select(BankEntity.schema, func.count()).group_by(BankEntity.schema)).all())
         assert cats == {"Person": 2, "Organization": 1}
-        out = list(csv.DictReader(io.StringIO("".join(export_csv(s, viewer_for(s, bank["jp.screener"]))))))
+        out = list(csv.DictReader(io.StringIO("".join(export_csv(s, viewer_for(s, bank["jp.screener"]), "RED")))))
     assert len(out) == 2  # Japan does not see the strict record at all
     belov_row = next(r for r in out if r["name"] == "Ivan Belov")
     group = next(r for r in out if r["schema"] == "Organization")
@@ -71,3 +72,36 @@ def test_bad_rows_refuse_the_file(bank: BankWorld, text: str, line: int, words: 
     assert words in err.value.detail
     with bank.sessions() as s:
         assert s.scalar(select(func.count()).select_from(BankEntity)) == 0
+
+
+@pytest.mark.parametrize(
+    "marking",
+    [
+        Marking("CLEAR"),
+        Marking("AMBER+STRICT", releasable_to=("DE", "FR")),
+        Marking("RED", True, "counter-terrorism only, REL TO nobody else: purpose: twice", ("FR",)),
+        Marking("GREEN", originator_control=True),
+    ],
+)
+def test_a_marking_label_reads_back_as_the_same_marking(marking: Marking) -> None:
+    assert marking_from_text(marking.label) == marking
+
+
+def test_repeated_keys_add_values_with_their_own_provenance(bank: BankWorld) -> None:
+    text = (
+        "key,schema,name,code_name,passport_number,grade,marking\n"
+        "k,Person,Karim Haddad,,,B2,TLP:GREEN\n"
+        "k,Person,,Le Comptable,,A2,\"TLP:AMBER+STRICT, originator control, REL TO DE\"\n"
+        "k,Person,,,X1,A1,TLP:RED\n"
+    )
+    imp = load(bank, text)
+    assert imp.added == 1
+    with bank.sessions() as s:
+        rows = {st.value: (st.grade, st.marking.label) for st in s.scalars(select(Statement))}
+    assert rows == {
+        "Karim Haddad": ("B2", "TLP:GREEN"),
+        "Le Comptable": ("A2", "TLP:AMBER+STRICT, originator control, REL TO DE"),
+        "X1": ("A1", "TLP:RED"),
+    }
+    with pytest.raises(ImportRefused, match="another schema"):
+        load(bank, "key,schema,name\nk,Person,A\nk,Organization,B\n")

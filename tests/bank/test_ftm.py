@@ -14,7 +14,7 @@ from liaison.marking import Marking
 from liaison.models import BankEntity, Statement
 from liaison.queries.bank_access import viewer_for
 from liaison.queries.bank_export import export_ftm
-from tests.bank.conftest import BankWorld
+from tests.bank.conftest import BankWorld, plain
 
 FILE = [
     {"id": "g1", "schema": "Organization", "properties": {"name": ["Northern Front"], "alias": ["NF"],
@@ -50,9 +50,14 @@ def load(  # type: ignore[no-untyped-def]
     return imp
 
 
-def export(bank: BankWorld, who: str) -> list[dict]:
+def export(bank: BankWorld, who: str, max_marking: str | None = "RED") -> list[dict]:
+    """What ``who`` exports (everything they may see, unless ``max_marking`` says less), as plain FtM entities."""
+    return plain(raw_export(bank, who, max_marking))
+
+
+def raw_export(bank: BankWorld, who: str, max_marking: str | None = "RED") -> list[dict]:
     with bank.sessions() as s:
-        return [orjson.loads(x) for x in export_ftm(s, viewer_for(s, bank[who]))]
+        return [orjson.loads(x) for x in export_ftm(s, viewer_for(s, bank[who]), max_marking)]
 
 
 def normal(records: list[dict]) -> set[tuple[str, str, str]]:
@@ -80,8 +85,8 @@ def test_round_trip(bank: BankWorld) -> None:
         assert s.scalar(select(func.count()).where(Statement.prop == "ideology")) == 1
         assert s.scalar(select(func.count()).where(Statement.prop == "trains_at")) == 1
         assert {st.grade for st in s.scalars(select(Statement))} == {"B2"}
-    load(bank, [orjson.dumps(r) for r in first], dataset="again")  # the export imports again (another dataset:
-    # the export's ids are not the file's), and exports the same picture
+    load(bank, [orjson.dumps(r) for r in raw_export(bank, "fr.analyst")], dataset="again")  # the export imports
+    # again (another dataset: the export's ids are not the file's), and exports the same picture
     second = export(bank, "fr.analyst")
     assert len(second) == 10
     assert normal(first) <= normal(second) and normal(second) <= normal(first)
@@ -229,3 +234,19 @@ def test_a_big_load_in_batches(bank: BankWorld, monkeypatch: pytest.MonkeyPatch)
         if s.get_bind().dialect.name == "sqlite":
             indexes = {n for (n,) in s.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
             assert "ix_bank_statements_prop_value" in indexes
+
+
+def test_the_export_is_ftm_statement_form_that_followthemoney_reads(bank: BankWorld) -> None:
+    from followthemoney.dataset import Dataset
+    from followthemoney.statement import StatementEntity
+
+    load(bank, FILE)
+    dataset = Dataset.make({"name": "liaison", "title": "Liaison export"})
+    lines = raw_export(bank, "fr.analyst")
+    for line, ours in zip(lines, plain(lines), strict=True):
+        entity = StatementEntity(dataset, line)
+        assert entity.schema.name == ours["schema"]
+        assert {p: sorted(v) for p, v in entity.properties.items()} == {
+            p: sorted(v) for p, v in ours["properties"].items()
+        }
+        assert all(s["marking"] == "TLP:AMBER" and s["grade"] == "B2" for s in line["statements"])

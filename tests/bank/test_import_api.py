@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 
+from tests.bank.conftest import plain
 from tests.conftest import Api
 
 CSV = """key,schema,name,code_name,birth_date,marking
@@ -23,8 +24,10 @@ def test_upload_list_and_export(api: Api) -> None:
     assert r.json()["added"] == 2 and r.json()["filename"] == "units.csv"
     listed = api.as_("jp.screener").get("/api/v1/bank/imports").json()
     assert listed[0]["id"] == r.json()["id"]
-    mine = [orjson.loads(x) for x in fr.get("/api/v1/bank/export.ftm").text.splitlines()]
-    theirs = [orjson.loads(x) for x in api.as_("de.analyst").get("/api/v1/bank/export.ftm").text.splitlines()]
+    everything = {"max_marking": "RED"}
+    mine = plain([orjson.loads(x) for x in fr.get("/api/v1/bank/export.ftm", params=everything).text.splitlines()])
+    german = api.as_("de.analyst").get("/api/v1/bank/export.ftm", params=everything)
+    theirs = plain([orjson.loads(x) for x in german.text.splitlines()])
     names = {n for e in mine for n in e["properties"].get("name", [])}
     assert {"Karim Haddad Test", "Northern Front Test"} <= names
     other = {n for e in theirs for n in e["properties"].get("name", [])}
@@ -43,3 +46,21 @@ def test_refusals(api: Api) -> None:
     assert api.as_("outsider").get("/api/v1/bank/imports").status_code == 403
     hostile = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><CONSOLIDATED_LIST>&e;</CONSOLIDATED_LIST>'
     assert fr.post("/api/v1/bank/imports/un-sc", content=hostile).status_code == 422
+
+
+def test_the_export_endpoints_state_their_audience_and_keep_strict_values_in(api: Api) -> None:
+    fr = api.as_("fr.analyst")
+    r = fr.post("/api/v1/bank/imports/csv", params={"legal_basis": "Art. 18", "grade": "B2"}, content=CSV.encode())
+    assert r.status_code == 201, r.text
+    default = fr.get("/api/v1/bank/export.ftm")
+    assert default.status_code == 200 and "network" in default.headers["x-liaison-audience"]
+    assert "Northern Front Test" in default.text and "Le Comptable" not in default.text
+    assert {s["marking"] for line in default.text.splitlines() for s in orjson.loads(line)["statements"]} == {
+        "TLP:GREEN"
+    }
+    table = fr.get("/api/v1/bank/export.csv")
+    assert table.status_code == 200 and "Northern Front Test" in table.text and "Le Comptable" not in table.text
+    strict = fr.get("/api/v1/bank/export.csv", params={"max_marking": "AMBER+STRICT"})
+    assert "Le Comptable" in strict.text and "TLP:AMBER+STRICT" in strict.text
+    assert strict.headers["x-liaison-markings"] == "TLP:GREEN 1, TLP:AMBER+STRICT 3"
+    assert fr.get("/api/v1/bank/export.ftm", params={"max_marking": "PURPLE"}).status_code == 422

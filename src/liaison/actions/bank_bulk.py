@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import re
 import threading
 import time
 import uuid
@@ -82,7 +83,16 @@ STATEMENT_COLUMNS = (
     "purpose",
     "releasable_to",
 )
-REFERENCE_COLUMNS = ("id", "entity_id", "list_name", "reference", "listed_on", "created_at", "updated_at")
+REFERENCE_COLUMNS = (
+    "id",
+    "entity_id",
+    "list_name",
+    "reference",
+    "listed_on",
+    "delisted_on",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,9 @@ class Defaults:
     observed_on: date | None = None
     data_subject_category: str | None = "suspect"
     legal_basis: str = ""
+    # The contributing organisation's id as the file gives it (None: the importer's organisation). The import
+    # keeps it only where the node operator imports and this node knows the organisation (see bank_import).
+    contributor: str | None = None
 
 
 def parse_grade(text: str) -> tuple[str, str]:
@@ -106,10 +119,18 @@ def parse_grade(text: str) -> tuple[str, str]:
     return value[0], value[1]
 
 
+_PURPOSE = re.compile(r",?\s*purpose:\s*", re.IGNORECASE)
+_ORIGINATOR = re.compile(r"\boriginator control\b", re.IGNORECASE)
+
+
 def marking_from_text(text: str) -> Marking:
-    """``TLP:AMBER+STRICT REL TO FR DE`` (or ``..., REL TO FR, DE``) to a marking."""
-    level, _sep, rel = text.upper().replace(",", " ").partition("REL TO")
-    return parse_marking(level.strip() or "AMBER", releasable_to=rel.split())
+    """``TLP:AMBER+STRICT REL TO FR DE`` (or ``..., REL TO FR, DE``) to a marking; also reads the bank's own label
+    (:attr:`Marking.label`: ``TLP:RED, originator control, REL TO FR, DE, purpose: ...``), so an exported marking
+    is read back exactly."""
+    head, *purpose = _PURPOSE.split(text, maxsplit=1)
+    head, oc = _ORIGINATOR.subn(" ", head)
+    level, _sep, rel = head.upper().replace(",", " ").partition("REL TO")
+    return parse_marking(level.strip() or "AMBER", bool(oc), purpose[0] if purpose else "", rel.split())
 
 
 def provenance(defaults: Defaults, meta: dict[str, str] | None) -> Defaults:
@@ -133,6 +154,7 @@ def provenance(defaults: Defaults, meta: dict[str, str] | None) -> Defaults:
         observed_on=observed,
         data_subject_category=meta.get("data_subject_category", defaults.data_subject_category),
         legal_basis=meta.get("legal_basis", defaults.legal_basis),
+        contributor=meta.get("contributor", defaults.contributor),
     )
 
 
@@ -250,7 +272,7 @@ class BulkWriter:
         self.entities: list[tuple[Any, ...]] = []
         self.statements: list[tuple[Any, ...]] = []
         self.references: list[tuple[Any, ...]] = []
-        self._heads: dict[Provenance, int] = {}
+        self._heads: dict[tuple[Provenance, str | None], int] = {}
         self._head_rows: list[tuple[Any, ...]] = []
         self._dates: dict[date | None, str | None] = {None: None}
         self.written = 0
@@ -272,7 +294,13 @@ class BulkWriter:
         return found
 
     def entity(
-        self, schema: str, category: str | None, legal_basis: str, review: date | None, ident: str | None = None
+        self,
+        schema: str,
+        category: str | None,
+        legal_basis: str,
+        review: date | None,
+        ident: str | None = None,
+        status: str = "active",
     ) -> str:
         """Queue a new entity; returns its id (32 hex digits)."""
         ident = ident or self.ids.next()
@@ -286,25 +314,26 @@ class BulkWriter:
                 category,
                 legal_basis,
                 self.day(review),
-                "active",
+                status,
                 self.contributor,
                 self.by_name,
             )
         )
         return ident
 
-    def head(self, p: Provenance) -> int:
-        """The number of the columns every statement of one provenance shares (rendered once)."""
-        found = self._heads.get(p)
+    def head(self, p: Provenance, contributor: str | None = None) -> int:
+        """The number of the columns every statement of one provenance shares (rendered once). ``contributor``
+        (an organisation id, 32 hex digits) stands for the writer's own, already checked by the import."""
+        found = self._heads.get((p, contributor))
         if found is None:
             source, observed, reliability, credibility, marking = p
             oc: Any = int(marking.originator_control) if self.sqlite else marking.originator_control
-            found = self._heads[p] = len(self._head_rows)
+            found = self._heads[(p, contributor)] = len(self._head_rows)
             self._head_rows.append(
                 (
                     self.now,
                     self.now,
-                    self.contributor,
+                    contributor or self.contributor,
                     self.import_id,
                     self.by_name,
                     source.strip()[:300],
@@ -318,6 +347,10 @@ class BulkWriter:
                 )
             )
         return found
+
+    def head_for(self, d: Defaults) -> int:
+        """:meth:`head` of a file's, a row's or a value's provenance."""
+        return self.head((d.source, d.observed_on, d.reliability, d.credibility, d.marking), d.contributor)
 
     def statement(
         self,
@@ -346,9 +379,18 @@ class BulkWriter:
             if len(self.touched) > CHANGE_LIST_MAX:
                 self.touched = None
 
-    def reference(self, entity_id: str | uuid.UUID, list_name: str, reference: str, listed_on: date | None) -> None:
+    def reference(
+        self,
+        entity_id: str | uuid.UUID,
+        list_name: str,
+        reference: str,
+        listed_on: date | None,
+        delisted_on: date | None = None,
+    ) -> None:
         eid = entity_id if isinstance(entity_id, str) else entity_id.hex
-        self.references.append((self.ids.next(), eid, list_name, reference, self.day(listed_on), self.now, self.now))
+        self.references.append(
+            (self.ids.next(), eid, list_name, reference, self.day(listed_on), self.day(delisted_on), self.now, self.now)
+        )
 
     def flush(self) -> None:
         for table, columns, rows in (

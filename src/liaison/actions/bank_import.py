@@ -17,22 +17,25 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.actions.audit import audit
 from liaison.actions.bank import check_grade, check_person, check_value
 from liaison.actions.bank_bulk import (
     MAX_ERRORS,
+    REPORT_LIMIT,
     BulkWriter,
     Defaults,
     DelistingGuard,
     ImportRefused,
     MassDelisting,
     Progress,
+    as_uuid,
     begin_import,
     check_size,
     finish_import,
@@ -41,13 +44,22 @@ from liaison.actions.bank_bulk import (
     provenance,
 )
 from liaison.actions.bank_import_un import UN_LEGAL_BASIS, UN_LIST, import_un_list
-from liaison.actions.bank_reimport import Dataset, Known, ftm_list_name, list_reference, update_in_place, value_key
+from liaison.actions.bank_reimport import (
+    FTM_LIST_PREFIX,
+    Dataset,
+    Known,
+    ftm_list_name,
+    list_reference,
+    update_in_place,
+    value_key,
+)
 from liaison.bank.access import Viewer
 from liaison.bank.props import RELATIONS, default_review_date
 from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
 from liaison.interchange import bank_csv, bank_ftm
-from liaison.models import BankEntity, BankImport, utcnow
+from liaison.marking import export_audience
+from liaison.models import BankEntity, BankImport, ListReference, Organisation, utcnow
 from liaison.principal import Principal
 from liaison.queries.bank_access import visible_entity
 
@@ -58,6 +70,9 @@ class _Item(NamedTuple):
     schema: str
     values: tuple[tuple[str, str, str | None], ...]
     meta: dict[str, str] | None = None
+    given: tuple[bank_ftm.Given, ...] | None = None  # each value's own provenance (FtM statement form)
+    references: tuple[bank_ftm.Reference, ...] = ()
+    more: bool = False  # a CSV row repeating an earlier row's key: more values of that entity
 
 
 class _Link(NamedTuple):
@@ -85,8 +100,30 @@ def _contribute(
     those missing from the file delisted, as the ``guard`` allows). Returns the report and the entities touched
     (None: too many to list)."""
     dataset = Dataset(session, actor, list_name, guard) if list_name else None
+    # Only the node operator may keep another organisation as a value's contributor, or give entities their
+    # list references (moving records between nodes): these are the node's facts. Anyone else's import is
+    # their own organisation's contribution.
+    keep = {i.hex for i in session.scalars(select(Organisation.id))} if viewer.operator else set()
+    delisted: list[str] = []
+    was_delisted = {
+        e.hex
+        for e in session.scalars(
+            select(BankEntity.id)
+            .join(ListReference, ListReference.entity_id == BankEntity.id)
+            .where(ListReference.list_name == list_name, BankEntity.status == "delisted")
+        )
+    }
     with BulkWriter(session, imp.id, actor.username, actor.organisation_id) as writer:
-        return _write(session, viewer, writer, records, defaults, progress, dataset), writer.touched
+        report = _write(session, viewer, writer, records, defaults, progress, dataset, keep, delisted)
+    # An entity of the dataset that is delisted here, and that the file still says is delisted (a list entry
+    # delisted on the node it came from), stays delisted: the re-import above made every entity in the file
+    # active. The file's status never delists an active entity: missing entries do, under the guard.
+    stay = [as_uuid(e) for e in delisted if e in was_delisted]
+    for start in range(0, len(stay), 500):
+        session.execute(
+            update(BankEntity).where(BankEntity.id.in_(stay[start : start + 500])).values(status="delisted")
+        )
+    return report, writer.touched
 
 
 def _write(
@@ -97,6 +134,8 @@ def _write(
     defaults: Defaults,
     progress: Progress | None,
     dataset: Dataset | None,
+    contributors: set[str],
+    delisted: list[str],
 ) -> dict[str, Any]:
     list_name = dataset.list_name if dataset else None
     today = utcnow().date()
@@ -108,6 +147,26 @@ def _write(
     updates: dict[tuple[str | None, str, date | None], list[str]] = {}
     check_grade(defaults.reliability, defaults.credibility)
     reviews: dict[str | None, date] = {}
+    settled: dict[Any, Defaults] = {}
+    file_refs: list[tuple[int, str, str, str, date | None, date | None]] = []  # line, entity, list, ref, dates
+    references_left = 0  # list references of the file not restored (only the node operator's import does)
+
+    def settle(meta: dict[str, str] | None) -> Defaults:
+        """The provenance of a row or a value, checked, with the contributor kept only where it may be."""
+        d = provenance(defaults, meta)
+        if d is defaults:
+            return d
+        check_grade(d.reliability, d.credibility)
+        if d.contributor is not None:
+            hex_id = _hex(d.contributor)
+            d = replace(d, contributor=hex_id if hex_id in contributors else None)
+        return d
+
+    def given(g: bank_ftm.Given) -> Defaults:
+        found = settled.get(g)
+        if found is None:
+            found = settled[g] = settle({k: t for k, t in g if k != "name_kind"})
+        return found
 
     def refuse(line: int, detail: str) -> None:
         errors.append({"line": line, "detail": f"line {line}: {detail}"})
@@ -119,49 +178,78 @@ def _write(
             if isinstance(record, _Link):
                 links.append(record)
                 continue
-            if record.key and record.key in ids:
+            if record.key and record.key in ids and not record.more:
                 refuse(record.line, f"the id {record.key!r} appears twice")
                 continue
             try:
-                d = provenance(defaults, record.meta)
-                if d is not defaults:
-                    check_grade(d.reliability, d.credibility)
+                d = settle(record.meta) if record.meta else defaults
                 category = d.data_subject_category if record.schema == "Person" else None
-                check_person(record.schema, category, d.legal_basis)
+                if not record.more:
+                    check_person(record.schema, category, d.legal_basis)
                 checked = []
                 named = False
                 for prop, value, kind in record.values:
                     if prop in RELATIONS:
                         raise InvalidInput(prop, "a relation names the other entity")
                     clean, script = check_value(record.schema, prop, value, kind)
-                    checked.append((prop, clean, kind, script))
+                    checked.append((prop, clean, kind, script, d))
                     named = named or prop == "name"
-                if not named:
+                if record.given:  # the statement form: each value has its own provenance
+                    checked = [(*c[:4], given(g)) for c, g in zip(checked, record.given, strict=True)]
+                if not named and not record.more:
                     raise InvalidInput("name", f"a {record.schema} needs at least one name")
                 review = reviews.get(category) or reviews.setdefault(category, default_review_date(category, today))
-                if record.meta and "review_date" in record.meta:
-                    review = date.fromisoformat(record.meta["review_date"])
+                status = "active"
+                if record.meta:
+                    if "review_date" in record.meta:
+                        review = _day("review_date", record.meta["review_date"])
+                    status = record.meta.get("status", status)
+                    if status not in ("active", "delisted"):
+                        raise InvalidInput("status", f"{status!r} is not active or delisted")
+                refs = [_reference(r) for r in record.references] if record.references else None
             except (InvalidInput, ValueError) as exc:
-                refuse(record.line, exc.detail if isinstance(exc, InvalidInput) else f"review_date: {exc}")
+                refuse(record.line, exc.detail if isinstance(exc, InvalidInput) else str(exc))
                 continue
             if errors:  # keep checking, stop writing
+                continue
+            if record.more:  # a CSV row adding values to an entity of an earlier row
+                eid, first_review = ids[record.key]
+                found = known.get(eid)
+                for prop, clean, kind, script, dv in checked:
+                    if found is not None:
+                        key = value_key(prop, clean, kind, None, dv)
+                        found.wanted.setdefault(key, (prop, clean, kind, script, None, dv))
+                    else:
+                        writer.statement(eid, prop, clean, kind, script, None, first_review, writer.head_for(dv))
                 continue
             basis = d.legal_basis.strip() if category else ""
             found = dataset.known.get(list_reference(record.key)) if dataset and record.key else None
             if found is not None:
                 eid = found.entity_id
                 known[eid], found.review = found, review
-                for prop, clean, kind, script in checked:
-                    found.wanted.setdefault(value_key(prop, clean, kind, None, d), (prop, clean, kind, script, None, d))
+                for prop, clean, kind, script, dv in checked:
+                    key = value_key(prop, clean, kind, None, dv)
+                    found.wanted.setdefault(key, (prop, clean, kind, script, None, dv))
                 updates.setdefault((category, basis, review), []).append(eid)
+                if status == "delisted":
+                    delisted.append(eid)
+                    writer.touch(eid)
             else:
-                eid = writer.entity(record.schema, category, basis, review)
+                eid = writer.entity(record.schema, category, basis, review, status=status)
                 if list_name and record.key:
                     writer.reference(eid, list_name, list_reference(record.key), None)
-                head = writer.head((d.source, d.observed_on, d.reliability, d.credibility, d.marking))
-                for prop, clean, kind, script in checked:
+                head, last = 0, None
+                for prop, clean, kind, script, dv in checked:
+                    if dv is not last:  # most entities have one provenance: its head is looked up once
+                        head, last = writer.head_for(dv), dv
                     writer.statement(eid, prop, clean, kind, script, None, review, head)
                 by_schema[record.schema] = by_schema.get(record.schema, 0) + 1
+            if refs:
+                listed = [(record.line, eid, *r) for r in refs if not r[0].startswith(FTM_LIST_PREFIX)]
+                if viewer.operator:
+                    file_refs.extend(listed)
+                else:
+                    references_left += len(listed)
             ids[record.key or eid] = (eid, review)
             if progress and len(ids) % 10_000 == 0:
                 progress(len(ids))
@@ -171,6 +259,7 @@ def _write(
         raise ImportRefused(errors)
     writer.sync()  # the session's connection is the writer thread's until then
     outside = _bank_targets(session, viewer, {t for link in links for t in (link.subject, link.object) if t not in ids})
+    references = _list_references(session, writer, file_refs)
     relations = 0
     for link in links:
         subject, obj = (
@@ -183,9 +272,7 @@ def _write(
             continue
         assert subject is not None and obj is not None
         try:
-            d = provenance(defaults, link.meta)
-            if d is not defaults:
-                check_grade(d.reliability, d.credibility)
+            d = settle(link.meta)
             note, _script = check_value("Person", link.prop, link.note, None)
         except InvalidInput as exc:
             refuse(link.line, exc.detail)
@@ -200,14 +287,72 @@ def _write(
                 value_key(link.prop, note, None, obj[0], d), (link.prop, note, None, None, obj[0], d)
             )
             continue
-        head = writer.head((d.source, d.observed_on, d.reliability, d.credibility, d.marking))
+        head = writer.head_for(d)
         writer.statement(subject[0], link.prop, note, None, None, obj[0], subject[1], head)
     if errors:
         raise ImportRefused(errors)
     report: dict[str, Any] = {"added_count": sum(by_schema.values()), "relations": relations, "by_schema": by_schema}
+    if file_refs:
+        report |= references
+    if references_left:
+        report["references_not_restored_count"] = references_left
     if dataset is not None:
         report |= update_in_place(session, writer, dataset, known, updates, today)
     return report
+
+
+def _hex(text: str) -> str | None:
+    try:
+        return uuid.UUID(text).hex
+    except ValueError:
+        return None
+
+
+def _day(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _reference(r: bank_ftm.Reference) -> tuple[str, str, date | None, date | None]:
+    name, ref, listed, delisted = r
+    if not 0 < len(name) <= 40 or not 0 < len(ref) <= 60:
+        raise InvalidInput("references", f"{name}/{ref}: a list name has 1-40 characters, a reference 1-60")
+    return (
+        name,
+        ref,
+        _day("references", listed) if listed else None,
+        _day("references", delisted) if delisted else None,
+    )
+
+
+def _list_references(
+    session: Session, writer: BulkWriter, wanted: list[tuple[int, str, str, str, date | None, date | None]]
+) -> dict[str, Any]:
+    """Give the file's entities their list references (``un-sc``/``QDi.400``), so they are found on their list
+    as on the node they came from. A reference another entity of this bank already holds stays with it (a list
+    names one entity): it is reported, and screening or a merge proposal can bring the two together."""
+    held: dict[tuple[str, str], str] = {}
+    refs = sorted({r[3] for r in wanted})
+    for start in range(0, len(refs), 500):
+        for name, ref, holder in session.execute(
+            select(ListReference.list_name, ListReference.reference, ListReference.entity_id).where(
+                ListReference.reference.in_(refs[start : start + 500])
+            )
+        ):
+            held[(name, ref)] = holder.hex
+    written = 0
+    taken: list[dict[str, Any]] = []
+    for line, eid, name, ref, listed, delisted in wanted:
+        owner = held.get((name, ref))
+        if owner is None:
+            writer.reference(eid, name, ref, listed, delisted)
+            held[(name, ref)] = eid
+            written += 1
+        elif owner != eid:
+            taken.append({"line": line, "list": name, "reference": ref})
+    return {"references_count": written, "references_held_elsewhere": taken[:REPORT_LIMIT]}
 
 
 def _bank_targets(session: Session, viewer: Viewer, keys: set[str]) -> dict[str, tuple[str, date | None]]:
@@ -270,7 +415,8 @@ def import_ftm(
             if isinstance(r, bank_ftm.FtmEntity):
                 yield _Item(*r)
             else:
-                yield _Link(r.line, r.prop, r.subject, r.object, r.note)
+                meta = {k: t for k, t in r.given if k != "name_kind"} if r.given else None
+                yield _Link(r.line, r.prop, r.subject, r.object, r.note, meta)
 
     try:
         report, touched = _contribute(session, actor, imp, viewer, records(), defaults, progress, list_name, guard)
@@ -303,7 +449,7 @@ def import_csv(
     def records() -> Iterator[_Item | _Link]:
         for row in bank_csv.read(text):
             key = row.key or f"line {row.line}"
-            yield _Item(row.line, key, row.schema, row.values, row.meta)
+            yield _Item(row.line, key, row.schema, row.values, row.meta, None, row.references, row.more)
             for prop, target in row.relations:
                 yield _Link(row.line, prop, key, target, "", row.meta)
 
@@ -312,9 +458,25 @@ def import_csv(
     return finish_import(session, actor, imp, report, touched)
 
 
-def record_export(session: Session, *, actor: Principal, kind: str, lines: int) -> None:
-    """Audit an export (what left the bank, in which format, how much)."""
-    audit(session, actor=actor, action="bank.export", target_type="bank", details={"kind": kind, "lines": lines})
+def record_export(
+    session: Session,
+    *,
+    actor: Principal,
+    kind: str,
+    lines: int,
+    max_marking: str | None,
+    markings: dict[str, int],
+) -> None:
+    """Audit an export: what left the bank, in which format, how much, for which audience, with which markings
+    (values by TLP level)."""
+    details = {
+        "kind": kind,
+        "lines": lines,
+        "audience": export_audience(max_marking),
+        "max_marking": max_marking,
+        "markings": markings,
+    }
+    audit(session, actor=actor, action="bank.export", target_type="bank", details=details)
 
 
 def import_summary(imp: BankImport) -> dict[str, Any]:

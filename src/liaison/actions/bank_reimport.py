@@ -196,8 +196,7 @@ def update_in_place(
         )  # fmt: skip
     for eid, entry, new in pending:  # queued after the updates above: the writer thread has the connection now
         for prop, value, kind, script, obj, d in new:
-            head = writer.head((d.source, d.observed_on, d.reliability, d.credibility, d.marking))
-            writer.statement(eid, prop, value, kind, script, obj, entry.review, head)
+            writer.statement(eid, prop, value, kind, script, obj, entry.review, writer.head_for(d))
     report: dict[str, Any] = {
         "list": dataset.list_name,
         "changed_count": len(changed),

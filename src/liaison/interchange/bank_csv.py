@@ -14,11 +14,22 @@ Columns (a header row is required; order is free; only ``schema`` and ``name`` a
   ``successor_of``, ``faction_of``, ``involved_in``: the ``key`` of another row, or the id of an entity already
   in the bank;
 - provenance of the row's statements (empty: the import's defaults): ``source``, ``grade`` (e.g. ``B2``),
-  ``marking`` (e.g. ``TLP:AMBER+STRICT REL TO FR DE``), ``observed_on`` (YYYY-MM-DD);
+  ``marking`` (e.g. ``TLP:AMBER+STRICT REL TO FR DE``, or as the bank labels it:
+  ``TLP:RED, originator control, REL TO FR, DE, purpose: ...``), ``observed_on`` (YYYY-MM-DD), ``contributor``
+  (the contributing organisation's id; kept only by the node operator's import, for an organisation this node
+  knows: anyone else's import is their own contribution) and ``contributor_name`` (read by people, not by the
+  import);
 - persons: ``data_subject_category`` (suspect, convicted, foreign_terrorist_fighter, associate, victim,
-  witness), ``legal_basis``; any entity: ``review_date`` (YYYY-MM-DD).
+  witness), ``legal_basis``; any entity: ``review_date`` (YYYY-MM-DD);
+- ``references``: list references, ``LIST/REFERENCE`` optionally followed by ``listed YYYY-MM-DD`` and
+  ``delisted YYYY-MM-DD`` (e.g. ``un-sc/QDi.400 listed 2001-10-06``).
 
 A cell holds several values separated by ``;`` (e.g. ``alias: Abu Karim; Karim al-Faransi``).
+
+A row whose ``key`` repeats an earlier row's (same schema) adds values to that entity with its own provenance
+columns: that is how the bank's export writes an entity whose values have different markings or grades. The
+entity's own columns (``data_subject_category``, ``legal_basis``, ``review_date``, ``references``) are read from
+its first row.
 """
 
 from __future__ import annotations
@@ -33,14 +44,11 @@ from liaison.bank.props import NAME_KINDS, PROPS, RELATIONS
 from liaison.errors import LiaisonError
 
 SEPARATOR = ";"
-META = (
-    "source",
-    "grade",
-    "marking",
-    "observed_on",
-    "data_subject_category",
-    "legal_basis",
-    "review_date",
+PROVENANCE = ("source", "grade", "marking", "observed_on", "contributor", "contributor_name")
+META = (*PROVENANCE, "data_subject_category", "legal_basis", "review_date", "references")
+_REFERENCE = re.compile(
+    r"^(?P<list>[^/\s]+)/(?P<ref>\S+)(?:\s+listed\s+(?P<listed>\d{4}-\d{2}-\d{2}))?"
+    r"(?:\s+delisted\s+(?P<delisted>\d{4}-\d{2}-\d{2}))?$"
 )
 
 
@@ -72,6 +80,15 @@ class CsvRow:
     values: tuple[tuple[str, str, str | None], ...]  # (prop, value, name kind)
     relations: tuple[tuple[str, str], ...]  # (relation, key or entity id)
     meta: dict[str, str]
+    more: bool = False  # repeats an earlier row's key: more values of that entity
+    references: tuple[tuple[str, str, str | None, str | None], ...] = ()  # list, reference, listed, delisted
+
+
+def reference_text(list_name: str, reference: str, listed_on: str | None, delisted_on: str | None) -> str:
+    """A list reference as the ``references`` column writes it."""
+    text = f"{list_name}/{reference}"
+    text += f" listed {listed_on}" if listed_on else ""
+    return text + (f" delisted {delisted_on}" if delisted_on else "")
 
 
 def split(cell: str | None) -> list[str]:
@@ -95,7 +112,7 @@ def read(text: str) -> Iterator[CsvRow]:
             raise CsvError(f"the header needs a {required!r} column", 1)
     if len(set(header)) != len(header):
         raise CsvError("a column appears twice in the header", 1)
-    keys: set[str] = set()
+    keys: dict[str, str] = {}
     try:
         for cells in reader:
             line = reader.line_num
@@ -109,15 +126,17 @@ def read(text: str) -> Iterator[CsvRow]:
         raise CsvError(f"not CSV ({exc})", reader.line_num) from exc
 
 
-def _row(row: dict[str, str], line: int, keys: set[str]) -> CsvRow:
+def _row(row: dict[str, str], line: int, keys: dict[str, str]) -> CsvRow:
     schema = row["schema"].strip()
     if schema not in PROPS:
         raise CsvError(f"schema {schema!r} is not one of {', '.join(PROPS)}", line)
     key = row.get("key", "").strip()
+    more = False
     if key:
-        if key in keys:
-            raise CsvError(f"key {key!r} was used by an earlier row", line)
-        keys.add(key)
+        if key in keys and keys[key] != schema:
+            raise CsvError(f"key {key!r} was used by an earlier row of another schema ({keys[key]})", line)
+        more = key in keys
+        keys[key] = schema
     values: list[tuple[str, str, str | None]] = []
     for column, kind in NAME_COLUMNS.items():
         values.extend(("name", v, kind) for v in split(row.get(column)))
@@ -127,8 +146,15 @@ def _row(row: dict[str, str], line: int, keys: set[str]) -> CsvRow:
             raise CsvError(f"a {schema} has no {column}", line)
         values.extend((prop, v, None) for v in found)
     relations = tuple((rel, target) for rel in RELATIONS for target in split(row.get(rel)))
-    meta = {m: row[m].strip() for m in META if row.get(m, "").strip()}
-    return CsvRow(line, key, schema, tuple(values), relations, meta)
+    meta = {m: row[m].strip() for m in META if row.get(m, "").strip() and m not in ("references", "contributor_name")}
+    references = []
+    for text in split(row.get("references")):
+        match = _REFERENCE.match(text)
+        if match is None:
+            form = "LIST/REFERENCE [listed YYYY-MM-DD] [delisted YYYY-MM-DD]"
+            raise CsvError(f"references: {text!r} is not {form}", line)
+        references.append((match["list"], match["ref"], match["listed"], match["delisted"]))
+    return CsvRow(line, key, schema, tuple(values), relations, meta, more, tuple(references))
 
 
 def write(rows: Iterable[dict[str, list[str]]]) -> Iterator[str]:

@@ -13,6 +13,15 @@ faction_of, involved_in). An Event's ``involved`` entities are read as ``involve
 FtM properties the bank does not keep (``topics``, ``sourceUrl``, ``email``, ...) are skipped and counted, so the
 import report says what was left behind; a property FtM itself does not know, an unsupported schema, or a line
 that is not a JSON object is an error naming the line.
+
+Two forms of a line are read. The plain one (``properties``), which every FtM producer writes, takes the
+provenance the import gives the file. The statement form, which the bank's own export writes, is FtM's
+statement-level entity (``statements``: one object per value, as ``followthemoney``'s ``StatementEntity``
+reads them) with the bank's provenance added to each value (``marking``, ``grade``, ``source``,
+``observed_on``, ``contributor``, ``name_kind``) and the entity's own (``liaison``: data-subject category,
+legal basis, review date, status and list references), so a value never travels without its marking and a
+record keeps its list references from one node to the next. The keys are documented in README.md
+("Exports: audience, markings, provenance").
 """
 
 from __future__ import annotations
@@ -62,11 +71,22 @@ class FtmError(LiaisonError):
         self.line = line
 
 
+# Provenance keys of a value in the statement form (their text as in the analysts' CSV columns).
+PROVENANCE_KEYS = ("source", "grade", "marking", "observed_on", "contributor")
+# The entity's own keys under ``liaison`` in the statement form.
+ENTITY_KEYS = ("data_subject_category", "legal_basis", "review_date", "status")
+Given = tuple[tuple[str, str], ...]  # a value's provenance: sorted (key, text) pairs of PROVENANCE_KEYS
+Reference = tuple[str, str, str | None, str | None]  # list, reference, listed on, delisted on (ISO dates)
+
+
 class FtmEntity(NamedTuple):  # a NamedTuple, not a dataclass: a million of them are made in an import
     line: int
     id: str
     schema: str  # the bank's schema
     values: tuple[tuple[str, str, str | None], ...]  # (prop, value, name kind)
+    meta: dict[str, str] | None = None  # the statement form's entity keys (ENTITY_KEYS)
+    given: tuple[Given, ...] | None = None  # the statement form: each value's provenance, in the order of values
+    references: tuple[Reference, ...] = ()
 
 
 class FtmRelation(NamedTuple):
@@ -76,6 +96,7 @@ class FtmRelation(NamedTuple):
     subject: str
     object: str
     note: str = ""
+    given: Given | None = None
 
 
 @dataclass
@@ -124,6 +145,73 @@ def _props(data: dict[str, object], schema: Schema, line: int) -> dict[str, list
     return out
 
 
+def _statements(
+    data: dict[str, object], schema: Schema, line: int
+) -> tuple[dict[str, list[str]], dict[str, list[Given]]]:
+    """The statement form: values by FtM property, and each value's provenance beside it."""
+    raw = data.get("statements")
+    if not isinstance(raw, list):
+        raise FtmError("'statements' is a list of FtM statements", line)
+    known = schema.properties
+    props: dict[str, list[str]] = {}
+    given: dict[str, list[Given]] = {}
+    seen: set[tuple[str, str, Given]] = set()
+    for stmt in raw:
+        if not isinstance(stmt, dict):
+            raise FtmError("a statement is a JSON object", line)
+        prop, value = stmt.get("prop"), stmt.get("value")
+        if not isinstance(prop, str) or not isinstance(value, str):
+            raise FtmError("a statement needs a 'prop' and a 'value' (text)", line)
+        if prop not in known:
+            raise FtmError(f"{schema.name} has no property {prop!r} in FollowTheMoney", line)
+        pairs = []
+        for key in PROVENANCE_KEYS:
+            found = stmt.get(key)
+            if found is None or found == "":
+                continue
+            if not isinstance(found, str):
+                raise FtmError(f"{prop}: a statement's {key!r} is text", line)
+            pairs.append((key, found))
+        kind = stmt.get("name_kind")
+        if isinstance(kind, str) and kind:
+            pairs.append(("name_kind", kind))
+        this = tuple(sorted(pairs))
+        if (prop, value, this) in seen:  # the same value from the same source twice: once
+            continue
+        seen.add((prop, value, this))
+        props.setdefault(prop, []).append(value)
+        given.setdefault(prop, []).append(this)
+    return props, given
+
+
+def _liaison(data: dict[str, object], line: int) -> tuple[dict[str, str] | None, tuple[Reference, ...]]:
+    """The statement form's entity keys and list references."""
+    raw = data.get("liaison")
+    if raw is None:
+        return None, ()
+    if not isinstance(raw, dict):
+        raise FtmError("'liaison' is an object", line)
+    meta = {}
+    for key in ENTITY_KEYS:
+        found = raw.get(key)
+        if found is None or found == "":
+            continue
+        if not isinstance(found, str):
+            raise FtmError(f"liaison.{key} is text", line)
+        meta[key] = found
+    refs: list[Reference] = []
+    for ref in raw.get("references") or ():
+        if not isinstance(ref, dict):
+            raise FtmError("a reference is an object (list, reference, listed_on, delisted_on)", line)
+        fields = [ref.get(k) for k in ("list", "reference", "listed_on", "delisted_on")]
+        if not all(isinstance(f, str) and f for f in fields[:2]) or not all(
+            f is None or isinstance(f, str) for f in fields[2:]
+        ):
+            raise FtmError("a reference names its 'list' and 'reference' (text)", line)
+        refs.append((str(fields[0]), str(fields[1]), fields[2] or None, fields[3] or None))
+    return meta or None, tuple(refs)
+
+
 def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[FtmEntity | FtmRelation]:
     name = data.get("schema")
     ftm_id = data.get("id")
@@ -132,9 +220,14 @@ def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[Ft
         raise FtmError(f"unknown FollowTheMoney schema {name!r}", line)
     if not isinstance(ftm_id, str) or not ftm_id.strip():
         raise FtmError("an entity needs an 'id'", line)
-    props = _props(data, schema, line)
+    given_by: dict[str, list[Given]] | None = None
+    if "statements" in data:
+        props, given_by = _statements(data, schema, line)
+    else:
+        props = _props(data, schema, line)
     if schema.name in RELATION_SCHEMAS:
-        yield _relation(schema.name, ftm_id, props, line)
+        first = next(iter(given_by.values()))[0] if given_by else None
+        yield _relation(schema.name, ftm_id, props, line)._replace(given=first)
         return
     bank_schema = SCHEMAS.get(schema.name)
     if bank_schema is None:
@@ -153,12 +246,25 @@ def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[Ft
             values.extend((prop, v[:10] if prop in DATE_PROPS and "T" in v else v, None) for v in found)
         elif prop == "involved" and bank_schema == "Event":
             for n, other in enumerate(found):
-                yield FtmRelation(line, f"{ftm_id}:involved:{n}", "involved_in", other, ftm_id)
+                relation = FtmRelation(line, f"{ftm_id}:involved:{n}", "involved_in", other, ftm_id)
+                yield relation._replace(given=given_by[prop][n]) if given_by else relation
         else:
             stats.ignored[f"{schema.name}:{prop}"] += len(found)
     if bank_schema == "Address" and not any(p == "name" for p, _v, _k in values):
         values.extend(("name", v, "primary") for v in props.get("full", ()))
-    yield FtmEntity(line, ftm_id, bank_schema, tuple(values))
+    if given_by is None:
+        yield FtmEntity(line, ftm_id, bank_schema, tuple(values))
+        return
+    # Each value's provenance, in the order the loop above took the values (one value per kept FtM value).
+    taken = [prop for prop in props if prop in NAME_PROPS or prop == "notes" or prop in PROPS[bank_schema]]
+    given = [g for prop in taken for g in given_by[prop]]
+    if len(given) < len(values):  # an Address named by its ``full``
+        given.extend(given_by.get("full", ()))
+    meta, references = _liaison(data, line)
+    # A name's kind travels with it (FtM has no code name): the statement form gives it back.
+    kinds = [dict(g).get("name_kind") for g in given]
+    values = [(p, v, kinds[i] or k if p == "name" else k) for i, (p, v, k) in enumerate(values)]
+    yield FtmEntity(line, ftm_id, bank_schema, tuple(values), meta, tuple(given), references)
 
 
 def _relation(schema: str, ftm_id: str, props: dict[str, list[str]], line: int) -> FtmRelation:
@@ -207,3 +313,94 @@ def relation_line(relation_id: str, prop: str, subject: str, obj: str, note: str
     if roles:
         proxy.add("role", roles, cleaned=True)
     return orjson.dumps(proxy.to_dict()).decode()
+
+
+class Value(NamedTuple):
+    """One exported value in the statement form, with its provenance (keys of PROVENANCE_KEYS)."""
+
+    prop: str  # the bank's property
+    value: str
+    kind: str | None  # a name's kind
+    given: dict[str, str]
+    statement_id: str
+    entity_id: str  # the entity that holds it (another than the line's when merged into it)
+
+
+def ftm_value(schema: Schema, prop: str, value: str, kind: str | None) -> tuple[str, str]:
+    """The FtM property and text of a bank value (as :func:`entity_line` writes it)."""
+    if prop == "name":
+        return NAME_KIND_FTM.get(kind or "primary", "alias"), value
+    found = schema.properties.get(prop)
+    if found is not None:
+        return prop, value.lower() if found.type.name == "country" else value
+    return "notes", f"{prop}: {value}"
+
+
+def _statement(
+    canonical: str, schema: str, dataset: str, v: Value, ftm_prop: str, text: str, kind: str | None
+) -> dict[str, object]:
+    out: dict[str, object] = {
+        "id": v.statement_id,
+        "canonical_id": canonical,
+        "entity_id": v.entity_id,
+        "schema": schema,
+        "prop": ftm_prop,
+        "value": text,
+        "dataset": dataset,
+    }
+    if kind:
+        out["name_kind"] = kind
+    out.update((k, t) for k, t in v.given.items() if t)
+    return out
+
+
+def statement_line(
+    entity_id: str,
+    schema: str,
+    values: Iterable[Value],
+    *,
+    dataset: str,
+    meta: dict[str, str] | None = None,
+    references: Iterable[Reference] = (),
+) -> str:
+    """One JSON line for an entity in FtM's statement form, each value with its provenance (see the module)."""
+    ftm = model.get(schema)
+    assert ftm is not None
+    statements = []
+    captions: list[tuple[bool, str]] = []
+    for v in values:
+        prop, text = ftm_value(ftm, v.prop, v.value, v.kind)
+        if v.prop == "name":
+            captions.append((v.kind not in (None, "primary"), v.value))
+        statements.append(_statement(entity_id, schema, dataset, v, prop, text, v.kind if v.prop == "name" else None))
+    caption = min(captions, key=lambda c: c[0])[1] if captions else ""  # the first primary name, else the first
+    data: dict[str, object] = {"id": entity_id, "schema": schema, "caption": caption, "statements": statements}
+    liaison: dict[str, object] = {k: t for k, t in (meta or {}).items() if t}
+    refs = [
+        {"list": name, "reference": ref, "listed_on": listed, "delisted_on": delisted}
+        for name, ref, listed, delisted in references
+    ]
+    if refs:
+        liaison["references"] = refs
+    if liaison:
+        data["liaison"] = liaison
+    return orjson.dumps(data).decode()
+
+
+def relation_statement_line(
+    relation_id: str, prop: str, subject: str, obj: str, note: str, given: dict[str, str], *, dataset: str
+) -> str:
+    """One JSON line for a relation in FtM's statement form; every statement carries the relation's provenance."""
+    schema = RELATION_FTM.get(prop, "UnknownLink")
+    subject_prop, object_prop, _relation = RELATION_SCHEMAS[schema]
+    pairs = [(subject_prop, subject), (object_prop, obj)]
+    if schema == "UnknownLink":
+        pairs.append(("role", prop))
+    if note:
+        pairs.append(("role", note))
+    v = Value(prop, "", None, given, relation_id, relation_id)
+    statements = [
+        _statement(relation_id, schema, dataset, v._replace(statement_id=f"{relation_id}:{n}"), p, text, None)
+        for n, (p, text) in enumerate(pairs)
+    ]
+    return orjson.dumps({"id": relation_id, "schema": schema, "statements": statements}).decode()

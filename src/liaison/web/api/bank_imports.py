@@ -1,5 +1,5 @@
 """Bank import and export API: upload a UN list, FollowTheMoney JSON lines or the analysts' CSV; list the imports;
-stream the FtM export of what the caller may see.
+stream the FtM or CSV export of what the caller may see and the export's audience may receive.
 
 Thin: read the body (raw, or a multipart ``file`` field) under ``LIAISON_IMPORT_MAX_BYTES``, then call
 :mod:`liaison.actions.bank_import` in one transaction in a worker thread. A refused file answers 422 with every
@@ -23,10 +23,11 @@ from starlette.concurrency import run_in_threadpool
 from liaison.actions import bank_import as act
 from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
+from liaison.marking import MarkingError, export_audience, parse_tlp
 from liaison.models import BankImport
 from liaison.principal import Principal
 from liaison.queries.bank_access import require_reader, viewer_for
-from liaison.queries.bank_export import export_ftm
+from liaison.queries.bank_export import export_csv, export_ftm, marking_counts
 from liaison.web.api.bank_models import errors
 from liaison.web.api.common import read_limited
 from liaison.web.deps import Actor, State
@@ -161,27 +162,67 @@ def list_imports(actor: Actor, st: State, limit: Annotated[int, Query(ge=1, le=5
         return [act.import_summary(i) for i in rows]
 
 
-@router.get(
-    "/export.ftm",
-    responses=errors(403),
-    summary="Export the bank as FollowTheMoney JSON lines (only what you may see)",
-    description=(
-        "Streamed JSON lines: entities with the statements you may see (code names as aliases), then relations "
-        "between entities you may see. Audited as `bank.export`."
-    ),
-    response_class=StreamingResponse,
-)
-def export(actor: Actor, st: State) -> StreamingResponse:
-    with transaction(st.sessions) as session:
-        require_reader(viewer_for(session, actor))
-        act.record_export(session, actor=actor, kind="ftm", lines=-1)
+def _export(actor: Principal, st: AppState, kind: str, max_marking: str | None) -> StreamingResponse:
+    try:
+        level = parse_tlp(max_marking) if max_marking is not None else None
+    except MarkingError as exc:
+        raise InvalidInput("max_marking", str(exc)) from exc
+    with transaction(st.sessions) as session:  # audited before anything leaves
+        viewer = viewer_for(session, actor)
+        markings = marking_counts(session, viewer, level)
+        act.record_export(session, actor=actor, kind=kind, lines=-1, max_marking=level, markings=markings)
+    write = export_ftm if kind == "ftm" else export_csv
 
     def lines() -> Iterator[str]:
         with st.sessions() as session:
-            yield from export_ftm(session, viewer_for(session, actor))
+            yield from write(session, viewer_for(session, actor), level)
 
+    media, name = ("application/x-ndjson", "bank.ftm.json") if kind == "ftm" else ("text/csv", "bank.csv")
     return StreamingResponse(
         lines(),
-        media_type="application/x-ndjson",
-        headers={"Content-Disposition": 'attachment; filename="bank.ftm.json"'},
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Liaison-Audience": export_audience(level),
+            "X-Liaison-Markings": ", ".join(f"TLP:{tlp} {n}" for tlp, n in markings.items()),
+        },
     )
+
+
+MaxMarking = Annotated[
+    str | None,
+    Query(
+        max_length=20,
+        description="Also export values marked up to this level (AMBER, AMBER+STRICT or RED), each with its "
+        "marking. Without it the audience is the network: only TLP:CLEAR and GREEN values without handling "
+        "conditions leave.",
+    ),
+]
+_AUDIENCE = (
+    "Of what you may see, only what the export's audience may receive: without `max_marking`, TLP:CLEAR and "
+    "GREEN values with no handling condition; with it, every value up to that level, each carrying its marking, "
+    "grade, source and contributor. The audience is in the `X-Liaison-Audience` header. Audited as "
+    "`bank.export` with the audience and the values by marking."
+)
+
+
+@router.get(
+    "/export.ftm",
+    responses=errors(403, 422),
+    summary="Export the bank as FollowTheMoney JSON lines (FtM statement form)",
+    description="Streamed JSON lines: entities with their values and list references, then relations. " + _AUDIENCE,
+    response_class=StreamingResponse,
+)
+def export(actor: Actor, st: State, max_marking: MaxMarking = None) -> StreamingResponse:
+    return _export(actor, st, "ftm", max_marking)
+
+
+@router.get(
+    "/export.csv",
+    responses=errors(403, 422),
+    summary="Export the bank as the analysts' CSV",
+    description="One row per entity and provenance, relations by entity id. " + _AUDIENCE,
+    response_class=StreamingResponse,
+)
+def export_csv_file(actor: Actor, st: State, max_marking: MaxMarking = None) -> StreamingResponse:
+    return _export(actor, st, "csv", max_marking)
