@@ -63,6 +63,9 @@ def test_import_and_export(bank: BankWorld) -> None:
         ("schema,name,member_of\nPerson,A,nowhere\n", 2, "no entity 'nowhere'"),
         ("schema,name,grade\nPerson,A,Z9\n", 2, "grade"),
         ("schema,name,birth_date\nOrganization,A,1984\n", 2, "no birth_date"),
+        ("schema,name,observed_on\nPerson,A,2024-05-01\nPerson,B,9999-12-31\n", 3, "observed_on"),
+        ("schema,name,review_date\nPerson,A,0001-01-01\n", 2, "out of range"),
+        ("schema,name,references\nPerson,A,un-sc/QDi.1 listed 0001-01-01\n", 2, "out of range"),
     ],
 )
 def test_bad_rows_refuse_the_file(bank: BankWorld, text: str, line: int, words: str) -> None:

@@ -39,6 +39,7 @@ from liaison.models import BankImport
 from liaison.models.bank import CHANGE_LIST_MAX, releasable_text
 from liaison.principal import Principal
 from liaison.queries.bank_access import require_analyst, viewer_for
+from liaison.timeinput import calendar_day
 
 BATCH = 5000
 DROP_INDEXES_AFTER = 20_000  # rows: SQLite indexes are rebuilt at the end of a load at least this big (and bigger
@@ -142,10 +143,7 @@ def provenance(defaults: Defaults, meta: dict[str, str] | None) -> Defaults:
     )
     observed = defaults.observed_on
     if "observed_on" in meta:
-        try:
-            observed = date.fromisoformat(meta["observed_on"])
-        except ValueError as exc:
-            raise InvalidInput("observed_on", f"{meta['observed_on']!r} is not a date (YYYY-MM-DD)") from exc
+        observed = calendar_day(meta["observed_on"], "observed_on")
     return Defaults(
         source=meta.get("source", defaults.source),
         reliability=reliability,

@@ -62,6 +62,7 @@ from liaison.marking import export_audience
 from liaison.models import BankEntity, BankImport, ListReference, Organisation, utcnow
 from liaison.principal import Principal
 from liaison.queries.bank_access import visible_entity
+from liaison.timeinput import calendar_day
 
 
 class _Item(NamedTuple):
@@ -202,7 +203,7 @@ def _write(
                 status = "active"
                 if record.meta:
                     if "review_date" in record.meta:
-                        review = _day("review_date", record.meta["review_date"])
+                        review = calendar_day(record.meta["review_date"], "review_date")
                     status = record.meta.get("status", status)
                     if status not in ("active", "delisted"):
                         raise InvalidInput("status", f"{status!r} is not active or delisted")
@@ -308,13 +309,6 @@ def _hex(text: str) -> str | None:
         return None
 
 
-def _day(field: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _reference(r: bank_ftm.Reference) -> tuple[str, str, date | None, date | None]:
     name, ref, listed, delisted = r
     if not 0 < len(name) <= 40 or not 0 < len(ref) <= 60:
@@ -322,8 +316,8 @@ def _reference(r: bank_ftm.Reference) -> tuple[str, str, date | None, date | Non
     return (
         name,
         ref,
-        _day("references", listed) if listed else None,
-        _day("references", delisted) if delisted else None,
+        calendar_day(listed, "references") if listed else None,
+        calendar_day(delisted, "references") if delisted else None,
     )
 
 
