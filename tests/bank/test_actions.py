@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from liaison.actions.bank import (
     StatementInput,
@@ -178,7 +178,12 @@ def test_reviews_due_reminded_once_and_reset(bank: BankWorld) -> None:
     assert [d.entity_id for d in first[bank["fr.analyst"].organisation_id]] == [e.id]
     with transaction(bank.sessions) as s:  # not reminded twice within a week, again after it
         assert remind_reviews(s, actor=bank["fr.analyst"], on=later) == {}
-        assert remind_reviews(s, actor=bank["fr.analyst"], on=later, every_days=0) != {}
+        s.execute(  # a week and a day go by (the stamp is the wall clock's)
+            update(BankEntity)
+            .where(BankEntity.review_reminded_at.is_not(None))
+            .values(review_reminded_at=utcnow() - timedelta(days=8))
+        )
+        assert remind_reviews(s, actor=bank["fr.analyst"], on=later) != {}
     with bank.sessions() as s:
         row = s.get(BankEntity, e.id)
         assert row is not None and row.review_reminded_at is not None
