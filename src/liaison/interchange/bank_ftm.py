@@ -164,14 +164,7 @@ def _statements(
             raise FtmError("a statement needs a 'prop' and a 'value' (text)", line)
         if prop not in known:
             raise FtmError(f"{schema.name} has no property {prop!r} in FollowTheMoney", line)
-        pairs = []
-        for key in PROVENANCE_KEYS:
-            found = stmt.get(key)
-            if found is None or found == "":
-                continue
-            if not isinstance(found, str):
-                raise FtmError(f"{prop}: a statement's {key!r} is text", line)
-            pairs.append((key, found))
+        pairs = _texts(stmt, PROVENANCE_KEYS, f"{prop}: a statement's {{key!r}} is text", line)
         kind = stmt.get("name_kind")
         if isinstance(kind, str) and kind:
             pairs.append(("name_kind", kind))
@@ -184,6 +177,20 @@ def _statements(
     return props, given
 
 
+def _texts(obj: dict[str, object], keys: tuple[str, ...], error: str, line: int) -> list[tuple[str, str]]:
+    """The given ``keys`` of ``obj`` that hold text, in ``keys`` order; a key holding anything else is refused
+    with ``error`` (formatted with the key). Missing and empty keys are left out."""
+    pairs = []
+    for key in keys:
+        found = obj.get(key)
+        if found is None or found == "":
+            continue
+        if not isinstance(found, str):
+            raise FtmError(error.format(key=key), line)
+        pairs.append((key, found))
+    return pairs
+
+
 def _liaison(data: dict[str, object], line: int) -> tuple[dict[str, str] | None, tuple[Reference, ...]]:
     """The statement form's entity keys and list references."""
     raw = data.get("liaison")
@@ -191,14 +198,7 @@ def _liaison(data: dict[str, object], line: int) -> tuple[dict[str, str] | None,
         return None, ()
     if not isinstance(raw, dict):
         raise FtmError("'liaison' is an object", line)
-    meta = {}
-    for key in ENTITY_KEYS:
-        found = raw.get(key)
-        if found is None or found == "":
-            continue
-        if not isinstance(found, str):
-            raise FtmError(f"liaison.{key} is text", line)
-        meta[key] = found
+    meta = dict(_texts(raw, ENTITY_KEYS, "liaison.{key} is text", line))
     refs: list[Reference] = []
     for ref in raw.get("references") or ():
         if not isinstance(ref, dict):

@@ -61,6 +61,20 @@ def _named(viewer: Viewer, max_marking: str | None, entity: Any) -> ColumnElemen
     return exists(select(n.id).where(n.entity_id == entity.id, n.prop == "name", _leaves(viewer, max_marking, n)))
 
 
+PROVENANCE_COLUMNS = (
+    Statement.source,
+    Statement.observed_on,
+    Statement.reliability,
+    Statement.credibility,
+    Statement.tlp,
+    Statement.originator_control,
+    Statement.purpose,
+    Statement.releasable_to,
+    Statement.contributor_organisation_id,
+)
+"""A statement's provenance as the export reads it, in the order :class:`_Provenance` takes it."""
+
+
 @dataclass
 class Exported:
     """One entity as it leaves: its values with their provenance, its own keys and its list references."""
@@ -149,15 +163,7 @@ def entities(session: Session, viewer: Viewer, max_marking: str | None = None) -
             Statement.prop,
             Statement.value,
             Statement.name_kind,
-            Statement.source,
-            Statement.observed_on,
-            Statement.reliability,
-            Statement.credibility,
-            Statement.tlp,
-            Statement.originator_control,
-            Statement.purpose,
-            Statement.releasable_to,
-            Statement.contributor_organisation_id,
+            *PROVENANCE_COLUMNS,
         )
         .join(BankEntity, BankEntity.id == Statement.entity_id)
         .where(_leaves(viewer, max_marking), Statement.object_id.is_(None))
@@ -195,15 +201,7 @@ def relations(session: Session, viewer: Viewer, max_marking: str | None = None) 
             func.coalesce(obj.merged_into_id, obj.id),
             Statement.prop,
             Statement.value,
-            Statement.source,
-            Statement.observed_on,
-            Statement.reliability,
-            Statement.credibility,
-            Statement.tlp,
-            Statement.originator_control,
-            Statement.purpose,
-            Statement.releasable_to,
-            Statement.contributor_organisation_id,
+            *PROVENANCE_COLUMNS,
         )
         .join(subj, subj.id == Statement.entity_id)
         .join(obj, obj.id == Statement.object_id)
