@@ -136,6 +136,25 @@ def test_only_visible_statements_leave(bank: BankWorld) -> None:
             "no entity 'zz'",
         ),
         (orjson.dumps({"id": "p1", "schema": "Person", "properties": {"name": ["Twin"]}}), 6, "appears twice"),
+        (
+            orjson.dumps(
+                {"id": "s1", "schema": "Person", "statements": [{"prop": "name", "value": "A", "grade": 2}]}
+            ),
+            6,
+            "name: a statement's 'grade' is text",
+        ),
+        (
+            orjson.dumps(
+                {
+                    "id": "s2",
+                    "schema": "Person",
+                    "statements": [{"prop": "name", "value": "A"}],
+                    "liaison": {"review_date": ["2030-01-01"]},
+                }
+            ),
+            6,
+            "liaison.review_date is text",
+        ),
     ],
 )
 def test_a_bad_line_refuses_the_whole_file(bank: BankWorld, bad: bytes, line: int, words: str) -> None:
