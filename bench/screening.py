@@ -60,7 +60,8 @@ def listed_precision(un, systems: dict[str, object], limit: int | None = None) -
             others = [
                 other
                 for other, score in system.ranked(text)  # type: ignore[attr-defined]
-                if other != ref and score >= system.threshold  # type: ignore[attr-defined]
+                if other != ref
+                and score >= system.threshold  # type: ignore[attr-defined]
                 and frozenset((ref, other)) not in SAME_PERSON
             ]
             if others:

@@ -5,8 +5,9 @@
 Cases (screening_heldout_cases.py) come from the UN list's own aliases, romanisation standards other than ours,
 random drops, reorders, joins and splits, and Faker names. The list's entries are split by sha256 of the reference
 into a tuning half and a held-out half; matching is tuned on the first only and reported on both. Each system sees
-the same index (the whole list less the held-out aliases) and the same fixed sample of at most ``--per-kind`` cases per kind and half. Found: the right record in the top 5
-and flagged; false match: anything flagged for a negative (near-namesake or unlisted name).
+the same index (the whole list less the held-out aliases) and the same fixed sample of at most ``--per-kind`` cases
+per kind and half. Found: the right record in the top 5 and flagged; false match: anything flagged for a
+negative (near-namesake or unlisted name).
 """
 
 from __future__ import annotations

@@ -261,7 +261,9 @@ def build_cases(un: ListFile, held: dict[str, str], seed: int = 23) -> list[Case
             parts = _groups(text)
             if ARABIC.search(text) and len(parts) >= 3:
                 drop = rng.randrange(len(parts))
-                cases.append(Case("arabic_part", " ".join(w for k, w in enumerate(parts) if k != drop), ref, half, text))
+                cases.append(
+                    Case("arabic_part", " ".join(w for k, w in enumerate(parts) if k != drop), ref, half, text)
+                )
         if entry.schema != "Person":
             variant_c = _compound(source, rng)
             if variant_c:
@@ -270,7 +272,9 @@ def build_cases(un: ListFile, held: dict[str, str], seed: int = 23) -> list[Case
         groups = _groups(primary)
         if len(groups) >= 3:
             drop = rng.randrange(1, len(groups))  # a middle or the family name, never the given name
-            cases.append(Case("dropped_part", " ".join(g for k, g in enumerate(groups) if k != drop), ref, half, primary))
+            cases.append(
+                Case("dropped_part", " ".join(g for k, g in enumerate(groups) if k != drop), ref, half, primary)
+            )
         if len(groups) >= 2:
             order = groups[:]
             while order == groups:
@@ -309,7 +313,9 @@ def near_namesakes(un: ListFile, rng: random.Random, per_person: int = 1) -> lis
             best = process.extractOne(_ascii(query).lower(), listed, scorer=fuzz.token_set_ratio)
             if best is not None and best[1] >= 90:
                 continue
-            out.append(Case("near_namesake", query, None, half_of(entry.reference), f"{entry.reference}+{other.reference}"))
+            out.append(
+                Case("near_namesake", query, None, half_of(entry.reference), f"{entry.reference}+{other.reference}")
+            )
             break
     return out
 
