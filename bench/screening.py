@@ -160,7 +160,7 @@ def quality(quick: bool, peers: bool) -> dict[str, object]:
             out, seconds = run_system(peer, sample, peer_latin)
             systems[name] = summarise(out, seconds) | {"threshold": peer.threshold}
     results["systems"] = systems
-    precision_systems: dict[str, object] = {"ours": ours}
+    precision_systems: dict[str, object] = {"ours": ours, "ours (v2)": Ours(records, "liaison-name-v2")}
     if peers:
         for name in ("logic-v1", "logic-v2"):
             precision_systems[name] = Nomenklatura(name, records)

@@ -39,6 +39,7 @@ STANDARD = [
     (re.compile(r"v"), "w"),
     (re.compile(r"(?<=[aeiou])t$"), "d"),  # Turkish final devoicing: Ahmet, Mehmet
 ]
+MISSPELT_FORMS = (("abd", True), ("abdul", True), ("abdel", True), ("abdal", True), ("abu", False), ("abou", False))
 ABD_ARTICLE = re.compile(r"^[aeuo]l(?=l)")  # abd-ulla, abd-allah: the article before allah
 LONG = (("ee", "i"), ("ii", "i"), ("ie", "i"), ("iy", "i"), ("oo", "u"), ("ou", "u"), ("uu", "u"), ("uw", "u"))
 DIPHTHONGS = (("ey", "ay"), ("ei", "ay"), ("ai", "ay"), ("aw", "au"), ("ow", "au"), ("aa", "a"))
@@ -125,6 +126,24 @@ def _glued(a: str, b: str, a_ar: bool, b_ar: bool) -> tuple[float, str] | None:
     return None
 
 
+def _misspelt_prefix(a: str, b: str) -> tuple[float, str] | None:
+    """``a`` begins with a misspelt Abd or Abu ("adballah", "aubakar") and the rest is ``b``'s name: what the
+    normaliser would have fused ("abdlah") or cut ("bakar") had the prefix been spelt right."""
+    for cut in range(2, min(6, len(a) - 3)):
+        head, rest = a[:cut], a[cut:]
+        if any(form.startswith(head) for form, _fused in MISSPELT_FORMS):  # spelt right: the normaliser's job
+            continue
+        for form, fused in MISSPELT_FORMS:
+            if OSA.distance(head, form, score_cutoff=1) > 1:
+                continue
+            other = b[3:] if fused and b.startswith("abd") else b
+            if fused != b.startswith("abd") or len(other) < 3:
+                continue
+            if ABD_ARTICLE.sub("", rest) == ABD_ARTICLE.sub("", other) or rest == other:
+                return 0.85, "1 edit"
+    return None
+
+
 def _head(rest: str) -> str:
     """The first consonant class of the name after "abd" (its article and leading vowels set aside)."""
     if rest[:2] in ("al", "el", "ul") and len(rest) > 4:
@@ -140,13 +159,21 @@ def _core(a: str, b: str, a_ar: bool, b_ar: bool) -> tuple[float, str]:
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         return (INITIAL, "initial") if a[0] == b[0] else (0.0, "")
+    longest = max(la, lb)
     if a.startswith("abd") and b.startswith("abd") and la > 5 and lb > 5:  # the name is what follows "abd"
         value, kind = _core(ABD_ARTICLE.sub("", a[3:]), ABD_ARTICLE.sub("", b[3:]), a_ar, b_ar)
-        if value or _head(a[3:]) != _head(b[3:]):
+        if value:
             return value, kind
-        if skeleton(a) == skeleton(b) and Indel.normalized_similarity(a, b) >= 0.6:  # abdulla / abdallah
-            return 0.88, "similar spelling"
-    longest = max(la, lb)
+        # another name after abd (Khaliq/Malik, Habib/Hadi, Muthana/Manan), unless one typo made it (Abdelvamid)
+        if longest >= 7 and not (a_ar or b_ar) and OSA.distance(a, b, score_cutoff=1) == 1:
+            return 0.85, "1 edit"
+        if _head(a[3:]) == _head(b[3:]) and skeleton(a) == skeleton(b) and Indel.normalized_similarity(a, b) >= 0.6:
+            return 0.88, "similar spelling"  # abdulla / abdallah, as the normaliser fused them
+        return 0.0, ""
+    if not (a_ar or b_ar) and "a" in (a[0], b[0]) and a[:3] != b[:3]:  # a typo in Abd or Abu (Adballah)
+        prefixed = _misspelt_prefix(a, b) or _misspelt_prefix(b, a)
+        if prefixed:
+            return prefixed
     same_first = a[0] == b[0]
     best, how = 0.0, ""
     dist = OSA.distance(a, b, score_cutoff=3)  # a swap of two letters is one edit
@@ -173,6 +200,7 @@ def _core(a: str, b: str, a_ar: bool, b_ar: bool) -> tuple[float, str]:
         and len(sa) >= 4
         and len(sb) >= 4
         and sa[0] == sb[0]
+        and abs(la - lb) <= 2
         and Levenshtein.distance(sa, sb, score_cutoff=2) == 1
         and Indel.normalized_similarity(a, b) >= 0.6
     ):
