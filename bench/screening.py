@@ -39,9 +39,15 @@ ROOT = Path(__file__).resolve().parent.parent
 UN_FILE = UN_LIST_2017
 
 
-# Entries the 2017 list carries twice for one person (same name, same birth date, listed under two regimes):
-# a flag between them is right, not a false match.
-SAME_PERSON: frozenset[frozenset[str]] = frozenset()
+# Entries the 2017 list carries twice for one person, under two sanctions regimes (Al-Qaida and Somalia), with the
+# same names and birth year: a flag between them is right, not a false match. Found by comparing every pair of
+# entries that share a two-word name: only these two pairs also share a birth date.
+SAME_PERSON: frozenset[frozenset[str]] = frozenset(
+    {
+        frozenset({"QDi.042", "SOi.002"}),  # Hassan Dahir Aweys, born 1935
+        frozenset({"QDi.172", "SOi.003"}),  # Hassan Abdillahi Hersi al-Turki, born 1944
+    }
+)
 
 
 def listed_precision(un, systems: dict[str, object], limit: int | None = None) -> dict[str, object]:  # type: ignore[no-untyped-def]

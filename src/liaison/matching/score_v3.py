@@ -14,6 +14,7 @@ What changed from v2, each for a case seen on the UN list or on the held-out cas
   (Abd al-Khaliq / Abdulmalik), not a spelling.
 * **A particle or honorific written together with its word** (Altikriti, Elmotassadeq, Abuusama, Hajisahib,
   Mullahfazlullah) is compared without it.
+* **A doubled Latin vowel is a long vowel** the Arabic-script part must write too (Mahmood is not محمد).
 * **Published correspondences** v2's letter classes lack: x for kh (Uzbek/Tajik Latin), v for w (BGN/PCGN
   Persian, Turkish), ou for initial w (French), final t for d (Turkish); they are labelled transliteration.
 """
@@ -26,7 +27,8 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from liaison.matching.keys import skeleton
-from liaison.matching.score_v2 import INITIAL, SOFT, _vowels_agree, shape
+from liaison.matching.score_v2 import INITIAL, SOFT, shape
+from liaison.matching.score_v2 import _vowels_agree as _arabic_vowels_in_latin
 
 GLUED = (
     "al el ul ad ar as ash at az an ed es et ez bin ben ibn abu abou abo ould "
@@ -142,6 +144,24 @@ def _misspelt_prefix(a: str, b: str) -> tuple[float, str] | None:
             if ABD_ARTICLE.sub("", rest) == ABD_ARTICLE.sub("", other) or rest == other:
                 return 0.85, "1 edit"
     return None
+
+
+DOUBLED_VOWEL = re.compile(r"aa|ee|ii|oo|uu")
+
+
+def _vowels_agree(arabic: str, other: str, other_arabic: bool, *, soft: bool = False) -> bool:
+    """v2's rule (every long vowel the Arabic script writes is in the Latin part) and its converse for vowels a
+    Latin spelling marks as long by doubling them: Mahmood has a waw that محمد (Muhammad) lacks."""
+    if not _arabic_vowels_in_latin(arabic, other, other_arabic, soft=soft):
+        return False
+    if other_arabic:
+        return True
+    a_cons, a_gaps = shape(arabic)
+    _o_cons, o_gaps = shape(other)
+    for k, (mine, theirs) in enumerate(zip(a_gaps, o_gaps, strict=True)):
+        if DOUBLED_VOWEL.search(theirs) and not mine and not (k == 1 and a_cons[0] == "A"):
+            return False
+    return True
 
 
 def _head(rest: str) -> str:
