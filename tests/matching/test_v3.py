@@ -80,3 +80,8 @@ def test_v2_is_kept_as_it_was() -> None:
     score, detail = explain("Abd al-Khaliq al-Houthi", "Abdulmalik al-Houthi", "liaison-name-v2")
     assert round(score, 2) == 0.9 and "transliteration+typo" in detail
     assert "transliteration 0.92" in explain("Fernanda", "Farayand", "liaison-name-v2")[1]
+
+
+def test_a_doubled_latin_vowel_is_a_long_vowel_the_arabic_script_writes() -> None:
+    assert explain("Mahmood Ali", "محمد علي")[0] < THRESHOLD  # Mahmood (محمود) is not Muhammad
+    assert explain("Mahmood Ali", "محمود علي")[0] >= THRESHOLD

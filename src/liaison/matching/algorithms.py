@@ -214,7 +214,12 @@ class LiaisonNameV3(LiaisonNameV2):
     def compare_name(self, prepared: PreparedQuery, tokens: tuple[str, ...], text: str, kind: str) -> NameScore:
         q_ar = score_v2.is_arabic(prepared.query.name)
         comparison = score_v2.compare_parts(
-            prepared.form.tokens, tokens, q_ar, score_v2.is_arabic(text), similarity=score_v3.part_similarity
+            prepared.form.tokens,
+            tokens,
+            q_ar,
+            score_v2.is_arabic(text),
+            similarity=score_v3.part_similarity,
+            honorific_first=True,
         )
         if comparison.score <= 0:
             return NameScore(0.0, text, kind, comparison)

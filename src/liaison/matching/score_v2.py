@@ -218,10 +218,12 @@ def compare_parts(
     q_ar: bool = False,
     n_ar: bool = False,
     similarity: Similarity | None = None,
+    honorific_first: bool = False,
 ) -> ComparisonV2:
     """Align the parts of two names (order-free) and score the alignment in [0, 1] (before the penalty).
 
-    ``similarity`` compares two parts (default: this module's :func:`part_similarity`; v3 passes its own)."""
+    ``similarity`` compares two parts (default: this module's :func:`part_similarity`; v3 passes its own);
+    ``honorific_first``: a misspelt honorific is ignored only as a name's first part (v3)."""
     similarity = similarity or part_similarity
     if not query or not name:
         return ComparisonV2(0.0, (), query, name)
@@ -248,8 +250,8 @@ def compare_parts(
         chosen.append((i, PartPair(query[i], name[j], sim, how)))
     _glue(query, name, q_sim, n_sim, chosen, q_ar, n_ar, flip=False, similarity=similarity)
     _glue(name, query, n_sim, q_sim, chosen, n_ar, q_ar, flip=True, similarity=similarity)
-    q_ign = {i for i, t in enumerate(query) if not q_sim[i] and near_honorific(t)}
-    n_ign = {j for j, t in enumerate(name) if not n_sim[j] and near_honorific(t)}
+    q_ign = {i for i, t in enumerate(query) if not q_sim[i] and (i == 0 or not honorific_first) and near_honorific(t)}
+    n_ign = {j for j, t in enumerate(name) if not n_sim[j] and (j == 0 or not honorific_first) and near_honorific(t)}
     q_left = [t for i, t in enumerate(query) if q_sim[i] == 0 and len(t) > 1 and i not in q_ign]
     n_left = [t for j, t in enumerate(name) if n_sim[j] == 0 and len(t) > 1 and j not in n_ign]
     clash = min(len(q_left), len(n_left))

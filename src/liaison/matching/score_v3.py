@@ -14,6 +14,7 @@ What changed from v2, each for a case seen on the UN list or on the held-out cas
   (Abd al-Khaliq / Abdulmalik), not a spelling.
 * **A particle or honorific written together with its word** (Altikriti, Elmotassadeq, Abuusama, Hajisahib,
   Mullahfazlullah) is compared without it.
+* **A misspelt honorific is ignored only at the start of a name** ("Abdullah Sheka" keeps Sheka).
 * **A doubled Latin vowel is a long vowel** the Arabic-script part must write too (Mahmood is not محمد).
 * **Published correspondences** v2's letter classes lack: x for kh (Uzbek/Tajik Latin), v for w (BGN/PCGN
   Persian, Turkish), ou for initial w (French), final t for d (Turkish); they are labelled transliteration.
