@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process, utils
 from rigour.text.translit import ascii_text
 from screening_cases import Case
 
-from liaison.matching import Index, Query, Record
+from liaison.matching import DEFAULT, Index, Query, Record
 
 PEER_THRESHOLD = 0.7
 BLOCK = 20
@@ -43,15 +43,17 @@ def _outcome(case: Case, ranked: Sequence[tuple[str, float]], threshold: float) 
 class Ours:
     name = "ours"
 
-    def __init__(self, records: list[Record]) -> None:
+    def __init__(self, records: list[Record], algorithm: str = DEFAULT) -> None:
         start = time.perf_counter()
-        self.index = Index.build(records)
+        self.index = Index.build(records, algorithm=algorithm)
         self.build_seconds = time.perf_counter() - start
         self.threshold = self.index.algorithm.threshold
 
+    def ranked(self, text: str, top: int = 6) -> list[tuple[str, float]]:
+        return [(h.record_id, h.score) for h in self.index.search(Query("q", text), top=top)]
+
     def run(self, case: Case) -> Outcome:
-        hits = self.index.search(Query("q", case.query), top=5)
-        return _outcome(case, [(h.record_id, h.score) for h in hits], self.threshold)
+        return _outcome(case, self.ranked(case.query, 5), self.threshold)
 
 
 class Names:
@@ -112,35 +114,42 @@ class Nomenklatura:
                 entity.add("nationality", value.lower(), quiet=True)
         return entity
 
-    def block(self, text: str) -> list[str]:
+    def block(self, text: str, size: int = BLOCK) -> list[str]:
         found = process.extract(utils.default_process(ascii_text(text)), self.names.ascii, scorer=fuzz.WRatio, limit=80)
         refs: list[str] = []
         for _name, _score, i in found:
             ref = self.names.owner[i]
             if ref not in refs:
                 refs.append(ref)
-            if len(refs) == BLOCK:
+            if len(refs) == size:
                 break
         return refs
 
-    def run(self, case: Case) -> Outcome:
+    def scored(self, text: str, candidates: list[str]) -> list[tuple[str, float]]:
         self.counter += 1  # nomenklatura caches name analysis by entity id: every query gets its own
         query = self.model.make_entity("Person")
         query.id = f"query-{self.counter}"
-        query.add("name", case.query)
-        candidates = self.block(case.query)
+        query.add("name", text)
         scored = []
         for ref in candidates:
             result = self.proxies[ref]
             if result.schema.name != "Person":
                 query_entity = self.model.make_entity("LegalEntity")
                 query_entity.id = f"query-{self.counter}-le"
-                query_entity.add("name", case.query)
+                query_entity.add("name", text)
             else:
                 query_entity = query
             scored.append((ref, self.algorithm.compare(query_entity, result, self.config).score))
         scored.sort(key=lambda kv: -kv[1])
-        outcome = _outcome(case, scored, self.threshold)
+        return scored
+
+    def ranked(self, text: str) -> list[tuple[str, float]]:
+        """The 21 closest records by WRatio (20 once the query's own entry is set aside), scored."""
+        return self.scored(text, self.block(text, BLOCK + 1))
+
+    def run(self, case: Case) -> Outcome:
+        candidates = self.block(case.query)
+        outcome = _outcome(case, self.scored(case.query, candidates), self.threshold)
         outcome.blocked = case.expected is None or case.expected in candidates
         return outcome
 

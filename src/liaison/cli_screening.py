@@ -82,7 +82,7 @@ def run(
         float | None, typer.Option("--threshold", help="Match from this score (0-1; default LIAISON_MATCH_THRESHOLD).")
     ] = None,
     algorithm: Annotated[
-        str | None, typer.Option("--algorithm", help="Matching algorithm (default: liaison-name-v2).")
+        str | None, typer.Option("--algorithm", help="Matching algorithm (default: liaison-name-v3).")
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help='JSON lines: {"query_id", "matches": [{"entity_id", ...}]} per name.')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from liaison.matching import Index, Name, Query, Record, analyze
+from liaison.matching import DEFAULT, Index, Name, Query, Record, analyze
 from liaison.matching.score import compare_parts
 
 PUBLIC, SECRET = 1, 2
@@ -35,7 +35,7 @@ def test_explanation_names_the_pair_and_the_features() -> None:
     data = hit.to_dict()
     assert data["reference"] == "QDi.1" and data["entity_id"] == "r"
     explanation = data["explanation"]
-    assert explanation["algorithm"] == "liaison-name-v2"
+    assert explanation["algorithm"] == DEFAULT
     assert explanation["matched_name"] == "Mohammed Yusuf Tawfiq" and explanation["matched_kind"] == "alias"
     detail = " ".join(f["detail"] for f in explanation["features"])
     assert "transliteration" in detail and "sheikh" in detail

@@ -114,4 +114,4 @@ def test_every_algorithm_scores_a_record_directly() -> None:
         score, explanation = algorithm.score(Query("q", "Iyad Nazmi Salih Khalil"), RECORDS[0])
         assert 0.9 <= score <= 1.0, name
         assert explanation.algorithm == name
-    assert DEFAULT == "liaison-name-v2"
+    assert DEFAULT == "liaison-name-v3"

@@ -5,7 +5,15 @@ Names in any script are reduced to comparable Latin parts (:mod:`.normalize`), i
 score (:class:`Explanation`): which query form matched which name, and which features added or subtracted.
 """
 
-from liaison.matching.algorithms import ALGORITHMS, DEFAULT, Algorithm, LiaisonNameV1, LiaisonNameV2, get_algorithm
+from liaison.matching.algorithms import (
+    ALGORITHMS,
+    DEFAULT,
+    Algorithm,
+    LiaisonNameV1,
+    LiaisonNameV2,
+    LiaisonNameV3,
+    get_algorithm,
+)
 from liaison.matching.index import Index
 from liaison.matching.normalize import NameForm, analyze
 from liaison.matching.types import NAME_KINDS, Explanation, Feature, Hit, Name, Query, Record
@@ -21,6 +29,7 @@ __all__ = [
     "Index",
     "LiaisonNameV1",
     "LiaisonNameV2",
+    "LiaisonNameV3",
     "Name",
     "NameForm",
     "Query",

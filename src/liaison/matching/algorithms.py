@@ -12,7 +12,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from liaison.matching import score_v2
+from liaison.matching import score_v2, score_v3
 from liaison.matching.normalize import NameForm, analyze
 from liaison.matching.score import NameComparison, compare_parts
 from liaison.matching.types import Explanation, Feature, Query, Record
@@ -201,6 +201,32 @@ class LiaisonNameV2(LiaisonNameV1):
         return score, Explanation(self.name, prepared.query.name, best.name, best.kind, features)
 
 
+class LiaisonNameV3(LiaisonNameV2):
+    """v2's alignment and conflict penalty with v3's part comparison (see :mod:`liaison.matching.score_v3`):
+    "transliteration" only where a romanisation rule relates two parts, an Abd- compound compared on the name
+    after "abd", a particle or honorific written together with its word compared without it, and the published
+    correspondences x/kh, v/w, ou/w."""
+
+    name = "liaison-name-v3"
+    version = "3"
+    threshold = 0.8
+
+    def compare_name(self, prepared: PreparedQuery, tokens: tuple[str, ...], text: str, kind: str) -> NameScore:
+        q_ar = score_v2.is_arabic(prepared.query.name)
+        comparison = score_v2.compare_parts(
+            prepared.form.tokens,
+            tokens,
+            q_ar,
+            score_v2.is_arabic(text),
+            similarity=score_v3.part_similarity,
+            honorific_first=True,
+        )
+        if comparison.score <= 0:
+            return NameScore(0.0, text, kind, comparison)
+        value = comparison.score - comparison.penalty + KIND_ADJUSTMENT.get(kind, 0.0)
+        return NameScore(max(0.0, value), text, kind, comparison)
+
+
 class TokenSortV1(LiaisonNameV1):
     """A literal baseline: rapidfuzz ``token_sort_ratio`` on the Latin forms, no part alignment, no evidence.
 
@@ -226,8 +252,10 @@ class TokenSortV1(LiaisonNameV1):
         return best.value, Explanation(self.name, prepared.query.name, best.name, best.kind, (feature,))
 
 
-DEFAULT = LiaisonNameV2.name
-ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (LiaisonNameV1(), LiaisonNameV2(), TokenSortV1())}
+DEFAULT = LiaisonNameV3.name
+ALGORITHMS: dict[str, Algorithm] = {
+    a.name: a for a in (LiaisonNameV1(), LiaisonNameV2(), LiaisonNameV3(), TokenSortV1())
+}
 
 
 def get_algorithm(name: str) -> Algorithm:

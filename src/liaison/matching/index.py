@@ -55,6 +55,7 @@ from liaison.matching.keys import (
 )
 from liaison.matching.normalize import analyze
 from liaison.matching.score_v2 import is_arabic
+from liaison.matching.score_v3 import alternative_forms
 from liaison.matching.types import NAME_KINDS, Hit, Query, Record
 
 CANDIDATES = 16  # distinct name forms scored per query
@@ -261,6 +262,11 @@ class Index:
                 continue
             options = [(single_key(skel), 1.0)]
             options.extend((single_key(n), 0.6) for n in self._neighbours(skel))
+            # the same part as another spelling standard writes it, or without a particle written onto it
+            for form in alternative_forms(tok):
+                alt = skeleton(form)
+                if len(alt) >= MIN_SKELETON and alt != skel:
+                    options.append((single_key(alt), 0.9))
             per_part.append(options)
         keys: list[int] = []
         weights: list[float] = []

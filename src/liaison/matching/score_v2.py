@@ -26,6 +26,7 @@ What changed from :mod:`liaison.matching.score` (v1), each for a false match see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -208,10 +209,22 @@ def _weights(tokens: tuple[str, ...], matched: list[float], conflict: bool, igno
     return weights
 
 
+Similarity = Callable[[str, str, bool, bool], tuple[float, str]]
+
+
 def compare_parts(
-    query: tuple[str, ...], name: tuple[str, ...], q_ar: bool = False, n_ar: bool = False
+    query: tuple[str, ...],
+    name: tuple[str, ...],
+    q_ar: bool = False,
+    n_ar: bool = False,
+    similarity: Similarity | None = None,
+    honorific_first: bool = False,
 ) -> ComparisonV2:
-    """Align the parts of two names (order-free) and score the alignment in [0, 1] (before the penalty)."""
+    """Align the parts of two names (order-free) and score the alignment in [0, 1] (before the penalty).
+
+    ``similarity`` compares two parts (default: this module's :func:`part_similarity`; v3 passes its own);
+    ``honorific_first``: a misspelt honorific is ignored only as a name's first part (v3)."""
+    similarity = similarity or part_similarity
     if not query or not name:
         return ComparisonV2(0.0, (), query, name)
     if query == name:
@@ -219,7 +232,7 @@ def compare_parts(
     candidates: list[tuple[float, int, int, int, str]] = []
     for i, a in enumerate(query):
         for j, b in enumerate(name):
-            sim, how = part_similarity(a, b, q_ar, n_ar)
+            sim, how = similarity(a, b, q_ar, n_ar)
             if sim >= MIN_PART:
                 candidates.append((sim, -abs(i - j), i, j, how))
     candidates.sort(reverse=True)
@@ -235,10 +248,10 @@ def compare_parts(
         else:
             q_sim[i] = n_sim[j] = sim
         chosen.append((i, PartPair(query[i], name[j], sim, how)))
-    _glue(query, name, q_sim, n_sim, chosen, q_ar, n_ar, flip=False)
-    _glue(name, query, n_sim, q_sim, chosen, n_ar, q_ar, flip=True)
-    q_ign = {i for i, t in enumerate(query) if not q_sim[i] and near_honorific(t)}
-    n_ign = {j for j, t in enumerate(name) if not n_sim[j] and near_honorific(t)}
+    _glue(query, name, q_sim, n_sim, chosen, q_ar, n_ar, flip=False, similarity=similarity)
+    _glue(name, query, n_sim, q_sim, chosen, n_ar, q_ar, flip=True, similarity=similarity)
+    q_ign = {i for i, t in enumerate(query) if not q_sim[i] and (i == 0 or not honorific_first) and near_honorific(t)}
+    n_ign = {j for j, t in enumerate(name) if not n_sim[j] and (j == 0 or not honorific_first) and near_honorific(t)}
     q_left = [t for i, t in enumerate(query) if q_sim[i] == 0 and len(t) > 1 and i not in q_ign]
     n_left = [t for j, t in enumerate(name) if n_sim[j] == 0 and len(t) > 1 and j not in n_ign]
     clash = min(len(q_left), len(n_left))
@@ -278,6 +291,7 @@ def _glue(
     r_ar: bool,
     *,
     flip: bool,
+    similarity: Similarity = part_similarity,
 ) -> None:
     """Two unmatched parts on one side that are one part on the other ("Abu Bakr" / "Abubakr", "Aziz Abbasin
     Abdul" / "Abdul Aziz Abbasin"): adjacent pairs first, then any order; on an Arabic-script side only a part
@@ -308,7 +322,7 @@ def _glue(
             # 0.9 needs the same skeleton or a one-letter typo: anything else is not worth comparing
             if r_sim[j] or (abs(len(part) - len(joined)) > 1 and skeleton(part) != sj):
                 continue
-            sim, _how = part_similarity(joined, part, l_ar, r_ar)
+            sim, _how = similarity(joined, part, l_ar, r_ar)
             if sim >= JOIN_MIN:
                 l_sim[a] = l_sim[b] = r_sim[j] = sim
                 pair = PartPair(part, joined, sim, "joined") if flip else PartPair(joined, part, sim, "joined")
