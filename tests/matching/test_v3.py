@@ -85,3 +85,28 @@ def test_v2_is_kept_as_it_was() -> None:
 def test_a_doubled_latin_vowel_is_a_long_vowel_the_arabic_script_writes() -> None:
     assert explain("Mahmood Ali", "محمد علي")[0] < THRESHOLD  # Mahmood (محمود) is not Muhammad
     assert explain("Mahmood Ali", "محمود علي")[0] >= THRESHOLD
+
+
+@pytest.fixture(scope="module")
+def un_index() -> Index:
+    """The whole shipped 2017 UN list, every name of every entry (original script too), as screening indexes it."""
+    from liaison.data import UN_LIST_2017
+    from liaison.interchange.un_list import parse
+
+    entries = parse(UN_LIST_2017.read_bytes()).entries
+    return Index.build(
+        Record(e.reference, tuple(Name(n.text, n.kind) for n in e.all_names()), schema=e.schema, reference=e.reference)
+        for e in entries
+    )
+
+
+def test_golani_finds_the_listed_jawlani(un_index: Index) -> None:
+    """The issue's own example: QDi.317 is listed as ABU MOHAMMED AL-JAWLANI. Golani is the same name (jim written
+    g, the diphthong aw written o); the shortlist must not give its slots to other "Muhammad X" names first."""
+    hits = un_index.search(Query("q", "Abu Muhammad al-Golani"), top=5)
+    assert hits and hits[0].reference == "QDi.317" and hits[0].match
+
+
+def test_golani_jawlani_is_a_transliteration() -> None:
+    score, detail = explain("Abu Muhammad al-Golani", "ABU MOHAMMED AL-JAWLANI")
+    assert "transliteration" in detail and score >= THRESHOLD

@@ -387,8 +387,14 @@ class Index:
             reps, rep_score = _best(reps, rep_score, POOL)
         pool = reps[np.lexsort((reps, -rep_score))]
         if len(pool) > CANDIDATES:
-            texts = [" ".join(self._name_tokens[i]) for i in pool[BY_EVIDENCE:].tolist()]
+            rest_tokens = [self._name_tokens[i] for i in pool[BY_EVIDENCE:].tolist()]
+            texts = [" ".join(t) for t in rest_tokens]
             similar = process.cdist([" ".join(tokens)], texts, scorer=RERANK, dtype=np.float32)[0]
+            # and on the skeletons the keys are made of: a spelling the letter classes fold (Golani / Jawlani, Yusuf
+            # / Youssef) is as alike as an identical one, where the raw letters would prefer another "Muhammad X"
+            skels = [_skeleton_text(t) for t in rest_tokens]
+            folded = process.cdist([_skeleton_text(tokens)], skels, scorer=RERANK, dtype=np.float32)[0]
+            similar = np.maximum(similar, folded)
             rest = pool[BY_EVIDENCE:][np.argsort(-similar, kind="stable")[: CANDIDATES - BY_EVIDENCE]]
             pool = np.concatenate([pool[:BY_EVIDENCE], rest])
         if len(uniq) == len(reps):
@@ -450,6 +456,11 @@ class Index:
             )
         hits.sort(key=lambda h: (-h.score, h.record_id))
         return hits[:top]
+
+
+def _skeleton_text(tokens: tuple[str, ...]) -> str:
+    """A name's parts as their skeletons (:func:`liaison.matching.keys.skeleton`, the part itself when too short)."""
+    return " ".join(skel if len(skel := skeleton(tok)) >= MIN_SKELETON else tok for tok in tokens)
 
 
 def _best(ids: NDArray, score: NDArray, count: int) -> tuple[NDArray, NDArray]:
