@@ -20,8 +20,8 @@ keys first until ``BUDGET`` ids are read; each posting weighs its key's weight t
 a per-thread scratch buffer. A name with more parts than the query has its sum shared out (``LENGTH_PENALTY``
 per extra part), since long names collect keys by chance. Names alike (same parts and kind) tie, so the shortlist
 is made of distinct forms: the ``POOL`` best by evidence, cut to ``CANDIDATES`` by evidence and by a cheap
-rapidfuzz similarity; only those forms get the algorithm's full score (once per form), and the best name of each
-record wins.
+rapidfuzz similarity, plus ``BY_SKELETON`` by the same similarity on the parts' skeletons; only those forms get
+the algorithm's full score (once per form), and the best name of each record wins.
 
 Audience filtering happens before ranking: a name the caller may not see never takes a candidate slot, never
 scores and never appears in an explanation; birth dates and nationalities are filtered the same way.
@@ -62,6 +62,7 @@ CANDIDATES = 16  # distinct name forms scored per query
 POOL = 200  # names ranked by key evidence, then re-ranked by a cheap string similarity
 BY_EVIDENCE = 8  # of the CANDIDATES, how many are taken on key evidence alone (the rest by string similarity)
 RERANK = fuzz.token_sort_ratio
+BY_SKELETON = 4  # forms scored beyond CANDIDATES: the best by RERANK on the parts' skeletons not already taken
 PER_FORM = 6  # names of one form scored per query (they cost one score: see ``search``)
 TYPO_MIN = 4  # parts this long get whole-part typo keys (in one-part names, weak aliases and code names)
 TYPO_KINDS = frozenset({"weak_alias", "code_name"})
@@ -378,8 +379,8 @@ class Index:
     def _shortlist(self, tokens: tuple[str, ...], uniq: NDArray, score: NDArray) -> NDArray:
         """Distinct names first: thousands of persons may carry the very same "Bahar" or "Abu Fateh", which tie on
         evidence and would fill every slot. The ``POOL`` best distinct forms by evidence, cut to ``CANDIDATES``
-        forms (``BY_EVIDENCE`` on evidence, the rest by ``RERANK`` on the Latin forms); then the names of those
-        forms, at most ``PER_FORM`` each, best form first."""
+        forms (``BY_EVIDENCE`` on evidence, the rest by ``RERANK`` on the Latin forms) and ``BY_SKELETON`` more by
+        ``RERANK`` on the skeletons; then the names of those forms, at most ``PER_FORM`` each, best form first."""
         forms = self._name_form.view()[uniq]
         _, first = np.unique(forms, return_index=True)
         reps, rep_score = uniq[first], score[first]
@@ -390,12 +391,15 @@ class Index:
             rest_tokens = [self._name_tokens[i] for i in pool[BY_EVIDENCE:].tolist()]
             texts = [" ".join(t) for t in rest_tokens]
             similar = process.cdist([" ".join(tokens)], texts, scorer=RERANK, dtype=np.float32)[0]
-            # and on the skeletons the keys are made of: a spelling the letter classes fold (Golani / Jawlani, Yusuf
-            # / Youssef) is as alike as an identical one, where the raw letters would prefer another "Muhammad X"
+            by_text = np.argsort(-similar, kind="stable")[: CANDIDATES - BY_EVIDENCE]
+            # and a few more by the skeletons the keys are made of: a spelling the letter classes fold (Golani /
+            # Jawlani) is as alike as an identical one there, where the raw letters prefer another "Muhammad X"
             skels = [_skeleton_text(t) for t in rest_tokens]
             folded = process.cdist([_skeleton_text(tokens)], skels, scorer=RERANK, dtype=np.float32)[0]
-            similar = np.maximum(similar, folded)
-            rest = pool[BY_EVIDENCE:][np.argsort(-similar, kind="stable")[: CANDIDATES - BY_EVIDENCE]]
+            folded[by_text] = -1.0
+            by_skeleton = np.argsort(-folded, kind="stable")[:BY_SKELETON]
+            by_skeleton = by_skeleton[folded[by_skeleton] >= 0]
+            rest = pool[BY_EVIDENCE:][np.concatenate([by_text, by_skeleton])]
             pool = np.concatenate([pool[:BY_EVIDENCE], rest])
         if len(uniq) == len(reps):
             return pool
