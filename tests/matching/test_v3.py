@@ -38,7 +38,9 @@ def test_two_listed_houthis_are_not_one_person() -> None:
             assert "transliteration" not in str(hits[other].explanation.to_dict())
 
 
-@pytest.mark.parametrize(("query", "listed"), [("Fernanda", "Farayand"), ("Dubois", "Dabissi"), ("Aymen", "Aman")])
+@pytest.mark.parametrize(
+    ("query", "listed"), [("Fernanda", "Farayand"), ("Dubois", "Dabissi"), ("Aymen", "Aman"), ("Abdo", "Abdaw")]
+)
 def test_no_rule_no_transliteration_label(query: str, listed: str) -> None:
     score, detail = explain(query, listed)
     assert "transliteration" not in detail

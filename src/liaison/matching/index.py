@@ -63,6 +63,7 @@ POOL = 200  # names ranked by key evidence, then re-ranked by a cheap string sim
 BY_EVIDENCE = 8  # of the CANDIDATES, how many are taken on key evidence alone (the rest by string similarity)
 RERANK = fuzz.token_sort_ratio
 BY_SKELETON = 4  # forms scored beyond CANDIDATES: the best by RERANK on the parts' skeletons not already taken
+SKELETON_MIN = 90  # ... if their skeletons are nearly the query's: the same name in other letters, not a namesake
 PER_FORM = 6  # names of one form scored per query (they cost one score: see ``search``)
 TYPO_MIN = 4  # parts this long get whole-part typo keys (in one-part names, weak aliases and code names)
 TYPO_KINDS = frozenset({"weak_alias", "code_name"})
@@ -398,7 +399,7 @@ class Index:
             folded = process.cdist([_skeleton_text(tokens)], skels, scorer=RERANK, dtype=np.float32)[0]
             folded[by_text] = -1.0
             by_skeleton = np.argsort(-folded, kind="stable")[:BY_SKELETON]
-            by_skeleton = by_skeleton[folded[by_skeleton] >= 0]
+            by_skeleton = by_skeleton[folded[by_skeleton] >= SKELETON_MIN]
             rest = pool[BY_EVIDENCE:][np.concatenate([by_text, by_skeleton])]
             pool = np.concatenate([pool[:BY_EVIDENCE], rest])
         if len(uniq) == len(reps):

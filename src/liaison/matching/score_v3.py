@@ -50,8 +50,8 @@ DIPHTHONGS = (("ey", "ay"), ("ei", "ay"), ("ai", "ay"), ("aw", "au"), ("ow", "au
 SHORT_PAIRS = frozenset({frozenset("ae"), frozenset("ei"), frozenset("ou"), frozenset("iy"), frozenset("uw")})
 # the diphthong aw written o, as Egyptian and Levantine Arabic pronounce it and English usage writes it (Jawlan /
 # Golan, Shawkat / Shokat, Rawshan / Roshan); with jim written g in the same usage (Egyptian jim: Gamal / Jamal, the
-# letter classes of keys.py fold g and j) it makes Golani / Jawlani. Only the diphthong: a plain a or u against o
-# stays a vowel-quality difference.
+# letter classes of keys.py fold g and j) it makes Golani / Jawlani. Only the diphthong before a consonant (a final
+# -aw is no such syllable: Abdo is not Abdi Aw), and a plain a or u against o stays a vowel-quality difference.
 MONOPHTHONGS = frozenset({frozenset(("au", "o"))})
 
 
@@ -70,9 +70,10 @@ def vowel_rule(a: str, b: str) -> str:
     if ca != cb:
         return ""
     verdict = "rule"
-    for x, y in zip(ga, gb, strict=True):
+    last = len(ga) - 1
+    for k, (x, y) in enumerate(zip(ga, gb, strict=True)):
         x, y = _gap(x), _gap(y)
-        if x == y or frozenset((x, y)) in MONOPHTHONGS:
+        if x == y or (k < last and frozenset((x, y)) in MONOPHTHONGS):
             continue
         if not x or not y or len(x) != len(y):
             return ""
