@@ -112,3 +112,23 @@ def test_golani_finds_the_listed_jawlani(un_index: Index) -> None:
 def test_golani_jawlani_is_a_transliteration() -> None:
     score, detail = explain("Abu Muhammad al-Golani", "ABU MOHAMMED AL-JAWLANI")
     assert "transliteration" in detail and score >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("MAHFOUZ OULDALWALID", "MAHFOUZ OULD AL-WALID"),
+        ("Ahmed bin Abdullah Saleh binalzahrani", "Ahmed bin Abdullah Saleh bin al-Zahrani"),
+        ("ADEL BENALAZHAR BEN YOUSSEF HAMDI", "ADEL BEN AL-AZHAR BEN YOUSSEF HAMDI"),
+    ],
+)
+def test_a_particle_and_the_article_written_onto_the_word(query: str, listed: str) -> None:
+    """Bin al-, Ould al-, Ben al- written as one word with the name: both particles are set aside."""
+    score, detail = explain(query, listed)
+    assert score >= THRESHOLD and "al written together" in detail
+
+
+def test_an_honorific_written_onto_a_short_name_is_looked_up_without_it(un_index: Index) -> None:
+    """TAi.068 is listed as Mawlawi Nanai; "nanai" is too short a skeleton to be a key and is indexed as itself."""
+    hits = un_index.search(Query("q", "Mawlawinanai"), top=5)
+    assert hits and hits[0].reference == "TAi.068" and hits[0].match

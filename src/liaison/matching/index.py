@@ -269,6 +269,8 @@ class Index:
                 alt = skeleton(form)
                 if len(alt) >= MIN_SKELETON and alt != skel:
                     options.append((single_key(alt), 0.9))
+                elif len(alt) < MIN_SKELETON:  # indexed by its exact form (name_keys): Mawlawinanai -> nanai
+                    options.append((exact_key(form), 0.9))
             per_part.append(options)
         keys: list[int] = []
         weights: list[float] = []

@@ -14,7 +14,7 @@ What changed from v2, each for a case seen on the UN list or on the held-out cas
 * **An Abd- compound is compared on the name after "abd"**: a consonant off there is another name
   (Abd al-Khaliq / Abdulmalik), not a spelling.
 * **A particle or honorific written together with its word** (Altikriti, Elmotassadeq, Abuusama, Hajisahib,
-  Mullahfazlullah) is compared without it.
+  Mullahfazlullah), or two of them (Ouldalwalid, Binalsuaiy), is compared without them.
 * **A misspelt honorific is ignored only at the start of a name** ("Abdullah Sheka" keeps Sheka).
 * **A doubled Latin vowel is a long vowel** the Arabic-script part must write too (Mahmood is not محمد).
 * **Published correspondences** v2's letter classes lack: x for kh (Uzbek/Tajik Latin), v for w (BGN/PCGN
@@ -97,7 +97,7 @@ def standard_form(token: str) -> str:
 def alternative_forms(token: str) -> tuple[str, ...]:
     """Other forms of a query part worth looking up in the index: without a particle or honorific written onto
     it (Altikriti -> tikriti), and with the published correspondences folded in (Xalaf -> khalaf)."""
-    forms = [token[len(p) :] for p in GLUED if token.startswith(p) and len(token) - len(p) >= 3]
+    forms = [rest for _prefixes, rest in _unglued(token)]
     folded = standard_form(token)
     if folded != token:
         forms.append(folded)
@@ -124,16 +124,28 @@ def part_similarity(a: str, b: str, a_ar: bool = False, b_ar: bool = False) -> t
 
 def _glued(a: str, b: str, a_ar: bool, b_ar: bool) -> tuple[float, str] | None:
     """``a`` is a particle or honorific written together with a part like ``b`` (Altikriti / Tikriti)."""
-    for prefix in GLUED:
-        if not a.startswith(prefix):
-            continue
-        rest = a[len(prefix) :]
-        if len(rest) < 3 or len(b) < 3:
-            continue
+    if len(b) < 3:
+        return None
+    for prefixes, rest in _unglued(a):
         value, kind = _core(rest, b, a_ar, b_ar)
         if value >= 0.9 and (len(rest) >= 4 or value == 1.0):
-            return value, f"{prefix} written together" + (f", {kind}" if kind != "exact" else "")
+            return value, f"{prefixes} written together" + (f", {kind}" if kind != "exact" else "")
     return None
+
+
+def _unglued(token: str, depth: int = 2) -> list[tuple[str, str]]:
+    """(particles, rest) for each way ``token`` begins with particles or honorifics written onto a word of at least
+    three letters: "binalsuaiy" -> ("bin", "alsuaiy"), ("bin al", "suaiy"). A patronymic particle and the article
+    are written together as readily as one of them (Ould al-Walid, Ben al-Azhar, Bin al-Suaiy)."""
+    out: list[tuple[str, str]] = []
+    for prefix in GLUED:
+        rest = token[len(prefix) :]
+        if not token.startswith(prefix) or len(rest) < 3:
+            continue
+        out.append((prefix, rest))
+        if depth > 1:
+            out.extend((f"{prefix} {more}", tail) for more, tail in _unglued(rest, depth - 1))
+    return out
 
 
 def _misspelt_prefix(a: str, b: str) -> tuple[float, str] | None:
