@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from faker import Faker
@@ -164,11 +165,10 @@ def list_cases(un: ListFile, seed: int = 7) -> list[Case]:
     return cases
 
 
-def negative_cases(count: int, listed: set[str], seed: int = 11) -> list[Case]:
-    """Unlisted people: Faker names from several locales and scripts, none equal to a listed name."""
-    cases: list[Case] = []
-    per_locale = max(1, count // len(NEGATIVE_LOCALES))
-    for n, locale in enumerate(NEGATIVE_LOCALES):
+def faker_names(locales: Sequence[str], per_locale: int, listed: set[str], seed: int) -> Iterator[tuple[str, str]]:
+    """``per_locale`` distinct Faker names of each locale, none equal (case aside) to a ``listed`` one, as
+    (locale, name); each locale seeded with ``seed`` plus its position, so a run gives the same names."""
+    for n, locale in enumerate(locales):
         fake = Faker(locale)
         fake.seed_instance(seed + n)
         seen: set[str] = set()
@@ -177,8 +177,16 @@ def negative_cases(count: int, listed: set[str], seed: int = 11) -> list[Case]:
             if name.casefold() in listed or name in seen:
                 continue
             seen.add(name)
-            cases.append(Case(f"negative_{locale}", name, None))
-    return cases
+            yield locale, name
+
+
+def negative_cases(count: int, listed: set[str], seed: int = 11) -> list[Case]:
+    """Unlisted people: Faker names from several locales and scripts, none equal to a listed name."""
+    per_locale = max(1, count // len(NEGATIVE_LOCALES))
+    return [
+        Case(f"negative_{locale}", name, None)
+        for locale, name in faker_names(NEGATIVE_LOCALES, per_locale, listed, seed)
+    ]
 
 
 def cross_script_records(un: ListFile) -> list[Record]:

@@ -32,8 +32,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from faker import Faker
 from rapidfuzz import fuzz, process
+from screening_cases import faker_names
 
 from liaison.interchange.un_list import ListEntry, ListFile
 from liaison.matching import Name, Record
@@ -332,15 +332,7 @@ def near_namesakes(un: ListFile, rng: random.Random, per_person: int = 1) -> lis
 def unlisted(un: ListFile, per_locale: int = 120, seed: int = 31) -> list[Case]:
     """Faker names of ten locales, none listed; each split into a half by the same hash of the name."""
     listed = {n.text.casefold() for e in un.entries for n in e.all_names()}
-    out: list[Case] = []
-    for n, locale in enumerate(UNLISTED_LOCALES):
-        fake = Faker(locale)
-        fake.seed_instance(seed + n)
-        seen: set[str] = set()
-        while len(seen) < per_locale:
-            name = fake.name()
-            if name.casefold() in listed or name in seen:
-                continue
-            seen.add(name)
-            out.append(Case("unlisted", name, None, half_of(name), locale))
-    return out
+    return [
+        Case("unlisted", name, None, half_of(name), locale)
+        for locale, name in faker_names(UNLISTED_LOCALES, per_locale, listed, seed)
+    ]
