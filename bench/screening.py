@@ -29,7 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screening_cases import Case, cross_script_records, list_cases, negative_cases, to_record  # noqa: E402
+from screening_cases import (  # noqa: E402
+    Case,
+    cross_script_records,
+    list_cases,
+    negative_cases,
+    stratified_sample,
+    to_record,
+)
 from screening_peers import Nomenklatura, Ours, Outcome, TokenSort, fit_threshold, rethreshold  # noqa: E402
 
 from liaison.data import UN_LIST_2017  # noqa: E402
@@ -84,15 +91,7 @@ def listed_precision(un, systems: dict[str, object], limit: int | None = None) -
 
 
 def sample_cases(cases: list[Case], per_class: int, seed: int = 3) -> list[Case]:
-    by_class: dict[str, list[Case]] = defaultdict(list)
-    for case in cases:
-        by_class[case.kind].append(case)
-    rng = random.Random(seed)
-    out: list[Case] = []
-    for kind in sorted(by_class):
-        group = by_class[kind]
-        out.extend(group if len(group) <= per_class else rng.sample(group, per_class))
-    return out
+    return stratified_sample(cases, per_class, lambda case: case.kind, seed)
 
 
 def run_system(system, cases: list[Case], latin_system=None) -> tuple[list[tuple[Case, Outcome]], float]:  # type: ignore[no-untyped-def]

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from faker import Faker
 
 from liaison.interchange.un_list import ListEntry, ListFile
 from liaison.matching import Name, Record
+
+C = TypeVar("C")
 
 NEGATIVE_LOCALES = ("ar_AA", "fa_IR", "ru_RU", "en_US", "fr_FR", "de_DE", "tr_TR")
 # Spelling variants a screening analyst meets (each pattern applied to whole name parts, case-insensitive).
@@ -163,6 +167,20 @@ def list_cases(un: ListFile, seed: int = 7) -> list[Case]:
         if entry.original_script_names:
             cases.append(Case("cross_script", entry.original_script_names[0].text, ref))
     return cases
+
+
+def stratified_sample(cases: Sequence[C], per_group: int, key: Callable[[C], Hashable], seed: int = 3) -> list[C]:
+    """At most ``per_group`` cases of each group (by ``key``), groups in sorted order, drawn with one seeded
+    generator, so every system of a run, and every run, is judged on the same sample."""
+    groups: dict[Hashable, list[C]] = defaultdict(list)
+    for case in cases:
+        groups[key(case)].append(case)
+    rng = random.Random(seed)
+    out: list[C] = []
+    for group_key in sorted(groups):  # type: ignore[type-var]
+        group = groups[group_key]
+        out.extend(group if len(group) <= per_group else rng.sample(group, per_group))
+    return out
 
 
 def faker_names(locales: Sequence[str], per_locale: int, listed: set[str], seed: int) -> Iterator[tuple[str, str]]:

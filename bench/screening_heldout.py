@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from collections import defaultdict
@@ -22,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from screening_cases import stratified_sample  # noqa: E402
 from screening_heldout_cases import NEGATIVE_KINDS, Case, build_cases, held_out_aliases, to_record  # noqa: E402
 from screening_peers import Nomenklatura, Ours  # noqa: E402
 
@@ -44,15 +44,7 @@ KIND_ORDER = (
 
 
 def sample(cases: list[Case], per_kind: int, seed: int = 3) -> list[Case]:
-    groups: dict[tuple[str, str], list[Case]] = defaultdict(list)
-    for case in cases:
-        groups[(case.half, case.kind)].append(case)
-    rng = random.Random(seed)
-    out: list[Case] = []
-    for key in sorted(groups):
-        group = groups[key]
-        out.extend(group if len(group) <= per_kind else rng.sample(group, per_kind))
-    return out
+    return stratified_sample(cases, per_kind, lambda case: (case.half, case.kind), seed)
 
 
 def run(systems: dict[str, object], cases: list[Case]) -> dict[str, dict[str, object]]:
