@@ -28,7 +28,7 @@ HOSTILE = {
     "+1+cmd|' /C calc'!A0 Test",
     "@SUM(1+1)*cmd|' /C calc'!A0 Test",
     "-2+3+cmd|' /C calc'!A0 Test",
-    "\uff1dHYPERLINK(\"http://evil.example\") Test",
+    '\uff1dHYPERLINK("http://evil.example") Test',
 }
 
 
@@ -87,7 +87,9 @@ def test_liaison_export_csv_writes_hostile_names_as_text(api: Api, world_db_url:
     import_hostile_names(api)
     out = tmp_path / "bank.csv"
     env = {"LIAISON_DATABASE_URL": world_db_url, "LIAISON_ENV": "test"}
-    r = CliRunner().invoke(app, ["export", "csv", "--as", "fr.analyst", "--max-marking", "red", "-o", str(out)], env=env)
+    r = CliRunner().invoke(
+        app, ["export", "csv", "--as", "fr.analyst", "--max-marking", "red", "-o", str(out)], env=env
+    )
     assert r.exit_code == 0, r.output
     text = out.read_text(encoding="utf-8")
     assert formulas(text) == []
@@ -101,10 +103,12 @@ def test_a_bank_csv_round_trip_through_import_loses_nothing(api: Api) -> None:
     first = fr.get("/api/v1/bank/export.csv", params={"max_marking": "RED"}).text
     quoted = {"'Abd al-Test", "''=Test quoted twice", "'=Test already quoted"}
     out = io.StringIO()
-    csv.writer(out).writerows([["schema", "name", "marking"], *(["Person", csv_safe.neutralise(n), "TLP:GREEN"]
-                                                                for n in sorted(quoted))])
-    r = fr.post("/api/v1/bank/imports/csv", params={"legal_basis": "Art. 18", "grade": "B2"},
-                content=out.getvalue().encode())
+    csv.writer(out).writerows(
+        [["schema", "name", "marking"], *(["Person", csv_safe.neutralise(n), "TLP:GREEN"] for n in sorted(quoted))]
+    )
+    r = fr.post(
+        "/api/v1/bank/imports/csv", params={"legal_basis": "Art. 18", "grade": "B2"}, content=out.getvalue().encode()
+    )
     assert r.status_code == 201, r.text
     second = fr.get("/api/v1/bank/export.csv", params={"max_marking": "RED"}).text
     assert bank_names(first) | quoted == bank_names(second)

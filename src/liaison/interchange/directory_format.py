@@ -74,4 +74,3 @@ def parse_document(data: bytes | str) -> dict[str, Any]:
 
 def text_size(text: str) -> int:
     return len(text) if len(text) * 4 <= MAX_BYTES else len(text.encode("utf-8", "surrogatepass"))
-
