@@ -101,7 +101,8 @@ def test_contact_point_adds_a_contact_point_and_a_channel_to_its_own_agency(clie
     page = client.get(r.headers["location"]).text
     assert "Contact point added" in page and "CTCO night desk" in page
     assert 'href="tel:+33123456789"' in page  # the national number, kept in E.164
-    cp_id = re.search(rf'<li class="cp" id="cp-({UUID})">\s*<h3 class="contact-name">CTCO night desk<', page).group(1)
+    heading = r'<h3 class="contact-name"><bdi dir="auto">CTCO night desk<'
+    cp_id = re.search(rf'<li class="cp" id="cp-({UUID})">\s*{heading}', page).group(1)
     r = client.post(
         f"{url}/contact-points/{cp_id}/channels",
         follow_redirects=False,
@@ -273,7 +274,8 @@ def test_secretariat_adds_a_rotation_and_the_duty_answer_follows_it(client):
     at = quote("2027-06-09T03:00:00Z")  # a Wednesday, 12:00 in Tokyo
 
     def on_duty(html: str) -> str:
-        return re.search(r'<h3 class="contact-name">([^<]+)</h3>', html.split('id="fallback"')[0]).group(1)
+        name = r'<h3 class="contact-name"><bdi dir="auto">([^<]+)</bdi></h3>'
+        return re.search(name, html.split('id="fallback"')[0]).group(1)
 
     before = on_duty(client.get(f"{member}?at={at}").text)
     sunday = on_duty(client.get(f"{member}?at={quote('2027-06-06T03:00:00Z')}").text)  # the day before it starts

@@ -430,7 +430,7 @@ def test_ack_link_asks_first_acknowledges_on_post_and_refuses_a_replay(ui: Ui):
     c.cookies.clear()
     page = c.get(f"/ack/{token}")
     assert page.status_code == 200
-    assert "Acknowledge a flash request for information from Japan on FTF" in page.text
+    assert 'Acknowledge a flash request for information from <bdi dir="auto">Japan</bdi> on FTF' in page.text
     assert "Suspect boarding" not in page.text and "content is marked TLP:AMBER" in page.text  # not logged in
     assert f'<form method="post" action="/ack/{token}">' in page.text
     assert ui.addressee(mid).acknowledged_at is None  # a GET (a mail scanner) acknowledges nothing

@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 
 from liaison.channels import ChannelError
 from liaison.settings import Settings
+from liaison.textsafety import visible_bidi
 
 log = logging.getLogger("liaison.channels")
 # Headers folded only past RFC 5322's hard limit: a subject folded at 78 characters comes out of some readers
@@ -78,13 +79,14 @@ class SmtpSender:
 
     def send(self, item: Outgoing) -> None:
         msg = EmailMessage(policy=MAIL_POLICY)
-        msg["From"], msg["To"], msg["Subject"] = self.sender, item.to, item.subject
+        # Plain text has no markup to isolate a user's subject: its directional overrides are shown, not obeyed.
+        msg["From"], msg["To"], msg["Subject"] = self.sender, item.to, visible_bidi(item.subject)
         msg["Date"] = formatdate(localtime=False)
         domain = self.sender.rpartition("@")[2] or "liaison.invalid"
         msg["Message-ID"] = f"<{item.key.replace(':', '.')}@{domain}>"
         if item.priority == "flash":
             msg["Importance"], msg["X-Priority"] = "high", "1"
-        msg.set_content(item.body)
+        msg.set_content(visible_bidi(item.body))
         try:
             cls = smtplib.SMTP_SSL if self.url.scheme == "smtps" else smtplib.SMTP
             host, port = self.url.hostname or "127.0.0.1", self.url.port or 25

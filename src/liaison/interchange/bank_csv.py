@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 from liaison.bank.props import NAME_KINDS, PROPS, RELATIONS
 from liaison.errors import LiaisonError
+from liaison.interchange import csv_safe
 
 SEPARATOR = ";"
 PROVENANCE = ("source", "grade", "marking", "observed_on", "contributor", "contributor_name")
@@ -120,7 +121,7 @@ def read(text: str) -> Iterator[CsvRow]:
                 continue
             if len(cells) != len(header):
                 raise CsvError(f"{len(cells)} cells where the header has {len(header)} columns", line)
-            row = dict(zip(header, cells, strict=True))
+            row = dict(zip(header, map(csv_safe.restore, cells), strict=True))
             yield _row(row, line, keys)
     except csv.Error as exc:
         raise CsvError(f"not CSV ({exc})", reader.line_num) from exc
@@ -158,9 +159,10 @@ def _row(row: dict[str, str], line: int, keys: dict[str, str]) -> CsvRow:
 
 
 def write(rows: Iterable[dict[str, list[str]]]) -> Iterator[str]:
-    """CSV text, header first; each row maps column names to its values (joined with ``; ``)."""
+    """CSV text, header first; each row maps column names to its values (joined with ``; ``). Cells are
+    written by :mod:`liaison.interchange.csv_safe` (no formulas; :func:`read` takes its quote off again)."""
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
+    out = csv_safe.Writer(buffer, lineterminator="\n")
     out.writerow(COLUMNS)
     yield buffer.getvalue()
     for row in rows:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from dataclasses import dataclass
@@ -13,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.errors import NotFound
-from liaison.interchange.directory_format import CSV_COLUMNS, FORMAT, VERSION, cell
+from liaison.interchange import csv_safe
+from liaison.interchange.directory_format import CSV_COLUMNS, FORMAT, VERSION
 from liaison.models import (
     Organisation,
     utcnow,
@@ -241,7 +241,7 @@ def _agency_out(info: OrganisationInfo, contacts: list[ContactView]) -> dict[str
 def export_contacts_csv(snap: Snapshot, networks: list[str] | None = None) -> str:
     """One row per channel of each active member's designated agency (a row with blanks where there is none)."""
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csv_safe.Writer(buf)
     writer.writerow(CSV_COLUMNS)
     contacts = _contacts_by_organisation(snap)
     for n in _selected(snap, networks):
@@ -250,11 +250,11 @@ def export_contacts_csv(snap: Snapshot, networks: list[str] | None = None) -> st
             d = snap.designations.get((n.id, m.id))
             base = [n.code, m.code, m.name]
             if d is None:
-                writer.writerow([cell(x) for x in base] + [""] * 9)
+                writer.writerow(base + [""] * 9)
                 continue
             active = [c for c in contacts.get(d.agency_id, []) if c.is_active]
             if not active:
-                writer.writerow([cell(x) for x in [*base, d.agency]] + [""] * 8)
+                writer.writerow([*base, d.agency] + [""] * 8)
             for c in active:
                 row = [
                     *base,
@@ -267,5 +267,5 @@ def export_contacts_csv(snap: Snapshot, networks: list[str] | None = None) -> st
                 ]
                 for ch in c.channels or [None]:
                     tail = [ch.kind, ch.value, _iso(ch.verified_at) or ""] if ch else ["", "", ""]
-                    writer.writerow([cell(x) for x in row + tail])
+                    writer.writerow(row + tail)
     return buf.getvalue()

@@ -38,7 +38,6 @@ KINDS = (
     "overrides",
 )
 CSV_SOURCE = "CSV import"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 OUTCOME_RANK = {"unchanged": 0, "updated": 1, "added": 2}
 CLOCK_SKEW = timedelta(hours=1)  # a timestamp from another node may be this far ahead of our clock
 
@@ -75,12 +74,3 @@ def parse_document(data: bytes | str) -> dict[str, Any]:
 
 def text_size(text: str) -> int:
     return len(text) if len(text) * 4 <= MAX_BYTES else len(text.encode("utf-8", "surrogatepass"))
-
-
-def cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def uncell(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value

@@ -22,6 +22,7 @@ from liaison.actions import directory as act
 from liaison.actions import rosters as roster_act
 from liaison.actions.audit import audit, bump_directory
 from liaison.errors import Conflict, InvalidInput, LiaisonError, NotFound, PermissionDenied
+from liaison.interchange.csv_safe import restore
 from liaison.interchange.directory_format import (
     CLOCK_SKEW,
     CSV_COLUMNS,
@@ -32,7 +33,6 @@ from liaison.interchange.directory_format import (
     VERSION,
     check_size,
     text_size,
-    uncell,
 )
 from liaison.models import (
     Channel,
@@ -878,7 +878,7 @@ def _apply_csv(imp: _Importer, text: str) -> None:
             line = reader.line_num
             if None in row:
                 raise _err(f"line {line}", f"has more cells than the header's {len(header)}")
-            cells = {k: uncell((row.get(k) or "").strip()) for k in CSV_COLUMNS}
+            cells = {k: restore((row.get(k) or "").strip()) for k in CSV_COLUMNS}
             if any(cells.values()):
                 _csv_row(imp, line, cells, seen)
     except csv.Error as exc:

@@ -14,8 +14,8 @@ New records keep the document's ids, so a directory can travel between federated
 Two values have no action of their own and are written here, each with an audit row: a channel's
 verification date (from a node admin's import only) and a roster's confirmation date (only moved forward).
 
-CSV cells starting with ``= + - @`` get a leading ``'`` on export so spreadsheets do not run them as formulas
-(an E.164 number starts with ``+``); the importer removes it.
+CSV cells are written by :mod:`liaison.interchange.csv_safe`: a cell starting with ``= + - @`` gets a leading
+``'`` so spreadsheets do not run it as a formula (an E.164 number starts with ``+``); the importer removes it.
 """
 
 from liaison.errors import TooLarge

@@ -16,6 +16,7 @@ import re
 import pycountry
 
 from liaison.errors import LiaisonError, TooLarge
+from liaison.interchange.csv_safe import restore
 from liaison.matching import Query
 
 REQUIRED = ("id", "name")
@@ -138,7 +139,7 @@ def parse(data: bytes | str, *, max_rows: int = 10_000) -> list[Query]:
                 raise ScreeningFileError(f"{len(row)} fields where the header has {len(columns)}", line)
             if len(queries) >= max_rows:
                 raise TooLarge(f"more than {max_rows} rows (LIAISON_SCREEN_MAX_ROWS); split the file")
-            cells = {c: row[i].strip() for c, i in where.items()}
+            cells = {c: restore(row[i].strip()) for c, i in where.items()}
             if any(len(v) > MAX_FIELD for v in cells.values()):
                 raise ScreeningFileError(f"a field is longer than {MAX_FIELD} characters", line)
             ident, name = cells["id"], " ".join(cells["name"].split())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.interchange import csv_safe
 from liaison.models import AuditEvent
 
 FIELDS = ["id", "at", "actor_name", "action", "target_type", "target_id", "network_id", "via", "ip", "details"]
@@ -60,10 +60,10 @@ def event_json(e: AuditEvent) -> dict[str, Any]:
 
 def to_csv(rows: Iterator[AuditEvent]) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=FIELDS)
-    w.writeheader()
+    w = csv_safe.Writer(buf)
+    w.writerow(FIELDS)
     for e in rows:
         d = event_json(e)
         d["details"] = json.dumps(d["details"], ensure_ascii=False, sort_keys=True)
-        w.writerow(d)
+        w.writerow(d[f] for f in FIELDS)
     return buf.getvalue()

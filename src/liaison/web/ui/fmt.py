@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pycountry
+from markupsafe import Markup, escape
+
+from liaison.textsafety import BIDI_CONTROLS, visible_bidi, visible_escape
 
 PHONE_KINDS = ("phone", "mobile")
 KIND_LABELS = {"phone": "Phone", "mobile": "Mobile", "email": "E-mail", "inbox": "Liaison inbox", "webhook": "Webhook"}
@@ -111,7 +114,28 @@ def first_phone(channels: Iterable[Any]) -> Any | None:
     return next((ch for ch in channels if ch.kind in PHONE_KINDS), None)
 
 
+def _shown(value: Any) -> Markup:
+    """``value`` escaped once (markup stays markup), its directional controls replaced by visible escapes."""
+    text = escape(value)
+    for char in BIDI_CONTROLS & set(text):
+        text = text.replace(char, visible_escape(char))
+    return text
+
+
+def isolate(value: Any) -> Markup:
+    """Text a user wrote, in a page: in its own ``<bdi dir="auto">`` so its direction (Arabic, Hebrew) does not
+    reorder the words around it, and its directional overrides shown (``⟨U+202E⟩``, see textsafety)."""
+    return Markup('<bdi dir="auto">{}</bdi>').format(_shown(value))
+
+
+def plain(value: Any) -> Any:
+    """Text where markup cannot isolate it (the ``<title>``): directional overrides shown, not obeyed."""
+    return _shown(value) if isinstance(value, Markup) else visible_bidi(str(value))
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "isolate": isolate,
+    "plain": plain,
     "hm": hm,
     "day": day,
     "when": when,
