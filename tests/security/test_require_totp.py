@@ -8,8 +8,10 @@ from __future__ import annotations
 import pyotp
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from liaison.actions import accounts
+from liaison.cli import app
 from liaison.errors import PermissionDenied
 from liaison.models import ApiToken
 from tests.conftest import Databases
@@ -98,3 +100,10 @@ def test_no_one_can_issue_a_token_to_a_user_without_a_second_factor(world_db_url
             accounts.create_api_token(session, actor=ADMIN, user=user, name="for a script", totp_required=True)
         _token, plain = accounts.create_api_token(session, actor=ADMIN, user=user, name="ok", totp_required=False)
         assert plain
+
+
+def test_the_cli_issues_no_token_to_a_user_without_a_second_factor(world_db_url):
+    env = {"LIAISON_DATABASE_URL": world_db_url, "LIAISON_ENV": "test", "LIAISON_REQUIRE_TOTP": "true"}
+    result = CliRunner().invoke(app, ["user", "token", "fr.cp"], env=env)
+    assert result.exit_code != 0 and "second factor" in result.output
+    assert token_count(world_db_url, "fr.cp") == 1

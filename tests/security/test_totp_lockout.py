@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from typer.testing import CliRunner
+
 from liaison.actions.accounts import CODE_LOCKOUT_AFTER, CODE_LOCKOUT_MAX_MINUTES, LOCKOUT_MINUTES, code_lock_minutes
+from liaison.cli import app
 from liaison.models import utcnow
 from tests.security.conftest import web_login
 from tests.security.db_access import audit_rows, opened, user_row
@@ -83,3 +86,24 @@ def test_the_lock_doubles_up_to_a_day():
     assert [code_lock_minutes(n) for n in range(CODE_LOCKOUT_AFTER)] == [0] * CODE_LOCKOUT_AFTER
     assert [code_lock_minutes(CODE_LOCKOUT_AFTER + k) for k in range(4)] == [15, 30, 60, 120]
     assert code_lock_minutes(CODE_LOCKOUT_AFTER + 100) == CODE_LOCKOUT_MAX_MINUTES == 24 * 60
+
+
+def test_an_admin_unlock_lifts_the_lock_and_clears_the_count(make_client, world_db_url):
+    client = make_client()
+    totp = enrol(client, "de.analyst")
+    web_login(client, "de.analyst")
+    for _ in range(CODE_LOCKOUT_AFTER):
+        code_step(client, wrong_code(totp))
+    client.cookies.clear()
+    assert web_login(client, "de.analyst").status_code == 401
+    env = {"LIAISON_DATABASE_URL": world_db_url, "LIAISON_ENV": "test"}
+    result = CliRunner().invoke(app, ["user", "unlock", "de.analyst"], env=env)
+    assert result.exit_code == 0, result.output
+    with opened(world_db_url) as session:
+        user = user_row(session, "de.analyst")
+        assert (user.failed_codes, user.locked_until) == (0, None)
+    assert audit_rows(world_db_url, "user.unlock") == [
+        {"failed_logins": 0, "failed_codes": CODE_LOCKOUT_AFTER, "was_locked": True}
+    ]
+    assert web_login(client, "de.analyst").headers["location"].startswith("/login/totp")
+    assert code_step(client, next_code(totp)).status_code == 303
