@@ -186,7 +186,7 @@ def build_world_into(url: str) -> tuple[object, dict[str, str]]:
     tokens = {}
     with transaction(sessions) as s:
         for user in s.scalars(select(User)):
-            _, tokens[user.username] = create_api_token(s, actor=ADMIN, user=user, name="test")
+            _, tokens[user.username] = create_api_token(s, actor=ADMIN, user=user, name="test", totp_required=False)
     engine.dispose()
     return world, tokens
 

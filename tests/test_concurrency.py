@@ -20,7 +20,7 @@ def test_parallel_read_then_write_transactions(world_db_url):
         with transaction(sessions) as s:
             user = s.scalars(select(User).where(User.username == "fr.cp")).one()  # read ...
             s.scalar(select(func.count()).select_from(ApiToken))
-            create_api_token(s, actor=ADMIN, user=user, name=f"concurrent-{i}")  # ... then write
+            create_api_token(s, actor=ADMIN, user=user, name=f"concurrent-{i}", totp_required=False)  # ... then write
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(work, range(40)))

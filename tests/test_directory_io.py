@@ -384,7 +384,7 @@ def test_api_export_and_import(source: Db, new_db: Callable[[str], Db]):
         org = accounts.create_organisation(s, actor=ADMIN, name="Node operator", kind="operator")
         user = accounts.create_user(s, actor=ADMIN, username="ops", display_name="Ops", organisation=org,
                                     password="a long enough passphrase", roles=[("admin", None)])
-        _token, plain = accounts.create_api_token(s, actor=ADMIN, user=user, name="test")
+        _token, plain = accounts.create_api_token(s, actor=ADMIN, user=user, name="test", totp_required=False)
     app = create_app(load_settings(database_url=target.url, env="test"))
     if not any(getattr(r, "path", "") == "/api/v1/directory/export" for r in app.routes):
         app.include_router(interchange.router, prefix="/api/v1")

@@ -29,7 +29,7 @@ def test_email_channel_is_verified_through_a_real_smtp_server(smtp, world_db_url
         engine = make_engine(world_db_url)
         with transaction(make_session_factory(engine)) as s:
             user = s.scalars(select(User).where(User.username == "fr.cp")).one()
-            _, token = create_api_token(s, actor=ADMIN, user=user, name="mail test")
+            _, token = create_api_token(s, actor=ADMIN, user=user, name="mail test", totp_required=False)
             channel = s.scalars(select(Channel).where(Channel.value == "claire@ucl.example.fr")).one()
             channel_id = channel.id
         engine.dispose()
@@ -66,7 +66,7 @@ def test_api_says_clearly_when_the_test_message_cannot_be_sent(world_db_url):
     engine = make_engine(world_db_url)
     with transaction(make_session_factory(engine)) as s:
         user = s.scalars(select(User).where(User.username == "fr.cp")).one()
-        _, token = create_api_token(s, actor=ADMIN, user=user, name="mail test")
+        _, token = create_api_token(s, actor=ADMIN, user=user, name="mail test", totp_required=False)
         channel_id = s.scalars(select(Channel).where(Channel.value == "claire@ucl.example.fr")).one().id
     engine.dispose()
     settings = load_settings(database_url=world_db_url, env="test", smtp_url=f"smtp://127.0.0.1:{free_port()}")

@@ -4,6 +4,7 @@ need-to-know, suggestions, the TOTP login, channel verification, and the edit fo
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import quote
@@ -192,6 +193,11 @@ def enable_totp(client: TestClient, username: str) -> pyotp.TOTP:
     return totp
 
 
+def next_code(totp: pyotp.TOTP) -> str:
+    """The next time step's code: accepted (clock drift), and newer than the one that turned the factor on."""
+    return totp.at(time.time() + totp.interval)
+
+
 def wrong_code(totp: pyotp.TOTP) -> str:
     return f"{(int(totp.now()) + 500_000) % 1_000_000:06d}"
 
@@ -207,7 +213,7 @@ def test_totp_login_end_to_end(client):
     r = client.post("/login/totp", data=form)
     assert r.status_code == 401 and "wrong" in r.text
     half_open = client.cookies.get("liaison_session")
-    r = client.post("/login/totp", data={**form, "code": totp.now()}, follow_redirects=False)
+    r = client.post("/login/totp", data={**form, "code": next_code(totp)}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/networks/FTF"
     assert client.get("/networks/FTF").status_code == 200
     # the session token is replaced once the second factor is proven; the half-open one is dead
@@ -354,7 +360,8 @@ def test_a_node_that_requires_totp_sends_people_to_set_it_up_first(demo_db_url):
         c.post("/logout", data={"csrf_token": token})
         login(c, "fr.ftf")
         step = c.get("/login/totp")
-        r = c.post("/login/totp", data={"csrf_token": csrf(step.text), "code": totp.now()}, follow_redirects=False)
+        code = next_code(totp)  # not the one just used to turn the factor on: a code counts once
+        r = c.post("/login/totp", data={"csrf_token": csrf(step.text), "code": code}, follow_redirects=False)
         assert r.status_code == 303
         assert c.get("/networks/FTF").status_code == 200
 

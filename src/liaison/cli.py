@@ -579,11 +579,32 @@ def user_token(
         user = session.scalar(select(User).where(User.username == username.lower()))
         if user is None:
             raise NotFound(f"no user {username!r}")
-        token, plain = accounts.create_api_token(session, actor=actor, user=user, name=name, days=days)
+        token, plain = accounts.create_api_token(
+            session, actor=actor, user=user, name=name, totp_required=c.settings.totp_required, days=days
+        )
     if as_json:
         emit({"id": str(token.id), "token": plain})
     else:
         typer.echo(plain)
+
+
+@user_app.command("unlock")
+def user_unlock(username: str, as_user: AsOpt = None) -> None:
+    """Lift USERNAME's lockout (after wrong passwords or wrong second-factor codes) and clear both counts."""
+    from sqlalchemy import select
+
+    from liaison.actions import accounts
+    from liaison.db import transaction
+    from liaison.models import User
+
+    c = ctx()
+    actor = c.actor(as_user)
+    with handled(), transaction(c.sessions) as session:
+        user = session.scalar(select(User).where(User.username == username.lower()))
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        accounts.unlock_user(session, actor=actor, user=user)
+    typer.echo(f"user {username} unlocked")
 
 
 # -- audit --

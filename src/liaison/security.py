@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from functools import cache
 
 import pyotp
 from argon2 import PasswordHasher
@@ -26,6 +28,17 @@ def verify_password(stored: str, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _decoy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def verify_decoy(password: str) -> None:
+    """Spend the time of one password check against nothing: a login for an unknown or locked account then
+    takes as long as one for a real account, so timing does not tell an attacker which accounts exist."""
+    verify_password(_decoy_hash(), password)
 
 
 def password_problem(password: str) -> str | None:
@@ -54,9 +67,24 @@ def totp_uri(secret: str, username: str, issuer: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
 
 
-def verify_totp(secret: str, code: str) -> bool:
+TOTP_WINDOW = 1  # time steps (30 s each) accepted either side of now, for clock drift
+
+
+def totp_step(secret: str, code: str, now: float | None = None) -> int | None:
+    """The time step whose code ``code`` is, within the window around ``now``, or None when it matches none.
+
+    The step, not a yes/no, is returned so that the caller can refuse a code whose step is not newer than the
+    last one it accepted: a code seen over someone's shoulder or replayed from a log is then worth nothing
+    (RFC 6238 section 5.2)."""
     code = code.strip().replace(" ", "")
-    return bool(code.isdigit()) and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(time.time() if now is None else now)
+    for step in range(current - TOTP_WINDOW, current + TOTP_WINDOW + 1):
+        if same(code, totp.generate_otp(step)):
+            return step
+    return None
 
 
 def sign(secret: str, value: str) -> str:

@@ -40,7 +40,9 @@ class Settings(BaseSettings):
         None, description="Send cookies only over HTTPS; defaults to true unless the base URL is http://."
     )
     require_totp: bool | None = Field(
-        None, description="People must set up a TOTP second factor before using the web app; default: on in production."
+        None,
+        description="People must set up a TOTP second factor before using the web app or the API (no API token is "
+        "issued to, or accepted from, a user without one); default: on in production.",
     )
     operator_name: str = Field("operator", description="Username the local CLI acts as when --as is not given.")
     node_name: str = Field("Liaison", description="Name of this node, shown in the page header.")

@@ -192,7 +192,9 @@ def fill(url: str) -> dict[str, Any]:
                 password=PASSWORD,
                 roles=[("auditor", None)],
             )
-            _, tokens["fr.auditor"] = accounts.create_api_token(s, actor=ADMIN, user=user, name="test")
+            _, tokens["fr.auditor"] = accounts.create_api_token(
+                s, actor=ADMIN, user=user, name="test", totp_required=False
+            )
             vot = s.scalar(select(Network).where(Network.code == "VOT"))
             fr = s.scalar(select(Member).where(Member.code == "FR"))
             assert vot is not None and fr is not None

@@ -17,8 +17,11 @@ from liaison.models import ApiToken, Network, Organisation, RoleGrant, User, Web
 from liaison.models.accounts import ORGANISATION_KINDS, ROLES
 from liaison.principal import Principal
 
-LOCKOUT_AFTER = 10
-LOCKOUT_MINUTES = 15
+LOCKOUT_AFTER = 10  # wrong passwords in a row before the account is locked ...
+LOCKOUT_MINUTES = 15  # ... for this long; a right password clears the count
+CODE_LOCKOUT_AFTER = 5  # wrong second-factor codes in a row (across logins) before the account is locked ...
+CODE_LOCKOUT_MAX_MINUTES = 24 * 60  # ... for LOCKOUT_MINUTES, doubled by each further wrong code, up to a day
+WRONG_LOGIN = "wrong username or password"  # also the answer for a locked account: it does not say it exists
 
 
 def _require_user_admin(actor: Principal) -> None:
@@ -141,13 +144,67 @@ def revoke_role(session: Session, *, actor: Principal, user: User, role: str, ne
     )
 
 
-def set_password(session: Session, *, actor: Principal, user: User, password: str) -> None:
+def live_api_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens that still work (not revoked, not expired): what a password change revokes."""
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .where((ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > utcnow()))
+            .order_by(ApiToken.created_at)
+        )
+    )
+
+
+def set_password(
+    session: Session, *, actor: Principal, user: User, password: str, keep_session_id: uuid.UUID | None = None
+) -> int:
+    """Change (or, by an admin, reset) a password. Whoever may have known the old one is shut out: every web
+    session but ``keep_session_id`` (the one making the change) is closed and every API token of the user is
+    revoked, each audited. An admin's reset also lifts a lockout. Returns the number of tokens revoked; the
+    caller must drop its cache of token principals after commit."""
     if actor.user_id != user.id:
         _require_user_admin(actor)
     if problem := security.password_problem(password):
         raise InvalidInput("password", problem)
     user.password_hash = security.hash_password(password)
-    audit(session, actor=actor, action="user.password", target_type="user", target_id=user.id)
+    tokens = live_api_tokens(session, user)
+    for token in tokens:
+        revoke_api_token(session, actor=actor, token=token, reason="password changed")
+    others = session.scalars(
+        select(WebSession).where(
+            WebSession.user_id == user.id,
+            WebSession.revoked_at.is_(None),
+            WebSession.expires_at > utcnow(),
+            *([WebSession.id != keep_session_id] if keep_session_id else []),
+        )
+    )
+    for other in list(others):
+        close_session(session, web_session=other, actor=actor)
+    reset = actor.user_id != user.id
+    if reset:
+        user.failed_logins, user.failed_codes, user.locked_until = 0, 0, None
+    audit(
+        session,
+        actor=actor,
+        action="user.password",
+        target_type="user",
+        target_id=user.id,
+        details={"tokens_revoked": len(tokens), "reset_by_admin": reset},
+    )
+    return len(tokens)
+
+
+def unlock_user(session: Session, *, actor: Principal, user: User) -> None:
+    """Lift a lockout and clear both failure counts (a node admin, e.g. after checking with the user)."""
+    _require_user_admin(actor)
+    details = {
+        "failed_logins": user.failed_logins,
+        "failed_codes": user.failed_codes,
+        "was_locked": bool(user.locked_until and user.locked_until > utcnow()),
+    }
+    user.failed_logins, user.failed_codes, user.locked_until = 0, 0, None
+    audit(session, actor=actor, action="user.unlock", target_type="user", target_id=user.id, details=details)
 
 
 def begin_totp(session: Session, *, actor: Principal, user: User) -> str:
@@ -156,16 +213,21 @@ def begin_totp(session: Session, *, actor: Principal, user: User) -> str:
         raise PermissionDenied("only the user can set up their own second factor")
     user.totp_secret = security.new_totp_secret()
     user.totp_enabled = False
+    user.last_totp_step = None  # steps of the old secret say nothing about the new one
     audit(session, actor=actor, action="user.totp_begin", target_type="user", target_id=user.id)
     return user.totp_secret
 
 
 def enable_totp(session: Session, *, actor: Principal, user: User, code: str) -> None:
+    """Turn the second factor on once the user proves a code; that code is then used up like a login's."""
     if actor.user_id != user.id:
         raise PermissionDenied("only the user can set up their own second factor")
-    if not user.totp_secret or not security.verify_totp(user.totp_secret, code):
+    step = security.totp_step(user.totp_secret, code) if user.totp_secret else None
+    if step is None or not _newer_step(user, step):
         raise InvalidInput("code", "the code does not match; check the authenticator's clock")
     user.totp_enabled = True
+    user.last_totp_step = step
+    user.failed_codes = 0
     audit(session, actor=actor, action="user.totp_enable", target_type="user", target_id=user.id)
 
 
@@ -174,15 +236,27 @@ def disable_totp(session: Session, *, actor: Principal, user: User) -> None:
         _require_user_admin(actor)
     user.totp_enabled = False
     user.totp_secret = None
+    user.last_totp_step = None
+    user.failed_codes = 0
     audit(session, actor=actor, action="user.totp_disable", target_type="user", target_id=user.id)
 
 
 def create_api_token(
-    session: Session, *, actor: Principal, user: User, name: str, days: int | None = 365
+    session: Session, *, actor: Principal, user: User, name: str, totp_required: bool, days: int | None = 365
 ) -> tuple[ApiToken, str]:
-    """A new token for ``user``; the plain token is returned once and only its digest is stored."""
+    """A new token for ``user``; the plain token is returned once and only its digest is stored.
+
+    ``totp_required`` is the node's setting (``Settings.totp_required``), passed by every caller (web, API,
+    CLI) rather than read here: actions know no settings. When it is on, no one (not the user, not an admin,
+    not the operator) can issue a token to a user who has not set up a second factor, since such a token would
+    let a password alone reach the API; authentication refuses such a user's existing tokens as well."""
     if actor.user_id != user.id:
         _require_user_admin(actor)
+    if totp_required and not user.totp_enabled:
+        raise PermissionDenied(
+            f"this node requires a second factor: {user.username} must set one up (account page) before an API "
+            "token can be issued"
+        )
     if days is not None:
         timeinput.TOKEN_DAYS.check(days, "days")
     plain = security.new_token()
@@ -206,52 +280,99 @@ def create_api_token(
     return token, plain
 
 
-def revoke_api_token(session: Session, *, actor: Principal, token: ApiToken) -> None:
+def revoke_api_token(session: Session, *, actor: Principal, token: ApiToken, reason: str = "") -> None:
     if actor.user_id != token.user_id:
         _require_user_admin(actor)
     token.revoked_at = utcnow()
-    audit(session, actor=actor, action="api_token.revoke", target_type="api_token", target_id=token.id)
-
-
-def _refuse_if_locked(session: Session, actor: Principal, user: User, now: datetime) -> None:
-    if user.locked_until and user.locked_until > now:
-        audit(
-            session,
-            actor=actor,
-            action="login.failed",
-            target_type="user",
-            target_id=user.id,
-            details={"reason": "locked"},
-        )
-        raise NotAuthenticated("too many failed attempts; try again later")
-
-
-def _failed_attempt(
-    session: Session, actor: Principal, user: User, now: datetime, reason: str, message: str
-) -> NotAuthenticated:
-    """Count a wrong password or code toward the lockout, audit it, and return the error to raise."""
-    user.failed_logins += 1
-    if user.failed_logins >= LOCKOUT_AFTER:
-        user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-        user.failed_logins = 0
     audit(
-        session, actor=actor, action="login.failed", target_type="user", target_id=user.id, details={"reason": reason}
+        session,
+        actor=actor,
+        action="api_token.revoke",
+        target_type="api_token",
+        target_id=token.id,
+        details={"prefix": token.prefix, **({"reason": reason} if reason else {})},
+    )
+
+
+def code_lock_minutes(failed_codes: int) -> int:
+    """How long a run of ``failed_codes`` wrong second-factor codes locks the account (0: not at all).
+
+    The fifth wrong code in a row locks for LOCKOUT_MINUTES; each further one (tried once a lock has lapsed)
+    locks again for twice as long, up to CODE_LOCKOUT_MAX_MINUTES, so someone who knows the password gets a
+    handful of guesses a day at a code, not a few per login."""
+    if failed_codes < CODE_LOCKOUT_AFTER:
+        return 0
+    return int(min(LOCKOUT_MINUTES * 2 ** min(failed_codes - CODE_LOCKOUT_AFTER, 16), CODE_LOCKOUT_MAX_MINUTES))
+
+
+def _locked(user: User, now: datetime) -> bool:
+    return bool(user.locked_until and user.locked_until > now)
+
+
+def _refused_while_locked(
+    session: Session, actor: Principal, user: User, message: str, **details: str
+) -> NotAuthenticated:
+    audit(
+        session,
+        actor=actor,
+        action="login.failed",
+        target_type="user",
+        target_id=user.id,
+        details={"reason": "locked", **details},
     )
     return NotAuthenticated(message)
 
 
+def _wrong_password(session: Session, actor: Principal, user: User, now: datetime) -> NotAuthenticated:
+    """Count a wrong password toward the lockout, audit it, and return the error to raise."""
+    user.failed_logins += 1
+    details: dict[str, object] = {"reason": "wrong password"}
+    if user.failed_logins >= LOCKOUT_AFTER:
+        user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
+        user.failed_logins = 0
+        details["locked_minutes"] = LOCKOUT_MINUTES
+    audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id, details=details)
+    return NotAuthenticated(WRONG_LOGIN)
+
+
+def _wrong_code(session: Session, actor: Principal, user: User, now: datetime, replayed: bool) -> NotAuthenticated:
+    """Count a wrong (or already used) code toward the second-factor lockout, audit it, return the error."""
+    user.failed_codes += 1
+    details: dict[str, object] = {"reason": "wrong second factor", "failed_codes": user.failed_codes}
+    if replayed:
+        details["code"] = "already used"
+    if minutes := code_lock_minutes(user.failed_codes):
+        user.locked_until = now + timedelta(minutes=minutes)
+        details["locked_minutes"] = minutes
+    audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id, details=details)
+    return NotAuthenticated("wrong code")
+
+
+def _newer_step(user: User, step: int) -> bool:
+    """A code counts only once: its time step must be later than that of the last code accepted."""
+    return user.last_totp_step is None or step > user.last_totp_step
+
+
 def check_password(session: Session, *, username: str, password: str, ip: str) -> User:
-    """Verify a password login, with lockout after repeated failures. Every attempt is audited."""
+    """Verify a password login, with lockout after repeated failures. Every attempt is audited.
+
+    An unknown user, a deactivated one, a wrong password and a locked account get the same answer after the
+    same work (one argon2 check), so the answer does not tell whether an account exists; the audit row keeps
+    the true reason. A right password clears the count of wrong passwords, never that of wrong codes."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     anon = Principal(None, username[:80], None, None, via="web", ip=ip)
     now = utcnow()
     if user is None or not user.is_active:
-        security.verify_password(security.hash_password("x" * 12), password)  # same work either way
+        security.verify_decoy(password)
         audit(session, actor=anon, action="login.failed", details={"reason": "unknown user"})
-        raise NotAuthenticated("wrong username or password")
-    _refuse_if_locked(session, anon, user, now)
-    if not security.verify_password(user.password_hash, password):
-        raise _failed_attempt(session, anon, user, now, "wrong password", "wrong username or password")
+        raise NotAuthenticated(WRONG_LOGIN)
+    right = security.verify_password(user.password_hash, password)
+    if _locked(user, now):
+        raise _refused_while_locked(
+            session, anon, user, WRONG_LOGIN, step="password", password="right" if right else "wrong"
+        )
+    if not right:
+        raise _wrong_password(session, anon, user, now)
     user.failed_logins = 0
     return user
 
@@ -286,19 +407,29 @@ def open_session(
 
 def pass_second_factor(session: Session, *, web_session: WebSession, code: str, ip: str) -> str:
     """Check the TOTP code of a half-open session; on success rotate the session token (no session fixation)
-    and return the new plain token for the cookie. Wrong codes count toward the account lockout like wrong
-    passwords, so logging in again does not buy more guesses. The caller must commit even on failure."""
+    and return the new plain token for the cookie. Wrong codes count toward their own lockout, which a right
+    password does not clear, so logging in again does not buy more guesses; a code already used (its time
+    step is not newer than the last accepted one) counts as wrong. A pending login ends (the session is revoked)
+    once the account is locked. The caller must commit even on failure."""
     user = web_session.user
     actor = Principal(user.id, user.username, user.organisation_id, None, via="web", ip=ip)
     now = utcnow()
-    _refuse_if_locked(session, actor, user, now)
-    if not user.totp_secret or not security.verify_totp(user.totp_secret, code):
-        raise _failed_attempt(session, actor, user, now, "wrong second factor", "wrong code")
+    if _locked(user, now):
+        web_session.revoked_at = now
+        raise _refused_while_locked(session, actor, user, "wrong code", step="second factor")
+    step = security.totp_step(user.totp_secret, code) if user.totp_secret else None
+    if step is None or not _newer_step(user, step):
+        error = _wrong_code(session, actor, user, now, replayed=step is not None)
+        if _locked(user, now):
+            web_session.revoked_at = now
+        raise error
     plain = secrets.token_urlsafe(32)
     web_session.token_hash = security.digest(plain)
     web_session.csrf_token = secrets.token_urlsafe(24)
     web_session.second_factor_done = True
     user.failed_logins = 0
+    user.failed_codes = 0
+    user.last_totp_step = step
     user.last_login_at = now
     audit(session, actor=actor, action="login.success", target_type="user", target_id=user.id)
     return plain

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liaison.models.base import Record
@@ -42,6 +42,12 @@ class Organisation(Record):
 
 
 class User(Record):
+    """A person (or a program's account) who logs in. ``failed_logins`` counts wrong passwords since the last
+    right one; ``failed_codes`` counts wrong second-factor codes since the last right code, and a right password
+    does not clear it (otherwise whoever knows the password could guess codes forever, a few per login).
+    ``locked_until`` refuses both steps while it lasts. ``last_totp_step`` is the time step of the last code
+    accepted, so the same code cannot be used twice."""
+
     __tablename__ = "users"
 
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -53,6 +59,8 @@ class User(Record):
     totp_enabled: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
+    failed_codes: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_totp_step: Mapped[int | None] = mapped_column(BigInteger)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
 

@@ -1,7 +1,9 @@
 """Authentication and request-scoped dependencies, as ``Annotated`` aliases.
 
 Every request is authenticated: a bearer API token (machines) or a session cookie (browsers). Cookie
-sessions must send the CSRF token on every unsafe method.
+sessions must send the CSRF token on every unsafe method. On a node that requires a second factor
+(``Settings.totp_required``), a user who has not set one up gets nothing from the API, by cookie or by token:
+a password alone must not reach the data; the web pages let such a user set the factor up and nothing else.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from liaison.security import digest, same
 from liaison.web.state import AppState
 
 SESSION_COOKIE = "liaison_session"
+ENROL_FIRST = "this node requires a second factor: log in to the web app and set it up on your account page first"
 PRINCIPAL_TTL = 5.0  # seconds a token's principal is cached; revocation and role changes apply within this
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -56,6 +59,8 @@ def token_principal(st: AppState, token: str, ip: str) -> Principal:
         when = utcnow()
         if row is None or row.revoked_at or (row.expires_at and row.expires_at < when) or not row.user.is_active:
             raise NotAuthenticated("invalid, expired or revoked API token")
+        if st.settings.totp_required and not row.user.totp_enabled:
+            raise NotAuthenticated(f"{ENROL_FIRST}; this token works again once it is on")
         stamp = row.last_used_at is None or (when - row.last_used_at).total_seconds() > 3600
         token_id = row.id
         p = principal_for_user(session, row.user, "api", ip)
@@ -91,6 +96,8 @@ def authenticate(request: Request) -> Principal:
     if found is None:
         raise NotAuthenticated("log in, or send an API token as 'Authorization: Bearer <token>'")
     ws, principal = found
+    if state(request).settings.totp_required and not ws.user.totp_enabled:
+        raise PermissionDenied(ENROL_FIRST)
     if request.method in UNSAFE:
         sent = request.headers.get("x-csrf-token", "")
         if not sent or not same(sent, ws.csrf_token):

@@ -43,7 +43,9 @@ class TokenIn(ApiModel):
 def create_token(body: TokenIn, actor: Actor, st: State) -> dict[str, Any]:
     with transaction(st.sessions) as session:
         user = session.get_one(User, actor.user_id)
-        token, plain = act.create_api_token(session, actor=actor, user=user, name=body.name, days=body.days)
+        token, plain = act.create_api_token(
+            session, actor=actor, user=user, name=body.name, totp_required=st.settings.totp_required, days=body.days
+        )
         return {
             "id": str(token.id),
             "token": plain,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from liaison.actions import accounts
 from liaison.db import transaction
 from liaison.errors import InvalidInput, NotAuthenticated, NotFound
-from liaison.models import ApiToken, User, WebSession, utcnow
+from liaison.models import ApiToken, User
 from liaison.security import totp_uri
 from liaison.web.deps import client_ip, state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error, parse_uuid, redirect, render
@@ -19,7 +19,8 @@ from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error,
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 SAVED = {
-    "password": "Password changed. Your other sessions were logged out; use the new password from now on.",
+    "password": "Password changed. Your other sessions were logged out and your API tokens revoked; use the new "
+    "password from now on.",
     "totp": "Second factor is on. You will be asked for a code at every login.",
     "revoked": "Token revoked. Programs using it can no longer connect.",
     "totp_required": "This node requires a second factor. Set it up below (an authenticator app on your phone) "
@@ -43,6 +44,7 @@ def account_response(
         tokens = list(
             session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
         )
+        live_tokens = len(accounts.live_api_tokens(session, user))
         pending = user.totp_secret if user.totp_secret and not user.totp_enabled else None
         roles = sorted((g.role, g.network_id) for g in user.grants)
     snap = st.cache.get()
@@ -58,6 +60,7 @@ def account_response(
         me=me,
         user=user,
         tokens=tokens,
+        live_tokens=live_tokens,
         pending=grouped,
         uri=uri,
         roles=role_lines,
@@ -110,6 +113,7 @@ def token_create(
                 actor=me.principal,
                 user=session.get_one(User, me.principal.user_id),
                 name=name,
+                totp_required=state(request).settings.totp_required,
                 days=valid_days,
             )
     except InvalidInput as exc:
@@ -140,7 +144,8 @@ def change_password(
     new_password: FormStr = "",
     new_password_again: FormStr = "",
 ) -> Response:
-    """The current password is checked like a login (a wrong one counts toward the lockout and is audited)."""
+    """The current password is checked like a login (a wrong one counts toward the lockout and is audited).
+    The change logs out the user's other sessions and revokes all their API tokens (the page says so first)."""
     check_csrf(me.csrf, csrf_token)
     st = state(request)
     try:
@@ -160,21 +165,12 @@ def change_password(
                 refused = "is not your current password" if "wrong" in exc.detail else exc.detail
             else:
                 try:
-                    accounts.set_password(session, actor=me.principal, user=user, password=new_password)
+                    accounts.set_password(
+                        session, actor=me.principal, user=user, password=new_password, keep_session_id=me.session_id
+                    )
                 except InvalidInput as exc:
                     raise InvalidInput("new_password", exc.detail.split(": ", 1)[-1]) from exc
-                others = list(
-                    session.scalars(
-                        select(WebSession).where(
-                            WebSession.user_id == user.id,
-                            WebSession.id != me.session_id,
-                            WebSession.revoked_at.is_(None),
-                            WebSession.expires_at > utcnow(),
-                        )
-                    )
-                )
-                for other in others:
-                    accounts.close_session(session, web_session=other, actor=me.principal)
+        st.principals.clear()  # revoked tokens stop working now, not when their cached principal expires
         if refused:
             raise InvalidInput("current_password", refused)
     except InvalidInput as exc:

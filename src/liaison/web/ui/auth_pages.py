@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from liaison.actions import accounts
 from liaison.db import transaction
 from liaison.errors import LiaisonError, NotAuthenticated, PermissionDenied
-from liaison.models import AuditEvent, Channel, WebSession, utcnow
+from liaison.models import Channel, WebSession, utcnow
 from liaison.security import digest
 from liaison.web.deps import SESSION_COOKIE, client_ip, state, web_session
 from liaison.web.ui.common import (
@@ -29,7 +28,6 @@ from liaison.web.ui.common import (
 from liaison.web.verify import confirm_code
 
 router = APIRouter()
-MAX_CODE_ATTEMPTS = 5  # wrong TOTP codes allowed per pending login before the password is asked again
 
 FormStr = Annotated[str, Form()]
 
@@ -139,29 +137,16 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
         try:
             new_token = accounts.pass_second_factor(session, web_session=live, code=code, ip=ip)
         except NotAuthenticated:
-            session.flush()
-            failures = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(AuditEvent)
-                    .where(
-                        AuditEvent.actor_id == live.user_id,
-                        AuditEvent.action == "login.failed",
-                        AuditEvent.at >= live.created_at - timedelta(seconds=1),
-                        AuditEvent.details["reason"].as_string() == "wrong second factor",
-                    )
-                )
-                or 0
-            )
-            if failures >= MAX_CODE_ATTEMPTS:
-                live.revoked_at = utcnow()
-                session.commit()
+            session.commit()  # keep the count of wrong codes, the lock and their audit rows
+            if live.revoked_at is not None:  # too many wrong codes in a row: the account is locked for a while
                 response = _login_form(
-                    request, next_path=next_path, status=401, error="Too many wrong codes. Log in again."
+                    request,
+                    next_path=next_path,
+                    status=401,
+                    error="Too many wrong codes. The account is locked for a while; try again later.",
                 )
                 response.delete_cookie(SESSION_COOKIE, path="/")
                 return response
-            session.commit()
             return render(
                 request,
                 "totp.html",

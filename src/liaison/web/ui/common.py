@@ -34,6 +34,10 @@ HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
 FORM_COOKIE = "liaison_form"  # double-submit CSRF for forms shown before a session exists
+# What a user may reach before setting up the second factor a node requires: the account page (which then
+# shows only the set-up), the two set-up steps, and logging out. Nothing else: no data, no password change,
+# no API token (a token made now would carry the password alone to the API).
+ENROLMENT_PATHS = frozenset({"/account", "/account/totp/begin", "/account/totp/enable", "/logout"})
 
 
 @cache
@@ -62,6 +66,7 @@ class Viewer:
     totp_enabled: bool
     organisation_id: uuid.UUID | None = None
     organisation_kind: str = ""
+    must_enrol: bool = False  # the node requires a second factor and this user has none yet
 
     @property
     def is_auditor(self) -> bool:
@@ -74,10 +79,9 @@ def viewer(request: Request) -> Viewer:
         raise NotAuthenticated("log in to continue")
     ws, principal = found
     user = ws.user
-    path = request.url.path
-    if state(request).settings.totp_required and not user.totp_enabled and not path.startswith("/account"):
-        if path != "/logout":  # this node requires a second factor: nothing else until it is set up
-            raise HTTPException(303, headers={"Location": "/account?saved=totp_required#totp"})
+    must_enrol = state(request).settings.totp_required and not user.totp_enabled
+    if must_enrol and request.url.path not in ENROLMENT_PATHS:
+        raise HTTPException(303, headers={"Location": "/account?saved=totp_required#totp"})
     return Viewer(
         principal,
         ws.id,
@@ -88,6 +92,7 @@ def viewer(request: Request) -> Viewer:
         user.totp_enabled,
         user.organisation_id,
         user.organisation.kind if user.organisation else "",
+        must_enrol,
     )
 
 
