@@ -100,6 +100,16 @@ class Databases:
         shutil.copyfile(src, target)
         return f"sqlite:///{target}"
 
+    def drop(self, url: str) -> None:
+        """Drop one database made by ``clone`` at once, for tests that make many (one per scenario)."""
+        if BACKEND == "postgresql":
+            name = url.rsplit("/", 1)[1]
+            with self._pg_admin() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self.created.remove(name)
+        else:
+            Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+
     def drop_all(self) -> None:
         if BACKEND != "postgresql" or not self.created:
             return

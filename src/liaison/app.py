@@ -208,7 +208,8 @@ ERROR_SCHEMA: dict[str, Any] = {
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's schema, with the error body Liaison really sends (422s included) documented."""
+    """FastAPI's schema, with the error body Liaison really sends (422s included) documented, and the links
+    from each create to the operations on what it created (liaison.web.api.links)."""
     if app.openapi_schema is None:
         from fastapi.openapi.utils import get_openapi
 
@@ -216,5 +217,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas["HTTPValidationError"] = ERROR_SCHEMA
         schemas.pop("ValidationError", None)
+        from liaison.web.api.links import add_links
+
+        add_links(schema)
         app.openapi_schema = schema
     return app.openapi_schema
