@@ -21,7 +21,7 @@ from liaison.db import make_engine, make_session_factory
 from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.escalation.worker import Worker
 from liaison.queries.snapshot import DirectoryCache
-from liaison.settings import Settings, load_settings
+from liaison.settings import DEVELOPMENT_MODE_WARNING, Settings, load_settings
 from liaison.web.fastpath import OnDutyFastPath
 from liaison.web.headers import API_HEADERS, SECURITY_HEADERS
 from liaison.web.responses import JSONResponse
@@ -80,6 +80,8 @@ async def _refuse(scope: Scope, send: Send, status: int, code: str, detail: str)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    if settings.public_secret:
+        log.warning(DEVELOPMENT_MODE_WARNING)
     engine = make_engine(settings.sqlalchemy_url)
     sessions = make_session_factory(engine)
     cache = DirectoryCache(engine)
