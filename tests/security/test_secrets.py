@@ -59,11 +59,11 @@ def test_outside_development_a_node_without_a_secret_does_not_start(env: str, no
     assert "LIAISON_ENV=development" in message  # how to try Liaison locally instead
 
 
-@pytest.mark.parametrize("env", ["test", "production"])
 @pytest.mark.parametrize("secret", [DEV_SECRET, "s" * 31], ids=["public", "short"])
-def test_outside_development_the_public_or_a_short_secret_is_refused(env: str, secret: str) -> None:
-    with pytest.raises(ConfigError, match="LIAISON_SECRET_KEY"):
-        load_settings(env=env, secret_key=secret)
+def test_outside_development_the_public_or_a_short_secret_is_refused(secret: str) -> None:
+    for env in ("test", "production"):
+        with pytest.raises(ConfigError, match="LIAISON_SECRET_KEY"):
+            load_settings(env=env, secret_key=secret)
 
 
 def test_without_liaison_env_a_node_is_production_and_needs_a_secret(
