@@ -19,11 +19,15 @@ install: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
+# The demo runs in development mode, asked for explicitly: the only mode allowed the public built-in secret
+# (every page then says so). Without LIAISON_ENV, Liaison runs as production and needs LIAISON_SECRET_KEY.
+DEMO_ENV := LIAISON_ENV=development LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)}
+
 demo: $(STAMP)
 	@mkdir -p var
-	LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)} $(BIN)/liaison db upgrade
-	LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)} $(BIN)/liaison demo load --if-empty
-	LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)} $(BIN)/liaison serve
+	$(DEMO_ENV) $(BIN)/liaison db upgrade
+	$(DEMO_ENV) $(BIN)/liaison demo load --if-empty
+	$(DEMO_ENV) $(BIN)/liaison serve
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests bench

@@ -214,7 +214,7 @@ def senders_and_policy(url: str, env: dict[str, str], routine_policy: str) -> li
     from liaison.settings import load_settings
 
     operator = Principal(None, "bench (cli)", None, None, frozenset({("admin", None)}), via="cli", ip="local")
-    engine = make_engine(load_settings(database_url=url).sqlalchemy_url, poolclass=NullPool)
+    engine = make_engine(load_settings(database_url=url, env="development").sqlalchemy_url, poolclass=NullPool)
     out = []
     # The senders log in with tokens only: hash their one password once, not once per user (argon2: 0.25 s each).
     hashed = security.hash_password(PASSWORD)
@@ -276,7 +276,7 @@ def notifications(url: str) -> list[Row]:
     from liaison.models import Message, Notification
     from liaison.settings import load_settings
 
-    engine = make_engine(load_settings(database_url=url).sqlalchemy_url, poolclass=NullPool)
+    engine = make_engine(load_settings(database_url=url, env="development").sqlalchemy_url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
             rows = conn.execute(

@@ -8,6 +8,7 @@ to PostgreSQL and the server unreachable, the session fails; it never skips sile
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import uuid
@@ -25,6 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from liaison.db import make_engine, make_session_factory, transaction
 from liaison.migrate import upgrade
 from liaison.principal import Principal
+
+# Tests never run on the public development secret: they run in test mode (which refuses it) with a random
+# secret of their own, set in the environment so that the `liaison` processes tests start inherit both.
+os.environ.setdefault("LIAISON_ENV", "test")
+if not os.environ.get("LIAISON_SECRET_KEY"):
+    os.environ["LIAISON_SECRET_KEY"] = secrets.token_urlsafe(48)
 
 BACKEND = os.environ.get("LIAISON_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("LIAISON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -123,10 +124,14 @@ def test_every_command_has_help():
 
 def test_real_process_exit_codes_and_config_errors(world_db_url):
     exe = str(Path(sys.executable).parent / "liaison")
-    env = {"LIAISON_DATABASE_URL": world_db_url, "PATH": "/usr/bin:/bin"}
+    secret = os.environ["LIAISON_SECRET_KEY"]  # the run's own (tests/conftest.py)
+    env = {"LIAISON_DATABASE_URL": world_db_url, "PATH": "/usr/bin:/bin", "LIAISON_SECRET_KEY": secret}
     p = subprocess.run([exe, "on-duty", "FTF", "JP", "--at", "2026-11-28T03:00:00Z"], env=env, capture_output=True)
     assert p.returncode == 3
-    p = subprocess.run([exe, "networks"], env={**env, "LIAISON_ENV": "production"}, capture_output=True, text=True)
+    no_secret = {k: v for k, v in env.items() if k != "LIAISON_SECRET_KEY"}
+    p = subprocess.run(
+        [exe, "networks"], env={**no_secret, "LIAISON_ENV": "production"}, capture_output=True, text=True
+    )
     assert p.returncode == 1
     assert "LIAISON_SECRET_KEY" in p.stderr
     p = subprocess.run([exe, "networks"], env={**env, "LIAISON_PORT": "eighty"}, capture_output=True, text=True)

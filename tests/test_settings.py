@@ -9,7 +9,9 @@ from liaison.settings import DEV_SECRET, ConfigError, load_settings
 
 def test_development_has_a_marked_secret(monkeypatch):
     monkeypatch.delenv("LIAISON_SECRET_KEY", raising=False)
-    assert load_settings(env="development").secret_key == DEV_SECRET
+    settings = load_settings(env="development")
+    assert settings.secret_key == DEV_SECRET and settings.public_secret
+    assert not load_settings(env="development", secret_key="d" * 40).public_secret
 
 
 def test_production_needs_a_real_secret():
@@ -18,6 +20,11 @@ def test_production_needs_a_real_secret():
     with pytest.raises(ConfigError, match="at least 32"):
         load_settings(env="production", secret_key="short")
     assert load_settings(env="production", secret_key="x" * 40, base_url="https://n.example.org").secure_cookies
+
+
+def test_production_is_the_default(monkeypatch):
+    monkeypatch.delenv("LIAISON_ENV", raising=False)
+    assert load_settings(secret_key="x" * 40).env == "production"
 
 
 def test_secret_from_file(tmp_path, monkeypatch):

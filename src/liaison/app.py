@@ -21,9 +21,9 @@ from liaison.db import make_engine, make_session_factory
 from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.escalation.worker import Worker
 from liaison.queries.snapshot import DirectoryCache
-from liaison.settings import Settings, load_settings
+from liaison.settings import DEVELOPMENT_MODE_WARNING, Settings, load_settings
 from liaison.web.fastpath import OnDutyFastPath
-from liaison.web.headers import API_HEADERS, SECURITY_HEADERS
+from liaison.web.headers import SECURITY_HEADERS, Headers, api_headers, security_headers
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState, ReadAudit
 
@@ -33,15 +33,17 @@ log = logging.getLogger("liaison")
 class SecurityHeaders:
     """Pure ASGI middleware (no per-request task overhead) adding security headers to every response."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
         self.app = app
+        self.page_headers = security_headers(base_url)
+        self.api_headers = api_headers(base_url)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        extra = SECURITY_HEADERS + (API_HEADERS[1:] if scope["path"].startswith("/api/") else [])
+        extra = self.api_headers if scope["path"].startswith("/api/") else self.page_headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -55,10 +57,11 @@ class LiaisonApp(FastAPI):
     """FastAPI, with the on-duty fast path tried before any framework layer (see liaison.web.fastpath)."""
 
     fast_path: OnDutyFastPath | None = None
+    security_headers: Headers = SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _nul_in_url(scope):
-            await _refuse(scope, send, 422, "invalid", "the URL must not contain NUL characters")
+            await _refuse(send, 422, "invalid", "the URL must not contain NUL characters", self.security_headers)
             return
         if self.fast_path is not None and await self.fast_path.handle(scope, send):
             return
@@ -71,15 +74,17 @@ def _nul_in_url(scope: Scope) -> bool:
     )
 
 
-async def _refuse(scope: Scope, send: Send, status: int, code: str, detail: str) -> None:
+async def _refuse(send: Send, status: int, code: str, detail: str, extra: Headers) -> None:
     body = orjson.dumps({"detail": detail, "code": code})
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
+    await send({"type": "http.response.start", "status": status, "headers": headers + extra})
     await send({"type": "http.response.body", "body": body})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    if settings.public_secret:
+        log.warning(DEVELOPMENT_MODE_WARNING)
     engine = make_engine(settings.sqlalchemy_url)
     sessions = make_session_factory(engine)
     cache = DirectoryCache(engine)
@@ -121,8 +126,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="24/7 points-of-contact directory for counterterrorism networks: who is on duty, how to reach them",
         lifespan=lifespan,
         default_response_class=JSONResponse,
+        docs_url=None,  # served by liaison.web.api_docs, from this node: FastAPI's page needs a CDN
+        redoc_url=None,
     )
     app.state.liaison = st
+    app.security_headers = security_headers(settings.base_url)
 
     @app.exception_handler(LiaisonError)
     async def liaison_error(request: Request, exc: LiaisonError) -> JSONResponse:
@@ -177,10 +185,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ui_router)
     from fastapi.staticfiles import StaticFiles
 
+    from liaison.web import api_docs
     from liaison.web.ui.pages import STATIC_DIR
 
+    api_docs.register(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, base_url=settings.base_url)
     app.fast_path = OnDutyFastPath(st)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -19,7 +19,7 @@ from liaison.cli_exchange import register as register_exchange
 from liaison.cli_merges import register as register_merges
 from liaison.cli_screening import register as register_screening
 from liaison.errors import InvalidInput, LiaisonError, NotFound
-from liaison.settings import ConfigError, Settings, load_settings
+from liaison.settings import DEVELOPMENT_MODE_WARNING, ConfigError, Settings, load_settings
 from liaison.timeinput import READINESS_DAYS, ROSTER_DAYS, TOKEN_DAYS
 
 app = typer.Typer(
@@ -147,8 +147,8 @@ def serve(
     import uvicorn
 
     s = settings()
-    if s.env != "development" and s.secret_key == "":
-        fail("LIAISON_SECRET_KEY is required")
+    if s.public_secret:
+        typer.echo(f"WARNING: {DEVELOPMENT_MODE_WARNING}", err=True)
     typer.echo(f"Liaison on http://{host or s.host}:{port or s.port}  (API docs: /docs, schema: /openapi.json)")
     uvicorn.run(
         "liaison.app:create_app",
@@ -189,24 +189,43 @@ def db_current(as_json: JsonOpt = False) -> None:
 
 @app.command("check-config")
 def check_config(as_json: JsonOpt = False) -> None:
-    """Validate LIAISON_* settings and the database connection; exit 1 on any problem."""
+    """Validate LIAISON_* settings and the database connection; exit 1 on any problem.
+
+    Outside development mode a missing, public or short LIAISON_SECRET_KEY is a problem; in development mode
+    the public built-in secret is allowed, with a warning.
+    """
     from sqlalchemy import text
 
-    s = settings()
+    try:
+        s = load_settings()
+    except ConfigError as exc:
+        if as_json:
+            emit({"ok": False, "errors": [f"configuration: {exc}"]})
+            raise typer.Exit(1) from exc
+        fail(f"configuration: {exc}")
+        raise AssertionError from exc  # unreachable
     c = Ctx(s)
     try:
         with c.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - report any connection failure plainly
+        if as_json:
+            emit({"ok": False, "errors": [f"database: {exc}"]})
+            raise typer.Exit(1) from exc
         fail(f"database: {exc}")
+    finally:
+        c.engine.dispose()
     data = s.model_dump()
-    data["secret_key"] = "(set)" if s.secret_key else "(missing)"
+    data["secret_key"] = "(public built-in development secret)" if s.public_secret else "(set)"
+    warnings = [DEVELOPMENT_MODE_WARNING] if s.public_secret else []
     if as_json:
-        emit(data)
+        emit({**data, "ok": True, "warnings": warnings})
     else:
         for k, v in data.items():
             typer.echo(f"LIAISON_{k.upper()}={v}")
-        typer.echo("configuration ok")
+        for warning in warnings:
+            typer.echo(f"WARNING: {warning}", err=True)
+        typer.echo("configuration ok" + (" for DEVELOPMENT MODE only" if s.public_secret else ""))
 
 
 # -- the answer --

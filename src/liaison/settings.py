@@ -1,7 +1,12 @@
 """One typed Settings object, read from ``LIAISON_*`` environment variables.
 
 Bad values fail at start-up with a message naming the variable. Secrets may be given inline or, better,
-as a path in ``LIAISON_<NAME>_FILE``. Outside development there is no default secret.
+as a path in ``LIAISON_<NAME>_FILE``.
+
+Safe by default: without ``LIAISON_ENV`` a node runs as ``production``. Only an explicit
+``LIAISON_ENV=development`` may run on the built-in :data:`DEV_SECRET`, which is public (it is in this file):
+whoever knows it can forge acknowledgement links, CSRF tokens and webhook signatures. Every other mode
+(``test`` included) refuses a missing, public or short secret, so ``liaison check-config`` fails on one.
 """
 
 from __future__ import annotations
@@ -15,6 +20,11 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - refused outside development
+MIN_SECRET_LENGTH = 32
+DEVELOPMENT_MODE_WARNING = (
+    "DEVELOPMENT MODE: this node uses the public built-in secret, so anyone can forge its acknowledgement "
+    "links, CSRF tokens and webhook signatures; never use it with real data"
+)
 
 
 class ConfigError(RuntimeError):
@@ -25,13 +35,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LIAISON_", extra="ignore", frozen=True)
 
     env: Literal["development", "test", "production"] = Field(
-        "development", description="development, test or production; production refuses unsafe defaults."
+        "production",
+        description="production (the default), test or development; only development may run on the public "
+        "built-in secret, and it says so on every page.",
     )
     database_url: str = Field(
         "sqlite:///liaison.db",
         description="SQLAlchemy URL; SQLite by default, postgresql://... in production.",
     )
-    secret_key: str = Field("", description="Signs CSRF tokens and verification links. Required outside development.")
+    secret_key: str = Field(
+        "",
+        description="Signs CSRF tokens, acknowledgement and verification links and webhooks; at least 32 characters, "
+        "required unless LIAISON_ENV=development.",
+    )
     base_url: str = Field("http://127.0.0.1:8000", description="Public URL of this node, used in links.")
     host: str = Field("127.0.0.1", description="Address `liaison serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `liaison serve` listens on.")
@@ -110,14 +126,31 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _no_default_secret_outside_development(self) -> Settings:
+    def _no_public_secret_outside_development(self) -> Settings:
+        if self.env == "development":
+            if not self.secret_key:
+                object.__setattr__(self, "secret_key", DEV_SECRET)
+            return self
         if not self.secret_key:
-            if self.env == "production":
-                raise ValueError("LIAISON_SECRET_KEY (or LIAISON_SECRET_KEY_FILE) is required in production")
-            object.__setattr__(self, "secret_key", DEV_SECRET)
-        elif self.env == "production" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
-            raise ValueError("LIAISON_SECRET_KEY must be at least 32 characters and not the development secret")
+            raise ValueError(
+                f"LIAISON_SECRET_KEY (or LIAISON_SECRET_KEY_FILE) is required when LIAISON_ENV is {self.env} "
+                f"(a random string of at least {MIN_SECRET_LENGTH} characters, e.g. from "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`); "
+                "to try Liaison locally, set LIAISON_ENV=development"
+            )
+        if self.secret_key == DEV_SECRET:
+            raise ValueError(
+                "LIAISON_SECRET_KEY is the public built-in development secret, which anyone can use to forge "
+                f"links and tokens; it is refused when LIAISON_ENV is {self.env}"
+            )
+        if len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise ValueError(f"LIAISON_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters")
         return self
+
+    @property
+    def public_secret(self) -> bool:
+        """This node signs with the published built-in secret (possible only in development mode)."""
+        return self.secret_key == DEV_SECRET
 
     @cached_property
     def secure_cookies(self) -> bool:
@@ -152,6 +185,8 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "settings"
-            name = f"LIAISON_{field.upper()}" if field != "settings" else "settings"
-            lines.append(f"{name}: {err['msg']}")
+            if field == "settings":  # a rule across fields: its message names the variables itself
+                lines.append(str(err["msg"]).removeprefix("Value error, "))
+            else:
+                lines.append(f"LIAISON_{field.upper()}: {err['msg']}")
         raise ConfigError("; ".join(lines)) from exc

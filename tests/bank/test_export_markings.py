@@ -42,7 +42,6 @@ from liaison.models.bank import releasable_codes
 from liaison.queries.bank import search
 from liaison.queries.bank_access import viewer_for
 from liaison.queries.bank_export import export_csv, export_ftm
-from liaison.settings import DEV_SECRET
 from tests.conftest import OPERATOR, Databases, load_demo_into
 
 SECRETS = ("X4471920", "Le Comptable")  # the demo's TLP:RED passport number and AMBER+STRICT code name
@@ -232,7 +231,7 @@ def test_a_round_trip_keeps_list_references_membership_and_the_source_ids(source
 
 
 def _cli(node: Node, *args: str):  # type: ignore[no-untyped-def]
-    env = {"LIAISON_DATABASE_URL": node.url, "LIAISON_ENV": "test", "LIAISON_SECRET_KEY": DEV_SECRET}
+    env = {"LIAISON_DATABASE_URL": node.url, "LIAISON_ENV": "test"}  # the secret: the run's own (tests/conftest.py)
     return runner.invoke(app, list(args), env=env)
 
 

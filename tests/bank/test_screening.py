@@ -17,7 +17,6 @@ from liaison.db import transaction
 from liaison.errors import InvalidInput, NotFound, PermissionDenied
 from liaison.matching import DEFAULT, Query
 from liaison.models import AuditEvent, ScreeningDecision, ScreeningHit, ScreeningRun
-from liaison.settings import DEV_SECRET
 from tests.bank.conftest import BankWorld
 from tests.bank.test_search import Fictional, build_fictional
 
@@ -135,7 +134,7 @@ def test_query_key_ignores_order_case_and_particles() -> None:
 
 
 def _cli(bank: BankWorld, *args: str):  # type: ignore[no-untyped-def]
-    env = {"LIAISON_DATABASE_URL": bank.url, "LIAISON_ENV": "test", "LIAISON_SECRET_KEY": DEV_SECRET}
+    env = {"LIAISON_DATABASE_URL": bank.url, "LIAISON_ENV": "test"}  # the secret: the run's own (tests/conftest.py)
     return runner.invoke(app, list(args), env=env)
 
 

@@ -20,7 +20,7 @@ from liaison.cli import app
 from liaison.db import make_engine, make_session_factory
 from liaison.exchange.tokens import make_ack_token
 from liaison.models import Addressee, AuditEvent, Message, Notification, utcnow
-from liaison.settings import DEV_SECRET
+from liaison.settings import load_settings
 
 runner = CliRunner()
 LEGAL = "Art. 7 Decision 2005/671/JHA"
@@ -245,7 +245,8 @@ def test_ack_with_a_link_token_once_then_refused_forged_or_expired(cli: Cli):
     d = cli.send()
     cli.ok("worker", "--once")
     n = _notification(cli, d["id"])
-    token = make_ack_token(DEV_SECRET, n.id, utcnow() + timedelta(hours=1))
+    key = load_settings().secret_key  # the node's own secret, as the CLI reads it from the environment
+    token = make_ack_token(key, n.id, utcnow() + timedelta(hours=1))
     got = cli.json("ack", "-", input=token + "\n")  # from standard input, out of sight of `ps`
     assert got == {
         "message_id": d["id"],
@@ -260,7 +261,7 @@ def test_ack_with_a_link_token_once_then_refused_forged_or_expired(cli: Cli):
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     r = cli("ack", forged)
     assert r.exit_code == 1 and "forged" in r.output
-    expired = make_ack_token(DEV_SECRET, n.id, datetime(2026, 1, 1, tzinfo=UTC))
+    expired = make_ack_token(key, n.id, datetime(2026, 1, 1, tzinfo=UTC))
     r = cli("ack", f"http://liaison.test/ack/{expired}")
     assert r.exit_code == 1 and "expired" in r.output
     assert [e.details["why"] for e in cli.audits("message.acknowledge_refused")] == ["replayed", "forged", "expired"]

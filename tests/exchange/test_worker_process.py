@@ -154,6 +154,7 @@ class Node:
             "LIAISON_DATABASE_URL": self.url,
             "LIAISON_SMTP_URL": f"smtp://127.0.0.1:{self.mail.port}",
             "LIAISON_ENV": "test",
+            "LIAISON_SECRET_KEY": os.environ["LIAISON_SECRET_KEY"],  # the run's own (tests/conftest.py)
             "LIAISON_WORKER_POLL_SECONDS": "0.05",
             "LIAISON_BASE_URL": "http://liaison.test",
             # This checkout's code (src/), whichever copy of Liaison the virtualenv has installed, and tests/.

@@ -18,7 +18,7 @@ from starlette.types import Scope, Send
 from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.web.api.directory import on_duty_bytes
 from liaison.web.deps import cached_principal
-from liaison.web.headers import API_HEADERS
+from liaison.web.headers import api_headers
 from liaison.web.state import AppState
 
 ROUTE = re.compile(r"^/api/v1/networks/([^/]+)/on-duty/([^/]+)$")
@@ -29,6 +29,7 @@ class OnDutyFastPath:
 
     def __init__(self, state: AppState) -> None:
         self.state = state
+        self.headers = api_headers(state.settings.base_url)
 
     async def handle(self, scope: Scope, send: Send) -> bool:
         """Answer the request if it is a bearer-token on-duty lookup; return False to let the app handle it."""
@@ -57,8 +58,8 @@ class OnDutyFastPath:
             if isinstance(exc, NotAuthenticated):
                 headers.append((b"www-authenticate", b"Bearer"))
         headers.append((b"content-length", str(len(payload)).encode()))
-        # An API answer needs no framing or script policy; it must never be stored by a cache (personal data).
-        headers += API_HEADERS
+        # The same headers as every other API answer: the security headers, and never cached (personal data).
+        headers += self.headers
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
         return True

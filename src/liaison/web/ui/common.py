@@ -142,7 +142,15 @@ def render(
 ) -> HTMLResponse:
     settings = state(request).settings
     html = (
-        templates().get_template(template).render(me=me, node_name=settings.node_name, path=request.url.path, **context)
+        templates()
+        .get_template(template)
+        .render(
+            me=me,
+            node_name=settings.node_name,
+            path=request.url.path,
+            public_secret=settings.public_secret,
+            **context,
+        )
     )
     response = HTMLResponse(html, status_code=status, headers=headers)
     response.headers["cache-control"] = "no-store"  # pages name people; never keep them in shared caches
