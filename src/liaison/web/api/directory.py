@@ -497,7 +497,7 @@ def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, 
         sent = deliver_verification(st.settings, kind=kind, value=value, contact_name=cp_name, code=code)
     except ChannelError as exc:
         raise DeliveryFailed(
-            f"the test message could not be sent: {exc}; try again later", permanent=exc.permanent
+            f"the test message could not be sent: {exc.public}; try again later", permanent=exc.permanent
         ) from exc
     return {"channel_id": str(channel_id), "sent_via": sent, "expires_in_hours": act.VERIFICATION_HOURS}
 
