@@ -51,67 +51,67 @@ from liaison.settings import load_settings
 
 USERS = ("fr.cp", "jp.cp", "secretariat", "admin", "auditor", "de.analyst", "outsider", "fr.auditor")
 MESSAGES = ("A", "B", "C", "D", "E", "F", "G")
-ACTIONS = ("read", "reply", "forward", "export", "acknowledge")
+ACTIONS = ("read", "reply", "forward", "export", "acknowledge", "close")
 
 # 200/201: allowed. 404: may not read it (looks like no such message). 403: reads it, may not do this.
 TABLE = """
-message  user         read  reply  forward  export  acknowledge
-A        fr.cp        200   201    403      200     200
-A        jp.cp        200   201    201      200     403
-A        fr.auditor   200   403    403      403     403
-A        secretariat  404   404    404      404     404
-A        admin        404   404    404      404     404
-A        auditor      404   404    404      404     404
-A        de.analyst   404   404    404      404     404
-A        outsider     404   404    404      404     404
-B        fr.cp        200   201    403      403     200
-B        jp.cp        200   201    403      200     403
-B        fr.auditor   200   403    403      403     403
-B        secretariat  404   404    404      404     404
-B        admin        404   404    404      404     404
-B        auditor      404   404    404      404     404
-B        de.analyst   404   404    404      404     404
-B        outsider     404   404    404      404     404
-C        fr.cp        200   201    201      200     403
-C        jp.cp        200   201    201      200     200
-C        fr.auditor   200   403    403      403     403
-C        secretariat  404   404    404      404     404
-C        admin        404   404    404      404     404
-C        auditor      404   404    404      404     404
-C        de.analyst   404   404    404      404     404
-C        outsider     404   404    404      404     404
-D        fr.cp        200   201    201      200     403
-D        jp.cp        200   201    201      200     200
-D        fr.auditor   200   403    403      403     403
-D        secretariat  404   404    404      404     404
-D        admin        404   404    404      404     404
-D        auditor      404   404    404      404     404
-D        de.analyst   404   404    404      404     404
-D        outsider     404   404    404      404     404
-E        fr.cp        200   201    403      200     200
-E        jp.cp        404   404    404      404     404
-E        fr.auditor   200   403    403      403     403
-E        secretariat  404   404    404      404     404
-E        admin        404   404    404      404     404
-E        auditor      404   404    404      404     404
-E        de.analyst   200   201    201      200     403
-E        outsider     404   404    404      404     404
-F        fr.cp        200   201    201      200     200
-F        jp.cp        404   404    404      404     404
-F        fr.auditor   200   403    403      403     403
-F        secretariat  200   201    201      200     403
-F        admin        404   404    404      404     404
-F        auditor      404   404    404      404     404
-F        de.analyst   404   404    404      404     404
-F        outsider     404   404    404      404     404
-G        fr.cp        200   201    403      200     403
-G        jp.cp        200   201    403      403     200
-G        fr.auditor   200   403    403      403     403
-G        secretariat  404   404    404      404     404
-G        admin        404   404    404      404     404
-G        auditor      404   404    404      404     404
-G        de.analyst   404   404    404      404     404
-G        outsider     404   404    404      404     404
+message  user         read  reply  forward  export  acknowledge  close
+A        fr.cp        200   201    403      200     200          403
+A        jp.cp        200   201    201      200     403          200
+A        fr.auditor   200   403    403      403     403          403
+A        secretariat  404   404    404      404     404          404
+A        admin        404   404    404      404     404          404
+A        auditor      404   404    404      404     404          404
+A        de.analyst   404   404    404      404     404          404
+A        outsider     404   404    404      404     404          404
+B        fr.cp        200   201    403      403     200          403
+B        jp.cp        200   201    403      200     403          200
+B        fr.auditor   200   403    403      403     403          403
+B        secretariat  404   404    404      404     404          404
+B        admin        404   404    404      404     404          404
+B        auditor      404   404    404      404     404          404
+B        de.analyst   404   404    404      404     404          404
+B        outsider     404   404    404      404     404          404
+C        fr.cp        200   201    201      200     403          200
+C        jp.cp        200   201    201      200     200          403
+C        fr.auditor   200   403    403      403     403          403
+C        secretariat  404   404    404      404     404          404
+C        admin        404   404    404      404     404          404
+C        auditor      404   404    404      404     404          404
+C        de.analyst   404   404    404      404     404          404
+C        outsider     404   404    404      404     404          404
+D        fr.cp        200   201    201      200     403          200
+D        jp.cp        200   201    201      200     200          403
+D        fr.auditor   200   403    403      403     403          403
+D        secretariat  404   404    404      404     404          404
+D        admin        404   404    404      404     404          404
+D        auditor      404   404    404      404     404          404
+D        de.analyst   404   404    404      404     404          404
+D        outsider     404   404    404      404     404          404
+E        fr.cp        200   201    403      200     200          403
+E        jp.cp        404   404    404      404     404          404
+E        fr.auditor   200   403    403      403     403          403
+E        secretariat  404   404    404      404     404          404
+E        admin        404   404    404      404     404          404
+E        auditor      404   404    404      404     404          404
+E        de.analyst   200   201    201      200     403          200
+E        outsider     404   404    404      404     404          404
+F        fr.cp        200   201    201      200     200          403
+F        jp.cp        404   404    404      404     404          404
+F        fr.auditor   200   403    403      403     403          403
+F        secretariat  200   201    201      200     403          200
+F        admin        404   404    404      404     404          404
+F        auditor      404   404    404      404     404          404
+F        de.analyst   404   404    404      404     404          404
+F        outsider     404   404    404      404     404          404
+G        fr.cp        200   201    403      200     403          200
+G        jp.cp        200   201    403      403     200          403
+G        fr.auditor   200   403    403      403     403          403
+G        secretariat  404   404    404      404     404          404
+G        admin        404   404    404      404     404          404
+G        auditor      404   404    404      404     404          404
+G        de.analyst   404   404    404      404     404          404
+G        outsider     404   404    404      404     404          404
 """
 
 
@@ -284,6 +284,8 @@ def attempt(mx: Matrix, message: str, user: str, action: str) -> Any:
         return client.post(f"{url}/forward", json={"to": [forward_to(message, user)]})
     if action == "export":
         return client.get(f"{url}/export")
+    if action == "close":
+        return client.post(f"{url}/close", json={"outcome": f"Closed by {user}"})
     return client.post(f"{url}/acknowledge", json={})
 
 
@@ -318,7 +320,8 @@ def test_cell(matrix: Matrix, message: str, user: str, action: str) -> None:
 
 def test_the_table_follows_the_rules() -> None:
     """A cross-check of the table: nothing is allowed to whoever cannot read; an auditor-only account never
-    acts; TLP:RED is never forwarded and only its sender exports it; only an addressee acknowledges.
+    acts; TLP:RED is never forwarded and only its sender exports it; only an addressee acknowledges; only the
+    sender closes (closing ends every addressee's part).
 
     The table is what test_cell holds the application to, so these rules are enforced through it: a persona
     the rules forbid has a 403 or 404 cell here, and the application allowing it fails that cell."""
@@ -336,10 +339,13 @@ def test_the_table_follows_the_rules() -> None:
             assert code == (200 if org == SENT_BY[message] else 403), (message, user, action)
         elif action == "acknowledge":
             assert code == (200 if org in ADDRESSED_TO[message] else 403), (message, user, action)
+        elif action == "close":  # it ends every addressee's part: the sender's, never an addressee's
+            assert code == (200 if org == SENT_BY[message] else 403), (message, user, action)
     # Each rule has cells on both sides, so neither half of it is vacuous.
     red_exports = {EXPECTED[(m, u, "export")] for m in MESSAGES for u in READERS[m] if TLP[m] == "RED"}
     acks = {EXPECTED[(m, u, "acknowledge")] for m in MESSAGES for u in READERS[m] & ACTS_ON_MESSAGES}
-    assert red_exports == acks == {200, 403}
+    closes = {EXPECTED[(m, u, "close")] for m in MESSAGES for u in READERS[m] & ACTS_ON_MESSAGES}
+    assert red_exports == acks == closes == {200, 403}
     readers_not_addressed = {
         (m, u) for m in MESSAGES for u in READERS[m] & ACTS_ON_MESSAGES if ORGANISATION[u] not in ADDRESSED_TO[m]
     }

@@ -248,9 +248,12 @@ def test_victim_referral_case_steps_then_closed(api):
     m = api.as_("jp.cp").get(f"/api/v1/messages/{out['id']}").json()
     assert [c["step"] for c in m["case_steps"]] == ["received", "victim_contacted", "support_engaged"]
     assert m["case_step"] == "support_engaged"
+    # The addressee closes its case (its own part); the message stays open until its sender closes it.
     r = api.as_("fr.cp").post(url, json={"step": "closed", "note": "Victim represented"})
-    assert r.status_code == 201 and r.json()["status"] == "closed"
+    assert r.status_code == 201 and r.json()["status"] == "open"
     assert api.as_("fr.cp").post(url, json={"step": "support_engaged"}).status_code == 409
+    r = api.as_("jp.cp").post(f"/api/v1/messages/{out['id']}/close", json={"outcome": "Victim represented in France"})
+    assert r.status_code == 200 and r.json()["status"] == "closed"
     # A request is not a case.
     req = sent(api)
     assert (

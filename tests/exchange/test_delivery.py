@@ -25,6 +25,7 @@ from tests.world import ADMIN
 
 from liaison.actions import directory
 from liaison.actions import exchange as act
+from liaison.channels.http import UNREACHABLE
 from liaison.channels.registry import SmtpSender, WebhookSender
 from liaison.channels.signing import SignatureError, channel_secret, verify
 from liaison.db import transaction
@@ -71,6 +72,11 @@ def note(ex: Exchange, message_id: uuid.UUID, address: str) -> Notification:
 def job_of(ex: Exchange, n: Notification) -> Job:
     with ex.sessions() as s:
         return s.scalars(select(Job).where(Job.kind == "deliver", Job.ref_id == n.id)).one()
+
+
+def audits(ex: Exchange, action: str) -> list[AuditEvent]:
+    with ex.sessions() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.at)))
 
 
 def failed_deliveries(ex: Exchange) -> list[dict[str, Any]]:
@@ -223,7 +229,9 @@ def test_webhook_is_signed_and_a_500_is_retried_until_it_is_accepted(ex: Exchang
     m = send(ex)
     ex.run()
     n = note(ex, m.id, hook_url(https))
-    assert (n.status, n.attempts, n.last_error) == ("pending", 1, "HTTP 500: will retry")
+    # Its readers see one text for any webhook failure; the detail is in the audit row (and the log).
+    assert (n.status, n.attempts, n.last_error) == ("pending", 1, UNREACHABLE)
+    assert [e.details["error"] for e in audits(ex, "notification.retry")] == ["HTTP 500: will retry"]
     assert job_of(ex, n).due_at == T0 + BACKOFF[0]
     ex.tick(seconds=30)
     ex.run()
@@ -261,11 +269,12 @@ def test_webhook_404_is_a_permanent_failure_on_the_dashboard(ex: Exchange, https
     m = send(ex, tlp="GREEN")
     ex.run()
     n = note(ex, m.id, hook_url(https))
-    assert (n.status, n.attempts, n.last_error) == ("failed", 1, "HTTP 404")
+    assert (n.status, n.attempts, n.last_error) == ("failed", 1, UNREACHABLE)
+    assert [e.details["error"] for e in audits(ex, "notification.failed")] == ["HTTP 404"]
     assert job_of(ex, n).done_at is not None
     ex.tick(hours=1)
     ex.run()  # the chain goes on (deputy, desk, ... by their own channels), but this one is not retried
     assert [h.headers["webhook-id"] for h in https.received].count(n.key) == 1
     assert json.loads(https.received[0].body)["subject"] == "Travel of a suspect"  # TLP:GREEN may travel
     (row,) = [r for r in failed_deliveries(ex) if r["channel"] == "webhook"]
-    assert (row["status"], row["attempts"], row["error"]) == ("failed", 1, "HTTP 404")
+    assert (row["status"], row["attempts"], row["error"]) == ("failed", 1, UNREACHABLE)

@@ -266,7 +266,8 @@ def test_a_victim_referral_is_a_case_with_dated_steps_and_closing_stops_escalati
     ex.run()
     with ex.sessions() as s:
         msg = s.get(Message, m.id)
-        assert msg.status == "closed" and msg.case_step == "closed"
+        # The addressee closed its case, its own part: its escalation stops; the message is its sender's to close.
+        assert msg.status == "open" and msg.case_step == "closed"
         assert {a.escalation for a in msg.addressees} == {"stopped"}
         assert not s.scalars(select(Notification).where(Notification.message_id == m.id, Notification.round > 0)).all()
 

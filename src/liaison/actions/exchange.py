@@ -639,6 +639,8 @@ def forward(
 
 
 def close(session: Session, *, actor: Principal, message: Message, outcome: str, now: datetime | None = None) -> None:
+    """The sender closes the message for everyone (every addressee's escalation stops). An addressee is refused
+    (``message_access.CLOSE_REFUSED``): it ends only its own part, by acknowledging or answering."""
     now = now or utcnow()
     require(actor, message, "close")
     if message.status == "closed":
@@ -662,17 +664,20 @@ def record_case_step(
     session: Session, *, actor: Principal, message: Message, step: str, note: str = "", at: datetime | None = None
 ) -> CaseStep:
     """A victim referral moves through received, victim contacted, support engaged, transmitted to the
-    prosecutor, closed; each step dated and attributed. Steps may be recorded late but not in the future."""
+    prosecutor, closed; each step dated and attributed. Steps may be recorded late but not in the future.
+
+    The step "closed" closes the message when the sender records it; an addressee recording it closes only its
+    own part (its escalation stops, as when it acknowledges), never the other addressees' nor the message."""
     now = utcnow()
     at = at or now
-    require(actor, message, "reply")
+    who = require(actor, message, "reply")
     if message.kind != "victim_referral":
         raise InvalidInput("step", "only a victim-assistance referral is a case with steps")
     if step not in CASE_STEPS:
         raise InvalidInput("step", f"{step!r} is not one of {', '.join(CASE_STEPS)}")
     if at > now + timedelta(minutes=5):
         raise InvalidInput("at", "a step cannot be dated in the future")
-    if message.status == "closed":
+    if message.status == "closed" or message.case_step == "closed":
         raise Conflict("this case is closed")
     row = CaseStep(
         message_id=message.id,
@@ -694,8 +699,13 @@ def record_case_step(
         network_id=message.network_id,
         details={"step": step, "at": at, "note": note.strip()},
     )
-    if step == "closed":
+    if step == "closed" and (who.sender or who.operator):
         close(session, actor=actor, message=message, outcome=note.strip() or "case closed", now=at)
+    elif step == "closed":
+        for a in who.addressees:
+            if a.acknowledged_at is None:
+                a.acknowledged_at, a.acknowledged_by, a.acknowledged_via = now, actor.username, "case_step"
+            _stop(session, a, now)
     return row
 
 

@@ -19,9 +19,14 @@ log = logging.getLogger("liaison.channels")
 
 
 class ChannelError(Exception):
-    def __init__(self, detail: str, *, permanent: bool) -> None:
+    """A delivery that failed. ``str(exc)`` is the detail for the server's log and the audit row; ``public`` is
+    what the people involved are shown (a message's sender and addressees, a secretariat's dashboard), which
+    for a webhook says nothing about how the connection failed (see :mod:`liaison.channels.http`)."""
+
+    def __init__(self, detail: str, *, permanent: bool, public: str | None = None) -> None:
         super().__init__(detail)
         self.permanent = permanent
+        self.public = public if public is not None else detail
 
 
 @dataclass(frozen=True)
@@ -77,5 +82,9 @@ def deliver_verification(settings: Settings, *, kind: str, value: str, contact_n
         f"Confirm that this {kind} reaches you by opening:\n{link}\n\nThe link works once and expires in 72 hours."
     )
     transport = transport_for(settings, kind)
-    transport.notify(kind=kind, to=value, subject=subject, body=body)
+    try:
+        transport.notify(kind=kind, to=value, subject=subject, body=body)
+    except ChannelError as exc:  # the caller is shown ``exc.public``; the detail stays here
+        log.warning("test message via %s to %s failed: %s", kind, value, exc)
+        raise
     return type(transport).__name__

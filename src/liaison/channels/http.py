@@ -12,6 +12,9 @@ Rules, and why:
 - 2xx is success. 408, 429, 5xx, timeouts and connection errors are worth retrying (transient); other
   4xx will not get better by themselves (permanent).
 - The response body is never read: a receiver cannot make us download anything.
+- Whoever set the URL is shown one text for every failure (:data:`UNREACHABLE`): "connection refused",
+  "timed out", a TLS error or an HTTP status would tell them which ports answer on a host the node can reach,
+  a port scanner in effect. The detail goes to the server's log and the audit row only.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import httpx
 from liaison.channels import ChannelError
 
 USER_AGENT = "Liaison-Webhook/1"
+UNREACHABLE = "the webhook could not be reached or did not answer 2xx"
 
 
 def is_public(address: str) -> bool:
@@ -65,7 +69,24 @@ def post(
     timeout: float = 10.0,
     client: httpx.Client | None = None,
 ) -> int:
-    """POST ``body`` to ``url``; the status code when it is 2xx, else :class:`ChannelError`."""
+    """POST ``body`` to ``url``; the status code when it is 2xx, else :class:`ChannelError` whose ``public``
+    text is :data:`UNREACHABLE` whatever went wrong."""
+    try:
+        return _post(url, body, headers, allow_private=allow_private, timeout=timeout, client=client)
+    except ChannelError as exc:
+        exc.public = UNREACHABLE
+        raise
+
+
+def _post(
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    allow_private: bool,
+    timeout: float,
+    client: httpx.Client | None,
+) -> int:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise ChannelError(f"refused: {parts.scheme or 'no'} scheme (only http and https)", permanent=True)

@@ -514,12 +514,15 @@ class Worker:
             if error is None:
                 n.status, n.sent_at, n.last_error = "sent", now, ""
                 n.transport = type(sender).__name__
+            # The notification keeps what its readers may be shown (a webhook's failure is one generic text);
+            # the detail goes to the log and the audit row.
             elif error.permanent or attempts >= MAX_ATTEMPTS:
-                n.status, n.last_error = "failed", str(error)[:2000]
+                n.status, n.last_error = "failed", error.public[:2000]
             else:
-                n.status, n.last_error = "pending", str(error)[:2000]
+                n.status, n.last_error = "pending", error.public[:2000]
                 retry_at = now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-            queue.finish(session, job.id, self.name, retry_at, "" if error is None else str(error)[:2000])
+            detail = "" if error is None else str(error)[:2000]
+            queue.finish(session, job.id, self.name, retry_at, detail)
             log.info(
                 "notification %s via %s to %s: %s (attempt %d)%s",
                 n.key,
@@ -527,7 +530,7 @@ class Worker:
                 n.address,
                 n.status.replace("pending", "will retry at " + (f"{retry_at:%H:%M:%S}" if retry_at else "?")),
                 attempts,
-                f": {n.last_error}" if n.last_error else "",
+                f": {detail}" if detail else "",
             )
             if error is not None:  # a sent notification is recorded by its own row; a failure also in the log
                 audit(
@@ -541,7 +544,7 @@ class Worker:
                         "channel": n.channel_kind,
                         "contact": n.contact_name,
                         "attempt": attempts,
-                        "error": n.last_error,
+                        "error": detail,
                         "retry_at": retry_at,
                     },
                 )

@@ -179,7 +179,7 @@ def message_json(session: Session, p: Principal, m: Message, now: datetime | Non
             "may_reply": may_act and m.status == "open",
             "may_forward": may_act and (who.addressees != () or who.sender) and m.tlp != "RED",
             "may_export": may_act and (m.tlp != "RED" or who.sender or who.operator),
-            "may_close": may_act and m.status == "open",
+            "may_close": may_act and m.status == "open" and (who.sender or who.operator),
         },
     }
 

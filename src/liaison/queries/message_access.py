@@ -20,6 +20,11 @@ from liaison.models import Addressee, Message
 from liaison.principal import Principal
 
 ACTIONS = ("read", "reply", "forward", "export", "acknowledge", "close")
+# Closing ends the message for every addressee, so it is the sender's; an addressee ends only its own part.
+CLOSE_REFUSED = (
+    "only the sender closes a message; as an addressee, acknowledge it or answer its response clock, which "
+    "stops the escalation of the part you answer for"
+)
 
 
 def is_operator(p: Principal) -> bool:
@@ -75,6 +80,8 @@ def require(p: Principal, message: Message, action: str) -> Party:
         raise PermissionDenied("your roles let you read messages but not act on them")
     if action in ("acknowledge",) and not (who.addressees or who.operator):
         raise PermissionDenied("only the addressee acknowledges a message")
+    if action == "close" and not (who.sender or who.operator):
+        raise PermissionDenied(CLOSE_REFUSED)
     if action == "export" and message.tlp == "RED" and not (who.sender or who.operator):
         raise PermissionDenied("TLP:RED is for the named recipients only: it may be read here but not exported")
     return who

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from liaison.actions import accounts as act
 from liaison.db import transaction
 from liaison.models import ApiToken, User
+from liaison.queries.visibility import visible_or_404
 from liaison.timeinput import TOKEN_DAYS
-from liaison.web.api.common import ApiModel, get_or_404
-from liaison.web.deps import Actor, State
+from liaison.web.api.common import ApiModel
+from liaison.web.deps import Actor, Snap, State
 
 router = APIRouter(tags=["accounts"])
 
@@ -71,8 +72,9 @@ def list_tokens(actor: Actor, st: State) -> list[dict[str, Any]]:
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke an API token")
-def revoke_token(token_id: uuid.UUID, actor: Actor, st: State) -> Response:
+def revoke_token(token_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> Response:
     with transaction(st.sessions) as session:
-        act.revoke_api_token(session, actor=actor, token=get_or_404(session, ApiToken, token_id, "token"))
+        token = visible_or_404(session, snap, actor, ApiToken, token_id, "token")
+        act.revoke_api_token(session, actor=actor, token=token)
     st.principals.clear()
     return Response(status_code=204)

@@ -20,6 +20,7 @@ from liaison.principal import Principal
 from liaison.queries.duty import DutyAnswer, board, duty_answer, duty_answer_bytes, find_network, read_audit_details
 from liaison.queries.readiness import readiness
 from liaison.queries.snapshot import ContactView, Snapshot
+from liaison.queries.visibility import sees_member, sees_organisation, visible_or_404
 from liaison.timeinput import READINESS_DAYS, ROSTER_DAYS
 from liaison.web.api.common import ApiModel, get_or_404, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
@@ -27,15 +28,6 @@ from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
 
 router = APIRouter(tags=["directory"])
-
-
-def can_see_organisation(snap: Snapshot, actor: Principal, org_id: uuid.UUID) -> bool:
-    if actor.sees_all() or actor.organisation_id == org_id:
-        return True
-    for (net_id, _member_id), d in snap.designations.items():
-        if d.agency_id == org_id and actor.can_see_network(net_id):
-            return True
-    return any(n.secretariat_id == org_id and actor.can_see_network(n.id) for n in snap.networks.values())
 
 
 def contact_out(c: ContactView) -> dict[str, Any]:
@@ -324,9 +316,9 @@ class DecisionIn(ApiModel):
 
 
 @router.post("/membership-requests/{request_id}/decision", summary="Approve or decline a membership request")
-def decide(request_id: uuid.UUID, body: DecisionIn, actor: Actor, st: State) -> dict[str, Any]:
+def decide(request_id: uuid.UUID, body: DecisionIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        r = get_or_404(session, MembershipRequest, request_id, "membership request")
+        r = visible_or_404(session, snap, actor, MembershipRequest, request_id, "membership request")
         act.decide_membership_request(session, actor=actor, request=r, approve=body.approve, note=body.note)
         return request_out(r)
 
@@ -341,10 +333,10 @@ class AgencyIn(ApiModel):
 
 
 @router.post("/members/{member}/agencies", status_code=201, summary="Add an agency of a member")
-def create_agency(member: str, body: AgencyIn, actor: Actor, st: State) -> dict[str, Any]:
+def create_agency(member: str, body: AgencyIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     with transaction(st.sessions) as session:
         m = session.scalar(select(Member).where(Member.code == member.upper()))
-        if m is None:
+        if m is None or not sees_member(snap, actor, m.id):
             raise NotFound(f"no member {member!r}")
         a = act.create_agency(
             session, actor=actor, member=m, name=body.name, agency_kind=body.agency_kind, short_name=body.short_name
@@ -354,7 +346,7 @@ def create_agency(member: str, body: AgencyIn, actor: Actor, st: State) -> dict[
 
 @router.get("/agencies/{agency_id}", summary="An agency with its contact points")
 def get_agency(agency_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
-    if not can_see_organisation(snap, actor, agency_id):
+    if not sees_organisation(snap, actor, agency_id):
         raise NotFound(f"no agency {agency_id}")
     with st.sessions() as session:
         a = get_or_404(session, Organisation, agency_id, "agency")
@@ -424,9 +416,11 @@ class ContactPointPatch(ApiModel):
 
 
 @router.post("/agencies/{agency_id}/contact-points", status_code=201, summary="Add a contact point to an agency")
-def create_contact_point(agency_id: uuid.UUID, body: ContactPointIn, actor: Actor, st: State) -> dict[str, Any]:
+def create_contact_point(
+    agency_id: uuid.UUID, body: ContactPointIn, actor: Actor, st: State, snap: Snap
+) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        agency = get_or_404(session, Organisation, agency_id, "agency")
+        agency = visible_or_404(session, snap, actor, Organisation, agency_id, "agency")
         cp = act.create_contact_point(
             session,
             actor=actor,
@@ -449,7 +443,7 @@ def create_contact_point(agency_id: uuid.UUID, body: ContactPointIn, actor: Acto
 @router.get("/contact-points/{contact_point_id}", summary="A contact point with its channels")
 def get_contact_point(request: Request, contact_point_id: uuid.UUID, actor: Actor, snap: Snap) -> dict[str, Any]:
     c = snap.contacts.get(contact_point_id)
-    if c is None or not can_see_organisation(snap, actor, c.organisation_id):
+    if c is None or not sees_organisation(snap, actor, c.organisation_id):
         raise NotFound(f"no contact point {contact_point_id}")
     if c.kind == "person":
         request.app.state.liaison.read_audit.record(actor, "contact_point.read", "contact_point", str(c.id), {})
@@ -458,26 +452,27 @@ def get_contact_point(request: Request, contact_point_id: uuid.UUID, actor: Acto
 
 @router.patch("/contact-points/{contact_point_id}", summary="Change a contact point")
 def patch_contact_point(
-    contact_point_id: uuid.UUID, body: ContactPointPatch, actor: Actor, st: State
+    contact_point_id: uuid.UUID, body: ContactPointPatch, actor: Actor, st: State, snap: Snap
 ) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        cp = get_or_404(session, ContactPoint, contact_point_id, "contact point")
+        cp = visible_or_404(session, snap, actor, ContactPoint, contact_point_id, "contact point")
         act.update_contact_point(session, actor=actor, contact_point=cp, changes=body.model_dump(exclude_none=True))
         return {"id": str(cp.id), "name": cp.name, "timezone": cp.timezone, "languages": cp.languages}
 
 
 @router.post("/contact-points/{contact_point_id}/channels", status_code=201, summary="Add a channel")
-def add_channel(contact_point_id: uuid.UUID, body: ChannelIn, actor: Actor, st: State) -> dict[str, Any]:
+def add_channel(contact_point_id: uuid.UUID, body: ChannelIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        cp = get_or_404(session, ContactPoint, contact_point_id, "contact point")
+        cp = visible_or_404(session, snap, actor, ContactPoint, contact_point_id, "contact point")
         ch = act.add_channel(session, actor=actor, contact_point=cp, kind=body.kind, value=body.value, label=body.label)
         return {"id": str(ch.id), "kind": ch.kind, "value": ch.value, "label": ch.label}
 
 
 @router.delete("/channels/{channel_id}", status_code=204, summary="Remove a channel")
-def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> Response:
+def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> Response:
     with transaction(st.sessions) as session:
-        act.remove_channel(session, actor=actor, channel=get_or_404(session, Channel, channel_id, "channel"))
+        channel = visible_or_404(session, snap, actor, Channel, channel_id, "channel")
+        act.remove_channel(session, actor=actor, channel=channel)
     return Response(status_code=204)
 
 
@@ -486,31 +481,31 @@ def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> Response:
     status_code=202,
     summary="Send a test message the contact confirms by following its link",
 )
-def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, Any]:
+def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     from liaison.channels import ChannelError, deliver_verification
 
     with transaction(st.sessions) as session:
-        ch = get_or_404(session, Channel, channel_id, "channel")
+        ch = visible_or_404(session, snap, actor, Channel, channel_id, "channel")
         code = act.start_channel_verification(session, actor=actor, channel=ch)
         kind, value, cp_name = ch.kind, ch.value, ch.contact_point.name
     try:
         sent = deliver_verification(st.settings, kind=kind, value=value, contact_name=cp_name, code=code)
     except ChannelError as exc:
         raise DeliveryFailed(
-            f"the test message could not be sent: {exc}; try again later", permanent=exc.permanent
+            f"the test message could not be sent: {exc.public}; try again later", permanent=exc.permanent
         ) from exc
     return {"channel_id": str(channel_id), "sent_via": sent, "expires_in_hours": act.VERIFICATION_HOURS}
 
 
 @router.get("/channels/{channel_id}/webhook-secret", summary="The signing secret of a webhook channel (editors)")
-def webhook_secret(channel_id: uuid.UUID, actor: Actor, st: State) -> dict[str, Any]:
+def webhook_secret(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     """The Standard Webhooks secret (``whsec_...``) the receiver verifies our signatures with. Derived from the
     node key and the channel id: shown only to those who may edit the agency's entries, and audited."""
     from liaison.actions.audit import audit
     from liaison.channels.signing import channel_secret
 
     with transaction(st.sessions) as session:
-        ch = get_or_404(session, Channel, channel_id, "channel")
+        ch = visible_or_404(session, snap, actor, Channel, channel_id, "channel")
         act.require_edit_organisation(session, actor, ch.contact_point.organisation_id)
         if ch.kind != "webhook":
             raise InvalidInput("channel", f"a {ch.kind} channel has no signing secret")

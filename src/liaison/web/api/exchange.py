@@ -356,7 +356,12 @@ def forward_consent(body: ConsentIn, actor: Actor, st: State, message_id: uuid.U
     "/messages/{message_id}/close",
     response_model=ClosedOut,
     responses=_errors(403, 404, 409, 422),
-    summary="Close the message with an outcome (stops every escalation)",
+    summary="Close the message with an outcome (its sender; stops every escalation)",
+    description=(
+        "Closing ends the message for every addressee, so only its sender closes it. An addressee is refused "
+        "(403): it ends its own part by acknowledging (`/acknowledge`) or answering the response clock "
+        "(`/answer`), which stops the escalation of the addressees it answers for and no other."
+    ),
 )
 def close(body: CloseIn, actor: Actor, st: State, message_id: uuid.UUID = MessageId) -> dict[str, Any]:
     with acting(st, actor, message_id, "close") as session:
@@ -376,6 +381,10 @@ def close(body: CloseIn, actor: Actor, st: State, message_id: uuid.UUID = Messag
     status_code=201,
     responses=_errors(403, 404, 409, 422),
     summary="Record a step of a victim-assistance referral (dated and attributed)",
+    description=(
+        "The step `closed` closes the message when its sender records it; recorded by an addressee it closes "
+        "only that addressee's part (its escalation stops; the message stays open for the sender to close)."
+    ),
 )
 def case_step(body: CaseStepIn, actor: Actor, st: State, message_id: uuid.UUID = MessageId) -> dict[str, Any]:
     at = _utc(body.at, "at")

@@ -16,8 +16,9 @@ from liaison.errors import NotFound
 from liaison.models import Designation, Override, Rotation
 from liaison.queries.duty import shifts
 from liaison.queries.snapshot import DesignationView, Snapshot
+from liaison.queries.visibility import visible_or_404
 from liaison.timeinput import ROSTER_DAYS
-from liaison.web.api.common import ApiModel, get_or_404, network_member, parse_at
+from liaison.web.api.common import ApiModel, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
 
 router = APIRouter(tags=["rosters"])
@@ -135,9 +136,10 @@ def add_rotation(network: str, member: str, body: RotationIn, actor: Actor, st: 
 
 
 @router.delete("/rotations/{rotation_id}", status_code=204, summary="Delete a rotation")
-def delete_rotation(rotation_id: uuid.UUID, actor: Actor, st: State) -> Response:
+def delete_rotation(rotation_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> Response:
     with transaction(st.sessions) as session:
-        act.delete_rotation(session, actor=actor, rotation=get_or_404(session, Rotation, rotation_id, "rotation"))
+        rotation = visible_or_404(session, snap, actor, Rotation, rotation_id, "rotation")
+        act.delete_rotation(session, actor=actor, rotation=rotation)
     return Response(status_code=204)
 
 
@@ -169,9 +171,10 @@ def add_override(network: str, member: str, body: OverrideIn, actor: Actor, st: 
 
 
 @router.delete("/overrides/{override_id}", status_code=204, summary="Delete an override")
-def delete_override(override_id: uuid.UUID, actor: Actor, st: State) -> Response:
+def delete_override(override_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> Response:
     with transaction(st.sessions) as session:
-        act.delete_override(session, actor=actor, override=get_or_404(session, Override, override_id, "override"))
+        override = visible_or_404(session, snap, actor, Override, override_id, "override")
+        act.delete_override(session, actor=actor, override=override)
     return Response(status_code=204)
 
 

@@ -23,7 +23,7 @@ from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.models import ContactPoint, Organisation, utcnow
 from liaison.models.directory import CHANNEL_KINDS
 from liaison.queries.snapshot import Snapshot
-from liaison.web.api.directory import can_see_organisation
+from liaison.queries.visibility import sees_organisation
 from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error, redirect, render, uuid_or_404
 from liaison.web.ui.forms import country_zones, parse_languages, zone_choices
@@ -102,7 +102,7 @@ def visible_agency(request: Request, me: Viewer, agency_id: str) -> tuple[Snapsh
     """The agency's id if the viewer may see it; an invisible agency is answered like an unknown one."""
     snap = state(request).cache.get()
     ident = uuid_or_404(agency_id, "agency")
-    if not can_see_organisation(snap, me.principal, ident):
+    if not sees_organisation(snap, me.principal, ident):
         raise NotFound(f"no agency {ident}")
     return snap, ident
 

@@ -93,7 +93,9 @@ def send_test_message(request: Request, agency_id: str, channel_id: str, me: Me,
         sent = deliver_verification(st.settings, kind=kind, value=value, contact_name=contact, code=code)
     except ChannelError as exc:
         advice = "check the address or number" if exc.permanent else "try again later"
-        failure = f"The test message to {value} ({contact}) could not be sent: {exc}. Nothing was sent; {advice}."
+        failure = (
+            f"The test message to {value} ({contact}) could not be sent: {exc.public}. Nothing was sent; {advice}."
+        )
         return agency_response(request, me, agency_id, failure=failure, status=502)
     via = TRANSPORTS.get(sent, "log")
     return redirect(f"/agencies/{ident}?sent={ch_id}&via={via}#ch-{ch_id}")

@@ -71,6 +71,8 @@ def message_response(
     due = parse_iso(data["response_due_at"])
     mine_waiting = [a for a in data["addressees"] if a["yours"] and not a["answered_at"]]
     steps_left = [s for s in CASE_STEPS if s not in {c["step"] for c in data["case_steps"]}]
+    if error_form == "close" and not you["may_close"]:
+        error_form = ""  # a form this user is not shown (an addressee's close): the reason goes atop the page
     return render(
         request,
         "message.html",
@@ -88,7 +90,10 @@ def message_response(
         response_due=due,
         may_answer=you["addressee"] and data["kind"] == "request" and data["status"] == "open" and may_act,
         may_consent=you["sender"] and data["marking"]["originator_control"] and data["status"] == "open" and may_act,
-        may_step=data["kind"] == "victim_referral" and data["status"] == "open" and you["may_reply"],
+        may_step=data["kind"] == "victim_referral"
+        and data["status"] == "open"
+        and data["case_step"] != "closed"
+        and you["may_reply"],
         steps=[(s, CASE_STEP_LABELS[s]) for s in (steps_left or CASE_STEPS)],
         step_labels=CASE_STEP_LABELS,
         forward_to=forward_choices(snap, data, own_member_code(snap, me.principal)) if you["may_forward"] else [],
