@@ -16,8 +16,9 @@ the rest. Steps are steered towards realistic values (the world's real ids and c
 dates) three times in four, so chains start and go on; values a link supplies are left as they are.
 
 Each scenario runs over a fresh copy of the world (a scenario's outcome must depend on its steps alone:
-Hypothesis checks it, and a failure then reproduces). The run is bounded (``SCENARIOS`` scenarios of at most ``STEPS`` steps: about 1,500 calls, 45 s on SQLite and
-60 s on PostgreSQL on two cores) and derandomized, so a failure reproduces by running this test again; the
+Hypothesis checks it, and a failure then reproduces). The run is bounded
+(``SCENARIOS`` scenarios of at most ``STEPS`` steps: about 1,500 calls, 45 s on SQLite and 60 s on PostgreSQL on
+two cores) and derandomized, so a failure reproduces by running this test again; the
 calls and their answers are the same on both backends. Run with ``-s`` to see which links were followed.
 """
 
