@@ -166,6 +166,10 @@ def realistic(rng: random.Random, known: dict[str, list[str]]) -> dict[tuple[str
             {"agency_id": rng.choice(known["agency_id"]), "source": f"Note {tag}", "designated_on": None},
         ),
         ("POST", "/messages/{message_id}/answer"): ({}, {"answer_by": None}),
+        ("POST", "/messages/{message_id}/replies"): (
+            {},
+            {"body": f"Reply {tag}", "subject": "", "marking": None, "attachments": []},
+        ),
         ("POST", "/messages/{message_id}/case-steps"): ({}, {"at": None}),
     }
 
