@@ -9,7 +9,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,6 +21,11 @@ from liaison.cli_screening import register as register_screening
 from liaison.errors import InvalidInput, LiaisonError, NotFound
 from liaison.settings import DEVELOPMENT_MODE_WARNING, ConfigError, Settings, load_settings
 from liaison.timeinput import READINESS_DAYS, ROSTER_DAYS, TOKEN_DAYS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from liaison.models import User
 
 app = typer.Typer(
     help="Liaison: 24/7 points-of-contact directory for counterterrorism networks.",
@@ -586,18 +591,13 @@ def user_token(
     as_user: AsOpt = None,
 ) -> None:
     """Create an API token for USERNAME and print it (shown once)."""
-    from sqlalchemy import select
-
     from liaison.actions import accounts
     from liaison.db import transaction
-    from liaison.models import User
 
     c = ctx()
     actor = c.actor(as_user)
     with handled(), transaction(c.sessions) as session:
-        user = session.scalar(select(User).where(User.username == username.lower()))
-        if user is None:
-            raise NotFound(f"no user {username!r}")
+        user = _user_named(session, username)
         token, plain = accounts.create_api_token(
             session, actor=actor, user=user, name=name, totp_required=c.settings.totp_required, days=days
         )
@@ -607,21 +607,28 @@ def user_token(
         typer.echo(plain)
 
 
+def _user_named(session: Session, username: str) -> User:
+    """The user of that name (any case), or NotFound: the CLI's account commands name users, not ids."""
+    from sqlalchemy import select
+
+    from liaison.models import User
+
+    user = session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
 @user_app.command("unlock")
 def user_unlock(username: str, as_user: AsOpt = None) -> None:
     """Lift USERNAME's lockout (after wrong passwords or wrong second-factor codes) and clear both counts."""
-    from sqlalchemy import select
-
     from liaison.actions import accounts
     from liaison.db import transaction
-    from liaison.models import User
 
     c = ctx()
     actor = c.actor(as_user)
     with handled(), transaction(c.sessions) as session:
-        user = session.scalar(select(User).where(User.username == username.lower()))
-        if user is None:
-            raise NotFound(f"no user {username!r}")
+        user = _user_named(session, username)
         accounts.unlock_user(session, actor=actor, user=user)
     typer.echo(f"user {username} unlocked")
 
