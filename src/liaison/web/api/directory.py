@@ -482,7 +482,8 @@ def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -
     summary="Send a test message the contact confirms by following its link",
 )
 def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
-    from liaison.channels import ChannelError, deliver_verification
+    from liaison.channels import ChannelError
+    from liaison.channels.verification import deliver_verification
 
     with transaction(st.sessions) as session:
         ch = visible_or_404(session, snap, actor, Channel, channel_id, "channel")
