@@ -51,13 +51,23 @@ def test_no_action_imports_the_worker() -> None:
 
 
 def test_firing_and_notice_have_no_loop_threads_or_worker() -> None:
-    forbidden = ("threading", "concurrent", "asyncio", "multiprocessing", "signal", "liaison.escalation.worker")
+    """No polling: no threads, no sleeping, no endless ``while``; what they do ends with the caller's call."""
+    forbidden = ("threading", "concurrent", "asyncio", "multiprocessing", "signal", "time", "sched", "selectors")
     for name in ("firing.py", "notice.py"):
         path = PACKAGE / "escalation" / name
-        bad = sorted(n for n in imported(path) if n.split(".")[0] in forbidden or n.startswith(forbidden))
+        bad = sorted(
+            n for n in imported(path) if n.split(".")[0] in forbidden or n.startswith("liaison.escalation.worker")
+        )
         assert bad == [], f"{name} imports {bad}"
-        loops = [n.lineno for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.While)]
-        assert loops == [], f"{name} has a while loop at line {loops}"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        endless = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.While) and isinstance(n.test, ast.Constant)]
+        assert endless == [], f"{name} loops forever at line {endless}"
+        waits = [
+            n.lineno
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("sleep", "wait")
+        ]
+        assert waits == [], f"{name} waits at line {waits}"
 
 
 def test_firing_imports_no_action_that_imports_it() -> None:

@@ -13,6 +13,7 @@ channel) in the transaction that moves the timer, so a step never fires twice.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from liaison.actions.audit import audit
 from liaison.escalation import queue
-from liaison.escalation.rules import DueStep, Policy, due_steps, next_due
+from liaison.escalation.rules import DueStep, Policy, due_steps, next_due, step_after
 from liaison.models import Addressee, Message, Notification
 from liaison.principal import Principal
 from liaison.queries.duty import duty_answer
@@ -91,7 +92,12 @@ def fire_due(
     session: Session, snap: Snapshot, a: Addressee, now: datetime
 ) -> tuple[datetime | None, list[Notification]]:
     """Fire the addressee's due steps not yet fired; returns the next due time (None: chain over) and the new
-    notifications to deliver."""
+    notifications to deliver.
+
+    Within a round, a contact already notified by an earlier step is not notified again (the deputy may be
+    the one on duty): the step records the repeat as skipped, and when it reached nobody new, the next step of
+    the round fires at once instead of after its delay, so the chain loses no time on someone already called.
+    """
     message = session.get(Message, a.message_id, options=MESSAGE_ONLY)
     if message is None or message.policy is None:
         return None, []
@@ -100,16 +106,26 @@ def fire_due(
             a.escalation = "stopped"
         return None, []
     policy = Policy.from_json(message.policy)
-    fired = {
-        (r, s)
-        for r, s in session.execute(
-            select(Notification.round, Notification.step).where(Notification.addressee_id == a.id)
-        )
-    }
+    fired: set[tuple[int, int]] = set()
+    notified: dict[int, dict[uuid.UUID, str]] = {}  # round -> contact -> the step that notified it
+    rows = session.execute(
+        select(
+            Notification.round,
+            Notification.step,
+            Notification.target,
+            Notification.contact_point_id,
+            Notification.status,
+        ).where(Notification.addressee_id == a.id)
+    )
+    for r, i, target, contact_id, status in rows:
+        fired.add((r, i))
+        if contact_id is not None and status != "skipped":
+            notified.setdefault(r, {}).setdefault(contact_id, _step_name(i, target))
     due = [d for d in due_steps(policy, message.sent_at, now, None) if (d.round, d.index) not in fired]
     latest = max((d.round for d in due), default=0)
     created: list[Notification] = []
-    for d in due:
+    while due:
+        d = due.pop(0)
         if d.round < latest:
             session.add(
                 _note(
@@ -121,12 +137,30 @@ def fire_due(
                     reason="superseded: a later round was due by the time the worker ran",
                 )
             )
+            fired.add((d.round, d.index))
             continue
-        created.extend(_fire(session, snap, message, a, d, now))
+        new, reached_nobody_new = _fire(session, snap, message, a, d, now, notified.setdefault(d.round, {}))
+        created.extend(new)
+        fired.add((d.round, d.index))
+        following = step_after(policy, message.sent_at, d)
+        if (
+            reached_nobody_new
+            and following is not None
+            and following.round == d.round
+            and (following.round, following.index) not in fired
+            and not any((x.round, x.index) == (following.round, following.index) for x in due)
+        ):
+            due.insert(0, DueStep(following.round, following.index, following.target, now))
     nxt = next_due(policy, message.sent_at, now, None)
+    while nxt is not None and (nxt.round, nxt.index) in fired:  # a step fired early is not fired again
+        nxt = step_after(policy, message.sent_at, nxt)
     if nxt is None:
         a.escalation = "exhausted"
     return (nxt.due_at if nxt else None), created
+
+
+def _step_name(index: int, target: str) -> str:
+    return f"{target} (step {index + 1})"
 
 
 def _note(
@@ -157,13 +191,37 @@ def _note(
 
 
 def _fire(
-    session: Session, snap: Snapshot, message: Message, a: Addressee, d: DueStep, now: datetime
-) -> list[Notification]:
+    session: Session,
+    snap: Snapshot,
+    message: Message,
+    a: Addressee,
+    d: DueStep,
+    now: datetime,
+    notified: dict[uuid.UUID, str],
+) -> tuple[list[Notification], bool]:
+    """Fire one step: a pending notification per channel of each contact the step resolves to, skipping the
+    contacts in ``notified`` (already notified in this round, which this updates). Returns the notifications
+    and whether the step resolved to contacts but reached none of them anew (the chain then goes on at once)."""
     target = resolve(snap, message, a, d.target, now)
     out: list[Notification] = []
+    repeats = [c for c in target.contacts if c.id in notified]
     if not target.contacts:
         session.add(_note(message, a, d, status="skipped", suffix="none", reason=target.reason))
+    for c in repeats:
+        session.add(
+            _note(
+                message,
+                a,
+                d,
+                status="skipped",
+                suffix=f"{c.id}:repeat",
+                contact=c,
+                reason=f"{target.reason}; already notified as {notified[c.id]}",
+            )
+        )
     for c in target.contacts:
+        if c.id in notified:
+            continue
         if not c.channels:
             session.add(
                 _note(
@@ -177,6 +235,7 @@ def _fire(
                 )
             )
             continue
+        notified[c.id] = _step_name(d.index, d.target)
         for ch in c.channels:
             n = _note(
                 message,
@@ -204,6 +263,18 @@ def _fire(
         d.target,
         ", ".join(c.name for c in target.contacts) or target.reason,
     )
+    details: dict[str, object] = {
+        "addressee": a.label,
+        "round": d.round,
+        "step": d.index,
+        "target": d.target,
+        "reason": target.reason,
+        "contacts": [c.name for c in target.contacts if c not in repeats],
+        "due_at": d.due_at,
+        "late_seconds": round((now - d.due_at).total_seconds(), 3),
+    }
+    if repeats:
+        details["already_notified"] = [c.name for c in repeats]
     audit(
         session,
         actor=WORKER,
@@ -211,18 +282,9 @@ def _fire(
         target_type="message",
         target_id=message.id,
         network_id=message.network_id,
-        details={
-            "addressee": a.label,
-            "round": d.round,
-            "step": d.index,
-            "target": d.target,
-            "reason": target.reason,
-            "contacts": [c.name for c in target.contacts],
-            "due_at": d.due_at,
-            "late_seconds": round((now - d.due_at).total_seconds(), 3),
-        },
+        details=details,
     )
-    return out
+    return out, bool(repeats) and len(repeats) == len(target.contacts)
 
 
 __all__ = ["MESSAGE_ONLY", "WORKER", "Target", "fire_due", "resolve"]
