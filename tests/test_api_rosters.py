@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from liaison.channels import LogTransport
+from liaison.channels.registry import LogSender
 from liaison.models import AuditEvent, utcnow
 
 
@@ -109,10 +109,10 @@ def test_channel_verification_is_single_use_and_refusals_are_audited(api):
     cp = fr.get(f"/api/v1/contact-points/{api.world.ids['claire']}").json()
     channel = next(c for c in cp["channels"] if c["kind"] == "mobile")
     assert channel["verified_at"] is None
-    LogTransport.outbox.clear()
+    LogSender.outbox.clear()
     r = fr.post(f"/api/v1/channels/{channel['id']}/verification")
-    assert r.status_code == 202 and r.json()["sent_via"] == "LogTransport"
-    (msg,) = LogTransport.outbox
+    assert r.status_code == 202 and r.json()["sent_via"] == "LogSender"
+    (msg,) = LogSender.outbox
     assert msg.to == "+33612345678"
     code = msg.body.split("/verify/")[1].split()[0]
     ok = api.client.post("/api/v1/channel-verifications", json={"code": code})

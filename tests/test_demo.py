@@ -207,6 +207,9 @@ def test_imperfect_members_show_readiness_warnings(session: Session) -> None:
     assert "unverified_channel" in kinds[demo.UNVERIFIED]
     assert "stale_roster" in kinds[demo.UNCONFIRMED]
     assert any("stale_channel" in kinds.get(key, set()) for key in demo.STALE_CONTACTS)
+    # The deputy on duty (Türkiye and Germany among others): its step would reach nobody new.
+    deputy_on_duty = {key for key, found in kinds.items() if "deputy_on_duty" in found}
+    assert {("FTF", "TR"), ("FTF", "DE"), ("VOT", "TR")} <= deputy_on_duty
     serious = {"gap", "unverified_channel", "no_channel", "no_designation", "no_fallback"}
     troubled = {key for key, found in kinds.items() if found & serious}
     assert troubled == {demo.GAP, demo.UNVERIFIED}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from liaison.channels import ChannelError, deliver_verification
+from liaison.channels import ChannelError
+from liaison.channels.verification import deliver_verification
 from liaison.settings import load_settings
 from tests.conftest import free_port
 
@@ -16,8 +17,13 @@ def test_email_channel_is_verified_through_a_real_smtp_server(smtp, world_db_url
     from tests.conftest import build_world_into  # noqa: F401 - the world is in world_db_url already
 
     controller, inbox = smtp
-    settings = load_settings(database_url=world_db_url, env="test", base_url="https://liaison.example.org",
-                             smtp_url=f"smtp://127.0.0.1:{controller.port}", mail_from="noreply@liaison.example.org")
+    settings = load_settings(
+        database_url=world_db_url,
+        env="test",
+        base_url="https://liaison.example.org",
+        smtp_url=f"smtp://127.0.0.1:{controller.port}",
+        mail_from="noreply@liaison.example.org",
+    )
     with TestClient(create_app(settings)) as client:
         from sqlalchemy import select
 
@@ -36,7 +42,7 @@ def test_email_channel_is_verified_through_a_real_smtp_server(smtp, world_db_url
         headers = {"Authorization": f"Bearer {token}"}
         r = client.post(f"/api/v1/channels/{channel_id}/verification", headers=headers)
         assert r.status_code == 202, r.text
-        assert r.json()["sent_via"] == "SmtpTransport"
+        assert r.json()["sent_via"] == "SmtpSender"
         (mail,) = inbox.messages
         assert mail["To"] == "claire@ucl.example.fr"
         assert mail["From"] == "noreply@liaison.example.org"

@@ -722,7 +722,7 @@ def _summary(
 
 def _load_bench(ctx: _Ctx, password: str, members: int, contacts: int, rotation_days: int) -> DemoSummary:
     """One network ``BENCH``: ``members`` organisation members, each with ``contacts`` duty officers on a daily
-    rotation started ``rotation_days`` ago plus a night layer, a desk, a deputy and two overrides."""
+    rotation started ``rotation_days`` ago plus a night layer, a desk (also the deputy) and two overrides."""
     if members < 1 or contacts < 1 or rotation_days < 1:
         raise InvalidInput("bench_scale", "members, contacts per member and rotation days must be at least 1")
     session, rng = ctx.session, ctx.rng
@@ -807,7 +807,8 @@ def _load_bench(ctx: _Ctx, password: str, members: int, contacts: int, rotation_
             name="Night layer 20:00-08:00",
         )
         ctx.counts["rotations"] += 2
-        roster_actions.set_deputy(session, actor=ctx.actor, designation=designation, contact_point_id=officers[0].id)
+        # The desk is the deputy: every officer is on the rotation, and a deputy on duty adds nobody to the chain.
+        roster_actions.set_deputy(session, actor=ctx.actor, designation=designation, contact_point_id=desk.id)
         _override(ctx, designation, spec, officers[1 % contacts], rng.randint(1, 7), 2, "Annual leave: cover")
         _override(ctx, designation, spec, officers[-1], rng.randint(8, 20), 1, "Illness: cover")
         roster_actions.confirm_roster(session, actor=ctx.actor, designation=designation)

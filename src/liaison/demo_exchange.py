@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from liaison.actions import exchange as act
 from liaison.actions.exercises import schedule_exercise, start_exercise
 from liaison.escalation import queue
-from liaison.escalation.worker import fire_due
+from liaison.escalation.firing import fire_due
 from liaison.marking import Marking
 from liaison.models import Addressee, Job, Network, Notification, User
 from liaison.principal import Principal

@@ -3,9 +3,11 @@ and unverified channels are fixed before they matter (run it daily, e.g. from a 
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 
-from liaison.channels import ChannelError, transport_for
+from liaison.channels import ChannelError
+from liaison.channels.registry import Outgoing, sender_for
 from liaison.queries.readiness import Warning
 from liaison.queries.snapshot import NetworkView, Snapshot
 from liaison.settings import Settings
@@ -37,11 +39,11 @@ def send_digest(
 ) -> list[tuple[str, str | None]]:
     """Send to every recipient; returns (address, error or None) per recipient."""
     subject, body = digest_text(network, warnings, horizon_days)
-    transport = transport_for(settings, "email")
+    sender = sender_for(settings, "email")
     results: list[tuple[str, str | None]] = []
     for address in recipients(snap, network):
         try:
-            transport.notify(kind="email", to=address, subject=subject, body=body)
+            sender.send(Outgoing(kind="email", to=address, subject=subject, body=body, key=uuid.uuid4().hex))
             results.append((address, None))
         except ChannelError as exc:
             results.append((address, str(exc)))

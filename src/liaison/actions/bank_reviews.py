@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from liaison import timeinput
 from liaison.actions.audit import audit
 from liaison.bank.access import Viewer, statement_visible
-from liaison.channels import ChannelError, transport_for
+from liaison.channels import ChannelError
+from liaison.channels.registry import Outgoing, sender_for
 from liaison.errors import PermissionDenied
 from liaison.models import BankEntity, Channel, ContactPoint, Organisation, utcnow
 from liaison.principal import Principal
@@ -231,7 +232,7 @@ def send_review_reminders(
     session: Session, settings: Settings, claimed: dict[uuid.UUID | None, list[ReviewDue]]
 ) -> list[Delivery]:
     """E-mail each organisation its claimed reminders (call after the claim was committed)."""
-    transport = transport_for(settings, "email")
+    sender = sender_for(settings, "email")
     names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
     out = []
     for org, items in claimed.items():
@@ -247,7 +248,7 @@ def send_review_reminders(
         sent, errors = [], []
         for address in addresses:
             try:
-                transport.notify(kind="email", to=address, subject=subject, body=body)
+                sender.send(Outgoing(kind="email", to=address, subject=subject, body=body, key=uuid.uuid4().hex))
                 sent.append(address)
             except ChannelError as exc:
                 errors.append(f"{address}: {exc}")

@@ -22,6 +22,7 @@ from liaison import validation as v
 from liaison.actions.audit import audit
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.escalation import Policy, PolicyError, parse_policy, queue
+from liaison.escalation.firing import fire_due
 from liaison.exchange.attachments import AttachmentError, CheckedAttachment, check_attachment, human_size
 from liaison.marking import Marking, MarkingError, may_forward, stricter
 from liaison.models import (
@@ -279,8 +280,6 @@ def send_message(
         if snapshot is not None:
             # The first step fires in this transaction: the notifications exist (and their deliveries are due)
             # the moment the message does, and the timer waits for the next step.
-            from liaison.escalation.worker import fire_due
-
             nxt, _created = fire_due(session, snapshot, a, now)
             if nxt is not None:
                 queue.enqueue(session, "escalate", a.id, nxt, new=True)

@@ -1,5 +1,6 @@
 """Senders by channel kind: one small class each with one method, ``send``, raising :class:`ChannelError`
-that says whether the failure is permanent. The registry maps a channel kind to its sender.
+that says whether the failure is permanent. The registry (:func:`sender_for`, :func:`senders`) maps a channel
+kind to its sender; the exchange's notifications and the directory's own messages both use it.
 
 - ``email``: SMTP (``LIAISON_SMTP_URL``), the notification's key as the Message-ID so a receiving system
   can recognise a copy re-sent after a crash; logged only when no server is configured.
@@ -54,7 +55,8 @@ class Sender(Protocol):
 
 
 class LogSender:
-    """Stands in for gateways that cannot run here: logs, and keeps the last 1,000 items in ``outbox``."""
+    """Stands in for gateways that cannot run here (and for e-mail without ``LIAISON_SMTP_URL``): logs, and
+    keeps the last 1,000 items in ``outbox``, one list for the process, which the demo and the tests read."""
 
     outbox: list[Outgoing] = []
 
@@ -138,14 +140,26 @@ def load_gateway(path: str) -> Sender:
     return sender
 
 
+def sender_for(settings: Settings, kind: str) -> Sender:
+    """The sender for one channel kind under these settings (the log sender for a kind nobody sends to)."""
+    if kind == "email":
+        return SmtpSender(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogSender()
+    if kind == "webhook":
+        return WebhookSender(settings.secret_key, settings.webhooks_to_private)
+    if kind in ("mobile", "phone"):
+        return load_gateway(settings.sms_transport) if settings.sms_transport else LogSender()
+    if kind == "inbox":
+        return InboxSender()
+    return LogSender()
+
+
 def senders(settings: Settings) -> dict[str, Sender]:
-    """The sender for each channel kind under these settings."""
-    gateway: Sender = load_gateway(settings.sms_transport) if settings.sms_transport else LogSender()
-    email: Sender = SmtpSender(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogSender()
+    """The sender for each channel kind under these settings (the worker's, built once)."""
+    gateway = sender_for(settings, "mobile")
     return {
-        "email": email,
-        "webhook": WebhookSender(settings.secret_key, settings.webhooks_to_private),
+        "email": sender_for(settings, "email"),
+        "webhook": sender_for(settings, "webhook"),
         "mobile": gateway,
         "phone": gateway,
-        "inbox": InboxSender(),
+        "inbox": sender_for(settings, "inbox"),
     }

@@ -21,6 +21,7 @@ from .rules import (
     parse_delay,
     parse_policy,
     response_deadline,
+    step_after,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "parse_delay",
     "parse_policy",
     "response_deadline",
+    "step_after",
 ]

@@ -291,6 +291,17 @@ def next_due(policy: Policy, sent_at: datetime, after: datetime, acknowledged_at
     return None
 
 
+def step_after(policy: Policy, sent_at: datetime, step: DueStep) -> DueStep | None:
+    """The step that follows ``step`` in the chain (the next index, or the next round's first step), at its
+    scheduled time; ``None`` when the chain ends there. Used when a step reached nobody new and the chain
+    goes on to the next at once, and to find the next timer past steps already fired early."""
+    base = _aware("sent_at", sent_at)
+    for due in _walk(policy, base, step.round):
+        if (due.round, due.index) > (step.round, step.index):
+            return due
+    return None
+
+
 def response_deadline(sent_at: datetime, hours: float = DEFAULT_RESPONSE_HOURS) -> datetime:
     """When the response clock runs out: ``hours`` (default 8) of elapsed time after ``sent_at``, in UTC."""
     start = _aware("sent_at", sent_at)

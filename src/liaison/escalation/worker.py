@@ -1,15 +1,16 @@
-"""The escalation worker: claims due timers from the job queue and runs them.
+"""The escalation worker: claims due timers from the job queue, runs each by its kind, and shuts down cleanly.
 
 Three kinds of timer:
 
-- ``escalate`` (one per addressee): fire every step of the frozen policy that is due and not yet fired,
-  writing one notification per contact point and channel (the row is written before anything is sent, its
+- ``escalate`` (one per addressee): fire every step of the frozen policy that is due and not yet fired
+  (:mod:`liaison.escalation.firing` writes the notifications; the row is written before anything is sent, its
   ``key`` is the idempotency key), then move the timer to the next step, or finish it when the chain is
   exhausted or acknowledged. After downtime, overdue steps fire at once; rounds missed entirely are recorded
   as superseded rather than sent in a burst.
-- ``deliver`` (one per notification): send through the channel's sender; on a transient failure retry with
-  backoff, on a permanent one (or too many attempts) mark it failed. Escalation does not wait for delivery:
-  a dead SMTP server delays nothing else in the chain.
+- ``deliver`` (one per notification): send through the channel's sender (:mod:`liaison.channels.registry`),
+  the notice built by :mod:`liaison.escalation.notice`; on a transient failure retry with backoff, on a
+  permanent one (or too many attempts) mark it failed. Escalation does not wait for delivery: a dead SMTP
+  server delays nothing else in the chain.
 - ``exercise``: start a reachability exercise.
 
 Exactly once: a step's notifications are created in the transaction that moves the timer, under a unique
@@ -28,28 +29,23 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.actions.audit import audit
 from liaison.channels import ChannelError
 from liaison.channels.registry import Outgoing, Sender, senders
 from liaison.db import transaction
 from liaison.escalation import queue
-from liaison.escalation.rules import DueStep, Policy, due_steps, next_due
-from liaison.exchange.tokens import make_ack_token
+from liaison.escalation.firing import MESSAGE_ONLY, WORKER, fire_due
+from liaison.escalation.notice import outgoing, sender_label
 from liaison.models import Addressee, Exercise, Message, Notification, utcnow
-from liaison.principal import Principal
-from liaison.queries.duty import duty_answer
-from liaison.queries.snapshot import ContactView, DirectoryCache, Snapshot
+from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings
 
 log = logging.getLogger("liaison.worker")
 
-WORKER = Principal(None, "liaison worker", None, None, frozenset({("admin", None)}), via="worker", ip="local")
 BACKOFF = (
     timedelta(seconds=30),
     timedelta(minutes=1),
@@ -59,275 +55,10 @@ BACKOFF = (
     timedelta(minutes=30),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
-KIND_LABEL = {
-    "request": "Request for information",
-    "threat_notice": "Threat notice",
-    "victim_referral": "Victim-assistance referral",
-    "reachability_test": "Reachability test",
-}
-MESSAGE_ONLY = (lazyload(Message.addressees), lazyload(Message.attachments))
-"""Loading a message to fire a step or send a notification: its columns and network, not the addressee and
-attachment lists the model loads eagerly for the pages (two queries less, each time)."""
-CONTENT_BY_CHANNEL = ("CLEAR", "GREEN")
-"""Markings whose subject and text may travel in a notification (e-mail, SMS, webhook). Anything stricter is
-announced with a link and read in Liaison, where access is checked and audited."""
 
 
 def default_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-# -- resolving a step's target --
-
-
-@dataclass(frozen=True)
-class Target:
-    contacts: tuple[ContactView, ...]
-    reason: str
-
-
-def resolve(snap: Snapshot, message: Message, a: Addressee, target: str, at: datetime) -> Target:
-    """The contact points a step notifies, resolved when the step fires (who is on duty may have changed
-    since the message was sent), with the reason in words for the history."""
-    network = snap.networks_by_id.get(message.network_id)
-    if network is None:
-        return Target((), "the network no longer exists")
-    member = snap.members_by_id.get(a.member_id) if a.member_id else None
-    designation = snap.designations.get((network.id, member.id)) if member else None
-    named = snap.contacts.get(a.contact_point_id) if a.contact_point_id else None
-
-    def active(cs: tuple[ContactView, ...] | list[ContactView]) -> tuple[ContactView, ...]:
-        return tuple(c for c in cs if c.is_active)
-
-    if target == "on-duty":
-        if a.contact_point_id:
-            return Target(active([named]) if named else (), "the named contact point")
-        if member is None:
-            return Target((), "the addressee is no longer a member")
-        answer = duty_answer(snap, network, member, at)
-        if answer.contact is not None:
-            return Target(active([answer.contact]), "on duty")
-        for step in answer.fallback:
-            if step.contact.is_active:
-                return Target((step.contact,), f"nobody on duty: the fallback ({step.role})")
-        return Target((), "nobody on duty and no fallback")
-    if target == "deputy":
-        if designation is None or designation.deputy_id is None or designation.deputy_id not in snap.contacts:
-            return Target((), "no deputy designated")
-        return Target(active([snap.contacts[designation.deputy_id]]), "the deputy")
-    if target == "desk":
-        org = designation.agency_id if designation else (named.organisation_id if named else None)
-        desks = active(snap.desks.get(org, ())) if org else ()
-        return Target(desks, "the agency's 24/7 desk" if desks else "the agency has no 24/7 desk")
-    if target == "secretariat":
-        desks = active(snap.desks.get(network.secretariat_id, ())) if network.secretariat_id else ()
-        return Target(desks, "the secretariat's desk" if desks else "the secretariat has no 24/7 desk")
-    return Target((), f"unknown target {target!r}")
-
-
-# -- firing steps --
-
-
-def fire_due(
-    session: Session, snap: Snapshot, a: Addressee, now: datetime
-) -> tuple[datetime | None, list[Notification]]:
-    """Fire the addressee's due steps not yet fired; returns the next due time (None: chain over) and the new
-    notifications to deliver."""
-    message = session.get(Message, a.message_id, options=MESSAGE_ONLY)
-    if message is None or message.policy is None:
-        return None, []
-    if a.acknowledged_at is not None or message.status == "closed":
-        if a.escalation == "running":
-            a.escalation = "stopped"
-        return None, []
-    policy = Policy.from_json(message.policy)
-    fired = {
-        (r, s)
-        for r, s in session.execute(
-            select(Notification.round, Notification.step).where(Notification.addressee_id == a.id)
-        )
-    }
-    due = [d for d in due_steps(policy, message.sent_at, now, None) if (d.round, d.index) not in fired]
-    latest = max((d.round for d in due), default=0)
-    created: list[Notification] = []
-    for d in due:
-        if d.round < latest:
-            session.add(
-                _note(
-                    message,
-                    a,
-                    d,
-                    status="skipped",
-                    suffix="superseded",
-                    reason="superseded: a later round was due by the time the worker ran",
-                )
-            )
-            continue
-        created.extend(_fire(session, snap, message, a, d, now))
-    nxt = next_due(policy, message.sent_at, now, None)
-    if nxt is None:
-        a.escalation = "exhausted"
-    return (nxt.due_at if nxt else None), created
-
-
-def _note(
-    message: Message,
-    a: Addressee,
-    d: DueStep,
-    *,
-    status: str,
-    suffix: str,
-    reason: str,
-    contact: ContactView | None = None,
-    **kw: object,
-) -> Notification:
-    return Notification(
-        message_id=message.id,
-        addressee_id=a.id,
-        key=f"{a.id}:{d.round}:{d.index}:{suffix}",
-        round=d.round,
-        step=d.index,
-        target=d.target,
-        reason=reason,
-        contact_point_id=contact.id if contact else None,
-        contact_name=contact.name if contact else "",
-        status=status,
-        due_at=d.due_at,
-        **kw,
-    )
-
-
-def _fire(
-    session: Session, snap: Snapshot, message: Message, a: Addressee, d: DueStep, now: datetime
-) -> list[Notification]:
-    target = resolve(snap, message, a, d.target, now)
-    out: list[Notification] = []
-    if not target.contacts:
-        session.add(_note(message, a, d, status="skipped", suffix="none", reason=target.reason))
-    for c in target.contacts:
-        if not c.channels:
-            session.add(
-                _note(
-                    message,
-                    a,
-                    d,
-                    status="skipped",
-                    suffix=f"{c.id}:none",
-                    contact=c,
-                    reason=f"{target.reason}; {c.name} has no channel",
-                )
-            )
-            continue
-        for ch in c.channels:
-            n = _note(
-                message,
-                a,
-                d,
-                status="pending",
-                suffix=f"{c.id}:{ch.id}",
-                contact=c,
-                reason=target.reason,
-                channel_id=ch.id,
-                channel_kind=ch.kind,
-                address=ch.value,
-            )
-            session.add(n)
-            out.append(n)
-    session.flush()
-    for n in out:
-        queue.enqueue(session, "deliver", n.id, now, new=True)
-    log.info(
-        "message %s to %s: round %d step %d (%s) -> %s",
-        message.id,
-        a.label,
-        d.round + 1,
-        d.index + 1,
-        d.target,
-        ", ".join(c.name for c in target.contacts) or target.reason,
-    )
-    audit(
-        session,
-        actor=WORKER,
-        action="message.escalate",
-        target_type="message",
-        target_id=message.id,
-        network_id=message.network_id,
-        details={
-            "addressee": a.label,
-            "round": d.round,
-            "step": d.index,
-            "target": d.target,
-            "reason": target.reason,
-            "contacts": [c.name for c in target.contacts],
-            "due_at": d.due_at,
-            "late_seconds": round((now - d.due_at).total_seconds(), 3),
-        },
-    )
-    return out
-
-
-# -- what a notification says --
-
-
-def outgoing(settings: Settings, message: Message, n: Notification, sender_label: str) -> Outgoing:
-    base = settings.base_url.rstrip("/")
-    expires = n.due_at + timedelta(hours=settings.ack_link_hours)
-    token = make_ack_token(settings.secret_key, n.id, expires)
-    read_url, ack_url = f"{base}/messages/{message.id}", f"{base}/ack/{token}"
-    kind = KIND_LABEL.get(message.kind, message.kind)
-    network = message.network.code if message.network else ""
-    content = message.tlp in CONTENT_BY_CHANNEL
-    prio = message.priority.upper()
-    subject = f"[{prio}] {kind}: {message.subject}" if content else f"[{prio}] {kind} from {sender_label} ({network})"
-    lines = [
-        f"{message.priority.capitalize()} {kind.lower()} on the {network} network from {sender_label}.",
-        f"Marking: TLP:{message.tlp}" + (", originator control" if message.originator_control else ""),
-        "",
-    ]
-    if content:
-        lines += [f"Subject: {message.subject}", "", message.body, ""]
-    else:
-        lines += [f"The content is marked TLP:{message.tlp} and is not sent over this channel. Read it in Liaison:", ""]
-    lines += [
-        f"Read and answer: {read_url}",
-        f"Acknowledge receipt (one click): {ack_url}",
-        f"The link works once and expires {expires:%Y-%m-%d %H:%M} UTC.",
-        "",
-        f"You are notified as {n.target}" + (f" (round {n.round + 1})" if n.round else "") + f": {n.reason}.",
-    ]
-    payload = {
-        "type": "message.notification",
-        "notification_id": str(n.id),
-        "message_id": str(message.id),
-        "network": network,
-        "kind": message.kind,
-        "priority": message.priority,
-        "tlp": message.tlp,
-        "subject": message.subject if content else None,
-        "sender": sender_label,
-        "sent_at": message.sent_at.isoformat(),
-        "target": n.target,
-        "round": n.round,
-        "step": n.step,
-        "read_url": read_url,
-        "ack_url": ack_url,
-        "ack_expires_at": expires.isoformat(),
-    }
-    if message.kind == "reachability_test":
-        subject = f"[{prio}] Reachability test ({network}): please acknowledge"
-    text = "\n".join(lines)
-    if n.channel_kind in ("mobile", "phone"):
-        text = f"Liaison {prio} {kind} ({network}). Acknowledge: {ack_url}"
-    return Outgoing(
-        kind=n.channel_kind,
-        to=n.address,
-        subject=subject,
-        body=text,
-        key=n.key,
-        channel_id=n.channel_id,
-        payload=payload,
-        priority=message.priority,
-    )
 
 
 # -- the worker --
@@ -490,7 +221,7 @@ class Worker:
                 message = session.get(Message, n.message_id, options=MESSAGE_ONLY)
                 assert message is not None
                 if message.id not in labels:
-                    labels[message.id] = _sender_label(session, message)
+                    labels[message.id] = sender_label(session, message)
                 n.status, n.attempts = "sending", n.attempts + 1
                 out.append((job, outgoing(self.settings, message, n, labels[message.id]), n.attempts))
         return out
@@ -550,26 +281,6 @@ class Worker:
                 )
 
 
-def _sender_label(session: Session, message: Message) -> str:
-    from liaison.models import Member, Organisation
-
-    org = (
-        session.execute(
-            select(Organisation.name, Organisation.short_name).where(Organisation.id == message.sender_organisation_id)
-        ).first()
-        if message.sender_organisation_id
-        else None
-    )
-    code = (
-        session.scalar(select(Member.code).where(Member.id == message.sender_member_id))
-        if message.sender_member_id
-        else None
-    )
-    if org and code:
-        return f"{org.short_name or org.name} ({code})"
-    return org.name if org else message.sender_name
-
-
 def new_worker_for(settings: Settings, engine_url: str | None = None) -> tuple[Worker, Callable[[], None]]:
     """A worker with its own engine and directory cache (the ``liaison worker`` process); returns it and a
     function that disposes of what it opened."""
@@ -583,4 +294,4 @@ def new_worker_for(settings: Settings, engine_url: str | None = None) -> tuple[W
     return worker, engine.dispose
 
 
-__all__ = ["WORKER", "Worker", "default_name", "fire_due", "new_worker_for", "outgoing", "resolve"]
+__all__ = ["BACKOFF", "MAX_ATTEMPTS", "WORKER", "Worker", "default_name", "new_worker_for"]

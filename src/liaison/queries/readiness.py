@@ -21,7 +21,7 @@ class Warning:
     member: str
     member_name: str
     kind: str  # no_designation, gap, unverified_channel, stale_channel, stale_roster, no_fallback, no_channel,
-    # failing_channel
+    # failing_channel, deputy_on_duty
     severity: str  # critical, warning, notice
     message: str
     starts_at: datetime | None = None
@@ -87,7 +87,11 @@ def readiness(
                 starts_at=first.start,
             )
         seen: set[str] = set()
+        deputy = str(designation.deputy_id) if designation.deputy_id else None
+        deputy_shift = None  # the deputy's first shift in the horizon
         for shift in rosters.timeline(designation.roster, now, end):
+            if deputy_shift is None and shift.participant == deputy:
+                deputy_shift = shift
             if shift.participant is None or shift.participant in seen:
                 continue
             seen.add(shift.participant)
@@ -120,6 +124,17 @@ def readiness(
                     starts_at=shift.start,
                     contact_id=contact.id,
                 )
+        # Only now, and as a notice: the chain still works (the repeat is skipped), and a deputy who takes a turn on
+        # the rotation, as in most small teams, would otherwise be flagged for nearly every member over the horizon.
+        if deputy_shift is not None and deputy_shift.start <= now and designation.deputy_id in snap.contacts:
+            w(
+                "deputy_on_duty",
+                "notice",
+                f"{snap.contacts[designation.deputy_id].name} is on duty now and is also the deputy: the deputy step "
+                "of an urgent message reaches nobody new, and the chain goes straight on to the next step.",
+                starts_at=now,
+                contact_id=designation.deputy_id,
+            )
         fallback_contacts = [step.contact for step in fallback_chain(snap, network, designation)]
         on_roster = [snap.contacts[uuid.UUID(p)] for p in sorted(seen) if uuid.UUID(p) in snap.contacts]
         for contact in dict.fromkeys(on_roster + fallback_contacts):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from liaison.actions.audit import audit
+from liaison.actions import evidence
 from liaison.actions.directory import confirm_channel_verification
 from liaison.db import transaction
 from liaison.errors import LiaisonError
@@ -27,5 +27,5 @@ def confirm_code(st: AppState, code: str, request: Request) -> Channel:
             return confirm_channel_verification(session, actor=actor, code=code)
     except LiaisonError as exc:
         with transaction(st.sessions) as session:
-            audit(session, actor=actor, action="channel.verification_refused", details={"reason": exc.detail})
+            evidence.verification_refused(session, actor=actor, reason=exc.detail)
         raise

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from liaison.actions.audit import audit
+from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import PermissionDenied
 from liaison.queries import audit as q
@@ -48,10 +48,10 @@ def list_events(
         )
         out: Any = q.to_csv(rows) if format == "csv" else [q.event_json(e) for e in rows]
     with transaction(st.sessions) as session:
-        audit(
+        evidence.audit_log_read(
             session,
             actor=actor,
-            action="audit.export" if format == "csv" else "audit.read",
+            export=format == "csv",
             details={"since": since, "until": until, "action": action, "user": user, "limit": limit},
         )
     if format == "csv":

@@ -482,7 +482,8 @@ def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -
     summary="Send a test message the contact confirms by following its link",
 )
 def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
-    from liaison.channels import ChannelError, deliver_verification
+    from liaison.channels import ChannelError
+    from liaison.channels.verification import deliver_verification
 
     with transaction(st.sessions) as session:
         ch = visible_or_404(session, snap, actor, Channel, channel_id, "channel")
@@ -501,7 +502,7 @@ def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -
 def webhook_secret(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     """The Standard Webhooks secret (``whsec_...``) the receiver verifies our signatures with. Derived from the
     node key and the channel id: shown only to those who may edit the agency's entries, and audited."""
-    from liaison.actions.audit import audit
+    from liaison.actions import evidence
     from liaison.channels.signing import channel_secret
 
     with transaction(st.sessions) as session:
@@ -509,7 +510,7 @@ def webhook_secret(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -
         act.require_edit_organisation(session, actor, ch.contact_point.organisation_id)
         if ch.kind != "webhook":
             raise InvalidInput("channel", f"a {ch.kind} channel has no signing secret")
-        audit(session, actor=actor, action="channel.webhook_secret_read", target_type="channel", target_id=ch.id)
+        evidence.webhook_secret_read(session, actor=actor, channel=ch)
         return {
             "channel_id": str(ch.id),
             "url": ch.value,

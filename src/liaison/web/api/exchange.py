@@ -24,9 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison import timeinput
+from liaison.actions import evidence
 from liaison.actions import exchange as act
 from liaison.actions import exercises as exercise_act
-from liaison.actions.audit import audit
 from liaison.db import transaction
 from liaison.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.escalation import parse_policy
@@ -129,14 +129,8 @@ def record_refusal(st: AppState, actor: Principal, message_id: uuid.UUID, action
         m = session.get(Message, message_id)
         if m is None or not party(actor, m).reads:
             return
-        audit(
-            session,
-            actor=actor,
-            action="message.refused",
-            target_type="message",
-            target_id=m.id,
-            network_id=m.network_id,
-            details={**exc.extra, "attempted": action, "reason": exc.detail},
+        evidence.message_refused(
+            session, actor=actor, message=m, details={**exc.extra, "attempted": action, "reason": exc.detail}
         )
 
 
@@ -245,13 +239,10 @@ def attachment(attachment_id: uuid.UUID, actor: Actor, st: State, message_id: uu
         if found is None:
             raise NotFound(f"no attachment {attachment_id} on this message")
         data, filename, ctype = found.data, found.filename, found.content_type
-        audit(
+        evidence.message_read(
             session,
             actor=actor,
-            action="message.read",
-            target_type="message",
-            target_id=m.id,
-            network_id=m.network_id,
+            message=m,
             details={"attachment": str(found.id), "filename": filename, "sha256": found.sha256},
         )
     return Response(
@@ -423,13 +414,10 @@ def export(actor: Actor, st: State, message_id: uuid.UUID = MessageId) -> Respon
                 withheld.append({"id": str(x.id), "reason": exc.detail})
                 continue
             messages.append(q.message_json(session, actor, x, now))
-        audit(
+        evidence.message_export(
             session,
             actor=actor,
-            action="message.export",
-            target_type="message",
-            target_id=m.id,
-            network_id=m.network_id,
+            message=m,
             details={
                 "thread": str(m.thread_id),
                 "messages": [d["id"] for d in messages],

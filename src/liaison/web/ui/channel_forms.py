@@ -1,7 +1,7 @@
 """Channel forms on the agency page: add a channel, remove one, and send it a test message to verify it.
 
 The test message mirrors the API (``POST /api/v1/channels/{id}/verification``): the single-use code is stored
-by the action and committed first, then the message is handed to the channel's transport; a message that
+by the action and committed first, then the message is handed to the channel's sender; a message that
 cannot be sent is shown as a delivery failure (502), never as sent.
 """
 
@@ -15,7 +15,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from liaison.actions import directory as act
-from liaison.channels import ChannelError, deliver_verification
+from liaison.channels import ChannelError
+from liaison.channels.verification import deliver_verification
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
 from liaison.models import Channel
@@ -25,7 +26,7 @@ from liaison.web.ui.common import Me, check_csrf, form_error, redirect, uuid_or_
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
-TRANSPORTS = {"LogTransport": "log", "SmtpTransport": "smtp"}
+SENT_VIA = {"LogSender": "log", "SmtpSender": "smtp"}
 
 
 def _channel(session: Session, agency_id: uuid.UUID, channel_id: uuid.UUID) -> Channel:
@@ -97,5 +98,5 @@ def send_test_message(request: Request, agency_id: str, channel_id: str, me: Me,
             f"The test message to {value} ({contact}) could not be sent: {exc.public}. Nothing was sent; {advice}."
         )
         return agency_response(request, me, agency_id, failure=failure, status=502)
-    via = TRANSPORTS.get(sent, "log")
+    via = SENT_VIA.get(sent, "log")
     return redirect(f"/agencies/{ident}?sent={ch_id}&via={via}#ch-{ch_id}")

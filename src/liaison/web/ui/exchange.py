@@ -20,8 +20,8 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from liaison.actions import evidence
 from liaison.actions import exchange as act
-from liaison.actions.audit import audit
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.exchange.attachments import human_size
@@ -323,15 +323,7 @@ def _link_info(request: Request, token: str) -> tuple[LinkInfo | None, str]:
         network = session.get(Network, m.network_id)
         content = m.tlp in CONTENT_ON_LINK_PAGE and n.ack_used_at is None
         if content:  # the link holder is not logged in: reading even GREEN content through it is audited
-            audit(
-                session,
-                actor=act.link_actor(n, "link", client_ip(request)),
-                action="message.read",
-                target_type="message",
-                target_id=m.id,
-                network_id=m.network_id,
-                details={"via": "ack link page", "notification": str(n.id), "tlp": m.tlp},
-            )
+            evidence.link_read(session, actor=act.link_actor(n, "link", client_ip(request)), message=m, notification=n)
         info = LinkInfo(
             kind=m.kind,
             priority=m.priority,

@@ -18,8 +18,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from liaison.actions import evidence
 from liaison.actions import exchange as act
-from liaison.actions.audit import audit
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.exchange.attachments import human_size
@@ -275,15 +275,7 @@ def attachment(request: Request, message_id: str, attachment_id: str, me: Me) ->
         row = session.get(Attachment, ident)
         if row is None or row.message_id != m.id:
             raise NotFound(f"no attachment {attachment_id[:40]!r} on this message")
-        audit(
-            session,
-            actor=me.principal,
-            action="attachment.read",
-            target_type="message",
-            target_id=m.id,
-            network_id=m.network_id,
-            details={"attachment": str(row.id), "filename": row.filename, "sha256": row.sha256, "size": row.size},
-        )
+        evidence.attachment_read(session, actor=me.principal, message=m, attachment=row)
         data, filename, ctype = row.data, row.filename, row.content_type
     return _download(data, filename, ctype)
 
@@ -297,14 +289,8 @@ def export(request: Request, message_id: str, me: Me) -> Response:
         require(me.principal, m, "export")
         data = q.message_json(session, me.principal, m)
         data.pop("you", None)
-        audit(
-            session,
-            actor=me.principal,
-            action="message.export",
-            target_type="message",
-            target_id=m.id,
-            network_id=m.network_id,
-            details={"format": "json", "tlp": m.tlp, "via_page": True},
+        evidence.message_export(
+            session, actor=me.principal, message=m, details={"format": "json", "tlp": m.tlp, "via_page": True}
         )
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
     return _download(body, f"message-{data['id'][:8]}.json", "application/json")

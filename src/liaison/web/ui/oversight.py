@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from liaison import timeinput
-from liaison.actions.audit import audit
+from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import InvalidInput, PermissionDenied
 from liaison.models import AuditEvent, utcnow
@@ -111,10 +111,10 @@ def audit_page(
         ]
     filters = {"action": action.strip(), "user": user.strip().lower(), "target_id": target_id.strip()}
     with transaction(st.sessions) as session:
-        audit(
+        evidence.audit_log_read(
             session,
             actor=me.principal,
-            action="audit.read",
+            export=False,
             details={**filters, "since": since, "until": until, "limit": count, "via_page": True},
         )
     api = {k: v for k, v in filters.items() if v}

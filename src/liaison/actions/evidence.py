@@ -1,0 +1,94 @@
+"""Audited reads and refusals: no state changes, but evidence the audit log must hold (who read an attachment,
+exported a message, read the audit log or a webhook secret, was refused an action). The web layer calls these
+instead of writing audit rows itself, so every audit row is written by an action.
+
+Each writes one row in the caller's transaction; a refusal is recorded in a transaction of its own by the
+caller, since the refused attempt's transaction has rolled back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from liaison.actions.audit import audit
+from liaison.models import Attachment, Channel, Message, Notification
+from liaison.principal import Principal
+
+
+def audit_log_read(session: Session, *, actor: Principal, export: bool, details: dict[str, Any]) -> None:
+    audit(session, actor=actor, action="audit.export" if export else "audit.read", details=details)
+
+
+def message_read(session: Session, *, actor: Principal, message: Message, details: dict[str, Any]) -> None:
+    """A read that the message page does not record by itself (an attachment through the API, the content shown
+    on an acknowledgement link's page)."""
+    audit(
+        session,
+        actor=actor,
+        action="message.read",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details=details,
+    )
+
+
+def attachment_read(session: Session, *, actor: Principal, message: Message, attachment: Attachment) -> None:
+    audit(
+        session,
+        actor=actor,
+        action="attachment.read",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={
+            "attachment": str(attachment.id),
+            "filename": attachment.filename,
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+        },
+    )
+
+
+def link_read(session: Session, *, actor: Principal, message: Message, notification: Notification) -> None:
+    """The holder of an acknowledgement link is not logged in: reading even GREEN content through it counts."""
+    message_read(
+        session,
+        actor=actor,
+        message=message,
+        details={"via": "ack link page", "notification": str(notification.id), "tlp": message.tlp},
+    )
+
+
+def message_export(session: Session, *, actor: Principal, message: Message, details: dict[str, Any]) -> None:
+    audit(
+        session,
+        actor=actor,
+        action="message.export",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details=details,
+    )
+
+
+def message_refused(session: Session, *, actor: Principal, message: Message, details: dict[str, Any]) -> None:
+    audit(
+        session,
+        actor=actor,
+        action="message.refused",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details=details,
+    )
+
+
+def verification_refused(session: Session, *, actor: Principal, reason: str) -> None:
+    audit(session, actor=actor, action="channel.verification_refused", details={"reason": reason})
+
+
+def webhook_secret_read(session: Session, *, actor: Principal, channel: Channel) -> None:
+    audit(session, actor=actor, action="channel.webhook_secret_read", target_type="channel", target_id=channel.id)
