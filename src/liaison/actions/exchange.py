@@ -283,9 +283,9 @@ def send_message(
 
             nxt, _created = fire_due(session, snapshot, a, now)
             if nxt is not None:
-                queue.enqueue(session, "escalate", a.id, nxt, new=True)
+                queue.enqueue(session, "escalate", a.id, nxt, new=True, priority=priority)
         else:
-            queue.enqueue(session, "escalate", a.id, now, new=True)
+            queue.enqueue(session, "escalate", a.id, now, new=True, priority=priority)
     session.info["dispatch"] = True
     audit(
         session,

@@ -6,6 +6,11 @@ claim runs under ``BEGIN IMMEDIATE`` (see :mod:`liaison.db`), which serialises c
 A worker that dies holding a lease loses it when the lease runs out, or at once when a worker of the same
 name starts again (:func:`release_claims`). Finishing a job either marks it done or moves its due time:
 one row per (kind, ref_id), so a timer can be rescheduled but never duplicated.
+
+Claims take the most urgent first: a job carries its message's priority (:data:`RANK`), and the claim orders
+by priority, then due time. A burst of routine messages is queued, not refused, and a flash notice sent in
+the middle of it is delivered before the routine backlog (the partial index ``ix_jobs_claim`` serves exactly
+this order over the open jobs).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from liaison.db import transaction
 from liaison.models import Job, utcnow
 
 LEASE = timedelta(seconds=60)
+RANK = {"flash": 0, "urgent": 1, "routine": 2}
+"""A job's ``priority`` column: lower is claimed first. Jobs without a message (exercises) are routine."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +39,25 @@ class Claimed:
     attempts: int
 
 
-def enqueue(session: Session, kind: str, ref_id: uuid.UUID, due_at: datetime, *, new: bool = False) -> None:
+def enqueue(
+    session: Session,
+    kind: str,
+    ref_id: uuid.UUID,
+    due_at: datetime,
+    *,
+    new: bool = False,
+    priority: str = "routine",
+) -> None:
     """Schedule (or reschedule, or revive) the timer of ``kind`` for ``ref_id``, in the caller's transaction.
-    ``new``: ``ref_id`` was created in this transaction, so it has no timer yet (no need to look one up)."""
+    ``new``: ``ref_id`` was created in this transaction, so it has no timer yet (no need to look one up).
+    ``priority``: the message's (flash, urgent, routine), which orders the claims."""
+    rank = RANK[priority]
     job = None if new else session.scalar(select(Job).where(Job.kind == kind, Job.ref_id == ref_id))
     if job is None:
-        session.add(Job(kind=kind, ref_id=ref_id, due_at=due_at))
+        session.add(Job(kind=kind, ref_id=ref_id, due_at=due_at, priority=rank))
     else:
         job.due_at, job.done_at, job.locked_until, job.locked_by = due_at, None, None, ""
+        job.priority = rank
 
 
 def cancel(session: Session, kind: str, ref_id: uuid.UUID, now: datetime | None = None) -> None:
@@ -59,7 +77,8 @@ def claim(
     lease: timedelta = LEASE,
     kinds: tuple[str, ...] | None = None,
 ) -> list[Claimed]:
-    """Take up to ``limit`` due, unclaimed jobs (earliest first, of ``kinds`` if given) for ``worker``."""
+    """Take up to ``limit`` due, unclaimed jobs (most urgent first, then earliest, of ``kinds`` if given) for
+    ``worker``, for ``lease``."""
     now = now or utcnow()
     with transaction(sessions) as session:
         jobs = list(
@@ -71,7 +90,7 @@ def claim(
                     or_(Job.locked_until.is_(None), Job.locked_until < now),
                     *([Job.kind.in_(kinds)] if kinds else []),
                 )
-                .order_by(Job.due_at)
+                .order_by(Job.priority, Job.due_at)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             )

@@ -235,7 +235,7 @@ def _fire(
             out.append(n)
     session.flush()
     for n in out:
-        queue.enqueue(session, "deliver", n.id, now, new=True)
+        queue.enqueue(session, "deliver", n.id, now, new=True, priority=message.priority)
     log.info(
         "message %s to %s: round %d step %d (%s) -> %s",
         message.id,
@@ -382,7 +382,12 @@ class Worker:
         kinds = None if room > 0 else ("escalate", "exercise")
         with self._writes:
             claimed = queue.claim(
-                self.sessions, self.name, now=now, limit=max(1, min(100, room)) if kinds is None else 100, kinds=kinds
+                self.sessions,
+                self.name,
+                now=now,
+                limit=max(1, min(100, room)) if kinds is None else 100,
+                kinds=kinds,
+                lease=timedelta(seconds=self.settings.worker_lease_seconds),
             )
         deliveries = []
         try:
