@@ -30,7 +30,7 @@ import httpx
 import psycopg
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import BACKEND, free_port
+from tests.conftest import BACKEND, PG_URL, free_port
 from tests.exchange import test_worker_process as processes
 from tests.exchange.conftest import on_duty_now
 from tests.exchange.test_worker_process import (
@@ -242,6 +242,39 @@ def test_the_window_a_mail_accepted_before_a_crash_is_sent_again_with_the_same_m
     assert (first.subject, first.body) == (again.subject, again.body)
     (n,) = [x for x in node.notifications(m.id) if x.channel_kind == "email"]
     assert (n.status, n.attempts, n.last_error) == ("sent", 2, "")
+
+
+def test_a_worker_that_loses_its_database_reconnects_and_does_not_send_twice(node: Node):
+    """The database goes away while a mail is being handed over (connections terminated, new ones refused): the
+    worker records the delivery once the database is back instead of sending it again when its lease runs out,
+    and goes on working on new connections."""
+    node.set_policy("on-duty@0s")
+    node.mail.stall.add(CLAIRE)
+    w = node.worker("cut-off", lease=LEASE)
+    m = node.send()
+    wait_for("the mail at the server", node.mail.stalled.is_set, 30)
+    dbname = node.url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS false')
+        cut = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s", (dbname,)
+        ).fetchone()
+        assert cut is not None and cut[0] >= 1
+        node.mail.stall.clear()  # the server answers 250; the worker cannot record it
+        wait_for("the worker to find the database gone", lambda: "retrying in" in w.text(), 30)
+        time.sleep(1.0)
+        admin.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS true')
+    wait_for("the delivery to be recorded", lambda: node.email_sent(m.id, CLAIRE), 30)
+    time.sleep(LEASE + 1.5)  # a delivery left unrecorded would be sent again once the lease ran out
+    (n,) = [x for x in node.notifications(m.id) if x.channel_kind == "email"]
+    assert (n.status, n.attempts) == ("sent", 1)
+    assert node.mail.message_ids() == Counter({message_id_of(n.key): 1})
+
+    again = node.send()  # and the worker goes on, on new connections
+    wait_for("the next message's mail", lambda: node.email_sent(again.id, CLAIRE), 30)
+    assert node.terminate(w) == 0
+    assert all(c == 1 for c in node.mail.message_ids().values())
+    assert len(node.mail.to(CLAIRE)) == 2
 
 
 # -- the soak --

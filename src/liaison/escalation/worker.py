@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from liaison.actions.audit import audit
@@ -453,6 +455,25 @@ class Worker:
         with self._writes, transaction(self.sessions) as session:
             yield session
 
+    def _recording(self, write: Callable[[Session], None]) -> None:
+        """Record what a delivery did, again and again while the database cannot be reached (a restart, a
+        failover, a terminated connection), for up to a lease. What is recorded has happened (a mail was handed
+        over): left unrecorded, it would be sent a second time once the lease ran out. The pool checks a
+        connection before using it (``pool_pre_ping``), so the first attempt after an outage reconnects."""
+        deadline = time.monotonic() + self.settings.worker_lease_seconds
+        pause = 0.1
+        while True:
+            try:
+                with self._transaction() as session:
+                    write(session)
+                return
+            except OperationalError as exc:
+                if time.monotonic() + pause >= deadline:
+                    raise
+                log.warning("recording a delivery failed, retrying in %.1f s: %s", pause, str(exc).splitlines()[0])
+                time.sleep(pause)
+                pause = min(2 * pause, 2.0)
+
     # -- job kinds --
 
     def _escalate(self, job: queue.Claimed) -> None:
@@ -512,7 +533,8 @@ class Worker:
         except Exception as exc:  # a gateway bug is a failed attempt, not a lost notification
             error = ChannelError(f"{type(exc).__name__}: {exc}", permanent=False)
         now = self.clock()
-        with self._transaction() as session:
+
+        def record(session: Session) -> None:
             n = session.get(Notification, job.ref_id)
             assert n is not None
             retry_at = None
@@ -553,6 +575,8 @@ class Worker:
                         "retry_at": retry_at,
                     },
                 )
+
+        self._recording(record)
 
 
 def _sender_label(session: Session, message: Message) -> str:
