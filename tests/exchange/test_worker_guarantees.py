@@ -22,6 +22,7 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -296,12 +297,12 @@ class Soak:
     restarts_same_name: int = 0
 
 
-def serve(node: Node, port: int) -> subprocess.Popen[bytes]:
+def serve(node: Node, port: int, processes: int = 1) -> subprocess.Popen[bytes]:
+    """`liaison serve` without its embedded worker: the workers are processes of their own."""
     env = {**node.env, "LIAISON_EMBEDDED_WORKER": "false", "LIAISON_LOG_LEVEL": "warning"}
+    cmd = [LIAISON, "serve", "--port", str(port), "--workers", str(processes)]
     with (node.tmp / "serve.log").open("wb") as log:
-        popen = subprocess.Popen(
-            [LIAISON, "serve", "--port", str(port)], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT
-        )
+        popen = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     wait_for("the API", lambda: _up(f"http://127.0.0.1:{port}/healthz"), 30)
     return popen
 
@@ -381,4 +382,88 @@ def test_soak_50_senders_through_the_api_with_workers_killed_at_random(node: Nod
         f"\nsoak {elapsed:.0f} s: {SENDERS} senders, {len(soak.sent)} messages ({len(soak.sent) / elapsed:.1f}/s), "
         f"{expected} notifications, {t.emails} e-mails; {soak.kills} workers killed ({soak.restarts_same_name} "
         f"restarted under the same name); {len(t.duplicated)} re-sent from the window, none lost"
+    )
+
+
+# -- a burst --
+
+BURST = 1000
+FLASH = 20
+
+
+def test_a_burst_of_1000_messages_is_queued_not_refused_and_drains_flash_first(node: Node, databases: Any):
+    """1,000 routine messages as fast as 50 senders can send them, with 20 flash notices among the last half, while
+    no worker runs: every one is accepted (no 429, no 5xx) and queued; then a worker starts and the flash
+    notices' mails are the first to reach the server, ahead of the routine backlog sent before them."""
+    _world, tokens = databases.extra["world"]
+    node.set_policy("on-duty@0s")  # flash: Claire's e-mail and mobile, like routine's first step
+    port = free_port()
+    api = serve(node, port, processes=2)
+    statuses: Counter[int] = Counter()
+    latencies: list[float] = []
+    flash_ids: list[str] = []
+    plan = ["routine"] * BURST
+    for i in range(FLASH):  # spread over the second half of the burst
+        plan.insert(BURST // 2 + i * (BURST // 2) // FLASH, "flash")
+    work = iter(enumerate(plan))
+    lock = threading.Lock()
+
+    def sender() -> None:
+        headers = {"Authorization": f"Bearer {tokens['jp.cp']}"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=120) as client:
+            while True:
+                with lock:
+                    item = next(work, None)
+                if item is None:
+                    return
+                i, priority = item
+                body = {
+                    "network": "FTF", "kind": "request", "priority": priority, "subject": f"Burst {i}",
+                    "body": "Flight JL 45 tonight.", "legal_basis": LEGAL, "to": ["FR"],
+                }  # fmt: skip
+                t0 = time.perf_counter()
+                r = client.post("/api/v1/messages", json=body)
+                latencies.append(time.perf_counter() - t0)
+                statuses[r.status_code] += 1
+                if priority == "flash" and r.status_code == 201:
+                    flash_ids.append(r.json()["id"])
+
+    try:
+        threads = [threading.Thread(target=sender, daemon=True) for _ in range(SENDERS)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        took = time.perf_counter() - started
+    finally:
+        api.send_signal(signal.SIGTERM)
+        api.wait(15)
+    assert statuses == Counter({201: BURST + FLASH}), statuses  # queued, none refused
+    with node.sessions() as s:
+        queued = s.scalar(select(func.count()).where(Job.kind == "deliver", Job.done_at.is_(None)))
+    assert queued == 2 * (BURST + FLASH)
+    assert node.mail.mails == []
+
+    flash_keys = {
+        message_id_of(n.key)
+        for mid in flash_ids
+        for n in node.notifications(uuid.UUID(mid))
+        if n.channel_kind == "email"
+    }
+    assert len(flash_keys) == FLASH
+    w = node.worker("drain")
+    wait_for("the flash notices' mails", lambda: flash_keys <= set(node.mail.message_ids()), DRAIN)
+    arrived = [m.message_id for m in list(node.mail.mails)]
+    last_flash = max(arrived.index(k) for k in flash_keys)
+    assert node.terminate(w) == 0
+    # Flash first: all 20 among the first mails to arrive (a few routine ones may overtake the last flash ones on
+    # the worker's 8 delivery threads), not after the 500 routine messages sent before them.
+    assert last_flash < 2 * FLASH, arrived[: 2 * FLASH]
+    latencies.sort()
+    print(
+        f"\nburst: {BURST + FLASH} messages from {SENDERS} senders in {took:.1f} s ({(BURST + FLASH) / took:.0f}/s), "
+        f"all 201; send API p50 {latencies[len(latencies) // 2] * 1000:.0f} ms, "
+        f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms; {queued} deliveries queued; "
+        f"the 20 flash mails among the first {last_flash + 1} of the drain"
     )
