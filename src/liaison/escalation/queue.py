@@ -18,12 +18,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.db import transaction
-from liaison.models import Job, utcnow
+from liaison.models import Job, Notification, utcnow
 
 LEASE = timedelta(seconds=60)
 RANK = {"flash": 0, "urgent": 1, "routine": 2}
@@ -76,9 +77,11 @@ def claim(
     limit: int = 50,
     lease: timedelta = LEASE,
     kinds: tuple[str, ...] | None = None,
+    skip_channels: tuple[str, ...] = (),
 ) -> list[Claimed]:
     """Take up to ``limit`` due, unclaimed jobs (most urgent first, then earliest, of ``kinds`` if given) for
-    ``worker``, for ``lease``."""
+    ``worker``, for ``lease``. ``skip_channels``: leave the deliveries over these channel kinds (the worker has
+    as many of them in flight as it can honour, e.g. an SMTP server that hangs) for later or another worker."""
     now = now or utcnow()
     with transaction(sessions) as session:
         jobs = list(
@@ -89,6 +92,7 @@ def claim(
                     Job.due_at <= now,
                     or_(Job.locked_until.is_(None), Job.locked_until < now),
                     *([Job.kind.in_(kinds)] if kinds else []),
+                    *([or_(Job.kind != "deliver", ~_over(skip_channels))] if skip_channels else []),
                 )
                 .order_by(Job.priority, Job.due_at)
                 .limit(limit)
@@ -99,6 +103,11 @@ def claim(
             job.locked_until, job.locked_by = now + lease, worker
             job.attempts += 1
         return [Claimed(j.id, j.kind, j.ref_id, j.due_at, j.attempts) for j in jobs]
+
+
+def _over(channels: tuple[str, ...]) -> Any:
+    """The delivery job's notification goes over one of ``channels``."""
+    return exists().where(Notification.id == Job.ref_id, Notification.channel_kind.in_(channels))
 
 
 def finish(session: Session, job_id: uuid.UUID, worker: str, next_due: datetime | None, error: str = "") -> bool:

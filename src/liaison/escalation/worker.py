@@ -21,11 +21,13 @@ recognise it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -335,6 +337,30 @@ def outgoing(settings: Settings, message: Message, n: Notification, sender_label
 # -- the worker --
 
 
+class Lanes:
+    """One pool of delivery threads per channel kind, made when first needed: a channel that hangs (an SMTP
+    server that takes mails and never answers) ties up its own lane, not the webhooks' or the SMS gateway's."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self._pools: dict[str, ThreadPoolExecutor] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, kind: str, fn: Callable[..., None], *args: object) -> Future[None]:
+        with self._lock:
+            pool = self._pools.get(kind)
+            if pool is None:
+                pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix=f"deliver-{kind}")
+                self._pools[kind] = pool
+        return pool.submit(fn, *args)
+
+    def shutdown(self, wait: bool = True) -> None:
+        with self._lock:
+            pools = list(self._pools.values())
+        for pool in pools:
+            pool.shutdown(wait=wait)
+
+
 class Worker:
     def __init__(
         self,
@@ -353,9 +379,9 @@ class Worker:
         self.name = name or settings.worker_name or default_name()
         self.by_kind = by_kind if by_kind is not None else senders(settings)
         self.clock = clock
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver")
+        self.pool = Lanes(threads)
         self._backlog = 4 * threads
-        self._in_flight = 0
+        self._in_flight: Counter[str] = Counter()  # deliveries submitted and not done, by channel kind
         self._lock = threading.Lock()
         bind = sessions.kw.get("bind")
         # SQLite has one writer at a time and makes the others retry with sleeps growing to 100 ms: the
@@ -375,20 +401,23 @@ class Worker:
         Escalation steps and exercises run here; deliveries run on the thread pool. With ``wait`` (tests,
         ``liaison worker --once``) this returns when the deliveries are done. The polling loop does not wait:
         a channel that hangs (an SMTP server that accepts and then stalls) must not delay the next escalation
-        step. It claims new deliveries only while fewer than ``4 x threads`` are in flight, so a slow channel
-        builds no backlog of leases it cannot honour.
+        step, and it must not delay the other channels either: each channel kind has its own lane of threads
+        (:class:`Lanes`), and new deliveries over a kind are claimed only while fewer than ``4 x threads`` of
+        them are in flight, so a slow channel builds no backlog of leases it cannot honour and leaves the
+        others theirs.
         """
         now = self.clock()
         with self._lock:
-            room = self._backlog - self._in_flight
-        kinds = None if room > 0 else ("escalate", "exercise")
+            full = tuple(kind for kind, n in self._in_flight.items() if n >= self._backlog)
+            rooms = [self._backlog - n for n in self._in_flight.values() if n < self._backlog]
+            room = min(rooms, default=self._backlog)
         with self._writes:
             claimed = queue.claim(
                 self.sessions,
                 self.name,
                 now=now,
-                limit=max(1, min(100, room)) if kinds is None else 100,
-                kinds=kinds,
+                limit=max(1, min(100, room)),
+                skip_channels=full,
                 lease=timedelta(seconds=self.settings.worker_lease_seconds),
             )
         deliveries = []
@@ -399,9 +428,9 @@ class Worker:
             prepared = []
         for job, item, attempts in prepared:
             with self._lock:
-                self._in_flight += 1
-            future = self.pool.submit(self._send, job, item, attempts)
-            future.add_done_callback(self._delivered)
+                self._in_flight[item.kind] += 1
+            future = self.pool.submit(item.kind, self._send, job, item, attempts)
+            future.add_done_callback(functools.partial(self._delivered, item.kind))
             deliveries.append(future)
         for job in claimed:
             try:
@@ -416,10 +445,10 @@ class Worker:
                 f.exception()  # waits; errors are logged by _delivered
         return len(claimed)
 
-    def _delivered(self, future: Future[None]) -> None:
+    def _delivered(self, kind: str, future: Future[None]) -> None:
         with self._lock:
-            self._in_flight -= 1
-            was_full = self._in_flight == self._backlog - 1
+            self._in_flight[kind] -= 1
+            was_full = self._in_flight[kind] == self._backlog - 1
         if future.exception() is not None:
             log.error("delivery failed unexpectedly", exc_info=future.exception())
         if was_full:
@@ -612,4 +641,4 @@ def new_worker_for(settings: Settings, engine_url: str | None = None) -> tuple[W
     return worker, engine.dispose
 
 
-__all__ = ["WORKER", "Worker", "default_name", "fire_due", "new_worker_for", "outgoing", "resolve"]
+__all__ = ["WORKER", "Lanes", "Worker", "default_name", "fire_due", "new_worker_for", "outgoing", "resolve"]
