@@ -335,7 +335,11 @@ def test_soak_50_senders_through_the_api_with_workers_killed_at_random(node: Nod
                     "network": "FTF", "kind": "request", "priority": "flash", "subject": f"Soak {i}",
                     "body": "Flight JL 45 tonight.", "legal_basis": LEGAL, "to": ["FR"],
                 }  # fmt: skip
-                r = client.post("/api/v1/messages", json=body)
+                try:
+                    r = client.post("/api/v1/messages", json=body)
+                except httpx.HTTPError as exc:  # reported by the assertion below, not lost in a thread
+                    soak.failures.append((0, repr(exc)))
+                    continue
                 if r.status_code == 201:
                     soak.sent.append(r.json()["id"])
                 else:
