@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         True, description="`liaison serve` also runs the escalation worker; turn off when running `liaison worker`."
     )
     worker_poll_seconds: float = Field(0.2, gt=0, le=60, description="How often the worker looks for due timers.")
+    worker_lease_seconds: float = Field(
+        60,
+        ge=1,
+        le=3600,
+        description="How long a worker's claim on a job lasts: after a crash, other workers take its jobs once "
+        "the lease runs out (a restart under the same name takes them back at once).",
+    )
     match_threshold: float | None = Field(
         None, ge=0, le=1, description="Score from which a screening hit is a match (default: the algorithm's own)."
     )

@@ -29,7 +29,7 @@ from liaison.channels.http import UNREACHABLE
 from liaison.channels.registry import SmtpSender, WebhookSender
 from liaison.channels.signing import SignatureError, channel_secret, verify
 from liaison.db import transaction
-from liaison.escalation.worker import BACKOFF, MAX_ATTEMPTS
+from liaison.escalation.worker import BACKOFF, MAX_ATTEMPTS, Worker
 from liaison.models import AuditEvent, Channel, ContactPoint, Job, Message, Network, Notification
 from liaison.queries.exchange import dashboard
 
@@ -278,3 +278,34 @@ def test_webhook_404_is_a_permanent_failure_on_the_dashboard(ex: Exchange, https
     assert json.loads(https.received[0].body)["subject"] == "Travel of a suspect"  # TLP:GREEN may travel
     (row,) = [r for r in failed_deliveries(ex) if r["channel"] == "webhook"]
     assert (row["status"], row["attempts"], row["error"]) == ("failed", 1, UNREACHABLE)
+
+
+def test_an_smtp_server_that_hangs_holds_up_no_webhook(ex: Exchange, https: Receiver):
+    """A flash burst while the SMTP server takes every mail and never answers: the webhooks of the same
+    notifications reach their (real, loopback) receiver at once, although the hanging e-mails are more than the
+    worker has delivery threads, and the e-mails are still waiting for the server when they do."""
+    hanging = MailServer().start()
+    hanging.hold.add(CLAIRE)  # every mail to Claire waits at the end of DATA for an answer that does not come
+    worker = Worker(ex.settings, ex.sessions, ex.worker.cache, name="hang", clock=lambda: ex.now[0])
+    worker.by_kind.update(ex.senders)
+    worker.by_kind["email"] = SmtpSender(f"smtp://127.0.0.1:{hanging.port}", "liaison@liaison.test", timeout=15)
+    worker.by_kind["webhook"] = WebhookSender(ex.settings.secret_key, allow_private=True, timeout=5)
+    add_channel(ex, "claire", "webhook", hook_url(https))
+    messages = [send(ex) for _ in range(40)]  # 40 e-mails: five times the worker's 8 delivery threads
+    thread = worker.start_thread()
+    try:
+        started = time.time()
+        deadline = time.monotonic() + 10
+        while len(https.received) < len(messages) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(https.received) == len(messages), f"{len(https.received)} webhooks while SMTP hangs"
+        assert max(h.at for h in https.received) - started < 5  # at once, not after the SMTP timeouts
+        while {note(ex, m.id, hook_url(https)).status for m in messages} != {"sent"} and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert {note(ex, m.id, hook_url(https)).status for m in messages} == {"sent"}
+        assert hanging.held.is_set() and hanging.mails == []  # the e-mails are still hanging
+    finally:
+        hanging.hold.clear()
+        worker.stop()
+        thread.join(30)
+        hanging.stop()

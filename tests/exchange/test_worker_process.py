@@ -51,12 +51,6 @@ LIAISON = str(Path(sys.executable).parent / "liaison")
 LEGAL = "Art. 7 Decision 2005/671/JHA"
 CLAIRE, DESK, SECRETARIAT = "claire@ucl.example.fr", "permanence@ucl.example.fr", "ftf-desk@secretariat.example"
 DEPUTY = "marc@ucl.example.fr"
-# A worker whose claims last LEASE seconds instead of a minute, so a test can wait one out.
-SHORT_LEASE = (
-    "import sys, datetime, liaison.escalation.queue as q; "
-    "q.claim.__kwdefaults__['lease'] = datetime.timedelta(seconds=float(sys.argv.pop(1))); "
-    "from liaison.cli import app; app(prog_name='liaison')"
-)
 
 
 @dataclass
@@ -71,18 +65,26 @@ class Mail:
 class MailServer:
     """An aiosmtpd server on loopback keeping what it accepts. While a recipient is in ``hold``, its mail is
     kept waiting at the end of DATA (the sender waits for the server's answer) and then refused with a 451,
-    never stored: a worker killed during that wait has not delivered it."""
+    never stored: a worker killed during that wait has not delivered it. While a recipient is in ``stall``,
+    its mail is stored at once (the server has it) and the answer, 250, waits until the test takes the
+    recipient out of ``stall``: a worker killed during that wait is in the documented window. ``delay``
+    (seconds) slows every answer down, so that a test can act while deliveries are in flight."""
 
     def __init__(self, port: int | None = None) -> None:
         self.mails: list[Mail] = []
         self.hold: set[str] = set()
         self.held = threading.Event()
         self.held_at: list[float] = []  # when each held mail reached the server
+        self.stall: set[str] = set()
+        self.stalled = threading.Event()
+        self.delay = 0.0
         self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if any(r in self.hold for r in envelope.rcpt_tos):
             self.held_at.append(time.time())
             self.held.set()
@@ -93,7 +95,15 @@ class MailServer:
         text = body.get_content() if body else ""
         for to in envelope.rcpt_tos:
             self.mails.append(Mail(time.time(), to, str(msg["Message-ID"]), str(msg["Subject"]).strip(), text))
+        if any(r in self.stall for r in envelope.rcpt_tos):
+            self.stalled.set()
+            while any(r in self.stall for r in envelope.rcpt_tos):
+                await asyncio.sleep(0.02)
         return "250 OK"
+
+    def message_ids(self) -> Counter[str]:
+        """How many copies of each Message-ID the server has."""
+        return Counter(m.message_id for m in list(self.mails))
 
     def to(self, address: str) -> list[Mail]:
         return [m for m in self.mails if m.to == address]
@@ -177,12 +187,14 @@ class Node:
         return popen
 
     def worker(self, name: str, *, lease: float | None = None, env: dict[str, str] | None = None) -> Proc:
+        """A `liaison worker` process; ``lease``: seconds its claims last (LIAISON_WORKER_LEASE_SECONDS)."""
         log = self.tmp / f"worker-{name}-{len(self.procs)}.log"
         cmd = [LIAISON, "worker", "--name", name]
+        env = dict(env or self.env)
         if lease is not None:
-            cmd = [sys.executable, "-c", SHORT_LEASE, str(lease), "worker", "--name", name]
+            env["LIAISON_WORKER_LEASE_SECONDS"] = str(lease)
         with log.open("wb") as err:
-            popen = subprocess.Popen(cmd, env=env or self.env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
+            popen = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
         proc = Proc(popen, log, time.time())
         self.procs.append(proc)
         return proc

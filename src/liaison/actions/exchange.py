@@ -282,9 +282,9 @@ def send_message(
             # the moment the message does, and the timer waits for the next step.
             nxt, _created = fire_due(session, snapshot, a, now)
             if nxt is not None:
-                queue.enqueue(session, "escalate", a.id, nxt, new=True)
+                queue.enqueue(session, "escalate", a.id, nxt, new=True, priority=priority)
         else:
-            queue.enqueue(session, "escalate", a.id, now, new=True)
+            queue.enqueue(session, "escalate", a.id, now, new=True, priority=priority)
     session.info["dispatch"] = True
     audit(
         session,

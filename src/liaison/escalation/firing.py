@@ -253,7 +253,7 @@ def _fire(
             out.append(n)
     session.flush()
     for n in out:
-        queue.enqueue(session, "deliver", n.id, now, new=True)
+        queue.enqueue(session, "deliver", n.id, now, new=True, priority=message.priority)
     log.info(
         "message %s to %s: round %d step %d (%s) -> %s",
         message.id,

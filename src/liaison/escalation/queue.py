@@ -6,6 +6,11 @@ claim runs under ``BEGIN IMMEDIATE`` (see :mod:`liaison.db`), which serialises c
 A worker that dies holding a lease loses it when the lease runs out, or at once when a worker of the same
 name starts again (:func:`release_claims`). Finishing a job either marks it done or moves its due time:
 one row per (kind, ref_id), so a timer can be rescheduled but never duplicated.
+
+Claims take the most urgent first: a job carries its message's priority (:data:`RANK`), and the claim orders
+by priority, then due time. A burst of routine messages is queued, not refused, and a flash notice sent in
+the middle of it is delivered before the routine backlog (the partial index ``ix_jobs_claim`` serves exactly
+this order over the open jobs).
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.db import transaction
-from liaison.models import Job, utcnow
+from liaison.models import Job, Notification, utcnow
 
 LEASE = timedelta(seconds=60)
+RANK = {"flash": 0, "urgent": 1, "routine": 2}
+"""A job's ``priority`` column: lower is claimed first. Jobs without a message (exercises) are routine."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +40,25 @@ class Claimed:
     attempts: int
 
 
-def enqueue(session: Session, kind: str, ref_id: uuid.UUID, due_at: datetime, *, new: bool = False) -> None:
+def enqueue(
+    session: Session,
+    kind: str,
+    ref_id: uuid.UUID,
+    due_at: datetime,
+    *,
+    new: bool = False,
+    priority: str = "routine",
+) -> None:
     """Schedule (or reschedule, or revive) the timer of ``kind`` for ``ref_id``, in the caller's transaction.
-    ``new``: ``ref_id`` was created in this transaction, so it has no timer yet (no need to look one up)."""
+    ``new``: ``ref_id`` was created in this transaction, so it has no timer yet (no need to look one up).
+    ``priority``: the message's (flash, urgent, routine), which orders the claims."""
+    rank = RANK[priority]
     job = None if new else session.scalar(select(Job).where(Job.kind == kind, Job.ref_id == ref_id))
     if job is None:
-        session.add(Job(kind=kind, ref_id=ref_id, due_at=due_at))
+        session.add(Job(kind=kind, ref_id=ref_id, due_at=due_at, priority=rank))
     else:
         job.due_at, job.done_at, job.locked_until, job.locked_by = due_at, None, None, ""
+        job.priority = rank
 
 
 def cancel(session: Session, kind: str, ref_id: uuid.UUID, now: datetime | None = None) -> None:
@@ -58,8 +77,11 @@ def claim(
     limit: int = 50,
     lease: timedelta = LEASE,
     kinds: tuple[str, ...] | None = None,
+    skip_channels: tuple[str, ...] = (),
 ) -> list[Claimed]:
-    """Take up to ``limit`` due, unclaimed jobs (earliest first, of ``kinds`` if given) for ``worker``."""
+    """Take up to ``limit`` due, unclaimed jobs (most urgent first, then earliest, of ``kinds`` if given) for
+    ``worker``, for ``lease``. ``skip_channels``: leave the deliveries over these channel kinds (the worker has
+    as many of them in flight as it can honour, e.g. an SMTP server that hangs) for later or another worker."""
     now = now or utcnow()
     with transaction(sessions) as session:
         jobs = list(
@@ -70,8 +92,9 @@ def claim(
                     Job.due_at <= now,
                     or_(Job.locked_until.is_(None), Job.locked_until < now),
                     *([Job.kind.in_(kinds)] if kinds else []),
+                    *([or_(Job.kind != "deliver", ~_over(skip_channels))] if skip_channels else []),
                 )
-                .order_by(Job.due_at)
+                .order_by(Job.priority, Job.due_at)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             )
@@ -80,6 +103,11 @@ def claim(
             job.locked_until, job.locked_by = now + lease, worker
             job.attempts += 1
         return [Claimed(j.id, j.kind, j.ref_id, j.due_at, j.attempts) for j in jobs]
+
+
+def _over(channels: tuple[str, ...]) -> Any:
+    """The delivery job's notification goes over one of ``channels``."""
+    return exists().where(Notification.id == Job.ref_id, Notification.channel_kind.in_(channels))
 
 
 def finish(session: Session, job_id: uuid.UUID, worker: str, next_due: datetime | None, error: str = "") -> bool:

@@ -22,15 +22,19 @@ recognise it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.actions.audit import audit
@@ -64,6 +68,30 @@ def default_name() -> str:
 # -- the worker --
 
 
+class Lanes:
+    """One pool of delivery threads per channel kind, made when first needed: a channel that hangs (an SMTP
+    server that takes mails and never answers) ties up its own lane, not the webhooks' or the SMS gateway's."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self._pools: dict[str, ThreadPoolExecutor] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, kind: str, fn: Callable[..., None], *args: object) -> Future[None]:
+        with self._lock:
+            pool = self._pools.get(kind)
+            if pool is None:
+                pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix=f"deliver-{kind}")
+                self._pools[kind] = pool
+        return pool.submit(fn, *args)
+
+    def shutdown(self, wait: bool = True) -> None:
+        with self._lock:
+            pools = list(self._pools.values())
+        for pool in pools:
+            pool.shutdown(wait=wait)
+
+
 class Worker:
     def __init__(
         self,
@@ -82,9 +110,9 @@ class Worker:
         self.name = name or settings.worker_name or default_name()
         self.by_kind = by_kind if by_kind is not None else senders(settings)
         self.clock = clock
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver")
+        self.pool = Lanes(threads)
         self._backlog = 4 * threads
-        self._in_flight = 0
+        self._in_flight: Counter[str] = Counter()  # deliveries submitted and not done, by channel kind
         self._lock = threading.Lock()
         bind = sessions.kw.get("bind")
         # SQLite has one writer at a time and makes the others retry with sleeps growing to 100 ms: the
@@ -104,16 +132,24 @@ class Worker:
         Escalation steps and exercises run here; deliveries run on the thread pool. With ``wait`` (tests,
         ``liaison worker --once``) this returns when the deliveries are done. The polling loop does not wait:
         a channel that hangs (an SMTP server that accepts and then stalls) must not delay the next escalation
-        step. It claims new deliveries only while fewer than ``4 x threads`` are in flight, so a slow channel
-        builds no backlog of leases it cannot honour.
+        step, and it must not delay the other channels either: each channel kind has its own lane of threads
+        (:class:`Lanes`), and new deliveries over a kind are claimed only while fewer than ``4 x threads`` of
+        them are in flight, so a slow channel builds no backlog of leases it cannot honour and leaves the
+        others theirs.
         """
         now = self.clock()
         with self._lock:
-            room = self._backlog - self._in_flight
-        kinds = None if room > 0 else ("escalate", "exercise")
+            full = tuple(kind for kind, n in self._in_flight.items() if n >= self._backlog)
+            rooms = [self._backlog - n for n in self._in_flight.values() if n < self._backlog]
+            room = min(rooms, default=self._backlog)
         with self._writes:
             claimed = queue.claim(
-                self.sessions, self.name, now=now, limit=max(1, min(100, room)) if kinds is None else 100, kinds=kinds
+                self.sessions,
+                self.name,
+                now=now,
+                limit=max(1, min(100, room)),
+                skip_channels=full,
+                lease=timedelta(seconds=self.settings.worker_lease_seconds),
             )
         deliveries = []
         try:
@@ -123,9 +159,9 @@ class Worker:
             prepared = []
         for job, item, attempts in prepared:
             with self._lock:
-                self._in_flight += 1
-            future = self.pool.submit(self._send, job, item, attempts)
-            future.add_done_callback(self._delivered)
+                self._in_flight[item.kind] += 1
+            future = self.pool.submit(item.kind, self._send, job, item, attempts)
+            future.add_done_callback(functools.partial(self._delivered, item.kind))
             deliveries.append(future)
         for job in claimed:
             try:
@@ -140,10 +176,10 @@ class Worker:
                 f.exception()  # waits; errors are logged by _delivered
         return len(claimed)
 
-    def _delivered(self, future: Future[None]) -> None:
+    def _delivered(self, kind: str, future: Future[None]) -> None:
         with self._lock:
-            self._in_flight -= 1
-            was_full = self._in_flight == self._backlog - 1
+            self._in_flight[kind] -= 1
+            was_full = self._in_flight[kind] == self._backlog - 1
         if future.exception() is not None:
             log.error("delivery failed unexpectedly", exc_info=future.exception())
         if was_full:
@@ -178,6 +214,25 @@ class Worker:
     def _transaction(self) -> Iterator[Session]:
         with self._writes, transaction(self.sessions) as session:
             yield session
+
+    def _recording(self, write: Callable[[Session], None]) -> None:
+        """Record what a delivery did, again and again while the database cannot be reached (a restart, a
+        failover, a terminated connection), for up to a lease. What is recorded has happened (a mail was handed
+        over): left unrecorded, it would be sent a second time once the lease ran out. The pool checks a
+        connection before using it (``pool_pre_ping``), so the first attempt after an outage reconnects."""
+        deadline = time.monotonic() + self.settings.worker_lease_seconds
+        pause = 0.1
+        while True:
+            try:
+                with self._transaction() as session:
+                    write(session)
+                return
+            except OperationalError as exc:
+                if time.monotonic() + pause >= deadline:
+                    raise
+                log.warning("recording a delivery failed, retrying in %.1f s: %s", pause, str(exc).splitlines()[0])
+                time.sleep(pause)
+                pause = min(2 * pause, 2.0)
 
     # -- job kinds --
 
@@ -238,7 +293,8 @@ class Worker:
         except Exception as exc:  # a gateway bug is a failed attempt, not a lost notification
             error = ChannelError(f"{type(exc).__name__}: {exc}", permanent=False)
         now = self.clock()
-        with self._transaction() as session:
+
+        def record(session: Session) -> None:
             n = session.get(Notification, job.ref_id)
             assert n is not None
             retry_at = None
@@ -280,6 +336,8 @@ class Worker:
                     },
                 )
 
+        self._recording(record)
+
 
 def new_worker_for(settings: Settings, engine_url: str | None = None) -> tuple[Worker, Callable[[], None]]:
     """A worker with its own engine and directory cache (the ``liaison worker`` process); returns it and a
@@ -294,4 +352,4 @@ def new_worker_for(settings: Settings, engine_url: str | None = None) -> tuple[W
     return worker, engine.dispose
 
 
-__all__ = ["BACKOFF", "MAX_ATTEMPTS", "WORKER", "Worker", "default_name", "new_worker_for"]
+__all__ = ["BACKOFF", "MAX_ATTEMPTS", "WORKER", "Lanes", "Worker", "default_name", "new_worker_for"]

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from liaison.marking import Marking
@@ -190,7 +190,9 @@ class Job(Record):
 
     A worker claims due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
     serialises the claim) by setting ``locked_until``; a crashed worker's claim lapses at that time. One
-    row per (kind, ref_id): rescheduling updates it, so a timer cannot be duplicated.
+    row per (kind, ref_id): rescheduling updates it, so a timer cannot be duplicated. ``priority`` is the
+    message's rank (0 flash, 1 urgent, 2 routine): claims take the most urgent due jobs first, so a burst
+    of routine traffic queues behind a flash notice instead of in front of it.
     """
 
     __tablename__ = "jobs"
@@ -203,5 +205,16 @@ class Job(Record):
     locked_by: Mapped[str] = mapped_column(String(100), default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
 
-    __table_args__ = (UniqueConstraint("kind", "ref_id"), Index("ix_jobs_due", "done_at", "due_at"))
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id"),
+        # The claim's order over the open jobs only: done rows (nearly all of them) stay out of the index.
+        Index(
+            "ix_jobs_claim",
+            "priority",
+            "due_at",
+            postgresql_where=text("done_at IS NULL"),
+            sqlite_where=text("done_at IS NULL"),
+        ),
+    )
