@@ -885,6 +885,7 @@ def broadcast_figures(count: int, b: Broadcast) -> dict[str, Any]:
         "notifications_per_second": round(received / max(sum(b.seconds), 1e-9), 1),
         "cpu_ms_per_notification": round(b.cpu_s / max(1, received) * 1000, 2),
         "machine_busy": round(b.busy, 2),
+        "seconds": [round(x, 3) for x in b.seconds],
     }
 
 
