@@ -434,6 +434,8 @@ class Level:
     wall: float = 0.0
     cpu_s: float = 0.0
     server_cpu_s: float = 0.0
+    db_cpu_s: float = 0.0
+    bench_cpu_s: float = 0.0
     busy: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -466,11 +468,32 @@ def run_threads(count: int, body: Callable[[int], None]) -> float:
     return time.perf_counter() - t0
 
 
+def database_pids(url: str) -> tuple[int, ...]:
+    """The PostgreSQL server processes serving the benchmark's database now (its pooled connections)."""
+    if not url.startswith("postgresql"):
+        return ()
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg:", "postgresql:", 1)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return tuple(int(r[0]) for r in rows)
+
+
 def delivery_level(
-    base: str, senders: list[Sender], concurrency: int, total: int, sink: MailSink, pids: tuple[int, ...]
+    base: str,
+    senders: list[Sender],
+    concurrency: int,
+    total: int,
+    sink: MailSink,
+    pids: tuple[int, ...],
+    db_pids: tuple[int, ...] = (),
 ) -> Level:
     level, per = Level(), math.ceil(total / concurrency)
     cpu0, server0, machine0 = proc_cpu(*pids), proc_cpu(pids[0]), machine_cpu()
+    db0, bench0 = proc_cpu(*db_pids), proc_cpu(os.getpid())
 
     def body(i: int) -> None:
         me, to = senders[i], senders[(i + 1) % len(senders)].member
@@ -490,6 +513,7 @@ def delivery_level(
     level.wall = run_threads(concurrency, body)
     level.cpu_s, level.busy = proc_cpu(*pids) - cpu0, busy_between(machine0, machine_cpu())
     level.server_cpu_s = proc_cpu(pids[0]) - server0
+    level.db_cpu_s, level.bench_cpu_s = proc_cpu(*db_pids) - db0, proc_cpu(os.getpid()) - bench0
     return level
 
 
@@ -845,6 +869,8 @@ def delivery_figures(c: int, ours: Level, floor: Level, rows: list[Row], arrival
         "cpu_ms_per_message": round(ours.cpu_s / n * 1000, 1),
         "server_cpu_ms_per_message": round(ours.server_cpu_s / n * 1000, 1),
         "worker_cpu_ms_per_message": round((ours.cpu_s - ours.server_cpu_s) / n * 1000, 1),
+        "postgres_cpu_ms_per_message": round(ours.db_cpu_s / n * 1000, 1),
+        "bench_cpu_ms_per_message": round(ours.bench_cpu_s / n * 1000, 1),
         "machine_busy": round(ours.busy, 2),
         "breakdown": breakdown(ours, rows, arrival),
         "baseline_smtp_direct": {**summary(floor.latencies), "per_second": round(len(floor.latencies) / floor.wall, 1)},
@@ -903,7 +929,7 @@ def run_workers(
             profiled = args.profile is not None and c == max(levels)
             if profiled:
                 signal_all([s.server, *procs], signal.SIGUSR1)
-            ours = delivery_level(s.base, s.senders, c, args.messages, sink, pids)
+            ours = delivery_level(s.base, s.senders, c, args.messages, sink, pids, database_pids(s.url))
             if profiled:
                 signal_all([s.server, *procs], signal.SIGUSR2)
                 time.sleep(1.0)  # the profiles are written
@@ -1233,6 +1259,7 @@ def scaling(runs: list[dict[str, Any]], broadcasts: list[dict[str, Any]]) -> lis
                 "delivery_p99_ms": top["p99_ms"] if top else None,
                 "server_cpu_ms_per_message": top["server_cpu_ms_per_message"] if top else None,
                 "worker_cpu_ms_per_message": top["worker_cpu_ms_per_message"] if top else None,
+                "postgres_cpu_ms_per_message": top.get("postgres_cpu_ms_per_message") if top else None,
                 "machine_busy": top["machine_busy"] if top else None,
                 "broadcast_notifications_per_second": b["notifications_per_second"] if b else None,
                 "broadcast_p99_s": b.get("p99_s") if b else None,
@@ -1271,13 +1298,15 @@ def delivery_table(rows: list[dict[str, Any]]) -> None:
         )
     print(
         "where it goes, p50 / p99 ms: POST -> send action | -> step fired | -> SMTP holds the mail; "
-        "CPU per message: server + workers; machine CPU busy"
+        "CPU ms per message: server + workers (+ PostgreSQL, + this benchmark's senders and SMTP server); "
+        "machine CPU busy"
     )
     for x in rows:
         parts = " | ".join(f"{p['p50_ms']:>6.1f} / {p['p99_ms']:<6.1f}" for p in x["breakdown"].values())
         print(
             f"{x['senders']:>8} senders: {parts}; {x['server_cpu_ms_per_message']:5.1f} + "
-            f"{x['worker_cpu_ms_per_message']:5.1f} ms; {x['machine_busy']:.0%}"
+            f"{x['worker_cpu_ms_per_message']:5.1f} (+ {x.get('postgres_cpu_ms_per_message', 0):.1f}, + "
+            f"{x.get('bench_cpu_ms_per_message', 0):.1f}); {x['machine_busy']:.0%}"
         )
 
 
@@ -1355,12 +1384,16 @@ def report(r: dict[str, Any]) -> None:
             )
     if r["scaling"] and r["scaling"][0]["messages_per_second"]:
         print("\nscaling (largest delivery level): msg/s, per worker, against 1 worker; CPU ms per message")
-        print(f"{'workers':>8}{'msg/s':>8}{'/worker':>9}{'x':>6}{'p99 ms':>9}{'server':>8}{'workers':>9}{'busy':>6}")
+        print(
+            f"{'workers':>8}{'msg/s':>8}{'/worker':>9}{'x':>6}{'p99 ms':>9}{'server':>8}{'workers':>9}"
+            f"{'postgres':>10}{'busy':>6}"
+        )
         for x in r["scaling"]:
             print(
                 f"{x['workers']:>8}{x['messages_per_second']:>8.1f}{x['per_worker']:>9.1f}{x['speedup']:>6.2f}"
                 f"{x['delivery_p99_ms']:>9.1f}{x['server_cpu_ms_per_message']:>8.1f}"
-                f"{x['worker_cpu_ms_per_message']:>9.1f}{x['machine_busy']:>6.0%}"
+                f"{x['worker_cpu_ms_per_message']:>9.1f}{x.get('postgres_cpu_ms_per_message') or 0:>10.1f}"
+                f"{x['machine_busy']:>6.0%}"
             )
     c = r["exactly_once"]
     print(f"\nexactly once: {c['mails']} mails for {c['notifications']} e-mail notifications", end="")
