@@ -489,11 +489,11 @@ def delivery_level(
     total: int,
     sink: MailSink,
     pids: tuple[int, ...],
-    db_pids: tuple[int, ...] = (),
+    db_pids: Callable[[], tuple[int, ...]] = tuple,
 ) -> Level:
     level, per = Level(), math.ceil(total / concurrency)
     cpu0, server0, machine0 = proc_cpu(*pids), proc_cpu(pids[0]), machine_cpu()
-    db0, bench0 = proc_cpu(*db_pids), proc_cpu(os.getpid())
+    db0, bench0 = {pid: proc_cpu(pid) for pid in db_pids()}, proc_cpu(os.getpid())
 
     def body(i: int) -> None:
         me, to = senders[i], senders[(i + 1) % len(senders)].member
@@ -513,7 +513,9 @@ def delivery_level(
     level.wall = run_threads(concurrency, body)
     level.cpu_s, level.busy = proc_cpu(*pids) - cpu0, busy_between(machine0, machine_cpu())
     level.server_cpu_s = proc_cpu(pids[0]) - server0
-    level.db_cpu_s, level.bench_cpu_s = proc_cpu(*db_pids) - db0, proc_cpu(os.getpid()) - bench0
+    # PostgreSQL processes alive at the end (those that ended during the level are missed: a lower bound)
+    level.db_cpu_s = sum(proc_cpu(pid) - db0.get(pid, 0.0) for pid in db_pids())
+    level.bench_cpu_s = proc_cpu(os.getpid()) - bench0
     return level
 
 
@@ -929,7 +931,7 @@ def run_workers(
             profiled = args.profile is not None and c == max(levels)
             if profiled:
                 signal_all([s.server, *procs], signal.SIGUSR1)
-            ours = delivery_level(s.base, s.senders, c, args.messages, sink, pids, database_pids(s.url))
+            ours = delivery_level(s.base, s.senders, c, args.messages, sink, pids, lambda: database_pids(s.url))
             if profiled:
                 signal_all([s.server, *procs], signal.SIGUSR2)
                 time.sleep(1.0)  # the profiles are written
