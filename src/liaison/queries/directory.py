@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from liaison.errors import NotFound
 from liaison.models import (
+    Channel,
     ContactPoint,
     Designation,
     Member,
@@ -45,6 +46,10 @@ def network_by_code(session: Session, code: str) -> Network | None:
 
 def member(session: Session, ident: uuid.UUID) -> Member:
     return session.get_one(Member, ident)
+
+
+def member_or_none(session: Session, ident: uuid.UUID) -> Member | None:
+    return session.get(Member, ident)
 
 
 def member_by_code(session: Session, code: str) -> Member | None:
@@ -84,7 +89,7 @@ def requests_newest_first(session: Session, network_id: uuid.UUID) -> list[Membe
     )
 
 
-def requests_by(session: Session, user_id: uuid.UUID) -> list[MembershipRequest]:
+def requests_by(session: Session, user_id: uuid.UUID | None) -> list[MembershipRequest]:
     """The requests a user made, newest first."""
     return list(
         session.scalars(
@@ -135,6 +140,24 @@ def agency_contact_point(session: Session, agency_id: uuid.UUID, contact_point_i
     if cp is None or cp.organisation_id != agency_id:
         raise NotFound(f"no contact point {contact_point_id} in this agency")
     return cp
+
+
+def agency_channel(session: Session, agency_id: uuid.UUID, channel_id: uuid.UUID) -> Channel:
+    """A channel of one of this agency's contact points, or 404 (one of another agency is answered like an
+    unknown one)."""
+    channel = session.get(Channel, channel_id)
+    if channel is None or channel.contact_point.organisation_id != agency_id:
+        raise NotFound(f"no channel {channel_id} in this agency")
+    return channel
+
+
+def channel(session: Session, ident: uuid.UUID) -> Channel:
+    return session.get_one(Channel, ident)
+
+
+def channel_by_code_hash(session: Session, code_hash: str) -> Channel | None:
+    """The channel awaiting the verification code with this digest, if any."""
+    return session.scalar(select(Channel).where(Channel.verification_code_hash == code_hash))
 
 
 @dataclass(frozen=True, slots=True)
