@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from liaison import security, timeinput
@@ -278,6 +278,12 @@ def create_api_token(
         details={"user": user.username, "name": name, "prefix": token.prefix},
     )
     return token, plain
+
+
+def stamp_token_use(session: Session, *, token_id: uuid.UUID, when: datetime) -> None:
+    """Note when a token was last used (shown to its owner). Bookkeeping rather than a change anyone makes, so no
+    audit row: authentication calls it at most once an hour per token, in a small transaction of its own."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=when))
 
 
 def revoke_api_token(session: Session, *, actor: Principal, token: ApiToken, reason: str = "") -> None:

@@ -22,7 +22,7 @@ from liaison.actions.audit import audit
 from liaison.bank.props import NAME_KINDS, RELATIONS
 from liaison.errors import InvalidInput
 from liaison.matching import Query
-from liaison.models import BankEntity, ListReference, Organisation, Statement
+from liaison.models import BankEntity, BankImport, ListReference, Organisation, Statement
 from liaison.principal import Principal
 from liaison.queries.bank_access import entity_or_404, require_reader, viewer_for, visible_entity, visible_statement
 from liaison.queries.bank_index import BankIndex, index_for
@@ -485,3 +485,13 @@ def neighbourhood(
             for sid, (a, b, rel) in edges.items()
         ],
     }
+
+
+def list_names(session: Session) -> list[str]:
+    """The names of the lists the bank holds references from, sorted."""
+    return sorted(session.scalars(select(ListReference.list_name).distinct()))
+
+
+def recent_imports(session: Session, limit: int) -> list[BankImport]:
+    """The bank's imports, newest first."""
+    return list(session.scalars(select(BankImport).order_by(BankImport.created_at.desc()).limit(limit)))

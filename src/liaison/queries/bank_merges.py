@@ -230,3 +230,12 @@ def merged_here(session: Session, viewer: Viewer, entity_id: uuid.UUID) -> list[
         }
         for p, e in rows
     ]
+
+
+def accepted_merge_of(session: Session, other_id: uuid.UUID) -> MergeProposal | None:
+    """The latest accepted proposal that merged ``other_id`` into another entity, if any."""
+    return session.scalar(
+        select(MergeProposal)
+        .where(MergeProposal.other_id == other_id, MergeProposal.status == "accepted")
+        .order_by(MergeProposal.decided_at.desc())
+    )

@@ -54,6 +54,12 @@ def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
     raise NotFound(detail, suggestions=suggestions)
 
 
+def network_member(snap: Snapshot, principal: Principal, network: str, member: str) -> tuple[NetworkView, MemberView]:
+    """A network the principal may see, and one of its members, by code or name; 404 with suggestions otherwise."""
+    n = find_network(snap, network, principal)
+    return n, find_member(snap, n, member)
+
+
 def _suggest(query: str, choices: dict[str, str], limit: int = 5) -> list[str]:
     """Close matches for a mistyped network code or name: a code is compared whole, a name also by its parts.
     (Members have their own, :func:`liaison.member_lookup.suggest`, which knows the names of states.)"""

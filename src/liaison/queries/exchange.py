@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.actions.audit import audit
-from liaison.errors import PermissionDenied
+from liaison.errors import NotFound, PermissionDenied
 from liaison.escalation import Policy, next_due
 from liaison.models import (
     Addressee,
+    Attachment,
     CaseStep,
     Job,
     Member,
@@ -401,3 +402,77 @@ def failing_channels(session: Session, since: datetime | None = None) -> dict[uu
         if channel_id is not None:
             latest[channel_id] = (status, error)
     return {cid: error or "failed" for cid, (status, error) in latest.items() if status == "failed"}
+
+
+def unacknowledged(session: Session, p: Principal) -> int:
+    """Open messages that ``p``'s organisation has still to acknowledge (the count beside "Inbox")."""
+    if p.organisation_id is None:
+        return 0
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(Addressee.message_id)))
+            .join(Message, Message.id == Addressee.message_id)
+            .where(
+                Addressee.organisation_id == p.organisation_id,
+                Addressee.acknowledged_at.is_(None),
+                Message.status == "open",
+            )
+        )
+        or 0
+    )
+
+
+def message_by_id(session: Session, ident: uuid.UUID) -> Message | None:
+    """The message whatever the reader (callers check :func:`~liaison.queries.message_access.party`)."""
+    return session.get(Message, ident)
+
+
+def readable_thread(session: Session, p: Principal, thread_id: uuid.UUID) -> list[Message]:
+    """The messages of a thread that ``p`` may read, oldest first."""
+    return list(
+        session.scalars(select(Message).where(Message.thread_id == thread_id, readable(p)).order_by(Message.sent_at))
+    )
+
+
+def attachment_of(session: Session, message: Message, attachment_id: str) -> Attachment:
+    """An attachment of this message by its id as given in a URL, or 404 (one of another message is answered like an
+    unknown one)."""
+    try:
+        ident = uuid.UUID(attachment_id)
+    except ValueError as exc:
+        raise NotFound(f"no attachment {attachment_id[:40]!r}") from exc
+    row = session.get(Attachment, ident)
+    if row is None or row.message_id != message.id:
+        raise NotFound(f"no attachment {attachment_id[:40]!r} on this message")
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class AckLink:
+    """What an acknowledgement link's notification leads to: its message and addressee, and the sender and network
+    as the link page names them."""
+
+    notification: Notification
+    message: Message
+    addressee: Addressee
+    sender: str
+    network: str
+
+
+def ack_link(session: Session, notification_id: uuid.UUID) -> AckLink | None:
+    """The rows behind an acknowledgement link, or None if any of them is gone."""
+    n = session.get(Notification, notification_id)
+    m = session.get(Message, n.message_id) if n else None
+    a = session.get(Addressee, n.addressee_id) if n else None
+    if n is None or m is None or a is None:
+        return None
+    member = session.get(Member, m.sender_member_id) if m.sender_member_id else None
+    org = session.get(Organisation, m.sender_organisation_id) if m.sender_organisation_id else None
+    network = session.get(Network, m.network_id)
+    return AckLink(
+        n,
+        m,
+        a,
+        member.name if member else (org.name if org else m.sender_name),
+        f"{network.code} ({network.name})" if network else "",
+    )

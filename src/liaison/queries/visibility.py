@@ -84,3 +84,34 @@ def visible_or_404(
     if obj is None or not sees(session, snap, actor, obj):
         raise NotFound(f"no {what} {ident}")
     return obj
+
+
+# One lookup per kind, so a router names what it wants without importing the ORM models.
+
+
+def visible_agency(session: Session, snap: Snapshot, actor: Principal, ident: uuid.UUID) -> Organisation:
+    return visible_or_404(session, snap, actor, Organisation, ident, "agency")
+
+
+def visible_contact_point(session: Session, snap: Snapshot, actor: Principal, ident: uuid.UUID) -> ContactPoint:
+    return visible_or_404(session, snap, actor, ContactPoint, ident, "contact point")
+
+
+def visible_channel(session: Session, snap: Snapshot, actor: Principal, ident: uuid.UUID) -> Channel:
+    return visible_or_404(session, snap, actor, Channel, ident, "channel")
+
+
+def visible_request(session: Session, snap: Snapshot, actor: Principal, ident: uuid.UUID) -> MembershipRequest:
+    return visible_or_404(session, snap, actor, MembershipRequest, ident, "membership request")
+
+
+def visible_rotation(session: Session, snap: Snapshot, actor: Principal, ident: uuid.UUID) -> Rotation:
+    return visible_or_404(session, snap, actor, Rotation, ident, "rotation")
+
+
+def visible_override(session: Session, snap: Snapshot, actor: Principal, ident: uuid.UUID) -> Override:
+    return visible_or_404(session, snap, actor, Override, ident, "override")
+
+
+def visible_token(session: Session, snap: Snapshot, actor: Principal, ident: uuid.UUID) -> ApiToken:
+    return visible_or_404(session, snap, actor, ApiToken, ident, "token")

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from liaison.actions.accounts import stamp_token_use
 from liaison.errors import NotAuthenticated, PermissionDenied
-from liaison.models import ApiToken, WebSession, utcnow
+from liaison.models import utcnow
 from liaison.principal import Principal
+from liaison.queries.accounts import api_token_by_hash, web_session_by_hash
 from liaison.queries.principals import principal_for_user
 from liaison.queries.snapshot import Snapshot
 from liaison.security import digest, same
 from liaison.web.state import AppState
+
+if TYPE_CHECKING:
+    from liaison.models import WebSession
 
 SESSION_COOKIE = "liaison_session"
 ENROL_FIRST = "this node requires a second factor: log in to the web app and set it up on your account page first"
@@ -55,7 +59,7 @@ def token_principal(st: AppState, token: str, ip: str) -> Principal:
         return cached[1].with_request("api", ip)
     # A read outside any transaction: authenticating never waits for, or holds, a write lock.
     with st.reads() as session:
-        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == key))
+        row = api_token_by_hash(session, key)
         when = utcnow()
         if row is None or row.revoked_at or (row.expires_at and row.expires_at < when) or not row.user.is_active:
             raise NotAuthenticated("invalid, expired or revoked API token")
@@ -66,7 +70,7 @@ def token_principal(st: AppState, token: str, ip: str) -> Principal:
         p = principal_for_user(session, row.user, "api", ip)
     if stamp:  # last use, to the hour: a small write, rarely
         with st.sessions() as session, session.begin():
-            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=when))
+            stamp_token_use(session, token_id=token_id, when=when)
     if len(st.principals) > 10_000:
         st.principals.clear()
     st.principals[key] = (now + PRINCIPAL_TTL, p, None)
@@ -79,7 +83,7 @@ def web_session(request: Request, *, allow_pending_2fa: bool = False) -> tuple[W
         return None
     st = state(request)
     with st.reads() as session:
-        ws = session.scalar(select(WebSession).where(WebSession.token_hash == digest(token)))
+        ws = web_session_by_hash(session, digest(token))
         if ws is None or ws.revoked_at or ws.expires_at < utcnow() or not ws.user.is_active:
             return None
         if not ws.second_factor_done and not allow_pending_2fa:

@@ -16,9 +16,9 @@ import orjson
 from starlette.types import Scope, Send
 
 from liaison.errors import LiaisonError, NotAuthenticated
-from liaison.web.api.directory import on_duty_bytes
 from liaison.web.deps import cached_principal
 from liaison.web.headers import api_headers
+from liaison.web.on_duty import on_duty_bytes
 from liaison.web.state import AppState
 
 ROUTE = re.compile(r"^/api/v1/networks/([^/]+)/on-duty/([^/]+)$")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import Request
 
 from liaison.actions import evidence
 from liaison.actions.directory import confirm_channel_verification
 from liaison.db import transaction
 from liaison.errors import LiaisonError
-from liaison.models import Channel
 from liaison.principal import Principal
 from liaison.web.deps import client_ip, web_session
 from liaison.web.state import AppState
+
+if TYPE_CHECKING:
+    from liaison.models import Channel
 
 
 def confirm_code(st: AppState, code: str, request: Request) -> Channel:

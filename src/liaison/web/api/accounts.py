@@ -8,12 +8,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import Field
-from sqlalchemy import select
 
 from liaison.actions import accounts as act
 from liaison.db import transaction
-from liaison.models import ApiToken, User
-from liaison.queries.visibility import visible_or_404
+from liaison.queries import accounts as q
+from liaison.queries.visibility import visible_token
 from liaison.timeinput import TOKEN_DAYS
 from liaison.web.api.common import ApiModel
 from liaison.web.deps import Actor, Snap, State
@@ -24,7 +23,7 @@ router = APIRouter(tags=["accounts"])
 @router.get("/me", summary="The authenticated user, organisation and roles")
 def me(actor: Actor, st: State) -> dict[str, Any]:
     with st.sessions() as session:
-        user = session.get_one(User, actor.user_id)
+        user = q.user(session, actor.user_id)
         return {
             "username": user.username,
             "display_name": user.display_name,
@@ -43,7 +42,7 @@ class TokenIn(ApiModel):
 @router.post("/tokens", status_code=201, summary="Create an API token for yourself; shown once")
 def create_token(body: TokenIn, actor: Actor, st: State) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        user = session.get_one(User, actor.user_id)
+        user = q.user(session, actor.user_id)
         token, plain = act.create_api_token(
             session, actor=actor, user=user, name=body.name, totp_required=st.settings.totp_required, days=body.days
         )
@@ -57,7 +56,7 @@ def create_token(body: TokenIn, actor: Actor, st: State) -> dict[str, Any]:
 @router.get("/tokens", summary="Your API tokens (never the secret)")
 def list_tokens(actor: Actor, st: State) -> list[dict[str, Any]]:
     with st.sessions() as session:
-        rows = session.scalars(select(ApiToken).where(ApiToken.user_id == actor.user_id))
+        rows = q.api_tokens(session, actor.user_id)
         return [
             {
                 "id": str(t.id),
@@ -74,7 +73,7 @@ def list_tokens(actor: Actor, st: State) -> list[dict[str, Any]]:
 @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke an API token")
 def revoke_token(token_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> Response:
     with transaction(st.sessions) as session:
-        token = visible_or_404(session, snap, actor, ApiToken, token_id, "token")
+        token = visible_token(session, snap, actor, token_id)
         act.revoke_api_token(session, actor=actor, token=token)
     st.principals.clear()
     return Response(status_code=204)

@@ -9,7 +9,7 @@ never holds a write lock.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -21,7 +21,6 @@ from liaison.actions import screening as act
 from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
 from liaison.interchange import screening_csv
-from liaison.models import ScreeningRun
 from liaison.principal import Principal
 from liaison.queries import bank as q
 from liaison.timeinput import BIRTH_YEARS
@@ -39,6 +38,9 @@ from liaison.web.api.common import read_limited
 from liaison.web.deps import Actor, State
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
+
+if TYPE_CHECKING:
+    from liaison.models import ScreeningRun
 
 router = APIRouter(prefix="/bank", tags=["bank"])
 

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from liaison.actions import bank_import as act
 from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
 from liaison.marking import MarkingError, export_audience, parse_tlp
-from liaison.models import BankImport
 from liaison.principal import Principal
+from liaison.queries import bank as bankq
 from liaison.queries.bank_access import require_reader, viewer_for
 from liaison.queries.bank_export import export_csv, export_ftm, marking_counts
 from liaison.web.api.bank_models import errors
@@ -33,6 +31,11 @@ from liaison.web.api.common import read_limited
 from liaison.web.deps import Actor, State
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from liaison.models import BankImport
 
 router = APIRouter(prefix="/bank", tags=["bank"])
 
@@ -158,7 +161,7 @@ async def create_import(
 def list_imports(actor: Actor, st: State, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[dict[str, Any]]:
     with st.sessions() as session:
         require_reader(viewer_for(session, actor))
-        rows = session.scalars(select(BankImport).order_by(BankImport.created_at.desc()).limit(limit))
+        rows = bankq.recent_imports(session, limit)
         return [act.import_summary(i) for i in rows]
 
 

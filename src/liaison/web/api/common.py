@@ -1,24 +1,18 @@
-"""Helpers shared by the API routers: looking things up with need-to-know checks, parsing times, reading
-size-limited bodies."""
+"""Helpers shared by the API routers: the base of every input, parsing times, reading size-limited bodies."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, model_validator
-from sqlalchemy.orm import Session
 
 from liaison import timeinput
-from liaison.errors import NotFound, TooLarge
-from liaison.models import Base, utcnow
-from liaison.principal import Principal
-from liaison.queries.duty import find_member, find_network
-from liaison.queries.snapshot import MemberView, NetworkView, Snapshot
+from liaison.errors import TooLarge
+from liaison.queries.duty import network_member
 
-T = TypeVar("T", bound=Base)
+__all__ = ["ApiModel", "network_member", "parse_at", "read_limited"]
 
 
 def _refuse_nul(value: Any, path: str = "") -> None:
@@ -49,19 +43,7 @@ class ApiModel(BaseModel):
 def parse_at(value: str | None, field: str = "at") -> datetime:
     """An ISO 8601 instant with an offset, inside the accepted window (:func:`liaison.timeinput.instant`);
     none means now."""
-    return timeinput.instant(value, field, default=utcnow)
-
-
-def network_member(snap: Snapshot, actor: Principal, network: str, member: str) -> tuple[NetworkView, MemberView]:
-    n = find_network(snap, network, actor)
-    return n, find_member(snap, n, member)
-
-
-def get_or_404(session: Session, model: type[T], ident: uuid.UUID, what: str) -> T:
-    obj = session.get(model, ident)
-    if obj is None:
-        raise NotFound(f"no {what} {ident}")
-    return obj
+    return timeinput.instant(value, field)
 
 
 async def read_limited(request: Request, limit: int, too_large: str) -> bytes:

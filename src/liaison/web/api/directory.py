@@ -4,28 +4,37 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import Field, StrictBool
-from sqlalchemy import select
 
 from liaison.actions import directory as act
+from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import DeliveryFailed, InvalidInput, NotFound, PermissionDenied
 from liaison.interchange.ical import roster_calendar
-from liaison.models import Channel, ContactPoint, Member, MembershipRequest, Network, Organisation
-from liaison.principal import Principal
-from liaison.queries.duty import DutyAnswer, board, duty_answer, duty_answer_bytes, find_network, read_audit_details
+from liaison.queries import directory as q
+from liaison.queries.duty import board, find_network
 from liaison.queries.readiness import readiness
-from liaison.queries.snapshot import ContactView, Snapshot
-from liaison.queries.visibility import sees_member, sees_organisation, visible_or_404
+from liaison.queries.snapshot import ContactView
+from liaison.queries.visibility import (
+    sees_member,
+    sees_organisation,
+    visible_agency,
+    visible_channel,
+    visible_contact_point,
+    visible_request,
+)
 from liaison.timeinput import READINESS_DAYS, ROSTER_DAYS
-from liaison.web.api.common import ApiModel, get_or_404, network_member, parse_at
+from liaison.web.api.common import ApiModel, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
+from liaison.web.on_duty import on_duty_payload
 from liaison.web.responses import JSONResponse
-from liaison.web.state import AppState
+
+if TYPE_CHECKING:
+    from liaison.models import MembershipRequest
 
 router = APIRouter(tags=["directory"])
 
@@ -53,17 +62,6 @@ def contact_out(c: ContactView) -> dict[str, Any]:
             for ch in c.channels
         ],
     }
-
-
-def audit_personal_read(request: Request, actor: Principal, answers: list[DutyAnswer], network_id: uuid.UUID) -> None:
-    record_personal_read(request.app.state.liaison, actor, answers, network_id)
-
-
-def record_personal_read(st: AppState, actor: Principal, answers: list[DutyAnswer], network_id: uuid.UUID) -> None:
-    """A duty answer naming a person is a read of personal data: audit which persons were shown to whom."""
-    details = read_audit_details(answers)
-    if details:
-        st.read_audit.record(actor, "duty.read", "network", str(network_id), details, network_id)
 
 
 # -- networks --
@@ -127,27 +125,6 @@ def get_network(network: str, actor: Actor, snap: Snap) -> dict[str, Any]:
 # -- the answer: who is on duty --
 
 
-def on_duty_bytes(st: AppState, snap: Snapshot, actor: Principal, network: str, member: str, at: str | None) -> bytes:
-    """The duty answer as JSON bytes for the fast path (liaison.web.fastpath); same content as the route's."""
-    n, m = network_member(snap, actor, network, member)
-    payload, memo = duty_answer_bytes(snap, n, m, parse_at(at))
-    if memo.persons:
-        st.read_audit.record(
-            actor, "duty.read", "network", str(n.id), {"persons": list(memo.persons), "members": [m.code]}, n.id
-        )
-    return payload
-
-
-def on_duty_payload(st: AppState, actor: Principal, network: str, member: str, at: str | None) -> dict[str, Any]:
-    """The duty answer as JSON, shared by this route and the fast path (liaison.web.fastpath)."""
-    snap = st.cache.get()
-    n, m = network_member(snap, actor, network, member)
-    answer = duty_answer(snap, n, m, parse_at(at))
-    if answer.persons:
-        record_personal_read(st, actor, [answer], n.id)
-    return answer.to_json()
-
-
 @router.get("/networks/{network}/on-duty/{member}", summary="Who is on duty for a member now, or at a given time")
 def on_duty(
     network: str,
@@ -163,7 +140,7 @@ def on_duty(
 def duty_board(request: Request, network: str, actor: Actor, snap: Snap, at: str | None = None) -> list[dict[str, Any]]:
     n = find_network(snap, network, actor)
     answers = board(snap, n, parse_at(at))
-    audit_personal_read(request, actor, answers, n.id)
+    evidence.duty_answers_read(request.app.state.liaison.read_audit, actor=actor, answers=answers, network_id=n.id)
     return [a.to_json() for a in answers]
 
 
@@ -231,7 +208,7 @@ class MemberIn(ApiModel):
 def admit(network: str, body: MemberIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     n = find_network(snap, network, actor)
     with transaction(st.sessions) as session:
-        net = session.get_one(Network, n.id)
+        net = q.network(session, n.id)
         m = act.ensure_member(session, actor=actor, code=body.code, kind=body.kind, name=body.name)
         act.admit_member(session, actor=actor, network=net, member=m)
         return {"code": m.code, "name": m.name, "kind": m.kind, "network": net.code, "status": "active"}
@@ -245,12 +222,10 @@ class StatusIn(ApiModel):
 def membership_status(network: str, member: str, body: StatusIn, actor: Actor, st: State, snap: Snap) -> dict[str, str]:
     n = find_network(snap, network, actor)
     with transaction(st.sessions) as session:
-        m = session.scalar(select(Member).where(Member.code == member.upper()))
+        m = q.member_by_code(session, member.upper())
         if m is None:
             raise NotFound(f"no member {member!r}")
-        act.set_membership_status(
-            session, actor=actor, network=session.get_one(Network, n.id), member=m, status=body.status
-        )
+        act.set_membership_status(session, actor=actor, network=q.network(session, n.id), member=m, status=body.status)
         return {"network": n.code, "member": m.code, "status": body.status}
 
 
@@ -283,7 +258,7 @@ def request_out(r: MembershipRequest) -> dict[str, Any]:
 )
 def create_request(network: str, body: RequestIn, actor: Actor, st: State) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        net = session.scalar(select(Network).where(Network.code == network.upper()))
+        net = q.network_by_code(session, network.upper())
         if net is None:
             raise NotFound(f"no network {network!r}")
         r = act.request_membership(
@@ -304,10 +279,7 @@ def list_requests(network: str, actor: Actor, st: State, snap: Snap, status: str
     if not actor.administers(n.id):
         raise PermissionDenied("only the network's secretariat sees membership requests")
     with st.sessions() as session:
-        q = select(MembershipRequest).where(MembershipRequest.network_id == n.id)
-        if status:
-            q = q.where(MembershipRequest.status == status)
-        return [request_out(r) for r in session.scalars(q.order_by(MembershipRequest.created_at))]
+        return [request_out(r) for r in q.membership_requests(session, n.id, status)]
 
 
 class DecisionIn(ApiModel):
@@ -318,7 +290,7 @@ class DecisionIn(ApiModel):
 @router.post("/membership-requests/{request_id}/decision", summary="Approve or decline a membership request")
 def decide(request_id: uuid.UUID, body: DecisionIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        r = visible_or_404(session, snap, actor, MembershipRequest, request_id, "membership request")
+        r = visible_request(session, snap, actor, request_id)
         act.decide_membership_request(session, actor=actor, request=r, approve=body.approve, note=body.note)
         return request_out(r)
 
@@ -335,7 +307,7 @@ class AgencyIn(ApiModel):
 @router.post("/members/{member}/agencies", status_code=201, summary="Add an agency of a member")
 def create_agency(member: str, body: AgencyIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        m = session.scalar(select(Member).where(Member.code == member.upper()))
+        m = q.member_by_code(session, member.upper())
         if m is None or not sees_member(snap, actor, m.id):
             raise NotFound(f"no member {member!r}")
         a = act.create_agency(
@@ -349,7 +321,7 @@ def get_agency(agency_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dic
     if not sees_organisation(snap, actor, agency_id):
         raise NotFound(f"no agency {agency_id}")
     with st.sessions() as session:
-        a = get_or_404(session, Organisation, agency_id, "agency")
+        a = q.agency_or_404(session, agency_id)
     contacts = [contact_out(c) for c in snap.contacts.values() if c.organisation_id == agency_id]
     return {
         "id": str(a.id),
@@ -373,12 +345,12 @@ def set_designation(
 ) -> dict[str, Any]:
     n, m = network_member(snap, actor, network, member)
     with transaction(st.sessions) as session:
-        agency = get_or_404(session, Organisation, body.agency_id, "agency")
+        agency = q.agency_or_404(session, body.agency_id)
         d = act.designate(
             session,
             actor=actor,
-            network=session.get_one(Network, n.id),
-            member=session.get_one(Member, m.id),
+            network=q.network(session, n.id),
+            member=q.member(session, m.id),
             agency=agency,
             source=body.source,
             designated_on=body.designated_on,
@@ -420,7 +392,7 @@ def create_contact_point(
     agency_id: uuid.UUID, body: ContactPointIn, actor: Actor, st: State, snap: Snap
 ) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        agency = visible_or_404(session, snap, actor, Organisation, agency_id, "agency")
+        agency = visible_agency(session, snap, actor, agency_id)
         cp = act.create_contact_point(
             session,
             actor=actor,
@@ -446,7 +418,7 @@ def get_contact_point(request: Request, contact_point_id: uuid.UUID, actor: Acto
     if c is None or not sees_organisation(snap, actor, c.organisation_id):
         raise NotFound(f"no contact point {contact_point_id}")
     if c.kind == "person":
-        request.app.state.liaison.read_audit.record(actor, "contact_point.read", "contact_point", str(c.id), {})
+        evidence.contact_point_read(request.app.state.liaison.read_audit, actor=actor, contact_point_id=c.id)
     return contact_out(c)
 
 
@@ -455,7 +427,7 @@ def patch_contact_point(
     contact_point_id: uuid.UUID, body: ContactPointPatch, actor: Actor, st: State, snap: Snap
 ) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        cp = visible_or_404(session, snap, actor, ContactPoint, contact_point_id, "contact point")
+        cp = visible_contact_point(session, snap, actor, contact_point_id)
         act.update_contact_point(session, actor=actor, contact_point=cp, changes=body.model_dump(exclude_none=True))
         return {"id": str(cp.id), "name": cp.name, "timezone": cp.timezone, "languages": cp.languages}
 
@@ -463,7 +435,7 @@ def patch_contact_point(
 @router.post("/contact-points/{contact_point_id}/channels", status_code=201, summary="Add a channel")
 def add_channel(contact_point_id: uuid.UUID, body: ChannelIn, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     with transaction(st.sessions) as session:
-        cp = visible_or_404(session, snap, actor, ContactPoint, contact_point_id, "contact point")
+        cp = visible_contact_point(session, snap, actor, contact_point_id)
         ch = act.add_channel(session, actor=actor, contact_point=cp, kind=body.kind, value=body.value, label=body.label)
         return {"id": str(ch.id), "kind": ch.kind, "value": ch.value, "label": ch.label}
 
@@ -471,7 +443,7 @@ def add_channel(contact_point_id: uuid.UUID, body: ChannelIn, actor: Actor, st: 
 @router.delete("/channels/{channel_id}", status_code=204, summary="Remove a channel")
 def delete_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> Response:
     with transaction(st.sessions) as session:
-        channel = visible_or_404(session, snap, actor, Channel, channel_id, "channel")
+        channel = visible_channel(session, snap, actor, channel_id)
         act.remove_channel(session, actor=actor, channel=channel)
     return Response(status_code=204)
 
@@ -486,7 +458,7 @@ def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -
     from liaison.channels.verification import deliver_verification
 
     with transaction(st.sessions) as session:
-        ch = visible_or_404(session, snap, actor, Channel, channel_id, "channel")
+        ch = visible_channel(session, snap, actor, channel_id)
         code = act.start_channel_verification(session, actor=actor, channel=ch)
         kind, value, cp_name = ch.kind, ch.value, ch.contact_point.name
     try:
@@ -502,11 +474,10 @@ def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -
 def webhook_secret(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     """The Standard Webhooks secret (``whsec_...``) the receiver verifies our signatures with. Derived from the
     node key and the channel id: shown only to those who may edit the agency's entries, and audited."""
-    from liaison.actions import evidence
     from liaison.channels.signing import channel_secret
 
     with transaction(st.sessions) as session:
-        ch = visible_or_404(session, snap, actor, Channel, channel_id, "channel")
+        ch = visible_channel(session, snap, actor, channel_id)
         act.require_edit_organisation(session, actor, ch.contact_point.organisation_id)
         if ch.kind != "webhook":
             raise InvalidInput("channel", f"a {ch.kind} channel has no signing secret")

@@ -15,13 +15,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from liaison import timeinput
 from liaison.actions import evidence
@@ -32,11 +30,11 @@ from liaison.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.escalation import parse_policy
 from liaison.exchange.attachments import ALLOWED, human_size
 from liaison.exchange.tokens import MAX_TOKEN_LENGTH
-from liaison.models import Exercise, Message, utcnow
+from liaison.models import utcnow
 from liaison.principal import Principal
 from liaison.queries import exchange as q
 from liaison.queries import exercises as exq
-from liaison.queries.message_access import message_or_404, party, readable, require
+from liaison.queries.message_access import message_or_404, party, require
 from liaison.timeinput import DASHBOARD_DAYS
 from liaison.web.api.exchange_models import (
     AcknowledgedOut,
@@ -69,6 +67,11 @@ from liaison.web.api.exchange_models import (
 from liaison.web.deps import Actor, State, client_ip
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from liaison.models import Exercise, Message
 
 router = APIRouter(tags=["exchange"])
 
@@ -126,7 +129,7 @@ def record_refusal(st: AppState, actor: Principal, message_id: uuid.UUID, action
     """Audit a refused action on a message the actor may read, in its own transaction (the attempt is
     evidence, and the action's own transaction has rolled back)."""
     with transaction(st.sessions) as session:
-        m = session.get(Message, message_id)
+        m = q.message_by_id(session, message_id)
         if m is None or not party(actor, m).reads:
             return
         evidence.message_refused(
@@ -403,9 +406,7 @@ def export(actor: Actor, st: State, message_id: uuid.UUID = MessageId) -> Respon
     with acting(st, actor, message_id, "export") as session:
         m = message_or_404(session, actor, message_id)
         require(actor, m, "export")
-        thread = session.scalars(
-            select(Message).where(Message.thread_id == m.thread_id, readable(actor)).order_by(Message.sent_at)
-        ).all()
+        thread = q.readable_thread(session, actor, m.thread_id)
         messages, withheld = [], []
         for x in thread:
             try:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import InvalidInput, PermissionDenied
 from liaison.interchange import directory_io as dio
@@ -36,8 +37,8 @@ def export_directory(
     fmt: Annotated[Format, Query(alias="format")] = "json",
 ) -> Response:
     codes = dio.visible_networks(snap, actor, network)
-    st.read_audit.record(
-        actor, "directory.export", "directory", "", {"networks": "all" if codes is None else codes, "format": fmt}
+    evidence.directory_export(
+        st.read_audit, actor=actor, details={"networks": "all" if codes is None else codes, "format": fmt}
     )
     stamp = f"liaison-directory-{snap.revision}"
     if fmt == "csv":

@@ -13,10 +13,10 @@ from pydantic import Field
 from liaison.actions import rosters as act
 from liaison.db import transaction
 from liaison.errors import NotFound
-from liaison.models import Designation, Override, Rotation
+from liaison.queries import directory as q
 from liaison.queries.duty import shifts
 from liaison.queries.snapshot import DesignationView, Snapshot
-from liaison.queries.visibility import visible_or_404
+from liaison.queries.visibility import visible_override, visible_rotation
 from liaison.timeinput import ROSTER_DAYS
 from liaison.web.api.common import ApiModel, network_member, parse_at
 from liaison.web.deps import Actor, Snap, State
@@ -119,7 +119,7 @@ def add_rotation(network: str, member: str, body: RotationIn, actor: Actor, st: 
         r = act.add_rotation(
             session,
             actor=actor,
-            designation=session.get_one(Designation, d.id),
+            designation=q.designation(session, d.id),
             participants=body.participants,
             timezone=body.timezone,
             start=body.start,
@@ -138,7 +138,7 @@ def add_rotation(network: str, member: str, body: RotationIn, actor: Actor, st: 
 @router.delete("/rotations/{rotation_id}", status_code=204, summary="Delete a rotation")
 def delete_rotation(rotation_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> Response:
     with transaction(st.sessions) as session:
-        rotation = visible_or_404(session, snap, actor, Rotation, rotation_id, "rotation")
+        rotation = visible_rotation(session, snap, actor, rotation_id)
         act.delete_rotation(session, actor=actor, rotation=rotation)
     return Response(status_code=204)
 
@@ -161,7 +161,7 @@ def add_override(network: str, member: str, body: OverrideIn, actor: Actor, st: 
         o = act.add_override(
             session,
             actor=actor,
-            designation=session.get_one(Designation, d.id),
+            designation=q.designation(session, d.id),
             contact_point_id=body.contact_point_id,
             start=parse_at(body.start, "start"),
             end=parse_at(body.end, "end"),
@@ -173,7 +173,7 @@ def add_override(network: str, member: str, body: OverrideIn, actor: Actor, st: 
 @router.delete("/overrides/{override_id}", status_code=204, summary="Delete an override")
 def delete_override(override_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> Response:
     with transaction(st.sessions) as session:
-        override = visible_or_404(session, snap, actor, Override, override_id, "override")
+        override = visible_override(session, snap, actor, override_id)
         act.delete_override(session, actor=actor, override=override)
     return Response(status_code=204)
 
@@ -187,7 +187,7 @@ def set_deputy(network: str, member: str, body: DeputyIn, actor: Actor, st: Stat
     d = _designation(snap, actor, network, member)
     with transaction(st.sessions) as session:
         act.set_deputy(
-            session, actor=actor, designation=session.get_one(Designation, d.id), contact_point_id=body.contact_point_id
+            session, actor=actor, designation=q.designation(session, d.id), contact_point_id=body.contact_point_id
         )
     return {"deputy_id": str(body.contact_point_id) if body.contact_point_id else None}
 
@@ -196,5 +196,5 @@ def set_deputy(network: str, member: str, body: DeputyIn, actor: Actor, st: Stat
 def confirm(network: str, member: str, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     d = _designation(snap, actor, network, member)
     with transaction(st.sessions) as session:
-        des = act.confirm_roster(session, actor=actor, designation=session.get_one(Designation, d.id))
+        des = act.confirm_roster(session, actor=actor, designation=q.designation(session, d.id))
         return {"roster_confirmed_at": des.roster_confirmed_at.isoformat() if des.roster_confirmed_at else None}

@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from liaison.actions import accounts
 from liaison.db import transaction
-from liaison.errors import InvalidInput, NotAuthenticated, NotFound
-from liaison.models import ApiToken, User
+from liaison.errors import InvalidInput, NotAuthenticated
+from liaison.queries import accounts as q
 from liaison.security import totp_uri
 from liaison.web.deps import client_ip, state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error, parse_uuid, redirect, render
@@ -40,10 +39,8 @@ def account_response(
 ) -> Response:
     st = state(request)
     with st.sessions() as session:
-        user = session.get_one(User, me.principal.user_id)
-        tokens = list(
-            session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
-        )
+        user = q.user(session, me.principal.user_id)
+        tokens = q.api_tokens(session, user.id, newest_first=True)
         live_tokens = len(accounts.live_api_tokens(session, user))
         pending = user.totp_secret if user.totp_secret and not user.totp_enabled else None
         roles = sorted((g.role, g.network_id) for g in user.grants)
@@ -80,7 +77,7 @@ def account_page(request: Request, me: Me, saved: str = "") -> Response:
 def totp_begin(request: Request, me: Me, csrf_token: FormStr = "") -> Response:
     check_csrf(me.csrf, csrf_token)
     with transaction(state(request).sessions) as session:
-        accounts.begin_totp(session, actor=me.principal, user=session.get_one(User, me.principal.user_id))
+        accounts.begin_totp(session, actor=me.principal, user=q.user(session, me.principal.user_id))
     return redirect("/account#totp")
 
 
@@ -89,9 +86,7 @@ def totp_enable(request: Request, me: Me, csrf_token: FormStr = "", code: FormSt
     check_csrf(me.csrf, csrf_token)
     try:
         with transaction(state(request).sessions) as session:
-            accounts.enable_totp(
-                session, actor=me.principal, user=session.get_one(User, me.principal.user_id), code=code
-            )
+            accounts.enable_totp(session, actor=me.principal, user=q.user(session, me.principal.user_id), code=code)
     except InvalidInput as exc:
         return account_response(request, me, error=form_error(exc), status=exc.status)
     return redirect("/account?saved=totp#totp")
@@ -111,7 +106,7 @@ def token_create(
             _token, plain = accounts.create_api_token(
                 session,
                 actor=me.principal,
-                user=session.get_one(User, me.principal.user_id),
+                user=q.user(session, me.principal.user_id),
                 name=name,
                 totp_required=state(request).settings.totp_required,
                 days=valid_days,
@@ -127,9 +122,7 @@ def token_revoke(request: Request, token_id: str, me: Me, csrf_token: FormStr = 
     ident = parse_uuid(token_id, "token")
     st = state(request)
     with transaction(st.sessions) as session:
-        token = session.get(ApiToken, ident)
-        if token is None or token.user_id != me.principal.user_id:
-            raise NotFound(f"no token {ident} of yours")
+        token = q.own_api_token(session, me.principal.user_id, ident)
         accounts.revoke_api_token(session, actor=me.principal, token=token)
     st.principals.clear()
     return redirect("/account?saved=revoked#tokens")

@@ -14,13 +14,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from liaison.actions import directory as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from liaison.models import Membership, MembershipRequest, Network, User
 from liaison.models.directory import MEMBERSHIP_STATUSES
+from liaison.queries import directory as q
 from liaison.queries.snapshot import NetworkView, Snapshot
 from liaison.web.deps import state
 from liaison.web.ui.common import (
@@ -83,16 +82,8 @@ def admin_url(network: str) -> str:
 
 def _requests(request: Request, network_id: uuid.UUID) -> list[RequestRow]:
     with state(request).sessions() as session:
-        rows = list(
-            session.scalars(
-                select(MembershipRequest)
-                .where(MembershipRequest.network_id == network_id)
-                .order_by(MembershipRequest.created_at.desc())
-            )
-        )
-        people = {r.requested_by_id for r in rows} | {r.decided_by_id for r in rows}
-        found = session.execute(select(User.id, User.username).where(User.id.in_(people - {None})))
-        names = {user_id: username for user_id, username in found}
+        rows = q.requests_newest_first(session, network_id)
+        names = q.usernames(session, {r.requested_by_id for r in rows} | {r.decided_by_id for r in rows})
     out = [
         RequestRow(
             r.id,
@@ -114,7 +105,7 @@ def _requests(request: Request, network_id: uuid.UUID) -> list[RequestRow]:
 
 def _members(request: Request, snap: Snapshot, network_id: uuid.UUID) -> list[MemberRow]:
     with state(request).sessions() as session:
-        rows = list(session.scalars(select(Membership).where(Membership.network_id == network_id)))
+        rows = q.memberships(session, network_id)
         found = [(ms.member.code, ms.member.name, ms.member.kind, ms.status, ms.joined_on, ms.member_id) for ms in rows]
     out = []
     for code, name, kind, status, joined, member_id in found:
@@ -178,7 +169,7 @@ def decide_request(
         if decision not in ("approve", "decline"):
             raise InvalidInput("decision", "press Approve or Decline")
         with transaction(state(request).sessions) as session:
-            req = session.get(MembershipRequest, ident)
+            req = q.membership_request(session, ident)
             if req is None or req.network_id != n.id:
                 raise NotFound(f"no membership request {ident} on {n.code}")
             act.decide_membership_request(
@@ -217,7 +208,7 @@ def admit_member(
             member = act.ensure_member(
                 session, actor=me.principal, code=member_code, kind=member_kind, name=member_name
             )
-            act.admit_member(session, actor=me.principal, network=session.get_one(Network, n.id), member=member)
+            act.admit_member(session, actor=me.principal, network=q.network(session, n.id), member=member)
             admitted = member.code
     except (InvalidInput, Conflict) as exc:
         err = renamed(form_error(exc, "member_code"), MEMBER_FIELDS)

@@ -13,14 +13,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from liaison.actions import directory as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
-from liaison.models import Member, Membership, Network, Organisation, utcnow
+from liaison.models import utcnow
 from liaison.models.accounts import AGENCY_KINDS
 from liaison.models.directory import MEMBERSHIP_STATUSES
+from liaison.queries import directory as q
 from liaison.web.deps import state
 from liaison.web.ui.admin import admin_network, admin_url
 from liaison.web.ui.common import (
@@ -61,19 +61,11 @@ class MembershipFacts:
 
 def _facts(request: Request, network_id: uuid.UUID, code: str) -> MembershipFacts:
     with state(request).sessions() as session:
-        member = session.scalar(select(Member).where(Member.code == code.strip().upper()))
-        ms = None
-        if member is not None:
-            ms = session.scalar(
-                select(Membership).where(Membership.network_id == network_id, Membership.member_id == member.id)
-            )
+        member = q.member_by_code(session, code.strip().upper())
+        ms = q.membership(session, network_id, member.id) if member is not None else None
         if member is None or ms is None:
             raise NotFound(f"{code!r} has never been a member of this network")
-        agencies = session.execute(
-            select(Organisation.id, Organisation.name, Organisation.agency_kind)
-            .where(Organisation.member_id == member.id, Organisation.kind == "agency")
-            .order_by(Organisation.name)
-        )
+        agencies = q.agencies_of(session, member.id)
         return MembershipFacts(
             member.id,
             member.code,
@@ -138,8 +130,8 @@ def change_status(
             act.set_membership_status(
                 session,
                 actor=me.principal,
-                network=session.get_one(Network, n.id),
-                member=session.get_one(Member, facts.member_id),
+                network=q.network(session, n.id),
+                member=q.member(session, facts.member_id),
                 status=status,
             )
     except (InvalidInput, Conflict) as exc:
@@ -175,20 +167,20 @@ def set_designation(
     try:
         on = optional_date(designated_on, "designated_on")
         with transaction(state(request).sessions) as session:
-            owner = session.get_one(Member, facts.member_id)
+            owner = q.member(session, facts.member_id)
             if agency_id == "new":
                 agency = act.create_agency(
                     session, actor=me.principal, member=owner, name=new_agency_name, agency_kind=agency_kind
                 )
             else:
-                found = session.get(Organisation, parse_uuid(agency_id, "agency_id"))
+                found = q.agency(session, parse_uuid(agency_id, "agency_id"))
                 if found is None or found.member_id != owner.id:
                     raise InvalidInput("agency_id", f"choose one of the agencies of {owner.name}, or a new one")
                 agency = found
             act.designate(
                 session,
                 actor=me.principal,
-                network=session.get_one(Network, n.id),
+                network=q.network(session, n.id),
                 member=owner,
                 agency=agency,
                 source=source,

@@ -8,26 +8,28 @@ The channel forms live in :mod:`liaison.web.ui.channel_forms`.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from liaison.actions import directory as act
+from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
-from liaison.models import ContactPoint, Organisation, utcnow
+from liaison.models import utcnow
 from liaison.models.directory import CHANNEL_KINDS
+from liaison.queries import directory as q
+from liaison.queries.directory import AgencyPage
 from liaison.queries.snapshot import Snapshot
 from liaison.queries.visibility import sees_organisation
 from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error, redirect, render, uuid_or_404
 from liaison.web.ui.forms import country_zones, parse_languages, zone_choices
 from liaison.web.ui.views import member_url
+
+if TYPE_CHECKING:
+    from liaison.models import ContactPoint
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -41,56 +43,6 @@ SENT_VIA = {
     "log": "the node's message log (no gateway for this kind of channel is set up on this node)",
     "smtp": "e-mail",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelRow:
-    id: uuid.UUID
-    kind: str
-    value: str
-    label: str
-    verified_at: datetime | None
-    sent_at: datetime | None
-    awaiting: bool  # a test message was sent and its link not yet used nor expired
-
-
-@dataclass(frozen=True, slots=True)
-class ContactRow:
-    id: uuid.UUID
-    name: str
-    kind: str
-    is_24_7: bool
-    timezone: str
-    languages: tuple[str, ...]
-    notes: str
-    is_active: bool
-    channels: tuple[ChannelRow, ...]
-
-    @property
-    def form(self) -> dict[str, str]:
-        """The edit form's values as they stand."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "is_24_7": "on" if self.is_24_7 else "",
-            "timezone": self.timezone,
-            "languages": ", ".join(self.languages),
-            "notes": self.notes,
-            "is_active": "on" if self.is_active else "",
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class AgencyPage:
-    id: uuid.UUID
-    name: str
-    short_name: str
-    kind: str
-    agency_kind: str
-    member_code: str | None
-    member_name: str | None
-    member_kind: str | None
-    contacts: tuple[ContactRow, ...]
 
 
 def agency_networks(snap: Snapshot, agency_id: uuid.UUID) -> frozenset[uuid.UUID]:
@@ -107,58 +59,9 @@ def visible_agency(request: Request, me: Viewer, agency_id: str) -> tuple[Snapsh
     return snap, ident
 
 
-def agency_contact_point(session: Session, agency_id: uuid.UUID, contact_point_id: uuid.UUID) -> ContactPoint:
-    """A contact point of this agency, or 404 (one of another agency is answered like an unknown one)."""
-    cp = session.get(ContactPoint, contact_point_id)
-    if cp is None or cp.organisation_id != agency_id:
-        raise NotFound(f"no contact point {contact_point_id} in this agency")
-    return cp
-
-
 def _load(request: Request, ident: uuid.UUID) -> AgencyPage:
-    now = utcnow()
     with state(request).sessions() as session:
-        org = session.get(Organisation, ident)
-        if org is None:
-            raise NotFound(f"no agency {ident}")
-        rows = session.scalars(select(ContactPoint).where(ContactPoint.organisation_id == ident))
-        contacts = [
-            ContactRow(
-                cp.id,
-                cp.name,
-                cp.kind,
-                cp.is_24_7,
-                cp.timezone,
-                tuple(cp.languages or ()),
-                cp.notes,
-                cp.is_active,
-                tuple(
-                    ChannelRow(
-                        ch.id,
-                        ch.kind,
-                        ch.value,
-                        ch.label,
-                        ch.verified_at,
-                        ch.verification_sent_at,
-                        ch.verification_expires_at is not None and ch.verification_expires_at > now,
-                    )
-                    for ch in cp.channels
-                ),
-            )
-            for cp in rows
-        ]
-        member = org.member
-        return AgencyPage(
-            org.id,
-            org.name,
-            org.short_name,
-            org.kind,
-            org.agency_kind,
-            member.code if member else None,
-            member.name if member else None,
-            member.kind if member else None,
-            tuple(sorted(contacts, key=lambda c: (not c.is_active, not c.is_24_7, c.name.casefold()))),
-        )
+        return q.agency_page(session, ident, utcnow())
 
 
 def agency_response(
@@ -188,9 +91,7 @@ def agency_response(
     )
     persons = [str(c.id) for c in page.contacts if c.kind == "person"]
     if persons:
-        state(request).read_audit.record(
-            me.principal, "contact_point.read", "organisation", str(ident), {"persons": persons}
-        )
+        evidence.agency_persons_read(state(request).read_audit, actor=me.principal, agency_id=ident, persons=persons)
     likely = [c.timezone for c in page.contacts] + country_zones(page.member_code)
     if sent is not None:  # name the channel from the directory, never from the query string
         found = [(c, ch) for c in page.contacts for ch in c.channels if str(ch.id) == sent.get("channel")]
@@ -252,9 +153,7 @@ def add_contact_point(
     first = [{"kind": channel_kind, "value": channel_value}] if channel_value.strip() else []
     try:
         with transaction(state(request).sessions) as session:
-            agency = session.get(Organisation, ident)
-            if agency is None:
-                raise NotFound(f"no agency {ident}")
+            agency = q.agency_or_404(session, ident)
             act.create_contact_point(
                 session,
                 actor=me.principal,
@@ -305,7 +204,7 @@ def edit_contact_point(
     cp_id = uuid_or_404(contact_point_id, "contact point")
     try:
         with transaction(state(request).sessions) as session:
-            cp = agency_contact_point(session, ident, cp_id)
+            cp = q.agency_contact_point(session, ident, cp_id)
             values = {
                 "name": name.strip(),
                 "kind": kind,

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from liaison.actions import accounts
 from liaison.db import transaction
 from liaison.errors import LiaisonError, NotAuthenticated, PermissionDenied
-from liaison.models import Channel, WebSession, utcnow
+from liaison.models import utcnow
+from liaison.queries.accounts import web_session as web_session_row
+from liaison.queries.directory import channel as channel_row
+from liaison.queries.directory import channel_by_code_hash
 from liaison.security import digest
 from liaison.web.deps import SESSION_COOKIE, client_ip, state, web_session
 from liaison.web.ui.common import (
@@ -26,6 +28,9 @@ from liaison.web.ui.common import (
     set_form_cookie,
 )
 from liaison.web.verify import confirm_code
+
+if TYPE_CHECKING:
+    from liaison.models import WebSession
 
 router = APIRouter()
 
@@ -133,7 +138,7 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
     check_csrf(ws.csrf_token, csrf_token)
     ip = client_ip(request)
     with state(request).sessions() as session:
-        live = session.get_one(WebSession, ws.id)
+        live = web_session_row(session, ws.id)
         try:
             new_token = accounts.pass_second_factor(session, web_session=live, code=code, ip=ip)
         except NotAuthenticated:
@@ -165,7 +170,7 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
 def logout(request: Request, me: Me, csrf_token: FormStr = "") -> Response:
     check_csrf(me.csrf, csrf_token)
     with transaction(state(request).sessions) as session:
-        accounts.close_session(session, web_session=session.get_one(WebSession, me.session_id), actor=me.principal)
+        accounts.close_session(session, web_session=web_session_row(session, me.session_id), actor=me.principal)
     response: RedirectResponse = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -189,7 +194,7 @@ def _verify_form(
 def verify_page(request: Request, code: str) -> Response:
     """Only shows a button: link scanners and prefetchers that open the link do not confirm anything."""
     with state(request).sessions() as session:
-        channel = session.scalar(select(Channel).where(Channel.verification_code_hash == digest(code)))
+        channel = channel_by_code_hash(session, digest(code))
         expires = channel.verification_expires_at if channel is not None else None
     if expires is None:
         return _verify_form(request, code, status=404, refusal="This verification link is unknown or was already used.")
@@ -212,6 +217,6 @@ def verify_submit(request: Request, code: str, csrf_token: FormStr = "") -> Resp
         text = exc.detail.split(": ", 1)[-1] if exc.detail.startswith("code: ") else exc.detail
         return _verify_form(request, code, status=exc.status, refusal=text[:1].upper() + text[1:] + ".")
     with state(request).sessions() as session:
-        ch = session.get_one(Channel, channel.id)
+        ch = channel_row(session, channel.id)
         shown = {"kind": ch.kind, "value": ch.value, "contact": ch.contact_point.name, "verified_at": ch.verified_at}
     return render(request, "verify.html", code="", csrf="", refusal="", channel=shown, retry=False)

@@ -15,17 +15,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from liaison.actions.bank import country
 from liaison.bank.props import CREDIBILITY_TEXT, RELIABILITY_TEXT, SCHEMAS, SINGLE_VALUED
 from liaison.db import transaction
 from liaison.errors import InvalidInput, NotFound
 from liaison.graph import render_graph
-from liaison.models import ListReference, MergeProposal
 from liaison.queries import bank as bankq
 from liaison.queries.bank_access import require_reader, viewer_for
-from liaison.queries.bank_merges import merged_here
+from liaison.queries.bank_merges import accepted_merge_of, merged_here
 from liaison.timeinput import BIRTH_YEARS
 from liaison.web.deps import state
 from liaison.web.ui import bank_merges, bank_screening
@@ -126,7 +124,7 @@ def search_page(
     with transaction(st.sessions) as session:
         viewer = viewer_for(session, me.principal)
         require_reader(viewer)
-        lists = sorted(session.scalars(select(ListReference.list_name).distinct()))
+        lists = bankq.list_names(session)
         if form["group"]:
             group_id, group_caption, group_error = _group(session, me, form["group"])
             error = error or group_error
@@ -203,11 +201,7 @@ def entity_page(request: Request, entity_id: str, me: Me, done: str = "") -> Res
         merged = merged_here(session, viewer, ident)
         merged_by = None
         if data["merged_into"]:
-            merged_by = session.scalar(
-                select(MergeProposal)
-                .where(MergeProposal.other_id == ident, MergeProposal.status == "accepted")
-                .order_by(MergeProposal.decided_at.desc())
-            )
+            merged_by = accepted_merge_of(session, ident)
             root = uuid.UUID(data["merged_into"])
             root_caption = bankq.captions(session, viewer, [root]).get(root, "")
         else:

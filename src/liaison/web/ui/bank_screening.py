@@ -10,22 +10,24 @@ each decision go through :mod:`liaison.actions.screening`, which audits them.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from liaison.actions import screening as act
 from liaison.db import transaction
-from liaison.errors import InvalidInput, NotFound, TooLarge
+from liaison.errors import InvalidInput, TooLarge
 from liaison.exchange.attachments import human_size
 from liaison.interchange import screening_csv
-from liaison.models import ScreeningHit, ScreeningRun
 from liaison.queries import bank as bankq
+from liaison.queries import screening as screeningq
 from liaison.queries.bank_access import require_reader, viewer_for
 from liaison.web.deps import state
 from liaison.web.ui.common import Me, Viewer, check_csrf, redirect, render, uuid_or_404
+
+if TYPE_CHECKING:
+    from liaison.models import ScreeningRun
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -43,15 +45,7 @@ def _form_page(request: Request, me: Viewer, *, error: str = "", top: int = 5, s
     with st.sessions() as session:
         viewer = viewer_for(session, me.principal)
         require_reader(viewer)
-        org = ScreeningRun.organisation_id
-        runs = list(
-            session.scalars(
-                select(ScreeningRun)
-                .where(org.is_(None) if me.principal.organisation_id is None else org == me.principal.organisation_id)
-                .order_by(ScreeningRun.created_at.desc())
-                .limit(RECENT_RUNS)
-            )
-        )
+        runs = screeningq.recent_runs(session, me.principal.organisation_id, RECENT_RUNS)
     return render(
         request,
         "bank_screening.html",
@@ -110,7 +104,7 @@ def screening_upload(
 def _rows(session: Any, me: Viewer, run: ScreeningRun, show: str) -> list[dict[str, Any]]:
     """One row per screened name that had candidates, in file order: the name, then its hits best first."""
     viewer = viewer_for(session, me.principal)
-    hits = list(session.scalars(select(ScreeningHit).where(ScreeningHit.run_id == run.id).order_by(ScreeningHit.rank)))
+    hits = screeningq.run_hits(session, run.id)
     visible = bankq.visible_ids(session, viewer, {h.entity_id for h in hits})
     names = bankq.captions(session, viewer, visible)
     rows: dict[str, dict[str, Any]] = {}
@@ -146,7 +140,7 @@ def run_page(request: Request, run_id: str, me: Me, show: str = "all", done: str
         viewer = viewer_for(session, me.principal)
         run = act.run_or_404(session, me.principal, ident)
         rows = _rows(session, me, run, show)
-        with_hits = len({h for h in session.scalars(select(ScreeningHit.query_id).where(ScreeningHit.run_id == ident))})
+        with_hits = screeningq.names_with_hits(session, ident)
     return render(
         request,
         "bank_run.html",
@@ -176,9 +170,7 @@ def decide(
     hit_ident = uuid_or_404(hit_id, "screening hit")
     with transaction(state(request).sessions) as session:  # a refusal or a forged verdict: the error page
         run = act.run_or_404(session, me.principal, run_ident)
-        hit = session.get(ScreeningHit, hit_ident)
-        if hit is None or hit.run_id != run.id:
-            raise NotFound(f"no screening hit {hit_id[:40]} in this run")
+        screeningq.run_hit(session, run.id, hit_ident, hit_id)
         act.decide(session, actor=me.principal, hit_id=hit_ident, verdict=verdict, note=note)
     back = "matches" if show == "matches" else "all"
     return redirect(f"/bank/screening/{run_ident}?show={back}&done=decided#h-{hit_ident}")

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from liaison.actions import evidence
 from liaison.errors import NotFound
 from liaison.queries.duty import board, find_member
-from liaison.web.api.common import parse_at
-from liaison.web.api.directory import audit_personal_read
+from liaison.timeinput import instant
 from liaison.web.deps import state
 from liaison.web.ui.common import Me, redirect, render
 from liaison.web.ui.views import board_rows, filter_rows, member_url, network_or_404, visible_networks
@@ -66,10 +66,12 @@ def duty_board(request: Request, code: str, me: Me, q: str = "", at: str | None 
     if code != n.code:
         params = {k: v for k, v in (("q", q), ("at", at)) if v}
         return redirect(f"/networks/{n.code}" + (f"?{urlencode(params)}" if params else ""))
-    when = parse_at(at)
+    when = instant(at)
     answers = board(snap, n, when)
     rows = filter_rows(board_rows(answers), q[:100])
-    audit_personal_read(request, me.principal, [r.answer for r in rows], n.id)
+    evidence.duty_answers_read(
+        state(request).read_audit, actor=me.principal, answers=[r.answer for r in rows], network_id=n.id
+    )
     gaps = [r for r in rows if r.gap]
     return render(
         request,

@@ -7,33 +7,24 @@ cannot be sent is shown as a delivery failure (502), never as sent.
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from liaison.actions import directory as act
 from liaison.channels import ChannelError
 from liaison.channels.verification import deliver_verification
 from liaison.db import transaction
-from liaison.errors import Conflict, InvalidInput, NotFound
-from liaison.models import Channel
+from liaison.errors import Conflict, InvalidInput
+from liaison.queries import directory as q
 from liaison.web.deps import state
-from liaison.web.ui.agency import agency_contact_point, agency_response, visible_agency
+from liaison.web.ui.agency import agency_response, visible_agency
 from liaison.web.ui.common import Me, check_csrf, form_error, redirect, uuid_or_404
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 SENT_VIA = {"LogSender": "log", "SmtpSender": "smtp"}
-
-
-def _channel(session: Session, agency_id: uuid.UUID, channel_id: uuid.UUID) -> Channel:
-    channel = session.get(Channel, channel_id)
-    if channel is None or channel.contact_point.organisation_id != agency_id:
-        raise NotFound(f"no channel {channel_id} in this agency")
-    return channel
 
 
 @router.post("/agencies/{agency_id}/contact-points/{contact_point_id}/channels")
@@ -52,7 +43,7 @@ def add_channel(
     cp_id = uuid_or_404(contact_point_id, "contact point")
     try:
         with transaction(state(request).sessions) as session:
-            cp = agency_contact_point(session, ident, cp_id)
+            cp = q.agency_contact_point(session, ident, cp_id)
             act.add_channel(session, actor=me.principal, contact_point=cp, kind=kind, value=value, label=label[:100])
     except (InvalidInput, Conflict) as exc:
         form = {"kind": kind, "value": value, "label": label}
@@ -74,7 +65,7 @@ def remove_channel(request: Request, agency_id: str, channel_id: str, me: Me, cs
     _snap, ident = visible_agency(request, me, agency_id)
     ch_id = uuid_or_404(channel_id, "channel")
     with transaction(state(request).sessions) as session:
-        channel = _channel(session, ident, ch_id)
+        channel = q.agency_channel(session, ident, ch_id)
         cp_id = channel.contact_point_id
         act.remove_channel(session, actor=me.principal, channel=channel)
     return redirect(f"/agencies/{ident}?saved=channel_removed#cp-{cp_id}")
@@ -87,7 +78,7 @@ def send_test_message(request: Request, agency_id: str, channel_id: str, me: Me,
     ch_id = uuid_or_404(channel_id, "channel")
     st = state(request)
     with transaction(st.sessions) as session:
-        channel = _channel(session, ident, ch_id)
+        channel = q.agency_channel(session, ident, ch_id)
         code = act.start_channel_verification(session, actor=me.principal, channel=channel)
         kind, value, contact = channel.kind, channel.value, channel.contact_point.name
     try:

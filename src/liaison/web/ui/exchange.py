@@ -17,8 +17,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from liaison.actions import evidence
 from liaison.actions import exchange as act
@@ -26,7 +24,7 @@ from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.exchange.attachments import human_size
 from liaison.exchange.tokens import TokenError, read_ack_token
-from liaison.models import Addressee, Member, Message, Network, Notification, Organisation, utcnow
+from liaison.models import utcnow
 from liaison.models.exchange import MESSAGE_KINDS, PRIORITIES
 from liaison.principal import Principal
 from liaison.queries import exchange as q
@@ -44,27 +42,9 @@ CONTENT_ON_LINK_PAGE = ("CLEAR", "GREEN")
 """Markings whose subject and text the acknowledgement page shows to the link holder (who is not logged in)."""
 
 
-def unacknowledged(session: Session, p: Principal) -> int:
-    """Open messages that ``p``'s organisation has still to acknowledge (the count beside "Inbox")."""
-    if p.organisation_id is None:
-        return 0
-    return int(
-        session.scalar(
-            select(func.count(func.distinct(Addressee.message_id)))
-            .join(Message, Message.id == Addressee.message_id)
-            .where(
-                Addressee.organisation_id == p.organisation_id,
-                Addressee.acknowledged_at.is_(None),
-                Message.status == "open",
-            )
-        )
-        or 0
-    )
-
-
 def inbox_count(request: Request, p: Principal) -> int:
     with state(request).sessions() as session:
-        return unacknowledged(session, p)
+        return q.unacknowledged(session, p)
 
 
 # -- the inbox --
@@ -78,7 +58,7 @@ def inbox_page(request: Request, me: Me, box: str = "in", status: str = "open", 
     with state(request).sessions() as session:
         items = q.inbox(session, me.principal, box=box, status=status, now=now)
         rows = inbox_rows(items, now)
-        count = unacknowledged(session, me.principal)
+        count = q.unacknowledged(session, me.principal)
     return render(
         request,
         "inbox.html",
@@ -146,7 +126,7 @@ def compose_response(
     own = own_member_code(snap, me.principal)
     members = [(c, snap.members[c].name if c in snap.members else c) for c in chosen.members if c != own]
     with st.sessions() as session:
-        count = unacknowledged(session, me.principal)
+        count = q.unacknowledged(session, me.principal)
     values = {
         "kind": "request",
         "priority": "urgent",
@@ -313,22 +293,18 @@ def _link_info(request: Request, token: str) -> tuple[LinkInfo | None, str]:
     except TokenError as exc:
         return None, "expired" if exc.kind == "expired" else "invalid"
     with transaction(st.sessions) as session:
-        n = session.get(Notification, claim.notification_id)
-        m = session.get(Message, n.message_id) if n else None
-        a = session.get(Addressee, n.addressee_id) if n else None
-        if n is None or m is None or a is None:
+        link = q.ack_link(session, claim.notification_id)
+        if link is None:
             return None, "invalid"
-        member = session.get(Member, m.sender_member_id) if m.sender_member_id else None
-        org = session.get(Organisation, m.sender_organisation_id) if m.sender_organisation_id else None
-        network = session.get(Network, m.network_id)
+        n, m, a = link.notification, link.message, link.addressee
         content = m.tlp in CONTENT_ON_LINK_PAGE and n.ack_used_at is None
         if content:  # the link holder is not logged in: reading even GREEN content through it is audited
             evidence.link_read(session, actor=act.link_actor(n, "link", client_ip(request)), message=m, notification=n)
         info = LinkInfo(
             kind=m.kind,
             priority=m.priority,
-            sender=member.name if member else (org.name if org else m.sender_name),
-            network=f"{network.code} ({network.name})" if network else "",
+            sender=link.sender,
+            network=link.network,
             tlp=m.tlp,
             subject=m.subject if content else None,
             body=m.body if content else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -20,9 +20,10 @@ from liaison.actions import exercises as act
 from liaison.charts import Svg, bar_chart, line_chart
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, PermissionDenied
-from liaison.models import Exercise, Network, utcnow
+from liaison.models import utcnow
 from liaison.queries import exchange as q
 from liaison.queries import exercises as xq
+from liaison.queries.directory import network as network_row
 from liaison.queries.snapshot import NetworkView
 from liaison.timeinput import EXERCISE_WINDOW_MINUTES
 from liaison.web.deps import state
@@ -31,6 +32,9 @@ from liaison.web.ui.exchange import inbox_count
 from liaison.web.ui.exchange_views import TARGET_LABELS, Timer, duration, kind_label, timer
 from liaison.web.ui.forms import parse_int, zone_choices
 from liaison.web.ui.views import network_or_404, visible_networks
+
+if TYPE_CHECKING:
+    from liaison.models import Exercise
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -88,7 +92,7 @@ def dashboard_page(request: Request, code: str, me: Me) -> Response:
         return redirect(f"/networks/{n.code}/dashboard")
     now = utcnow()
     with state(request).sessions() as session:
-        data = q.dashboard(session, me.principal, session.get_one(Network, n.id), now)
+        data = q.dashboard(session, me.principal, network_row(session, n.id), now)
     for row in data["escalating"]:
         nxt = row["next"]
         due = _dt(nxt["due_at"]) if nxt else None
@@ -166,7 +170,7 @@ def exercises_response(
 ) -> Response:
     now = utcnow()
     with state(request).sessions() as session:
-        network = session.get_one(Network, n.id)
+        network = network_row(session, n.id)
         rows = xq.exercises_of(session, me.principal, network)
         started = [e for e in rows if e.status == "running"]
         trend = xq.report(session, me.principal, started[0], now)["trend"] if started else []
@@ -227,7 +231,7 @@ def schedule(
             ex = act.schedule_exercise(
                 session,
                 actor=me.principal,
-                network=session.get_one(Network, n.id),
+                network=network_row(session, n.id),
                 at=when,
                 window_minutes=window,
                 note=note,

@@ -9,12 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from liaison.actions import directory as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput
-from liaison.models import Member, MembershipRequest, Network
+from liaison.queries import directory as q
 from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error, redirect, renamed, render
 
@@ -41,13 +40,9 @@ def join_response(
                 "created_at": r.created_at,
                 "note": r.decision_note,
             }
-            for r in session.scalars(
-                select(MembershipRequest)
-                .where(MembershipRequest.requested_by_id == me.principal.user_id)
-                .order_by(MembershipRequest.created_at.desc())
-            )
+            for r in q.requests_by(session, me.principal.user_id)
         ]
-        own = session.get(Member, me.principal.member_id) if me.principal.member_id else None
+        own = q.member_or_none(session, me.principal.member_id) if me.principal.member_id else None
         defaults = {"member_code": own.code, "member_kind": own.kind, "member_name": own.name} if own else {}
     just_sent = next((r for r in mine if r["id"] == sent), None)
     return render(
@@ -81,7 +76,7 @@ def ask_to_join(
     check_csrf(me.csrf, csrf_token)
     try:
         with transaction(state(request).sessions) as session:
-            net = session.scalar(select(Network).where(Network.code == network.strip().upper()))
+            net = q.network_by_code(session, network.strip().upper())
             if net is None:
                 raise InvalidInput("network", "no network has this code; ask its secretariat for the code")
             req = act.request_membership(

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
+from liaison.actions import evidence
 from liaison.actions import rosters as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
-from liaison.models import Designation, Override, Rotation, utcnow
+from liaison.models import utcnow
+from liaison.queries import directory as q
 from liaison.queries.duty import duty_answer, shifts
 from liaison.queries.snapshot import DesignationView, MemberView, NetworkView, Snapshot
-from liaison.web.api.common import get_or_404, parse_at
-from liaison.web.api.directory import audit_personal_read
+from liaison.timeinput import instant
 from liaison.web.deps import state
 from liaison.web.ui import fmt
 from liaison.web.ui.common import (
@@ -61,7 +61,7 @@ SAVED = {
 
 def _when(at: str | None, at_local: str, tz: str) -> datetime:
     if at:
-        return parse_at(at)
+        return instant(at)
     if at_local.strip():
         return parse_local(at_local, tz, "at").astimezone(UTC)
     return utcnow()
@@ -80,18 +80,6 @@ def roster_of(snap: Snapshot, n: NetworkView, m: MemberView) -> DesignationView:
     return d
 
 
-R = TypeVar("R", Override, Rotation)
-
-
-def roster_item(session: Session, model: type[R], ident: uuid.UUID, designation: DesignationView) -> R:
-    """An override or rotation of this roster, or 404 (one of another roster is answered like an unknown one)."""
-    what = model.__tablename__.removesuffix("s")
-    item = get_or_404(session, model, ident, what)
-    if item.designation_id != designation.id:
-        raise NotFound(f"no {what} {ident} on this roster")
-    return item
-
-
 def member_response(
     request: Request,
     me: Viewer,
@@ -108,7 +96,7 @@ def member_response(
 ) -> Response:
     snap, n, m = lookup(request, me, code, member)
     answer = duty_answer(snap, n, m, when)
-    audit_personal_read(request, me.principal, [answer], n.id)
+    evidence.duty_answers_read(state(request).read_audit, actor=me.principal, answers=[answer], network_id=n.id)
     d = answer.designation
     zone = roster_zone(d, answer.contact)
     upcoming: list[tuple[Any, Any]] = []
@@ -202,7 +190,7 @@ def add_override(
             act.add_override(
                 session,
                 actor=me.principal,
-                designation=session.get_one(Designation, d.id),
+                designation=q.designation(session, d.id),
                 contact_point_id=contact,
                 start=begins,
                 end=ends,
@@ -233,7 +221,7 @@ def delete_override(
     d = roster_of(snap, n, m)
     ident = parse_uuid(override_id, "override")
     with transaction(state(request).sessions) as session:
-        override = roster_item(session, Override, ident, d)
+        override = q.roster_override(session, ident, d.id)
         act.delete_override(session, actor=me.principal, override=override)
     return redirect(member_url(n.code, m.code) + "?saved=override_deleted#overrides")
 
@@ -244,5 +232,5 @@ def confirm_roster(request: Request, code: str, member: str, me: Me, csrf_token:
     snap, n, m = lookup(request, me, code, member)
     d = roster_of(snap, n, m)
     with transaction(state(request).sessions) as session:
-        act.confirm_roster(session, actor=me.principal, designation=session.get_one(Designation, d.id))
+        act.confirm_roster(session, actor=me.principal, designation=q.designation(session, d.id))
     return redirect(member_url(n.code, m.code) + "?saved=confirmed#designation")

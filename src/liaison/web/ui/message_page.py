@@ -11,25 +11,24 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from liaison.actions import evidence
 from liaison.actions import exchange as act
 from liaison.db import transaction
-from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
+from liaison.errors import Conflict, InvalidInput, PermissionDenied, TooLarge
 from liaison.exchange.attachments import human_size
-from liaison.models import Attachment, Message, utcnow
+from liaison.models import utcnow
 from liaison.models.exchange import CASE_STEPS
 from liaison.queries import exchange as q
 from liaison.queries.message_access import message_or_404, require
 from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, parse_local, redirect, render
-from liaison.web.ui.exchange import codes, own_member_code, read_uploads, unacknowledged
+from liaison.web.ui.exchange import codes, own_member_code, read_uploads
 from liaison.web.ui.exchange_views import (
     CASE_STEP_LABELS,
     DONE,
@@ -42,6 +41,11 @@ from liaison.web.ui.exchange_views import (
     response_timer,
     timeline,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from liaison.models import Message
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -64,7 +68,7 @@ def message_response(
     now = utcnow()
     with transaction(st.sessions) as session:
         data = q.read_message(session, me.principal, message_id, now)
-        count = unacknowledged(session, me.principal)
+        count = q.unacknowledged(session, me.principal)
     snap = st.cache.get()
     you = data["you"]
     may_act = you["may_reply"] or you["may_close"] or you["may_export"]
@@ -268,13 +272,7 @@ def attachment(request: Request, message_id: str, attachment_id: str, me: Me) ->
     with transaction(state(request).sessions) as session:
         m = message_or_404(session, me.principal, message_id)
         require(me.principal, m, "read")
-        try:
-            ident = uuid.UUID(attachment_id)
-        except ValueError as exc:
-            raise NotFound(f"no attachment {attachment_id[:40]!r}") from exc
-        row = session.get(Attachment, ident)
-        if row is None or row.message_id != m.id:
-            raise NotFound(f"no attachment {attachment_id[:40]!r} on this message")
+        row = q.attachment_of(session, m, attachment_id)
         evidence.attachment_read(session, actor=me.principal, message=m, attachment=row)
         data, filename, ctype = row.data, row.filename, row.content_type
     return _download(data, filename, ctype)

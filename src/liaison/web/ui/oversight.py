@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -14,12 +14,15 @@ from liaison import timeinput
 from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import InvalidInput, PermissionDenied
-from liaison.models import AuditEvent, utcnow
+from liaison.models import utcnow
 from liaison.queries import audit as audit_q
 from liaison.queries.readiness import readiness
 from liaison.web.deps import state
 from liaison.web.ui.common import Me, render
 from liaison.web.ui.views import network_or_404
+
+if TYPE_CHECKING:
+    from liaison.models import AuditEvent
 
 router = APIRouter()
 

@@ -16,12 +16,13 @@ from fastapi.responses import Response
 from liaison.actions import rosters as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput
-from liaison.models import Designation, Rotation, utcnow
+from liaison.models import utcnow
+from liaison.queries import directory as q
 from liaison.queries.snapshot import DesignationView, Snapshot
 from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, check_csrf, form_error, parse_uuid, redirect
 from liaison.web.ui.forms import optional_date, optional_time, parse_date, parse_int, parse_time, parse_weekdays
-from liaison.web.ui.member import lookup, member_response, roster_item, roster_of
+from liaison.web.ui.member import lookup, member_response, roster_of
 from liaison.web.ui.views import member_url
 
 router = APIRouter()
@@ -90,7 +91,7 @@ def add_rotation(
             act.add_rotation(
                 session,
                 actor=me.principal,
-                designation=session.get_one(Designation, d.id),
+                designation=q.designation(session, d.id),
                 participants=people,
                 timezone=zone,
                 start=parse_date(start, "start"),
@@ -142,7 +143,7 @@ def delete_rotation(
     d = roster_of(snap, n, m)
     ident = parse_uuid(rotation_id, "rotation")
     with transaction(state(request).sessions) as session:
-        rotation = roster_item(session, Rotation, ident, d)
+        rotation = q.roster_rotation(session, ident, d.id)
         act.delete_rotation(session, actor=me.principal, rotation=rotation)
     return redirect(member_url(n.code, m.code) + "?saved=rotation_deleted#rotations")
 
@@ -158,7 +159,7 @@ def set_deputy(
         deputy = parse_uuid(deputy_id, "deputy_id") if deputy_id.strip() else None
         with transaction(state(request).sessions) as session:
             act.set_deputy(
-                session, actor=me.principal, designation=session.get_one(Designation, d.id), contact_point_id=deputy
+                session, actor=me.principal, designation=q.designation(session, d.id), contact_point_id=deputy
             )
     except (InvalidInput, Conflict) as exc:
         return member_response(
