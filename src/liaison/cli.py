@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 from contextlib import contextmanager
 from datetime import datetime
@@ -146,25 +147,58 @@ def parse_at(value: str | None, option: str = "at") -> datetime:
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (LIAISON_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (LIAISON_PORT).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=64,
+            help="Start this many `liaison worker` processes beside the web app and keep them running (restarted "
+            "if they die, stopped with it); the embedded worker is then off. 0: the embedded worker, per "
+            "LIAISON_EMBEDDED_WORKER. PostgreSQL only: SQLite runs one worker, the embedded one.",
+        ),
+    ] = 0,
+    web_processes: Annotated[int, typer.Option(min=1, max=64, help="Web server processes (uvicorn's).")] = 1,
 ) -> None:
-    """Run the web app and the API."""
+    """Run the web app and the API (and, with --workers, the worker processes)."""
     import uvicorn
 
     s = settings()
+    if workers and s.sqlalchemy_url.startswith("sqlite"):
+        fail(
+            "--workers needs PostgreSQL: SQLite has one writer, so it runs one worker, the one embedded in "
+            "`liaison serve` (leave --workers out)",
+            2,
+        )
     if s.public_secret:
         typer.echo(f"WARNING: {DEVELOPMENT_MODE_WARNING}", err=True)
     typer.echo(f"Liaison on http://{host or s.host}:{port or s.port}  (API docs: /docs, schema: /openapi.json)")
-    uvicorn.run(
-        "liaison.app:create_app",
-        factory=True,
-        host=host or s.host,
-        port=port or s.port,
-        workers=workers,
-        log_level=s.log_level,
-        proxy_headers=True,
-        server_header=False,
-    )
+    supervisor = None
+    if workers:
+        import signal
+
+        from liaison.escalation.supervisor import Supervisor
+
+        os.environ["LIAISON_EMBEDDED_WORKER"] = "false"  # read by create_app in this process (and its web workers)
+        # uvicorn stops on SIGTERM/SIGINT and then raises the signal again for the handler it found: this one
+        # lets serve go on to stop its workers (the default would end the process and leave them running).
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda _signum, _frame: None)
+        supervisor = Supervisor(workers).start()
+        typer.echo(f"{workers} worker process(es): " + ", ".join(c.name for c in supervisor.children))
+    try:
+        uvicorn.run(
+            "liaison.app:create_app",
+            factory=True,
+            host=host or s.host,
+            port=port or s.port,
+            workers=web_processes,
+            log_level=s.log_level,
+            proxy_headers=True,
+            server_header=False,
+        )
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
 
 
 @db_app.command("upgrade")

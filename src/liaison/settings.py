@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         True, description="`liaison serve` also runs the escalation worker; turn off when running `liaison worker`."
     )
     worker_poll_seconds: float = Field(0.2, gt=0, le=60, description="How often the worker looks for due timers.")
+    worker_listen_poll_seconds: float = Field(
+        2.0,
+        gt=0,
+        le=300,
+        description="On PostgreSQL, how often the worker still looks for due timers while LISTEN/NOTIFY wakes it "
+        "(a fallback for a missed notification); LIAISON_WORKER_POLL_SECONDS applies while it is not listening.",
+    )
     worker_lease_seconds: float = Field(
         60,
         ge=1,

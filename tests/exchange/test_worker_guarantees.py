@@ -300,7 +300,7 @@ class Soak:
 def serve(node: Node, port: int, processes: int = 1) -> subprocess.Popen[bytes]:
     """`liaison serve` without its embedded worker: the workers are processes of their own."""
     env = {**node.env, "LIAISON_EMBEDDED_WORKER": "false", "LIAISON_LOG_LEVEL": "warning"}
-    cmd = [LIAISON, "serve", "--port", str(port), "--workers", str(processes)]
+    cmd = [LIAISON, "serve", "--port", str(port), "--web-processes", str(processes)]
     with (node.tmp / "serve.log").open("wb") as log:
         popen = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     wait_for("the API", lambda: _up(f"http://127.0.0.1:{port}/healthz"), 30)

@@ -19,7 +19,10 @@ import json
 import logging
 import smtplib
 import socket
+import threading
+import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -73,11 +76,55 @@ class InboxSender:
         return None
 
 
+class _Tracking:
+    """Knows whether the DATA command was started: before it, the server cannot have accepted the mail."""
+
+    data_started = False
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.data_started = True
+        return super().data(msg)  # type: ignore[misc]
+
+
+class _SMTP(_Tracking, smtplib.SMTP):
+    pass
+
+
+class _SMTPS(_Tracking, smtplib.SMTP_SSL):
+    pass
+
+
+@dataclass(eq=False)
+class _Connection:
+    smtp: _SMTP | _SMTPS
+    last_used: float
+    busy: bool = False
+    closed: bool = False
+
+
 class SmtpSender:
-    def __init__(self, url: str, sender: str, timeout: float = 10.0) -> None:
+    """E-mail over SMTP, one connection per delivery thread kept open and reused: a burst of notifications
+    pays for one TCP (and TLS, and login) handshake per thread, not one per mail.
+
+    A kept connection may have been closed by the server meanwhile (an idle timeout, a restart). A send that
+    fails on a lost connection before the DATA command (greeting, MAIL, RCPT) is tried once more on a new
+    connection within the same attempt: the server cannot have accepted the mail yet. A failure from DATA on
+    is never retried here, since the server may have the mail; the attempt fails and the worker's next attempt
+    re-sends it with the same Message-ID, which a receiving system can de-duplicate. Connections unused for
+    :data:`IDLE_SECONDS` are closed by :meth:`close_idle` (the worker calls it as it loops) or at their next
+    use, and all of them by :meth:`close` (the worker's shutdown). Only the worker's senders keep connections
+    open (``keep_open``, see :func:`senders`); a sender made for one mail (a digest, a test mail) closes its
+    connection after each one, as it is not told when it is no longer needed."""
+
+    def __init__(self, url: str, sender: str, timeout: float = 10.0, *, keep_open: bool = False) -> None:
         self.url = urlparse(url)
         self.sender = sender
         self.timeout = timeout
+        self.keep_open = keep_open
+        self.connects = 0  # connections opened, for the log and the tests
+        self._local = threading.local()
+        self._open: set[_Connection] = set()
+        self._lock = threading.Lock()
 
     def send(self, item: Outgoing) -> None:
         msg = EmailMessage(policy=MAIL_POLICY)
@@ -89,19 +136,108 @@ class SmtpSender:
         if item.priority == "flash":
             msg["Importance"], msg["X-Priority"] = "high", "1"
         msg.set_content(visible_bidi(item.body))
+        for last_try in (False, True):
+            conn, reused = None, False
+            try:
+                conn, reused = self._take()
+                conn.smtp.data_started = False
+                conn.smtp.send_message(msg)
+            except smtplib.SMTPRecipientsRefused as exc:
+                self._give_back(conn)  # refused at RCPT: smtplib reset the transaction, the connection is fine
+                raise ChannelError(f"recipient refused: {exc}", permanent=True) from exc
+            except (OSError, smtplib.SMTPException) as exc:
+                self._discard(conn)
+                lost = isinstance(exc, OSError | smtplib.SMTPServerDisconnected) or (
+                    isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421
+                )
+                if conn is not None and reused and lost and not conn.smtp.data_started and not last_try:
+                    log.info("SMTP connection lost before the mail was handed over (%s); reconnecting", exc)
+                    continue
+                raise ChannelError(f"SMTP delivery failed: {exc}", permanent=False) from exc
+            except BaseException:
+                self._discard(conn)
+                raise
+            self._give_back(conn)
+            if not self.keep_open:
+                self.close_idle()
+            return
+
+    def _take(self) -> tuple[_Connection, bool]:
+        """This thread's open connection (``reused`` True), or a new one."""
+        conn: _Connection | None = getattr(self._local, "conn", None)
+        with self._lock:
+            if conn is not None and not conn.closed and time.monotonic() - conn.last_used < IDLE_SECONDS:
+                conn.busy = True
+                return conn, True
+        if conn is not None:
+            self._discard(conn)
+        conn = _Connection(self._connect(), time.monotonic(), busy=True)
+        with self._lock:
+            self._open.add(conn)
+            self.connects += 1
+        self._local.conn = conn
+        return conn, False
+
+    def _connect(self) -> _SMTP | _SMTPS:
+        cls = _SMTPS if self.url.scheme == "smtps" else _SMTP
+        host, port = self.url.hostname or "127.0.0.1", self.url.port or 25
+        smtp = cls(host, port, local_hostname=_local_hostname(), timeout=self.timeout)
         try:
-            cls = smtplib.SMTP_SSL if self.url.scheme == "smtps" else smtplib.SMTP
-            host, port = self.url.hostname or "127.0.0.1", self.url.port or 25
-            with cls(host, port, local_hostname=_local_hostname(), timeout=self.timeout) as smtp:
-                if self.url.scheme == "smtp+starttls":
-                    smtp.starttls()
-                if self.url.username:
-                    smtp.login(self.url.username, self.url.password or "")
-                smtp.send_message(msg)
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise ChannelError(f"recipient refused: {exc}", permanent=True) from exc
-        except (OSError, smtplib.SMTPException) as exc:
-            raise ChannelError(f"SMTP delivery failed: {exc}", permanent=False) from exc
+            if self.url.scheme == "smtp+starttls":
+                smtp.starttls()
+            if self.url.username:
+                smtp.login(self.url.username, self.url.password or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _give_back(self, conn: _Connection | None) -> None:
+        if conn is not None:
+            with self._lock:
+                conn.busy, conn.last_used = False, time.monotonic()
+
+    def _discard(self, conn: _Connection | None) -> None:
+        if conn is None:
+            return
+        smtp = conn.smtp
+        with self._lock:
+            self._open.discard(conn)
+            conn.closed = True
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        smtp.close()
+
+    def close_idle(self, idle_for: float | None = None) -> int:
+        """Close the connections no thread is using that have been idle ``idle_for`` seconds (all idle ones
+        when None), politely (QUIT); returns how many were closed."""
+        now = time.monotonic()
+        with self._lock:
+            idle = [c for c in self._open if not c.busy and (idle_for is None or now - c.last_used >= idle_for)]
+            for c in idle:
+                c.closed = True
+                self._open.discard(c)
+        for c in idle:
+            try:
+                c.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                c.smtp.close()
+        return len(idle)
+
+    def close(self) -> None:
+        self.close_idle()
+
+
+IDLE_SECONDS = 30.0
+"""An SMTP connection unused this long is not reused but closed: servers drop idle clients after a few
+minutes (RFC 5321 suggests five), and a fresh connection is cheaper than a failed command."""
+
+
+def close_connections(senders: Iterable[Sender], idle_for: float | None = None) -> None:
+    """Close what the senders keep open: connections idle for ``idle_for`` seconds, or all idle ones."""
+    for sender in {id(s): s for s in senders}.values():
+        if isinstance(sender, SmtpSender):
+            sender.close_idle(idle_for)
 
 
 @functools.cache
@@ -140,10 +276,13 @@ def load_gateway(path: str) -> Sender:
     return sender
 
 
-def sender_for(settings: Settings, kind: str) -> Sender:
-    """The sender for one channel kind under these settings (the log sender for a kind nobody sends to)."""
+def sender_for(settings: Settings, kind: str, *, keep_open: bool = False) -> Sender:
+    """The sender for one channel kind under these settings (the log sender for a kind nobody sends to);
+    ``keep_open``: keep connections open between sends (the caller closes them, :func:`close_connections`)."""
     if kind == "email":
-        return SmtpSender(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogSender()
+        if not settings.smtp_url:
+            return LogSender()
+        return SmtpSender(settings.smtp_url, settings.mail_from, keep_open=keep_open)
     if kind == "webhook":
         return WebhookSender(settings.secret_key, settings.webhooks_to_private)
     if kind in ("mobile", "phone"):
@@ -154,10 +293,11 @@ def sender_for(settings: Settings, kind: str) -> Sender:
 
 
 def senders(settings: Settings) -> dict[str, Sender]:
-    """The sender for each channel kind under these settings (the worker's, built once)."""
+    """The sender for each channel kind under these settings (the worker's, built once: its SMTP connections
+    stay open between mails, one per delivery thread, and the worker closes them)."""
     gateway = sender_for(settings, "mobile")
     return {
-        "email": sender_for(settings, "email"),
+        "email": sender_for(settings, "email", keep_open=True),
         "webhook": sender_for(settings, "webhook"),
         "mobile": gateway,
         "phone": gateway,

@@ -11,6 +11,9 @@ Claims take the most urgent first: a job carries its message's priority (:data:`
 by priority, then due time. A burst of routine messages is queued, not refused, and a flash notice sent in
 the middle of it is delivered before the routine backlog (the partial index ``ix_jobs_claim`` serves exactly
 this order over the open jobs).
+
+Scheduling a job also tells the workers when it falls due (:mod:`liaison.escalation.wakeup`): on PostgreSQL
+they are woken by ``NOTIFY`` when the transaction commits, rather than at their next poll.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.db import transaction
+from liaison.escalation import wakeup
 from liaison.models import Job, Notification, utcnow
 
 LEASE = timedelta(seconds=60)
@@ -59,6 +63,7 @@ def enqueue(
     else:
         job.due_at, job.done_at, job.locked_until, job.locked_by = due_at, None, None, ""
         job.priority = rank
+    wakeup.due(session, due_at)
 
 
 def cancel(session: Session, kind: str, ref_id: uuid.UUID, now: datetime | None = None) -> None:
@@ -117,6 +122,7 @@ def finish(session: Session, job_id: uuid.UUID, worker: str, next_due: datetime 
         values["done_at"] = utcnow()
     else:
         values["due_at"] = next_due
+        wakeup.due(session, next_due)
     result = session.execute(update(Job).where(Job.id == job_id, Job.locked_by == worker).values(**values))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

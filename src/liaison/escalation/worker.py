@@ -23,6 +23,7 @@ recognise it.
 from __future__ import annotations
 
 import functools
+import heapq
 import logging
 import os
 import socket
@@ -39,9 +40,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.actions.audit import audit
 from liaison.channels import ChannelError
-from liaison.channels.registry import Outgoing, Sender, senders
+from liaison.channels.registry import IDLE_SECONDS, Outgoing, Sender, close_connections, senders
 from liaison.db import transaction
-from liaison.escalation import queue
+from liaison.escalation import queue, wakeup
 from liaison.escalation.firing import MESSAGE_ONLY, WORKER, fire_due
 from liaison.escalation.notice import outgoing, sender_label
 from liaison.models import Addressee, Exercise, Message, Notification, utcnow
@@ -121,10 +122,23 @@ class Worker:
             threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else nullcontext()
         )
         self._wake = threading.Event()
+        self._hints: list[float] = []  # Unix times at which jobs fall due (NOTIFY payloads), earliest first
+        self.listener: wakeup.Listener | None = None
         self.stopping = threading.Event()
 
     def wake(self) -> None:
         self._wake.set()
+
+    def wake_at(self, at: float | None) -> None:
+        """The listener's callback: work is due now (``None``), or falls due at Unix time ``at``."""
+        if at is None:
+            self._wake.set()
+            return
+        with self._lock:
+            heapq.heappush(self._hints, at)
+            if len(self._hints) > 10_000:  # a hint is an optimisation: the polling finds what is forgotten
+                self._hints = heapq.nsmallest(5_000, self._hints)
+        self._wake.set()  # the loop recomputes how long to sleep
 
     def run_once(self, *, wait: bool = True) -> int:
         """Claim what is due now and run it; returns how many jobs were claimed.
@@ -174,6 +188,7 @@ class Worker:
         if wait:
             for f in deliveries:
                 f.exception()  # waits; errors are logged by _delivered
+            close_connections(self.by_kind.values())  # nobody loops to close them when idle
         return len(claimed)
 
     def _delivered(self, kind: str, future: Future[None]) -> None:
@@ -186,20 +201,44 @@ class Worker:
             self._wake.set()  # room again for the deliveries the loop had to leave (a retry is due later: polled)
 
     def run(self) -> None:
-        """Poll until :attr:`stopping` is set (SIGTERM/SIGINT in ``liaison worker``)."""
+        """Run what is due until :attr:`stopping` is set (SIGTERM/SIGINT in ``liaison worker``): woken by
+        ``NOTIFY`` on PostgreSQL (:mod:`liaison.escalation.wakeup`) or in-process (:meth:`wake`), polling as the
+        fallback. Idle SMTP connections are closed as it goes, all of them when it stops."""
         released = queue.release_claims(self.sessions, self.name)
         if released:
             log.info("took back %d claims held under this worker's name before a restart", released)
-        while not self.stopping.is_set():
-            try:
-                ran = self.run_once(wait=False)
-            except Exception:
-                log.exception("worker loop error; retrying")
-                ran = 0
-            if ran == 0:
-                self._wake.wait(self.settings.worker_poll_seconds)
-                self._wake.clear()
-        self.pool.shutdown(wait=True)
+        bind = self.sessions.kw.get("bind")
+        if bind is not None and bind.dialect.name == "postgresql":
+            self.listener = wakeup.Listener(bind.url, self.wake_at).start()
+        try:
+            while not self.stopping.is_set():
+                self._wake.clear()  # before the claim: a wake-up during it is not lost
+                try:
+                    ran = self.run_once(wait=False)
+                except Exception:
+                    log.exception("worker loop error; retrying")
+                    ran = 0
+                close_connections(self.by_kind.values(), idle_for=IDLE_SECONDS)
+                if ran == 0:
+                    self._wake.wait(self._idle_wait())
+        finally:
+            if self.listener is not None:
+                self.listener.stop()
+            self.pool.shutdown(wait=True)
+            close_connections(self.by_kind.values())
+
+    def _idle_wait(self) -> float:
+        """Seconds to sleep when nothing was due: the polling interval (longer while ``LISTEN`` is up, since a
+        notification wakes the loop), cut short by the earliest job known to fall due."""
+        listening = self.listener is not None and self.listener.listening.is_set()
+        wait = self.settings.worker_listen_poll_seconds if listening else self.settings.worker_poll_seconds
+        now = time.time()
+        with self._lock:
+            while self._hints and self._hints[0] <= now:
+                heapq.heappop(self._hints)
+            if self._hints:
+                wait = min(wait, self._hints[0] - now + 0.005)  # just after: the claim takes due_at <= now
+        return max(wait, 0.0)
 
     def start_thread(self) -> threading.Thread:
         thread = threading.Thread(target=self.run, name="liaison-worker", daemon=True)
