@@ -19,6 +19,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -393,7 +394,10 @@ def test_worker_killed_twice_mid_chain_delivers_every_step_exactly_once(node: No
     assert last.at >= sent + 9  # not before its time
     time.sleep(0.3)
     assert node.terminate(w3) == 0
-    assert "took back 2 claims" in w3.text()
+    # The two held mails, and the desk's phone notification when the kill came before its outcome was recorded
+    # (it is sent again then, through the log gateway: e-mail is what the exactly-once count below checks).
+    took = re.search(r"took back (\d+) claims", w3.text())
+    assert took is not None and int(took.group(1)) in (2, 3), w3.text()
 
     counts = Counter(x.message_id for x in node.mail.mails)
     assert all(c == 1 for c in counts.values()), counts
