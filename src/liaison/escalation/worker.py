@@ -35,6 +35,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,9 +44,9 @@ from liaison.channels import ChannelError
 from liaison.channels.registry import IDLE_SECONDS, Outgoing, Sender, close_connections, senders
 from liaison.db import transaction
 from liaison.escalation import queue, wakeup
-from liaison.escalation.firing import MESSAGE_ONLY, WORKER, fire_due
-from liaison.escalation.notice import outgoing, sender_label
-from liaison.models import Addressee, Exercise, Message, Notification, utcnow
+from liaison.escalation.firing import WORKER, fire_due
+from liaison.escalation.notice import notices, outgoing
+from liaison.models import Addressee, Exercise, Notification, utcnow
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings
 
@@ -300,25 +301,29 @@ class Worker:
         self.wake()
 
     def _prepare(self, jobs: list[queue.Claimed]) -> list[tuple[queue.Claimed, Outgoing, int]]:
-        """Mark the claimed notifications as being sent and build what each sends, in one transaction for the
-        whole batch (the row is written before anything leaves)."""
+        """Mark the claimed notifications as being sent, in one transaction for the whole batch (the row is
+        written before anything leaves), and build what each sends. Core statements: one query reads every
+        notice's facts (:func:`notices`), one update marks the batch."""
         if not jobs:
             return []
-        out = []
-        labels: dict[object, str] = {}
         with self._transaction() as session:
+            rows = {r.id: r for r in notices(session, [job.ref_id for job in jobs])}
+            ready, over = [], []
             for job in jobs:
-                n = session.get(Notification, job.ref_id)
-                if n is None or n.status in ("sent", "failed", "skipped"):
-                    queue.finish(session, job.id, self.name, None)
-                    continue
-                message = session.get(Message, n.message_id, options=MESSAGE_ONLY)
-                assert message is not None
-                if message.id not in labels:
-                    labels[message.id] = sender_label(session, message)
-                n.status, n.attempts = "sending", n.attempts + 1
-                out.append((job, outgoing(self.settings, message, n, labels[message.id]), n.attempts))
-        return out
+                r = rows.get(job.ref_id)
+                if r is None or r.status in ("sent", "failed", "skipped"):
+                    over.append((job.id, None, ""))
+                else:
+                    ready.append((job, r))
+            if ready:
+                session.execute(
+                    update(Notification)
+                    .where(Notification.id.in_([r.id for _, r in ready]))
+                    .values(status="sending", attempts=Notification.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
+            queue.finish_many(session, self.name, over)
+        return [(job, outgoing(self.settings, r), r.attempts + 1) for job, r in ready]
 
     def _send(self, job: queue.Claimed, item: Outgoing, attempts: int) -> None:
         sender = self.by_kind.get(item.kind)
