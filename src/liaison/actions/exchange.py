@@ -299,7 +299,7 @@ def send_message(
         if snapshot is not None:
             # The first step fires in this transaction: the notifications exist (and their deliveries are due)
             # the moment the message does, and the timer waits for the next step.
-            nxt, _created = fire_due(session, snapshot, a, now)
+            nxt, _created = fire_due(session, snapshot, a, now, new=True)
             if nxt is not None:
                 queue.enqueue(session, "escalate", a.id, nxt, new=True, priority=priority)
         else:

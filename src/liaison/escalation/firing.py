@@ -89,13 +89,17 @@ def resolve(snap: Snapshot, message: Message, a: Addressee, target: str, at: dat
 # -- firing steps --
 
 
-def fire_due(session: Session, snap: Snapshot, a: Addressee, now: datetime) -> tuple[datetime | None, list[uuid.UUID]]:
+def fire_due(
+    session: Session, snap: Snapshot, a: Addressee, now: datetime, *, new: bool = False
+) -> tuple[datetime | None, list[uuid.UUID]]:
     """Fire the addressee's due steps not yet fired; returns the next due time (None: chain over) and the ids
     of the new notifications to deliver.
 
     The notification rows and their delivery jobs are written with one Core INSERT each (executemany) for
     all the steps fired, not as ORM objects flushed step by step: nothing here reads them back, and this
     runs inside every send. The message and the addressee must be in the database already (flushed).
+    ``new``: the addressee was created in this transaction (the send), so no step has fired yet and the
+    notifications already written need not be read.
 
     Within a round, a contact already notified by an earlier step is not notified again (the deputy may be
     the one on duty): the step records the repeat as skipped, and when it reached nobody new, the next step of
@@ -111,14 +115,18 @@ def fire_due(session: Session, snap: Snapshot, a: Addressee, now: datetime) -> t
     policy = Policy.from_json(message.policy)
     fired: set[tuple[int, int]] = set()
     notified: dict[int, dict[uuid.UUID, str]] = {}  # round -> contact -> the step that notified it
-    rows = session.execute(
-        select(
-            Notification.round,
-            Notification.step,
-            Notification.target,
-            Notification.contact_point_id,
-            Notification.status,
-        ).where(Notification.addressee_id == a.id)
+    rows = (
+        ()
+        if new
+        else session.execute(
+            select(
+                Notification.round,
+                Notification.step,
+                Notification.target,
+                Notification.contact_point_id,
+                Notification.status,
+            ).where(Notification.addressee_id == a.id)
+        )
     )
     for r, i, target, contact_id, status in rows:
         fired.add((r, i))
@@ -143,8 +151,8 @@ def fire_due(session: Session, snap: Snapshot, a: Addressee, now: datetime) -> t
             )
             fired.add((d.round, d.index))
             continue
-        new, reached_nobody_new = _fire(session, snap, message, a, d, now, notified.setdefault(d.round, {}), inserts)
-        created.extend(new)
+        ids, reached_nobody_new = _fire(session, snap, message, a, d, now, notified.setdefault(d.round, {}), inserts)
+        created.extend(ids)
         fired.add((d.round, d.index))
         following = step_after(policy, message.sent_at, d)
         if (
