@@ -77,6 +77,7 @@ def enqueue_new(
         session.execute(
             insert(table), [{"kind": kind, "ref_id": r, "due_at": due_at, "priority": rank} for r in ref_ids]
         )
+        wakeup.due(session, due_at)
 
 
 def cancel(session: Session, kind: str, ref_id: uuid.UUID, now: datetime | None = None) -> None:
@@ -158,6 +159,7 @@ def finish_many(
         conn.execute(table.update().where(held).values(done_at=now or utcnow(), **released), done)
     if again:
         conn.execute(table.update().where(held).values(due_at=bindparam("due"), **released), again)
+        wakeup.due(session, min(nxt for _, nxt, _ in jobs if nxt is not None))
 
 
 def holds(session: Session, job_id: uuid.UUID, worker: str) -> bool:
