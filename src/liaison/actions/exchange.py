@@ -42,7 +42,7 @@ from liaison.models import (
 from liaison.models.exchange import CASE_STEPS, MESSAGE_KINDS, PRIORITIES
 from liaison.principal import Principal
 from liaison.queries.message_access import is_operator, require
-from liaison.queries.snapshot import Snapshot
+from liaison.queries.snapshot import DesignationView, MemberView, Snapshot
 
 DEFAULT_POLICIES = {
     "flash": "on-duty@0s,deputy@5m,desk@10m,secretariat@15m,repeat",
@@ -112,17 +112,24 @@ def policy_text(session: Session, network_id: uuid.UUID, priority: str) -> str:
 # -- sending --
 
 
-def member_codes(session: Session, network: Network, queries: Sequence[str]) -> list[str]:
+def member_codes(
+    session: Session, network: Network, queries: Sequence[str], snapshot: Snapshot | None = None
+) -> list[str]:
     """The codes of the active members of ``network`` that ``queries`` name (a code, alpha-3 code or English name,
     see :mod:`liaison.member_lookup`), in order and once each; an unknown one is a 404 with close matches, and
-    nothing is sent."""
-    members = dict(
-        session.execute(
-            select(Member.code, Member.name)
-            .join(Membership, Membership.member_id == Member.id)
-            .where(Membership.network_id == network.id, Membership.status == "active")
-        ).all()
-    )
+    nothing is sent. With a ``snapshot`` that knows the network, its members are read there (see
+    :func:`send_message` on why that is safe)."""
+    view = snapshot.networks_by_id.get(network.id) if snapshot is not None else None
+    if snapshot is not None and view is not None:
+        members = {code: snapshot.members[code].name for code in view.members if code in snapshot.members}
+    else:
+        members = dict(
+            session.execute(
+                select(Member.code, Member.name)
+                .join(Membership, Membership.member_id == Member.id)
+                .where(Membership.network_id == network.id, Membership.status == "active")
+            ).all()
+        )
     codes = []
     for query in (q for q in queries if q.strip()):
         code = member_lookup.resolve(query, members)
@@ -135,12 +142,18 @@ def member_codes(session: Session, network: Network, queries: Sequence[str]) -> 
     return list(dict.fromkeys(codes))
 
 
-def _addressee_for_member(session: Session, network: Network, code: str) -> Addressee:
-    member = session.scalar(select(Member).where(Member.code == code))
-    assert member is not None  # resolved by member_codes
-    designation = session.scalar(
-        select(Designation).where(Designation.network_id == network.id, Designation.member_id == member.id)
-    )
+def _addressee_for_member(session: Session, network: Network, code: str, snapshot: Snapshot | None) -> Addressee:
+    member: Member | MemberView | None
+    designation: Designation | DesignationView | None
+    if snapshot is not None and code in snapshot.members:
+        member = snapshot.members[code]
+        designation = snapshot.designations.get((network.id, member.id))
+    else:
+        member = session.scalar(select(Member).where(Member.code == code))
+        assert member is not None  # resolved by member_codes
+        designation = session.scalar(
+            select(Designation).where(Designation.network_id == network.id, Designation.member_id == member.id)
+        )
     if designation is None:
         raise InvalidInput(
             "to", f"{member.name} has designated no authority on {network.code}: address a contact point instead"
@@ -230,8 +243,14 @@ def send_message(
     checked = _check_uploads(attachments, max_attachment_bytes)
     addressees: list[Addressee] = []
     seen: set[tuple[object, object]] = set()
-    for code in member_codes(session, network, to_members):
-        a = _addressee_for_member(session, network, code)
+    # With a directory snapshot (the web's and the API's sends), members and designations are read there rather
+    # than in four queries: the snapshot is at most ``check_interval`` (0.1 s) behind another process's
+    # directory write and never behind this process's, and the first step below resolves who is notified from
+    # the same snapshot anyway, so the addressees and the contacts notified come from one picture of the
+    # directory. A member removed or re-designated in that 0.1 s is treated as it was just before the change,
+    # which is what a send an instant earlier would have done; the later steps resolve afresh when they fire.
+    for code in member_codes(session, network, to_members, snapshot):
+        a = _addressee_for_member(session, network, code, snapshot)
         seen.add((a.member_id, None))
         addressees.append(a)
     for cid in dict.fromkeys(to_contacts):
@@ -280,7 +299,7 @@ def send_message(
         if snapshot is not None:
             # The first step fires in this transaction: the notifications exist (and their deliveries are due)
             # the moment the message does, and the timer waits for the next step.
-            nxt, _created = fire_due(session, snapshot, a, now)
+            nxt, _created = fire_due(session, snapshot, a, now, new=True)
             if nxt is not None:
                 queue.enqueue(session, "escalate", a.id, nxt, new=True, priority=priority)
         else:

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, lazyload
 
 from liaison.actions.audit import audit
@@ -26,7 +26,7 @@ from liaison.escalation.rules import DueStep, Policy, due_steps, next_due, step_
 from liaison.models import Addressee, Message, Notification
 from liaison.principal import Principal
 from liaison.queries.duty import duty_answer
-from liaison.queries.snapshot import ContactView, Snapshot
+from liaison.queries.snapshot import ChannelView, ContactView, Snapshot
 
 log = logging.getLogger("liaison.worker")
 
@@ -35,6 +35,7 @@ WORKER = Principal(None, "liaison worker", None, None, frozenset({("admin", None
 MESSAGE_ONLY = (lazyload(Message.addressees), lazyload(Message.attachments))
 """Loading a message to fire a step or send a notification: its columns and network, not the addressee and
 attachment lists the model loads eagerly for the pages (two queries less, each time)."""
+NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
 
 
 # -- resolving a step's target --
@@ -89,10 +90,16 @@ def resolve(snap: Snapshot, message: Message, a: Addressee, target: str, at: dat
 
 
 def fire_due(
-    session: Session, snap: Snapshot, a: Addressee, now: datetime
-) -> tuple[datetime | None, list[Notification]]:
-    """Fire the addressee's due steps not yet fired; returns the next due time (None: chain over) and the new
-    notifications to deliver.
+    session: Session, snap: Snapshot, a: Addressee, now: datetime, *, new: bool = False
+) -> tuple[datetime | None, list[uuid.UUID]]:
+    """Fire the addressee's due steps not yet fired; returns the next due time (None: chain over) and the ids
+    of the new notifications to deliver.
+
+    The notification rows and their delivery jobs are written with one Core INSERT each (executemany) for
+    all the steps fired, not as ORM objects flushed step by step: nothing here reads them back, and this
+    runs inside every send. The message and the addressee must be in the database already (flushed).
+    ``new``: the addressee was created in this transaction (the send), so no step has fired yet and the
+    notifications already written need not be read.
 
     Within a round, a contact already notified by an earlier step is not notified again (the deputy may be
     the one on duty): the step records the repeat as skipped, and when it reached nobody new, the next step of
@@ -108,14 +115,18 @@ def fire_due(
     policy = Policy.from_json(message.policy)
     fired: set[tuple[int, int]] = set()
     notified: dict[int, dict[uuid.UUID, str]] = {}  # round -> contact -> the step that notified it
-    rows = session.execute(
-        select(
-            Notification.round,
-            Notification.step,
-            Notification.target,
-            Notification.contact_point_id,
-            Notification.status,
-        ).where(Notification.addressee_id == a.id)
+    rows = (
+        ()
+        if new
+        else session.execute(
+            select(
+                Notification.round,
+                Notification.step,
+                Notification.target,
+                Notification.contact_point_id,
+                Notification.status,
+            ).where(Notification.addressee_id == a.id)
+        )
     )
     for r, i, target, contact_id, status in rows:
         fired.add((r, i))
@@ -123,11 +134,12 @@ def fire_due(
             notified.setdefault(r, {}).setdefault(contact_id, _step_name(i, target))
     due = [d for d in due_steps(policy, message.sent_at, now, None) if (d.round, d.index) not in fired]
     latest = max((d.round for d in due), default=0)
-    created: list[Notification] = []
+    inserts: list[dict[str, object]] = []  # the notification rows to write
+    created: list[uuid.UUID] = []
     while due:
         d = due.pop(0)
         if d.round < latest:
-            session.add(
+            inserts.append(
                 _note(
                     message,
                     a,
@@ -139,8 +151,8 @@ def fire_due(
             )
             fired.add((d.round, d.index))
             continue
-        new, reached_nobody_new = _fire(session, snap, message, a, d, now, notified.setdefault(d.round, {}))
-        created.extend(new)
+        ids, reached_nobody_new = _fire(session, snap, message, a, d, now, notified.setdefault(d.round, {}), inserts)
+        created.extend(ids)
         fired.add((d.round, d.index))
         following = step_after(policy, message.sent_at, d)
         if (
@@ -151,6 +163,9 @@ def fire_due(
             and not any((x.round, x.index) == (following.round, following.index) for x in due)
         ):
             due.insert(0, DueStep(following.round, following.index, following.target, now))
+    if inserts:
+        session.execute(insert(NOTIFICATIONS), inserts)
+        queue.enqueue_new(session, "deliver", created, now, priority=message.priority)
     nxt = next_due(policy, message.sent_at, now, None)
     while nxt is not None and (nxt.round, nxt.index) in fired:  # a step fired early is not fired again
         nxt = step_after(policy, message.sent_at, nxt)
@@ -172,9 +187,11 @@ def _note(
     suffix: str,
     reason: str,
     contact: ContactView | None = None,
-    **kw: object,
-) -> Notification:
-    return Notification(
+    channel: ChannelView | None = None,
+) -> dict[str, object]:
+    """A notification row for :func:`fire_due`'s INSERT (every row has the same keys: one executemany)."""
+    return dict(
+        id=uuid.uuid4(),
         message_id=message.id,
         addressee_id=a.id,
         key=f"{a.id}:{d.round}:{d.index}:{suffix}",
@@ -186,7 +203,9 @@ def _note(
         contact_name=contact.name if contact else "",
         status=status,
         due_at=d.due_at,
-        **kw,
+        channel_id=channel.id if channel else None,
+        channel_kind=channel.kind if channel else "",
+        address=channel.value if channel else "",
     )
 
 
@@ -198,17 +217,19 @@ def _fire(
     d: DueStep,
     now: datetime,
     notified: dict[uuid.UUID, str],
-) -> tuple[list[Notification], bool]:
+    rows: list[dict[str, object]],
+) -> tuple[list[uuid.UUID], bool]:
     """Fire one step: a pending notification per channel of each contact the step resolves to, skipping the
     contacts in ``notified`` (already notified in this round, which this updates). Returns the notifications
-    and whether the step resolved to contacts but reached none of them anew (the chain then goes on at once)."""
+    and whether the step resolved to contacts but reached none of them anew (the chain then goes on at once).
+    The rows go to ``rows``; the caller inserts them."""
     target = resolve(snap, message, a, d.target, now)
-    out: list[Notification] = []
+    out: list[uuid.UUID] = []
     repeats = [c for c in target.contacts if c.id in notified]
     if not target.contacts:
-        session.add(_note(message, a, d, status="skipped", suffix="none", reason=target.reason))
+        rows.append(_note(message, a, d, status="skipped", suffix="none", reason=target.reason))
     for c in repeats:
-        session.add(
+        rows.append(
             _note(
                 message,
                 a,
@@ -223,7 +244,7 @@ def _fire(
         if c.id in notified:
             continue
         if not c.channels:
-            session.add(
+            rows.append(
                 _note(
                     message,
                     a,
@@ -245,15 +266,10 @@ def _fire(
                 suffix=f"{c.id}:{ch.id}",
                 contact=c,
                 reason=target.reason,
-                channel_id=ch.id,
-                channel_kind=ch.kind,
-                address=ch.value,
+                channel=ch,
             )
-            session.add(n)
-            out.append(n)
-    session.flush()
-    for n in out:
-        queue.enqueue(session, "deliver", n.id, now, new=True, priority=message.priority)
+            rows.append(n)
+            out.append(n["id"])  # type: ignore[arg-type]
     log.info(
         "message %s to %s: round %d step %d (%s) -> %s",
         message.id,

@@ -19,11 +19,12 @@ they are woken by ``NOTIFY`` when the transaction commits, rather than at their 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import Table, bindparam, exists, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.db import transaction
@@ -64,6 +65,19 @@ def enqueue(
         job.due_at, job.done_at, job.locked_until, job.locked_by = due_at, None, None, ""
         job.priority = rank
     wakeup.due(session, due_at)
+
+
+def enqueue_new(
+    session: Session, kind: str, ref_ids: Sequence[uuid.UUID], due_at: datetime, *, priority: str = "routine"
+) -> None:
+    """:func:`enqueue` with ``new``, for many rows created in this transaction: one Core INSERT (executemany)."""
+    if ref_ids:
+        table: Table = Job.__table__  # type: ignore[assignment]
+        rank = RANK[priority]
+        session.execute(
+            insert(table), [{"kind": kind, "ref_id": r, "due_at": due_at, "priority": rank} for r in ref_ids]
+        )
+        wakeup.due(session, due_at)
 
 
 def cancel(session: Session, kind: str, ref_id: uuid.UUID, now: datetime | None = None) -> None:
@@ -125,6 +139,27 @@ def finish(session: Session, job_id: uuid.UUID, worker: str, next_due: datetime 
         wakeup.due(session, next_due)
     result = session.execute(update(Job).where(Job.id == job_id, Job.locked_by == worker).values(**values))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def finish_many(
+    session: Session,
+    worker: str,
+    jobs: Sequence[tuple[uuid.UUID, datetime | None, str]],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """:func:`finish` for a batch of (job id, next due or None, error): one statement per kind of change."""
+    table: Table = Job.__table__  # type: ignore[assignment]
+    done = [{"jid": j, "err": e} for j, nxt, e in jobs if nxt is None]
+    again = [{"jid": j, "err": e, "due": nxt} for j, nxt, e in jobs if nxt is not None]
+    held = (table.c.id == bindparam("jid")) & (table.c.locked_by == worker)
+    released: dict[str, object] = {"locked_until": None, "locked_by": "", "last_error": bindparam("err")}
+    conn = session.connection()
+    if done:
+        conn.execute(table.update().where(held).values(done_at=now or utcnow(), **released), done)
+    if again:
+        conn.execute(table.update().where(held).values(due_at=bindparam("due"), **released), again)
+        wakeup.due(session, min(nxt for _, nxt, _ in jobs if nxt is not None))
 
 
 def holds(session: Session, job_id: uuid.UUID, worker: str) -> bool:

@@ -15,9 +15,10 @@ Three kinds of timer:
 
 Exactly once: a step's notifications are created in the transaction that moves the timer, under a unique
 key, so a step never fires twice. A notification is sent only from the ``pending`` state and marked ``sent``
-right after; the only window for a duplicate is a crash between the channel accepting the notification and
-that commit, and then the re-sent copy carries the same Message-ID / webhook-id, so the receiving end can
-recognise it.
+right after, in a batch with the outcomes of the deliveries that finished meanwhile
+(:mod:`liaison.escalation.outcomes`); the only window for a duplicate is a crash between the channel accepting
+the notification and that commit (widened by at most the write of the batch in progress: milliseconds), and
+then the re-sent copy carries the same Message-ID / webhook-id, so the receiving end can recognise it.
 """
 
 from __future__ import annotations
@@ -35,17 +36,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from liaison.actions.audit import audit
 from liaison.channels import ChannelError
-from liaison.channels.registry import IDLE_SECONDS, Outgoing, Sender, close_connections, senders
+from liaison.channels.registry import IDLE_SECONDS, Sender, close_connections, senders
 from liaison.db import transaction
-from liaison.escalation import queue, wakeup
-from liaison.escalation.firing import MESSAGE_ONLY, WORKER, fire_due
-from liaison.escalation.notice import outgoing, sender_label
-from liaison.models import Addressee, Exercise, Message, Notification, utcnow
+from liaison.escalation import outcomes, queue, wakeup
+from liaison.escalation.firing import WORKER, fire_due
+from liaison.escalation.notice import notices, outgoing
+from liaison.escalation.outcomes import Delivery, Outcome, settle
+from liaison.models import Addressee, Exercise, Notification, utcnow
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import Settings
 
@@ -121,6 +123,7 @@ class Worker:
         self._writes: AbstractContextManager[object] = (
             threading.Lock() if bind is not None and bind.dialect.name == "sqlite" else nullcontext()
         )
+        self._outcomes = outcomes.GroupCommit(self._record)
         self._wake = threading.Event()
         self._hints: list[float] = []  # Unix times at which jobs fall due (NOTIFY payloads), earliest first
         self.listener: wakeup.Listener | None = None
@@ -171,11 +174,11 @@ class Worker:
         except Exception:  # retried after the lease runs out
             log.exception("preparing deliveries failed")
             prepared = []
-        for job, item, attempts in prepared:
+        for d in prepared:
             with self._lock:
-                self._in_flight[item.kind] += 1
-            future = self.pool.submit(item.kind, self._send, job, item, attempts)
-            future.add_done_callback(functools.partial(self._delivered, item.kind))
+                self._in_flight[d.item.kind] += 1
+            future = self.pool.submit(d.item.kind, self._send, d)
+            future.add_done_callback(functools.partial(self._delivered, d.item.kind))
             deliveries.append(future)
         for job in claimed:
             try:
@@ -299,83 +302,62 @@ class Worker:
             queue.finish(session, job.id, self.name, None)
         self.wake()
 
-    def _prepare(self, jobs: list[queue.Claimed]) -> list[tuple[queue.Claimed, Outgoing, int]]:
-        """Mark the claimed notifications as being sent and build what each sends, in one transaction for the
-        whole batch (the row is written before anything leaves)."""
+    def _prepare(self, jobs: list[queue.Claimed]) -> list[Delivery]:
+        """Mark the claimed notifications as being sent, in one transaction for the whole batch (the row is
+        written before anything leaves), and build what each sends. Core statements: one query reads every
+        notice's facts (:func:`notices`), one update marks the batch."""
         if not jobs:
             return []
-        out = []
-        labels: dict[object, str] = {}
         with self._transaction() as session:
+            rows = {r.id: r for r in notices(session, [job.ref_id for job in jobs])}
+            ready, over = [], []
             for job in jobs:
-                n = session.get(Notification, job.ref_id)
-                if n is None or n.status in ("sent", "failed", "skipped"):
-                    queue.finish(session, job.id, self.name, None)
-                    continue
-                message = session.get(Message, n.message_id, options=MESSAGE_ONLY)
-                assert message is not None
-                if message.id not in labels:
-                    labels[message.id] = sender_label(session, message)
-                n.status, n.attempts = "sending", n.attempts + 1
-                out.append((job, outgoing(self.settings, message, n, labels[message.id]), n.attempts))
-        return out
+                r = rows.get(job.ref_id)
+                if r is None or r.status in ("sent", "failed", "skipped"):
+                    over.append((job.id, None, ""))
+                else:
+                    ready.append((job, r))
+            if ready:
+                session.execute(
+                    update(Notification)
+                    .where(Notification.id.in_([r.id for _, r in ready]))
+                    .values(status="sending", attempts=Notification.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
+            queue.finish_many(session, self.name, over)
+        return [
+            Delivery(job, outgoing(self.settings, r), r.attempts + 1, r.id, r.message_id, r.contact_name)
+            for job, r in ready
+        ]
 
-    def _send(self, job: queue.Claimed, item: Outgoing, attempts: int) -> None:
-        sender = self.by_kind.get(item.kind)
+    def _send(self, d: Delivery) -> None:
+        """Send one notification and return once its outcome is committed (in a batch, :mod:`outcomes`)."""
+        sender = self.by_kind.get(d.item.kind)
         error: ChannelError | None = None
         try:
             if sender is None:
-                raise ChannelError(f"no sender for channel kind {item.kind!r}", permanent=True)
-            sender.send(item)
+                raise ChannelError(f"no sender for channel kind {d.item.kind!r}", permanent=True)
+            sender.send(d.item)
         except ChannelError as exc:
             error = exc
         except Exception as exc:  # a gateway bug is a failed attempt, not a lost notification
             error = ChannelError(f"{type(exc).__name__}: {exc}", permanent=False)
-        now = self.clock()
+        outcome = settle(d, error, self.clock(), type(sender).__name__, max_attempts=MAX_ATTEMPTS, backoff=BACKOFF)
+        self._outcomes.record(outcome)
 
-        def record(session: Session) -> None:
-            n = session.get(Notification, job.ref_id)
-            assert n is not None
-            retry_at = None
-            if error is None:
-                n.status, n.sent_at, n.last_error = "sent", now, ""
-                n.transport = type(sender).__name__
-            # The notification keeps what its readers may be shown (a webhook's failure is one generic text);
-            # the detail goes to the log and the audit row.
-            elif error.permanent or attempts >= MAX_ATTEMPTS:
-                n.status, n.last_error = "failed", error.public[:2000]
-            else:
-                n.status, n.last_error = "pending", error.public[:2000]
-                retry_at = now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-            detail = "" if error is None else str(error)[:2000]
-            queue.finish(session, job.id, self.name, retry_at, detail)
+    def _record(self, batch: list[Outcome]) -> None:
+        self._recording(functools.partial(outcomes.write, worker=self.name, outcomes=batch))
+        for o in batch:
+            retry = f"will retry at {o.retry_at:%H:%M:%S}" if o.retry_at else ""
             log.info(
                 "notification %s via %s to %s: %s (attempt %d)%s",
-                n.key,
-                n.channel_kind,
-                n.address,
-                n.status.replace("pending", "will retry at " + (f"{retry_at:%H:%M:%S}" if retry_at else "?")),
-                attempts,
-                f": {detail}" if detail else "",
+                o.delivery.item.key,
+                o.delivery.item.kind,
+                o.delivery.item.to,
+                retry or o.status,
+                o.delivery.attempts,
+                f": {o.detail}" if o.detail else "",
             )
-            if error is not None:  # a sent notification is recorded by its own row; a failure also in the log
-                audit(
-                    session,
-                    actor=WORKER,
-                    action="notification." + n.status.replace("pending", "retry"),
-                    target_type="message",
-                    target_id=n.message_id,
-                    details={
-                        "notification": str(n.id),
-                        "channel": n.channel_kind,
-                        "contact": n.contact_name,
-                        "attempt": attempts,
-                        "error": detail,
-                        "retry_at": retry_at,
-                    },
-                )
-
-        self._recording(record)
 
 
 def new_worker_for(settings: Settings, engine_url: str | None = None) -> tuple[Worker, Callable[[], None]]:
