@@ -29,10 +29,14 @@ def audit_log_read(session: Session, *, actor: Principal, export: bool, details:
 def message_read(session: Session, *, actor: Principal, message: Message, details: dict[str, Any]) -> None:
     """A read that the message page does not record by itself (an attachment through the API, the content shown
     on an acknowledgement link's page)."""
+    _on_message(session, actor, "message.read", message, details)
+
+
+def _on_message(session: Session, actor: Principal, action: str, message: Message, details: dict[str, Any]) -> None:
     audit(
         session,
         actor=actor,
-        action="message.read",
+        action=action,
         target_type="message",
         target_id=message.id,
         network_id=message.network_id,
@@ -41,20 +45,8 @@ def message_read(session: Session, *, actor: Principal, message: Message, detail
 
 
 def attachment_read(session: Session, *, actor: Principal, message: Message, attachment: Attachment) -> None:
-    audit(
-        session,
-        actor=actor,
-        action="attachment.read",
-        target_type="message",
-        target_id=message.id,
-        network_id=message.network_id,
-        details={
-            "attachment": str(attachment.id),
-            "filename": attachment.filename,
-            "sha256": attachment.sha256,
-            "size": attachment.size,
-        },
-    )
+    details = {"attachment": str(attachment.id), "filename": attachment.filename, "sha256": attachment.sha256}
+    _on_message(session, actor, "attachment.read", message, details | {"size": attachment.size})
 
 
 def link_read(session: Session, *, actor: Principal, message: Message, notification: Notification) -> None:
@@ -68,27 +60,11 @@ def link_read(session: Session, *, actor: Principal, message: Message, notificat
 
 
 def message_export(session: Session, *, actor: Principal, message: Message, details: dict[str, Any]) -> None:
-    audit(
-        session,
-        actor=actor,
-        action="message.export",
-        target_type="message",
-        target_id=message.id,
-        network_id=message.network_id,
-        details=details,
-    )
+    _on_message(session, actor, "message.export", message, details)
 
 
 def message_refused(session: Session, *, actor: Principal, message: Message, details: dict[str, Any]) -> None:
-    audit(
-        session,
-        actor=actor,
-        action="message.refused",
-        target_type="message",
-        target_id=message.id,
-        network_id=message.network_id,
-        details=details,
-    )
+    _on_message(session, actor, "message.refused", message, details)
 
 
 def verification_refused(session: Session, *, actor: Principal, reason: str) -> None:
