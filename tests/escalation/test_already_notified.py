@@ -10,30 +10,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from tests.exchange.conftest import T0, Exchange
+from tests.exchange.test_escalation_flow import _send
 from tests.world import ADMIN
 
-from liaison.actions import exchange as act
 from liaison.actions import rosters
 from liaison.db import transaction
-from liaison.models import AuditEvent, Designation, Message, Network, Notification
+from liaison.models import AuditEvent, Designation, Message, Notification
 from liaison.queries import snapshot
 from liaison.queries.readiness import readiness
-
-
-def _send(ex: Exchange) -> Message:
-    with transaction(ex.sessions) as s:
-        return act.send_message(
-            s,
-            actor=ex.as_("jp.cp"),
-            network=s.get_one(Network, ex.ids["ftf"]),
-            kind="request",
-            priority="flash",
-            subject="Travel of a suspect",
-            body="Flight JL 45 tonight.",
-            legal_basis="Art. 7 Decision 2005/671/JHA",
-            to_members=["FR"],
-            now=ex.now[0],
-        )
 
 
 def _history(ex: Exchange, m: Message) -> list[tuple[int, int, str, str, str, str]]:
