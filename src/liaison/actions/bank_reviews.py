@@ -32,6 +32,7 @@ from liaison.bank.access import Viewer, statement_visible
 from liaison.channels import ChannelError
 from liaison.channels.registry import Outgoing, sender_for
 from liaison.errors import PermissionDenied
+from liaison.i18n import _
 from liaison.models import BankEntity, Channel, ContactPoint, Organisation, utcnow
 from liaison.principal import Principal
 from liaison.queries.bank_access import require_analyst, viewer_for, visible_entity
@@ -106,7 +107,7 @@ def _caption(entity: BankEntity, viewer: Viewer) -> str:
 def due_for_review(session: Session, viewer: Viewer, on: date) -> list[ReviewDue]:
     """Active entities whose review date has come, of the viewer's organisation (all of them for the operator)."""
     if not (viewer.operator or viewer.analyst):
-        raise PermissionDenied("reviews are for analysts")
+        raise PermissionDenied(_("reviews are for analysts"))
     query = select(BankEntity).where(
         BankEntity.review_date <= on,
         BankEntity.status == "active",
