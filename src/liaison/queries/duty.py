@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from liaison import member_lookup, rosters
 from liaison.errors import NotFound
+from liaison.i18n import _
 from liaison.principal import Principal
 from liaison.queries.snapshot import ContactView, DesignationView, MemberView, NetworkView, Snapshot
 
@@ -31,7 +32,9 @@ def find_network(snap: Snapshot, code: str, principal: Principal | None = None) 
     for n in visible.values():
         if n.name.casefold() == code.strip().casefold():
             return n
-    raise NotFound(f"no network {code!r}", suggestions=_suggest(code, {n.code: n.name for n in visible.values()}))
+    raise NotFound(
+        _("no network %(code)r", code=code), suggestions=_suggest(code, {n.code: n.name for n in visible.values()})
+    )
 
 
 def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
