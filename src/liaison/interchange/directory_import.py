@@ -22,6 +22,7 @@ from liaison.actions import directory as act
 from liaison.actions import rosters as roster_act
 from liaison.actions.audit import audit, bump_directory
 from liaison.errors import Conflict, InvalidInput, LiaisonError, NotFound, PermissionDenied
+from liaison.i18n import _
 from liaison.interchange.csv_safe import restore
 from liaison.interchange.directory_format import (
     CLOCK_SKEW,
@@ -301,7 +302,15 @@ class _Importer:
                 self.differs(loc, "secretariat", net.secretariat.name if net.secretariat else None, secretariat.name)
             self.report.note("networks", net.id, "unchanged")
         if not self.actor.administers(net.id):
-            raise _located(PermissionDenied(f"{loc.prefix}: only {code}'s secretariat or a node admin may import it"))
+            raise _located(
+                PermissionDenied(
+                    _(
+                        "%(prefix)s: only %(code)s's secretariat or a node admin may import it",
+                        prefix=loc.prefix,
+                        code=code,
+                    )
+                )
+            )
         return net
 
     def member(self, loc: _Loc, code: str, kind: str | None, name: str | None, wanted: uuid.UUID | None) -> Member:
@@ -704,7 +713,7 @@ def _override_sig(o: Override) -> tuple[Any, ...]:
 
 def _run(session: Session, actor: Principal, dry_run: bool, body: Any) -> ImportReport:
     if not actor.is_admin and not actor.administered_networks:
-        raise PermissionDenied("importing a directory needs a node admin or a network's secretariat")
+        raise PermissionDenied(_("importing a directory needs a node admin or a network's secretariat"))
     report = ImportReport(dry_run=dry_run)
     importer = _Importer(session, actor, report)
     event.listen(session, "before_flush", importer.assign_ids)
