@@ -148,10 +148,10 @@ def import_un_list(
     try:
         for n, entry in enumerate(listing.entries, start=1):
             if entry.reference in seen:
-                refused.append({"reference": entry.reference, "reason": "the reference appears twice in the file"})
+                refused.append({"reference": entry.reference, "reason": _("the reference appears twice in the file")})
                 continue
             if not entry.all_names():
-                refused.append({"reference": entry.reference, "reason": "the entry has no name"})
+                refused.append({"reference": entry.reference, "reason": _("the entry has no name")})
                 continue
             seen.add(entry.reference)
             category = UN_CATEGORY if entry.schema == "Person" else None
