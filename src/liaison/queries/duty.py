@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import orjson
 from rapidfuzz import fuzz
 
-from liaison import member_lookup, rosters
+from liaison import i18n, member_lookup, rosters
 from liaison.errors import NotFound
 from liaison.i18n import _
 from liaison.principal import Principal
@@ -191,11 +191,20 @@ class DutyAnswer:
         }
 
     def message(self) -> str:
+        """The answer in one sentence, in the current language."""
         if self.designation is None:
-            return f"{self.member.name} has designated no authority on {self.network.code}; use the fallback."
+            return _(
+                "%(member)s has designated no authority on %(network)s; use the fallback.",
+                member=self.member.name,
+                network=self.network.code,
+            )
         if self.contact is None:
-            return f"Nobody is on duty for {self.member.name} on {self.network.code} now; use the fallback."
-        return f"{self.contact.name} ({self.contact.agency}) is on duty."
+            return _(
+                "Nobody is on duty for %(member)s on %(network)s now; use the fallback.",
+                member=self.member.name,
+                network=self.network.code,
+            )
+        return _("%(name)s (%(agency)s) is on duty.", name=self.contact.name, agency=self.contact.agency)
 
 
 def _segment(snap: Snapshot, d: DesignationView, at: datetime) -> tuple[rosters.Shift, rosters.Shift | None]:
@@ -244,11 +253,12 @@ def duty_answer_bytes(
     """The duty answer as JSON bytes, equal to ``duty_answer(...).to_json()``.
 
     Everything in an answer but ``at`` is fixed within a minute (local times are shown to the minute) and
-    within a roster segment, so the rest is serialised once per minute per member and ``at`` is spliced in.
+    within a roster segment, so the rest is serialised once per minute per member and language (the answer's
+    ``message`` is a sentence in the reader's language) and ``at`` is spliced in.
     """
     at = at.astimezone(UTC)
     minute = int(at.timestamp()) // 60
-    key = (network.id, member.id)
+    key = (network.id, member.id, i18n.current())
     memo = snap.answers.get(key)
     if not (
         isinstance(memo, AnswerBytes)
