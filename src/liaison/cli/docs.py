@@ -1,7 +1,17 @@
-"""The CLI reference (docs/cli.md), generated from the commands' own --help so it cannot drift."""
+"""``liaison docs cli``: the CLI reference (docs/cli.md), generated from the commands' own --help so it cannot
+drift.
+
+The command renders the whole ``liaison`` app, so :func:`register` is handed it by :mod:`liaison.cli`, which
+assembles the app; this module imports no other part of the CLI.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
 import typer.main
 from typer.testing import CliRunner
 
@@ -34,3 +44,20 @@ def render(app: typer.Typer) -> str:
         text = "\n".join(line.rstrip() for line in result.output.splitlines()).strip("\n")
         parts += [f"## `{title}`", "", "```", text, "```", ""]
     return "\n".join(parts)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``docs`` group, whose ``cli`` command renders ``app``, to ``app``."""
+    docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
+    app.add_typer(docs_app, name="docs")
+
+    @docs_app.command("cli")
+    def docs_cli(
+        output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
+    ) -> None:
+        """Write the CLI reference (docs/cli.md) from every command's --help."""
+        text = render(app) + "\n"
+        if output:
+            output.write_text(text)
+        else:
+            sys.stdout.write(text)

@@ -1,5 +1,5 @@
-"""Bank imports, exports and reviews at the command line: ``liaison import un-sc|ftm|csv FILE``,
-``liaison export ftm|csv``, ``liaison bank reviews``.
+"""Bank imports and exports at the command line: ``liaison import un-sc|ftm|csv FILE`` and
+``liaison export ftm|csv``.
 
 Like every local command, these act with the node operator's authority (audited as such) unless ``--as USER``
 names a user, who then has exactly their own rights. An import is one transaction: exit 0 when it was
@@ -19,21 +19,30 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.timeinput import REMINDER_DAYS
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled
 
 import_app = typer.Typer(help="Import into the information bank (UN list, FollowTheMoney, CSV).", no_args_is_help=True)
+
+
 export_app = typer.Typer(
     help="Export the information bank as you may see it (FollowTheMoney, CSV).", no_args_is_help=True
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
+
 FileArg = Annotated[Path, typer.Argument(help="The file to import.", exists=True, dir_okay=False, readable=True)]
+
+
 MarkingOpt = Annotated[
     str, typer.Option("--marking", help="Marking of every statement, e.g. TLP:AMBER or 'TLP:RED REL TO FR DE'.")
 ]
+
+
 GradeOpt = Annotated[str, typer.Option("--grade", help="Source reliability A-F and credibility 1-6, e.g. B2.")]
+
+
 SourceOpt = Annotated[str, typer.Option("--source", help="Where the file comes from (report, file number).")]
+
+
 CategoryOpt = Annotated[
     str,
     typer.Option(
@@ -42,13 +51,19 @@ CategoryOpt = Annotated[
         "victim or witness.",
     ),
 ]
+
+
 BasisOpt = Annotated[str, typer.Option("--legal-basis", help="Legal basis on which the persons are held.")]
+
+
 DryRunOpt = Annotated[
     bool,
     typer.Option(
         "--dry-run", help="Print what the import would do (added, changed, delisted, relisted); write nothing."
     ),
 ]
+
+
 AllowMassOpt = Annotated[
     bool,
     typer.Option(
@@ -57,18 +72,9 @@ AllowMassOpt = Annotated[
         "entries (default 10%); refused otherwise.",
     ),
 ]
+
+
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")]
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``import``, ``export`` and ``bank reviews`` to the ``liaison`` app (``bank`` joins an existing group)."""
-    app.add_typer(import_app, name="import")
-    app.add_typer(export_app, name="export")
-    bank = next((g.typer_instance for g in app.registered_groups if g.name == "bank"), None)
-    if bank is None:
-        bank = typer.Typer(help="The security information bank.", no_args_is_help=True)
-        app.add_typer(bank, name="bank")
-    bank.command("reviews")(reviews)
 
 
 def _progress(what: str) -> Callable[[int], None]:
@@ -83,7 +89,6 @@ def _progress(what: str) -> Callable[[int], None]:
 
 def _defaults(marking: str, grade: str, source: str, category: str, legal_basis: str, filename: str) -> Any:
     from liaison.actions.bank_import import Defaults, marking_from_text, parse_grade
-    from liaison.cli import handled
 
     with handled():
         reliability, credibility = parse_grade(grade)
@@ -107,7 +112,6 @@ def _run(
 ) -> None:
     from liaison.actions.bank_bulk import mass_delisting_text
     from liaison.actions.bank_import import DelistingGuard, ImportRefused, MassDelisting, run_import
-    from liaison.cli import ctx, emit, fail, handled
 
     c = ctx()
     actor = c.actor(as_user)
@@ -278,7 +282,6 @@ MaxMarkingOpt = Annotated[
 
 def _export(kind: str, output: Path | None, as_user: str | None, max_marking: str | None) -> None:
     from liaison.actions.bank_import import record_export
-    from liaison.cli import ctx, fail, handled
     from liaison.db import transaction
     from liaison.marking import MarkingError, export_audience, parse_tlp
     from liaison.queries.bank_access import viewer_for
@@ -326,90 +329,3 @@ def export_csv_cmd(output: OutOpt = None, max_marking: MaxMarkingOpt = None, as_
     """Export the bank as the analysts' CSV: one row per entity and provenance (source, grade, marking,
     contributor columns), with the same audience rule as the FtM export."""
     _export("csv", output, as_user, max_marking)
-
-
-def reviews(
-    notify: Annotated[
-        bool,
-        typer.Option(
-            "--notify",
-            help="E-mail each contributing organisation its records due for review (its 24/7 desk's e-mail), "
-            "and mark them reminded.",
-        ),
-    ] = False,
-    every: Annotated[
-        int,
-        typer.Option(
-            "--every",
-            min=REMINDER_DAYS.least,
-            max=REMINDER_DAYS.most,
-            help="With --notify: remind a record again after this many days.",
-        ),
-    ] = 7,
-    on: Annotated[str | None, typer.Option("--on", help="The day to check, YYYY-MM-DD (default: today).")] = None,
-    as_json: JsonOpt = False,
-    as_user: AsOpt = None,
-) -> None:
-    """Records whose review date has come: yours (or, for the node operator, all) with their contributor.
-
-    A record past its review date must be confirmed (a new review date, with the reason) or removed. With
-    --notify (run it daily), each contributing organisation is e-mailed the list of its records due (no names,
-    links only) through LIAISON_SMTP_URL, at most once every --every days per record; exit 1 when an
-    organisation could not be reached (its records are reminded again on the next run)."""
-    from sqlalchemy import select
-
-    from liaison.actions.bank_reviews import due_for_review, release_reminders, remind_reviews, send_review_reminders
-    from liaison.cli import ctx, emit, handled, usage
-    from liaison.db import transaction
-    from liaison.models import Organisation, utcnow
-    from liaison.queries.bank_access import viewer_for
-    from liaison.timeinput import calendar_day
-
-    with usage():
-        day = calendar_day(on, "on") if on else utcnow().date()
-    c = ctx()
-    actor = c.actor(as_user)
-    grouped: dict[Any, list[Any]] = {}
-    deliveries: list[Any] = []
-    with handled():
-        with transaction(c.sessions) as session:
-            if notify:
-                grouped = dict(remind_reviews(session, actor=actor, on=day, every_days=every))
-            else:
-                for d in due_for_review(session, viewer_for(session, actor), day):
-                    grouped.setdefault(d.contributor_organisation_id, []).append(d)
-            names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
-        if notify and grouped:  # after the claim is committed
-            with c.sessions() as session:
-                deliveries = send_review_reminders(session, c.settings, grouped)
-            with transaction(c.sessions) as session:
-                release_reminders(session, actor=actor, deliveries=deliveries, claimed=grouped)
-    data: list[dict[str, Any]] = [
-        {
-            "organisation": names.get(org, "this node (public lists)") if org else "this node (public lists)",
-            "organisation_id": str(org) if org else None,
-            "due": [d.to_dict() for d in items],
-        }
-        for org, items in grouped.items()
-    ]
-    if as_json:
-        out: dict[str, Any] = {"on": day.isoformat(), "notified": notify, "organisations": data}
-        if notify:
-            out["deliveries"] = [d.to_dict() for d in deliveries]
-        emit(out)
-    else:
-        if not data:
-            typer.echo(f"no record is {'to remind' if notify else 'due for review'} on {day.isoformat()}")
-        for group in data:
-            typer.echo(f"{group['organisation']}: {len(group['due'])} due for review")
-            for due in group["due"]:
-                category = f" ({due['data_subject_category']})" if due["data_subject_category"] else ""
-                typer.echo(
-                    f"  {due['review_date']}  {due['schema']:<12} {due['caption']}{category}  {due['entity_id']}"
-                )
-        for d in deliveries:
-            status = f"sent to {', '.join(d.sent_to)}" if d.delivered else "NOT SENT"
-            typer.echo(f"reminder for {d.organisation}: {status}" + "".join(f"; {e}" for e in d.errors))
-    if any(not d.delivered for d in deliveries):
-        typer.echo("error: some reminders reached nobody; they will be sent again on the next run", err=True)
-        raise typer.Exit(1)

@@ -1,10 +1,8 @@
 """Merge proposals at the command line: ``liaison bank propose-merges``, ``liaison bank merges`` and
 ``liaison bank merge accept|reject|undo ID``.
 
-:func:`register` adds them to the ``bank`` group when one is registered already (the bank's import and export
-commands make it), else makes the group. Like every local command they act with the node operator's authority
-(audited as such) unless ``--as USER`` names a user, who then has exactly their own rights. Helpers come from
-:mod:`liaison.cli` at call time, since ``liaison.cli`` imports this module.
+Like every local command they act with the node operator's authority (audited as such) unless ``--as USER``
+names a user, who then has exactly their own rights.
 """
 
 from __future__ import annotations
@@ -14,10 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled
+
 merge_app = typer.Typer(help="Decide on one merge proposal: accept, reject, undo.", no_args_is_help=True)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
+
 IdArg = Annotated[str, typer.Argument(help="The merge proposal's id (from `liaison bank merges`).")]
 
 
@@ -27,17 +26,6 @@ class Status(StrEnum):
     rejected = "rejected"
     undone = "undone"
     all = "all"
-
-
-def register(app: typer.Typer) -> None:
-    """Add the merge commands to the ``liaison bank`` group (made here if no one made it before)."""
-    bank = next((g.typer_instance for g in app.registered_groups if g.name == "bank"), None)
-    if bank is None:
-        bank = typer.Typer(help="The information bank.", no_args_is_help=True)
-        app.add_typer(bank, name="bank")
-    bank.command("propose-merges")(propose_merges)
-    bank.command("merges")(merges)
-    bank.add_typer(merge_app, name="merge")
 
 
 def _line(p: dict[str, Any]) -> str:
@@ -60,7 +48,6 @@ def propose_merges(
 
     A pair rejected before, or whose merge was undone, is not proposed again."""
     from liaison.actions import merges as act
-    from liaison.cli import ctx, emit, handled
     from liaison.db import transaction
     from liaison.queries import bank_merges as q
     from liaison.queries.bank_access import viewer_for
@@ -85,7 +72,6 @@ def merges(
     as_user: AsOpt = None,
 ) -> None:
     """List merge proposals, best score first: id, status, score, the entity kept <- the one merged into it."""
-    from liaison.cli import ctx, emit, handled
     from liaison.queries import bank_merges as q
     from liaison.queries.bank_access import viewer_for
 
@@ -106,7 +92,6 @@ def merges(
 
 def _decide(proposal_id: str, verb: str, as_json: bool, as_user: str | None) -> None:
     from liaison.actions import merges as act
-    from liaison.cli import ctx, emit, handled
     from liaison.db import transaction
     from liaison.queries import bank_merges as q
     from liaison.queries.bank_access import viewer_for

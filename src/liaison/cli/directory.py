@@ -1,7 +1,4 @@
-"""``liaison directory``: export the directory as JSON or CSV, and import it back.
-
-Helpers come from :mod:`liaison.cli` at call time, since ``liaison.cli`` imports this module.
-"""
+"""``liaison directory``: export the directory as JSON or CSV, and import it back."""
 
 from __future__ import annotations
 
@@ -11,17 +8,17 @@ from typing import Annotated
 
 import typer
 
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled
+
 directory_app = typer.Typer(help="Directory import and export (JSON, CSV).", no_args_is_help=True)
+
 
 FormatOpt = Annotated[
     str | None, typer.Option("--format", help="json or csv (default: json; on import, from the file's extension).")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
 
 
 def _format(value: str | None, default: str) -> str:
-    from liaison.cli import fail
 
     kind = (value or default).lower()
     if kind not in ("json", "csv"):
@@ -40,7 +37,6 @@ def export(
 ) -> None:
     """Export networks with their members, designations, rosters, agencies, contact points and channels."""
     from liaison.actions.audit import audit
-    from liaison.cli import ctx, handled
     from liaison.db import transaction
     from liaison.interchange import directory_io as dio
 
@@ -80,7 +76,6 @@ def import_(
     as_user: AsOpt = None,
 ) -> None:
     """Create or update the directory from FILE in one transaction; exit 1 naming the first bad line or field."""
-    from liaison.cli import ctx, emit, handled
     from liaison.db import transaction
     from liaison.interchange import directory_io as dio
 

@@ -1,15 +1,12 @@
-"""The urgent exchange at the command line: ``liaison send``, ``ack``, ``worker``, and the ``message``,
-``exercise`` and ``network`` groups.
+"""The urgent exchange at the command line: ``liaison send``, ``liaison ack`` and ``liaison message
+show|list|ack``.
 
 Like every local command, these act with the node operator's authority (audited as such) unless ``--as USER``
-names a user, who then has exactly their own rights. Helpers come from :mod:`liaison.cli` at call time, since
-``liaison.cli`` imports this module.
+names a user, who then has exactly their own rights.
 """
 
 from __future__ import annotations
 
-import logging
-import signal
 import sys
 import uuid
 from datetime import datetime
@@ -19,18 +16,9 @@ from typing import Annotated, Any
 
 import typer
 
+from liaison.cli.context import AsOpt, JsonOpt, Priority, ctx, emit, fail, handled
+
 message_app = typer.Typer(help="Messages: show one with its delivery history, list, acknowledge.", no_args_is_help=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
-
-log = logging.getLogger("liaison.worker")
-
-
-class Priority(StrEnum):
-    flash = "flash"
-    urgent = "urgent"
-    routine = "routine"
 
 
 class Kind(StrEnum):
@@ -49,21 +37,6 @@ class Status(StrEnum):
     open = "open"
     closed = "closed"
     all = "all"
-
-
-def register(app: typer.Typer) -> None:
-    """Add the exchange commands to the ``liaison`` app."""
-    from liaison.cli_network import exercise_app, network_app
-
-    app.command("send")(send)
-    app.command("ack")(ack)
-    app.command("worker")(worker)
-    app.add_typer(message_app, name="message")
-    app.add_typer(exercise_app, name="exercise")
-    app.add_typer(network_app, name="network")
-
-
-# -- send and acknowledge --
 
 
 def send(
@@ -99,7 +72,6 @@ def send(
     The worker (`liaison worker`, or the one in `liaison serve`) delivers it and escalates it
     following the network's policy for the priority, frozen into the message now."""
     from liaison.actions import exchange as act
-    from liaison.cli import ctx, emit, fail, handled
     from liaison.db import transaction
 
     members = [code.strip() for item in to or [] for code in item.split(",") if code.strip()]
@@ -179,7 +151,6 @@ def ack(
     Exit 1 with the reason when the token is forged, expired, or was used already
     (the refusal is audited)."""
     from liaison.actions.exchange import acknowledge_with_token
-    from liaison.cli import ctx, emit, handled
 
     c = ctx()
     if token == "-":  # noqa: S105 - the stdin marker, not a secret
@@ -204,87 +175,6 @@ def ack(
         typer.echo(f"message {result.message_id} was already acknowledged for {a.label} by {a.acknowledged_by}")
 
 
-# -- the worker --
-
-
-def worker(
-    once: Annotated[bool, typer.Option("--once", help="Run what is due until nothing is, then exit.")] = False,
-    name: Annotated[
-        str | None,
-        typer.Option(
-            "--name",
-            help="Worker name (LIAISON_WORKER_NAME; default host:pid). A worker restarted under the same name "
-            "takes back the jobs it held at once; another name waits for their lease to run out.",
-        ),
-    ] = None,
-    poll: Annotated[
-        float | None, typer.Option("--poll", min=0.01, max=60, help="Seconds between looks for due timers.")
-    ] = None,
-) -> None:
-    """Run the escalation worker: deliver notifications, fire escalation steps, start exercises.
-
-    Timers live in the database, so several workers may share them (PostgreSQL: SKIP LOCKED;
-    SQLite: one claim at a time). Stops cleanly on SIGTERM or SIGINT.
-    A killed worker loses nothing: on restart, overdue steps fire at once, and nothing is sent twice.
-    Set LIAISON_EMBEDDED_WORKER=false for `liaison serve` when running this one.
-    Logs what it does on standard error."""
-    from liaison.cli import fail, settings
-    from liaison.escalation import queue
-    from liaison.escalation.worker import default_name, new_worker_for
-
-    s = settings()
-    update: dict[str, Any] = {"worker_name": name or s.worker_name or default_name()}
-    if poll is not None:
-        update["worker_poll_seconds"] = poll
-    s = s.model_copy(update=update)
-    root = logging.getLogger("liaison")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    previous_level = root.level
-    root.addHandler(handler)
-    root.setLevel(s.log_level.upper())
-    try:
-        try:
-            w, dispose = new_worker_for(s)
-        except ValueError as exc:  # e.g. LIAISON_SMS_TRANSPORT names no loadable class
-            fail(str(exc))
-            raise AssertionError from exc  # unreachable
-        try:
-            log.info("worker %s started (poll every %g s)%s", w.name, s.worker_poll_seconds, " once" if once else "")
-            if once:
-                released = queue.release_claims(w.sessions, w.name)
-                if released:
-                    log.info("took back %d claims held under this worker's name", released)
-                total = 0
-                while (ran := w.run_once()) > 0:
-                    total += ran
-                w.pool.shutdown(wait=True)
-                log.info("worker %s: %d job(s) run, nothing more is due", w.name, total)
-                return
-            previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-
-            def stop(signum: int, _frame: object) -> None:
-                log.info("worker %s: %s received, stopping", w.name, signal.Signals(signum).name)
-                w.stop()
-
-            for sig in previous:
-                signal.signal(sig, stop)
-            try:
-                w.run()
-            finally:
-                for sig, old in previous.items():
-                    signal.signal(sig, old)
-            log.info("worker %s stopped", w.name)
-        finally:
-            dispose()
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(previous_level)
-
-
-# -- messages --
-
-
 @message_app.command("show")
 def message_show(
     message_id: Annotated[str, typer.Argument(help="The message id.")],
@@ -295,7 +185,6 @@ def message_show(
 
     The history: every notification (round, step, target, contact, channel, status, attempts,
     error, times), acknowledgements, answers to the response clock, and case steps."""
-    from liaison.cli import ctx, emit, handled
     from liaison.db import transaction
     from liaison.queries.exchange import read_message
 
@@ -385,7 +274,6 @@ def message_list(
     The node operator, who belongs to no organisation, sees every message (--box does not apply)."""
     from sqlalchemy import case, select
 
-    from liaison.cli import ctx, emit
     from liaison.models import Message, Network, Organisation, utcnow
     from liaison.queries.exchange import InboxItem, inbox
     from liaison.queries.message_access import is_operator
@@ -437,7 +325,6 @@ def message_ack(
 ) -> None:
     """Acknowledge a message for the addressees you answer for (the operator: for all); stops escalation."""
     from liaison.actions.exchange import acknowledge
-    from liaison.cli import ctx, emit, handled
     from liaison.db import transaction
     from liaison.queries.message_access import message_or_404
 

@@ -1,6 +1,4 @@
-"""Network-wide exchange settings and exercises at the command line: ``liaison network set-escalation`` /
-``escalation`` and ``liaison exercise schedule`` / ``list`` / ``report`` (registered by
-:func:`liaison.cli_exchange.register`)."""
+"""Reachability exercises at the command line: ``liaison exercise schedule`` / ``list`` / ``report``."""
 
 from __future__ import annotations
 
@@ -8,73 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.cli_exchange import AsOpt, JsonOpt, Priority
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled, parse_at
 from liaison.timeinput import EXERCISE_WINDOW_MINUTES
 
 exercise_app = typer.Typer(help="Reachability exercises across a network.", no_args_is_help=True)
-network_app = typer.Typer(help="Network settings: escalation policies.", no_args_is_help=True)
-
-
-# -- escalation policies --
-
-
-@network_app.command("set-escalation")
-def set_escalation(
-    network: Annotated[str, typer.Argument(help="Network code.")],
-    priority: Annotated[Priority, typer.Argument(help="flash, urgent or routine.")],
-    policy: Annotated[
-        str, typer.Argument(help='Steps TARGET@DELAY, e.g. "on-duty@0s,deputy@5m,desk@10m,secretariat@15m,repeat".')
-    ],
-    as_json: JsonOpt = False,
-    as_user: AsOpt = None,
-) -> None:
-    """Set the network's escalation policy for a priority (the network's secretariat or a node admin).
-
-    Targets: on-duty, deputy, desk (the agency's 24/7 desk), secretariat; delays in h/m/s.
-    A last `repeat` re-runs the chain until someone acknowledges (`repeat:N`: N rounds in all).
-    Messages already sent keep the policy frozen into them. A bad policy is refused naming the step."""
-    from liaison.actions import exchange as act
-    from liaison.cli import ctx, emit, handled
-    from liaison.db import transaction
-
-    c = ctx()
-    actor = c.actor(as_user)
-    with handled(), transaction(c.sessions) as session:
-        net = act.get_network(session, actor, network)
-        p = act.set_escalation(session, actor=actor, network=net, priority=priority.value, text=policy)
-        code = net.code
-    if as_json:
-        emit({"network": code, "priority": priority.value, "policy": p.text})
-    else:
-        typer.echo(f"{code} {priority.value}: {p.text}")
-
-
-@network_app.command("escalation")
-def show_escalation(
-    network: Annotated[str, typer.Argument(help="Network code.")],
-    as_json: JsonOpt = False,
-    as_user: AsOpt = None,
-) -> None:
-    """The network's escalation policy for each priority (or the default, when it set none)."""
-    from liaison.actions import exchange as act
-    from liaison.cli import ctx, emit, handled
-
-    c = ctx()
-    actor = c.actor(as_user)
-    with handled(), c.sessions() as session:
-        net = act.get_network(session, actor, network)
-        in_force = act.policies_in_force(session, net.id)
-        code = net.code
-    rows = [{"priority": p, "policy": text, "default": default} for p, (text, default) in in_force.items()]
-    if as_json:
-        emit({"network": code, "policies": rows, "reachability_test": act.TEST_POLICY})
-        return
-    for r in rows:
-        typer.echo(f"{code} {r['priority']:<8} {r['policy']}" + ("  (default)" if r["default"] else ""))
-    typer.echo(f"{code} {'test':<8} {act.TEST_POLICY}  (reachability tests never escalate)")
-
-
-# -- reachability exercises --
 
 
 @exercise_app.command("schedule")
@@ -100,7 +35,6 @@ def exercise_schedule(
     acknowledged within --window minutes (the network's secretariat)."""
     from liaison.actions import exchange as act
     from liaison.actions.exercises import schedule_exercise
-    from liaison.cli import ctx, emit, handled, parse_at
     from liaison.db import transaction
 
     when = parse_at(at)
@@ -130,7 +64,6 @@ def exercise_list(
 ) -> None:
     """The network's exercises, newest first (the network's secretariat)."""
     from liaison.actions import exchange as act
-    from liaison.cli import ctx, emit, handled
     from liaison.queries.exercises import exercises_of
 
     c = ctx()
@@ -167,7 +100,6 @@ def exercise_report(
 ) -> None:
     """An exercise's report: each member's time to acknowledge, unreachable contacts, stale or failed
     channels, and the trend over past exercises (metadata only)."""
-    from liaison.cli import ctx, emit, handled
     from liaison.queries.exercises import get_exercise, report
 
     c = ctx()

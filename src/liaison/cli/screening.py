@@ -1,5 +1,4 @@
-"""Search and screening at the command line: ``liaison screen FILE.csv``, ``liaison screen decide``,
-``liaison search`` and ``liaison bank show``.
+"""Screening at the command line: ``liaison screen FILE.csv`` and ``liaison screen decide``.
 
 Like every local command these act with the node operator's authority (audited as such) unless ``--as USER``
 names a user, who then sees exactly what they may see. The name index is built on demand for the command
@@ -13,7 +12,6 @@ missing file); 3 with ``--fail-on-match`` when at least one name matched, for sc
 from __future__ import annotations
 
 import json
-import sys
 import time
 import uuid
 from enum import StrEnum
@@ -23,10 +21,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from liaison.timeinput import BIRTH_YEARS
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled
 
 
 class DefaultRun(TyperGroup):
@@ -48,17 +43,6 @@ screen_app = typer.Typer(
 class Verdict(StrEnum):
     true = "true"
     false = "false"
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``screen``, ``search`` and ``bank show`` to the ``liaison`` app (``bank`` joins an existing group)."""
-    app.add_typer(screen_app, name="screen")
-    app.command("search")(search)
-    bank_group = next((g.typer_instance for g in app.registered_groups if g.name == "bank"), None)
-    if bank_group is None:
-        bank_group = typer.Typer(help="The security information bank.", no_args_is_help=True)
-        app.add_typer(bank_group, name="bank")
-    bank_group.command("show")(show)
 
 
 def _progress() -> Any:
@@ -97,7 +81,6 @@ def run(
     1 when the file is refused (the error names the line), 2 on bad usage, 3 with --fail-on-match on a match.
     Remembered decisions of your organisation are applied."""
     from liaison.actions.screening import screen
-    from liaison.cli import ctx, fail, handled
     from liaison.db import transaction
     from liaison.interchange.screening_csv import parse
     from liaison.queries.bank_index import shared_index
@@ -160,7 +143,6 @@ def decide(
     """Decide that a hit is a true or a false match (analysts); the next screening of the same name by your
     organisation applies it."""
     from liaison.actions.screening import decide as act
-    from liaison.cli import ctx, emit, fail, handled
     from liaison.db import transaction
 
     try:
@@ -176,108 +158,3 @@ def decide(
         emit(out)
     else:
         typer.echo(f"hit {out['hit_id']}: {out['decision']} (applied to the next screening of this name)")
-
-
-def search(
-    text: Annotated[str, typer.Argument(help="A name in any script; empty: list entities by the filters.")] = "",
-    schema: Annotated[str | None, typer.Option("--schema", help="Person, Organization, Address or Event.")] = None,
-    nationality: Annotated[str | None, typer.Option("--nationality", help="ISO 3166 alpha-2, e.g. SY.")] = None,
-    birth_year: Annotated[
-        int | None, typer.Option("--birth-year", min=BIRTH_YEARS[0], max=BIRTH_YEARS[1], help="Born in this year.")
-    ] = None,
-    list_name: Annotated[str | None, typer.Option("--list", help="On this list, e.g. un-sc.")] = None,
-    group: Annotated[str | None, typer.Option("--group", help="Member or leader of this organisation (id).")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="active or delisted.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many (1-200).", min=1, max=200)] = 20,
-    as_json: JsonOpt = False,
-    as_user: AsOpt = None,
-) -> None:
-    """Search the bank by name (across scripts and spellings) with filters; only what you may see."""
-    from liaison.cli import ctx, emit, fail, handled
-    from liaison.db import transaction
-    from liaison.queries import bank as q
-    from liaison.queries.bank_index import shared_index
-
-    group_id = None
-    if group:
-        try:
-            group_id = uuid.UUID(group)
-        except ValueError:
-            fail(f"--group: {group!r} is not an entity id", 2)
-    c = ctx()
-    actor = c.actor(as_user)
-    with handled():
-        index = shared_index(c.engine).get() if text.strip() else None
-        with transaction(c.sessions) as session:
-            hits = q.search(
-                session,
-                actor,
-                text,
-                schema=schema,
-                nationality=nationality,
-                birth_year=birth_year,
-                list_name=list_name,
-                group=group_id,
-                status=status,
-                limit=limit,
-                index=index,
-            )
-    if as_json:
-        emit(hits)
-        return
-    if not hits:
-        typer.echo("nothing found")
-    for h in hits:
-        score = f"{h['score']:.2f}" if h["score"] is not None else "    "
-        mark = " (delisted)" if h["status"] == "delisted" else ""
-        via = f"  ~ {h['name']}" if h["name"] != h["caption"] else ""
-        typer.echo(f"{score}  {h['reference']:<14} {h['schema']:<12} {h['caption']}{mark}{via}")
-
-
-def show(
-    entity_id: Annotated[str, typer.Argument(help="The entity's id.")],
-    as_json: JsonOpt = False,
-    as_user: AsOpt = None,
-) -> None:
-    """An entity with every statement you may see, side by side by property, its relations and references.
-    Viewing a person's record is audited."""
-    from liaison.cli import ctx, emit, handled
-    from liaison.db import transaction
-    from liaison.queries import bank as q
-
-    c = ctx()
-    actor = c.actor(as_user)
-    with handled(), transaction(c.sessions) as session:
-        data = q.entity_view(session, actor, entity_id)
-    if as_json:
-        emit(data)
-        return
-    _print_entity(data)
-
-
-def _print_entity(d: dict[str, Any]) -> None:
-    out = sys.stdout
-    out.write(f"{d['caption']}  [{d['schema']}, {d['reference']}, {d['status']}]\n")
-    if d.get("merged_into"):
-        out.write(f"merged into {d['merged_into']}\n")
-    if d["data_subject_category"]:
-        out.write(f"category: {d['data_subject_category']}; legal basis: {d['legal_basis']}\n")
-    out.write(f"review date: {d['review_date']}\n\nnames:\n")
-    for n in d["names"]:
-        out.write(f"  {n['name']}  ({n['kind']}, {n['script']})\n")
-    for prop, statements in d["properties"].items():
-        if prop == "name":
-            continue
-        out.write(f"{prop}:\n")
-        for s in statements:
-            gone = "  RETRACTED" if s["retracted_at"] else ""
-            out.write(f"  {s['value']}  [{s['grade']}, {s['contributor']}, {s['source']}, {s['marking']}]{gone}\n")
-    if d["relations"]:
-        out.write("relations:\n")
-        for r in d["relations"]:
-            arrow = "->" if r["direction"] == "out" else "<-"
-            out.write(f"  {r['relation']} {arrow} {r['other']['caption']} ({r['other']['id']})\n")
-    for ref in d["references"]:
-        out.write(f"list {ref['list']}: {ref['reference']} (listed {ref['listed_on']})\n")
-    if d["merged"]:
-        out.write("merged: " + ", ".join(d["merged"]) + "\n")
