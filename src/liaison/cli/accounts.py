@@ -10,6 +10,7 @@ import typer
 
 from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled
 from liaison.errors import NotFound
+from liaison.i18n import _, lazy_gettext
 from liaison.timeinput import TOKEN_DAYS
 
 if TYPE_CHECKING:
@@ -17,19 +18,20 @@ if TYPE_CHECKING:
 
     from liaison.models import User
 
-user_app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
+user_app = typer.Typer(help=lazy_gettext("Users, roles and API tokens."), no_args_is_help=True)
 
 
-@user_app.command("create")
+@user_app.command(
+    "create", help=lazy_gettext("Create a user (prompts for the password unless --password-file is given).")
+)
 def user_create(
     username: str,
-    display_name: Annotated[str, typer.Option(help="Full name.")],
-    organisation: Annotated[str, typer.Option(help="Organisation name (created as operator if new).")],
-    role: Annotated[list[str] | None, typer.Option(help="role or role:NETWORK; repeatable.")] = None,
-    password_file: Annotated[Path | None, typer.Option(help="Read the password from this file.")] = None,
+    display_name: Annotated[str, typer.Option(help=lazy_gettext("Full name."))],
+    organisation: Annotated[str, typer.Option(help=lazy_gettext("Organisation name (created as operator if new)."))],
+    role: Annotated[list[str] | None, typer.Option(help=lazy_gettext("role or role:NETWORK; repeatable."))] = None,
+    password_file: Annotated[Path | None, typer.Option(help=lazy_gettext("Read the password from this file."))] = None,
     as_user: AsOpt = None,
 ) -> None:
-    """Create a user (prompts for the password unless --password-file is given)."""
     from sqlalchemy import select
 
     from liaison.actions import accounts
@@ -41,7 +43,7 @@ def user_create(
     pw = (
         password_file.read_text().strip()
         if password_file
-        else typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        else typer.prompt(_("password"), hide_input=True, confirmation_prompt=True)
     )
     with handled(), transaction(c.sessions) as session:
         org = session.scalar(select(Organisation).where(Organisation.name == organisation))
@@ -49,10 +51,10 @@ def user_create(
             org = accounts.create_organisation(session, actor=actor, name=organisation, kind="operator")
         grants = []
         for r in role or []:
-            name, _, net = r.partition(":")
+            name, _sep, net = r.partition(":")
             network = session.scalar(select(Network).where(Network.code == net.upper())) if net else None
             if net and network is None:
-                raise NotFound(f"no network {net!r}")
+                raise NotFound(_("no network %(code)r", code=net))
             grants.append((name, network))
         accounts.create_user(
             session,
@@ -63,18 +65,19 @@ def user_create(
             password=pw,
             roles=grants,
         )
-    typer.echo(f"user {username} created")
+    typer.echo(_("user %(name)s created", name=username))
 
 
-@user_app.command("token")
+@user_app.command("token", help=lazy_gettext("Create an API token for USERNAME and print it (shown once)."))
 def user_token(
     username: str,
-    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
-    days: Annotated[int, typer.Option(min=TOKEN_DAYS.least, max=TOKEN_DAYS.most, help="Validity in days.")] = 365,
+    name: Annotated[str, typer.Option(help=lazy_gettext("What the token is for."))] = "cli",
+    days: Annotated[
+        int, typer.Option(min=TOKEN_DAYS.least, max=TOKEN_DAYS.most, help=lazy_gettext("Validity in days."))
+    ] = 365,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Create an API token for USERNAME and print it (shown once)."""
     from liaison.actions import accounts
     from liaison.db import transaction
 
@@ -99,13 +102,17 @@ def _user_named(session: Session, username: str) -> User:
 
     user = session.scalar(select(User).where(User.username == username.lower()))
     if user is None:
-        raise NotFound(f"no user {username!r}")
+        raise NotFound(_("no user %(name)r", name=username))
     return user
 
 
-@user_app.command("unlock")
+@user_app.command(
+    "unlock",
+    help=lazy_gettext(
+        "Lift USERNAME's lockout (after wrong passwords or wrong second-factor codes) and clear both counts."
+    ),
+)
 def user_unlock(username: str, as_user: AsOpt = None) -> None:
-    """Lift USERNAME's lockout (after wrong passwords or wrong second-factor codes) and clear both counts."""
     from liaison.actions import accounts
     from liaison.db import transaction
 
@@ -114,4 +121,4 @@ def user_unlock(username: str, as_user: AsOpt = None) -> None:
     with handled(), transaction(c.sessions) as session:
         user = _user_named(session, username)
         accounts.unlock_user(session, actor=actor, user=user)
-    typer.echo(f"user {username} unlocked")
+    typer.echo(_("user %(name)s unlocked", name=username))

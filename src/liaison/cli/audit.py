@@ -9,19 +9,21 @@ from typing import Annotated
 import typer
 
 from liaison.cli.context import AsOpt, ctx, fail, parse_at
+from liaison.i18n import _, lazy_gettext
 
-audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+audit_app = typer.Typer(help=lazy_gettext("The audit log."), no_args_is_help=True)
 
 
-@audit_app.command("export")
+@audit_app.command("export", help=lazy_gettext("Export the audit log (newest first)."))
 def audit_export(
-    since: Annotated[str | None, typer.Option(help="ISO 8601 instant with offset: only events from then on.")] = None,
-    action: Annotated[str | None, typer.Option(help="Action prefix, e.g. login.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-    limit: Annotated[int, typer.Option(min=0, help="At most this many events (0: all).")] = 0,
+    since: Annotated[
+        str | None, typer.Option(help=lazy_gettext("ISO 8601 instant with offset: only events from then on."))
+    ] = None,
+    action: Annotated[str | None, typer.Option(help=lazy_gettext("Action prefix, e.g. login."))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=lazy_gettext("csv or json."))] = "csv",
+    limit: Annotated[int, typer.Option(min=0, help=lazy_gettext("At most this many events (0: all)."))] = 0,
     as_user: AsOpt = None,
 ) -> None:
-    """Export the audit log (newest first)."""
     from liaison.actions.audit import audit
     from liaison.db import transaction
     from liaison.queries import audit as q
@@ -30,7 +32,7 @@ def audit_export(
     c = ctx()
     actor = c.actor(as_user)
     if not actor.is_auditor:
-        fail("exporting the audit log needs the auditor role")
+        fail(_("exporting the audit log needs the auditor role"))
     with c.sessions() as session:
         rows = q.events(session, since=start, action=action, limit=limit or None)
         if fmt == "json":

@@ -14,24 +14,41 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled, usage
+from liaison.i18n import _, lazy_gettext, ngettext
 from liaison.timeinput import BIRTH_YEARS, REMINDER_DAYS
 
+commands = typer.Typer()  # this module's commands; liaison.cli adds them to `liaison bank`
 
+
+@commands.command(
+    "search",
+    help=lazy_gettext("Search the bank by name (across scripts and spellings) with filters; only what you may see."),
+)
 def search(
-    text: Annotated[str, typer.Argument(help="A name in any script; empty: list entities by the filters.")] = "",
-    schema: Annotated[str | None, typer.Option("--schema", help="Person, Organization, Address or Event.")] = None,
-    nationality: Annotated[str | None, typer.Option("--nationality", help="ISO 3166 alpha-2, e.g. SY.")] = None,
-    birth_year: Annotated[
-        int | None, typer.Option("--birth-year", min=BIRTH_YEARS[0], max=BIRTH_YEARS[1], help="Born in this year.")
+    text: Annotated[
+        str, typer.Argument(help=lazy_gettext("A name in any script; empty: list entities by the filters."))
+    ] = "",
+    schema: Annotated[
+        str | None, typer.Option("--schema", help=lazy_gettext("Person, Organization, Address or Event."))
     ] = None,
-    list_name: Annotated[str | None, typer.Option("--list", help="On this list, e.g. un-sc.")] = None,
-    group: Annotated[str | None, typer.Option("--group", help="Member or leader of this organisation (id).")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="active or delisted.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many (1-200).", min=1, max=200)] = 20,
+    nationality: Annotated[
+        str | None, typer.Option("--nationality", help=lazy_gettext("ISO 3166 alpha-2, e.g. SY."))
+    ] = None,
+    birth_year: Annotated[
+        int | None,
+        typer.Option("--birth-year", min=BIRTH_YEARS[0], max=BIRTH_YEARS[1], help=lazy_gettext("Born in this year.")),
+    ] = None,
+    list_name: Annotated[str | None, typer.Option("--list", help=lazy_gettext("On this list, e.g. un-sc."))] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", help=lazy_gettext("Member or leader of this organisation (id)."))
+    ] = None,
+    status: Annotated[str | None, typer.Option("--status", help=lazy_gettext("active or delisted."))] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help=lazy_gettext("At most this many (1-200)."), min=1, max=200)
+    ] = 20,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Search the bank by name (across scripts and spellings) with filters; only what you may see."""
     from liaison.db import transaction
     from liaison.queries import bank as q
     from liaison.queries.bank_index import shared_index
@@ -41,7 +58,7 @@ def search(
         try:
             group_id = uuid.UUID(group)
         except ValueError:
-            fail(f"--group: {group!r} is not an entity id", 2)
+            fail(_("--group: %(value)r is not an entity id", value=group), 2)
     c = ctx()
     actor = c.actor(as_user)
     with handled():
@@ -64,21 +81,26 @@ def search(
         emit(hits)
         return
     if not hits:
-        typer.echo("nothing found")
+        typer.echo(_("nothing found"))
     for h in hits:
         score = f"{h['score']:.2f}" if h["score"] is not None else "    "
-        mark = " (delisted)" if h["status"] == "delisted" else ""
+        mark = " " + _("(delisted)") if h["status"] == "delisted" else ""
         via = f"  ~ {h['name']}" if h["name"] != h["caption"] else ""
         typer.echo(f"{score}  {h['reference']:<14} {h['schema']:<12} {h['caption']}{mark}{via}")
 
 
+@commands.command(
+    "show",
+    help=lazy_gettext(
+        "An entity with every statement you may see, side by side by property, its relations and references.\n"
+        "Viewing a person's record is audited."
+    ),
+)
 def show(
-    entity_id: Annotated[str, typer.Argument(help="The entity's id.")],
+    entity_id: Annotated[str, typer.Argument(help=lazy_gettext("The entity's id."))],
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """An entity with every statement you may see, side by side by property, its relations and references.
-    Viewing a person's record is audited."""
     from liaison.db import transaction
     from liaison.queries import bank as q
 
@@ -96,10 +118,11 @@ def _print_entity(d: dict[str, Any]) -> None:
     out = sys.stdout
     out.write(f"{d['caption']}  [{d['schema']}, {d['reference']}, {d['status']}]\n")
     if d.get("merged_into"):
-        out.write(f"merged into {d['merged_into']}\n")
+        out.write(_("merged into %(id)s", id=d["merged_into"]) + "\n")
     if d["data_subject_category"]:
-        out.write(f"category: {d['data_subject_category']}; legal basis: {d['legal_basis']}\n")
-    out.write(f"review date: {d['review_date']}\n\nnames:\n")
+        category, basis = d["data_subject_category"], d["legal_basis"]
+        out.write(_("category: %(category)s; legal basis: %(basis)s", category=category, basis=basis) + "\n")
+    out.write(_("review date: %(date)s", date=d["review_date"]) + "\n\n" + _("names:") + "\n")
     for n in d["names"]:
         out.write(f"  {n['name']}  ({n['kind']}, {n['script']})\n")
     for prop, statements in d["properties"].items():
@@ -107,26 +130,45 @@ def _print_entity(d: dict[str, Any]) -> None:
             continue
         out.write(f"{prop}:\n")
         for s in statements:
-            gone = "  RETRACTED" if s["retracted_at"] else ""
+            gone = "  " + _("RETRACTED") if s["retracted_at"] else ""
             out.write(f"  {s['value']}  [{s['grade']}, {s['contributor']}, {s['source']}, {s['marking']}]{gone}\n")
     if d["relations"]:
-        out.write("relations:\n")
+        out.write(_("relations:") + "\n")
         for r in d["relations"]:
             arrow = "->" if r["direction"] == "out" else "<-"
             out.write(f"  {r['relation']} {arrow} {r['other']['caption']} ({r['other']['id']})\n")
     for ref in d["references"]:
-        out.write(f"list {ref['list']}: {ref['reference']} (listed {ref['listed_on']})\n")
+        listed = _(
+            "list %(list)s: %(reference)s (listed %(date)s)",
+            list=ref["list"],
+            reference=ref["reference"],
+            date=ref["listed_on"],
+        )
+        out.write(listed + "\n")
     if d["merged"]:
-        out.write("merged: " + ", ".join(d["merged"]) + "\n")
+        out.write(_("merged: %(ids)s", ids=", ".join(d["merged"])) + "\n")
 
 
+@commands.command(
+    "reviews",
+    help=lazy_gettext(
+        "Records whose review date has come: yours (or, for the node operator, all) with their contributor.\n"
+        "\n"
+        "A record past its review date must be confirmed (a new review date, with the reason) or removed. With\n"
+        "--notify (run it daily), each contributing organisation is e-mailed the list of its records due (no names,\n"
+        "links only) through LIAISON_SMTP_URL, at most once every --every days per record; exit 1 when an\n"
+        "organisation could not be reached (its records are reminded again on the next run)."
+    ),
+)
 def reviews(
     notify: Annotated[
         bool,
         typer.Option(
             "--notify",
-            help="E-mail each contributing organisation its records due for review (its 24/7 desk's e-mail), "
-            "and mark them reminded.",
+            help=lazy_gettext(
+                "E-mail each contributing organisation its records due for review (its 24/7 desk's e-mail), "
+                "and mark them reminded."
+            ),
         ),
     ] = False,
     every: Annotated[
@@ -135,19 +177,15 @@ def reviews(
             "--every",
             min=REMINDER_DAYS.least,
             max=REMINDER_DAYS.most,
-            help="With --notify: remind a record again after this many days.",
+            help=lazy_gettext("With --notify: remind a record again after this many days."),
         ),
     ] = 7,
-    on: Annotated[str | None, typer.Option("--on", help="The day to check, YYYY-MM-DD (default: today).")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help=lazy_gettext("The day to check, YYYY-MM-DD (default: today)."))
+    ] = None,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Records whose review date has come: yours (or, for the node operator, all) with their contributor.
-
-    A record past its review date must be confirmed (a new review date, with the reason) or removed. With
-    --notify (run it daily), each contributing organisation is e-mailed the list of its records due (no names,
-    links only) through LIAISON_SMTP_URL, at most once every --every days per record; exit 1 when an
-    organisation could not be reached (its records are reminded again on the next run)."""
     from sqlalchemy import select
 
     from liaison.actions.bank_reviews import due_for_review, release_reminders, remind_reviews, send_review_reminders
@@ -190,17 +228,31 @@ def reviews(
         emit(out)
     else:
         if not data:
-            typer.echo(f"no record is {'to remind' if notify else 'due for review'} on {day.isoformat()}")
+            if notify:
+                typer.echo(_("no record is to remind on %(day)s", day=day.isoformat()))
+            else:
+                typer.echo(_("no record is due for review on %(day)s", day=day.isoformat()))
         for group in data:
-            typer.echo(f"{group['organisation']}: {len(group['due'])} due for review")
+            organisation = group["organisation"] if group["organisation_id"] else _("this node (public lists)")
+            typer.echo(
+                ngettext(
+                    "%(organisation)s: %(num)d due for review",
+                    "%(organisation)s: %(num)d due for review",
+                    len(group["due"]),
+                    organisation=organisation,
+                )
+            )
             for due in group["due"]:
                 category = f" ({due['data_subject_category']})" if due["data_subject_category"] else ""
                 typer.echo(
                     f"  {due['review_date']}  {due['schema']:<12} {due['caption']}{category}  {due['entity_id']}"
                 )
         for d in deliveries:
-            status = f"sent to {', '.join(d.sent_to)}" if d.delivered else "NOT SENT"
-            typer.echo(f"reminder for {d.organisation}: {status}" + "".join(f"; {e}" for e in d.errors))
+            status = _("sent to %(addresses)s", addresses=", ".join(d.sent_to)) if d.delivered else _("NOT SENT")
+            errors = "".join(f"; {e}" for e in d.errors)
+            typer.echo(
+                _("reminder for %(organisation)s: %(status)s", organisation=d.organisation, status=status) + errors
+            )
     if any(not d.delivered for d in deliveries):
-        typer.echo("error: some reminders reached nobody; they will be sent again on the next run", err=True)
+        typer.echo(_("error: some reminders reached nobody; they will be sent again on the next run"), err=True)
         raise typer.Exit(1)

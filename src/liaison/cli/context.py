@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
@@ -17,12 +17,16 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from liaison import i18n
 from liaison.errors import InvalidInput, LiaisonError, NotFound
+from liaison.i18n import _, lazy_gettext
 from liaison.settings import ConfigError, Settings, load_settings
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
-AtOpt = Annotated[str | None, typer.Option("--at", help="ISO 8601 instant with offset, 1970-2199 (default: now).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help=lazy_gettext("Print JSON."))]
+AsOpt = Annotated[str | None, typer.Option("--as", help=lazy_gettext("Act as this user (default: the node operator)."))]
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help=lazy_gettext("ISO 8601 instant with offset, 1970-2199 (default: now)."))
+]
 
 
 class Priority(StrEnum):
@@ -33,10 +37,21 @@ class Priority(StrEnum):
     routine = "routine"
 
 
+def language(environ: Mapping[str, str]) -> str:
+    """The language the CLI speaks: ``LIAISON_LANGUAGE``, else the POSIX locale (``LANGUAGE``'s list, then the
+    first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set, as gettext reads them; the ``C`` locale asks for
+    none), else ``LIAISON_DEFAULT_LANGUAGE``, else English. A code we do not speak falls through to the next."""
+    posix = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    wanted: list[str] = []
+    if posix and posix.split(".")[0] not in ("C", "POSIX"):
+        wanted = [*environ.get("LANGUAGE", "").split(":"), posix]
+    return i18n.choose(environ.get("LIAISON_LANGUAGE"), wanted, environ.get("LIAISON_DEFAULT_LANGUAGE"))
+
+
 def fail(message: str, code: int = 1, suggestions: list[str] | None = None) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(_("error: %(message)s", message=message), err=True)
     if suggestions:
-        typer.echo("did you mean: " + ", ".join(suggestions), err=True)
+        typer.echo(_("did you mean: %(names)s", names=", ".join(suggestions)), err=True)
     raise typer.Exit(code)
 
 
@@ -44,7 +59,7 @@ def settings() -> Settings:
     try:
         return load_settings()
     except ConfigError as exc:
-        fail(f"configuration: {exc}", 1)
+        fail(_("configuration: %(error)s", error=exc), 1)
 
 
 def emit(data: Any) -> None:
@@ -107,7 +122,7 @@ class Ctx:
                 # Without --as, the operator's account acts with the node operator's authority.
                 return p if username else dataclasses.replace(p, operator=p.is_admin)
         if username:
-            fail(f"no user {username!r}")
+            fail(_("no user %(name)r", name=username))
         return Principal(None, f"{name} (cli)", None, None, frozenset({("admin", None)}), via="cli", ip="local")
 
     def snapshot(self):

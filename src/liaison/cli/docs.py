@@ -15,6 +15,8 @@ import typer
 import typer.main
 from typer.testing import CliRunner
 
+from liaison.i18n import lazy_gettext, use_locale
+
 
 def commands(app: typer.Typer) -> list[list[str]]:
     """Every command path, e.g. ['roster', 'export'], groups before their subcommands."""
@@ -29,7 +31,13 @@ def commands(app: typer.Typer) -> list[list[str]]:
     return out
 
 
-def render(app: typer.Typer) -> str:
+def render(app: typer.Typer, language: str = "en") -> str:
+    """The reference in ``language`` (docs/cli.md is the English one), whatever the CLI's own language."""
+    with use_locale(language):
+        return _render(app, language)
+
+
+def _render(app: typer.Typer, language: str) -> str:
     runner = CliRunner()
     parts = [
         "# `liaison` command reference",
@@ -38,7 +46,14 @@ def render(app: typer.Typer) -> str:
         "",
     ]
     for path in commands(app):
-        env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
+        env = {
+            "COLUMNS": "100",
+            "NO_COLOR": "1",
+            "TERM": "dumb",
+            "FORCE_COLOR": None,
+            "TTY_COMPATIBLE": None,
+            "LIAISON_LANGUAGE": language,
+        }
         result = runner.invoke(app, [*path, "--help"], env=env, terminal_width=100, prog_name="liaison")
         title = " ".join(["liaison", *path])
         text = "\n".join(line.rstrip() for line in result.output.splitlines()).strip("\n")
@@ -48,12 +63,14 @@ def render(app: typer.Typer) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add the ``docs`` group, whose ``cli`` command renders ``app``, to ``app``."""
-    docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
+    docs_app = typer.Typer(help=lazy_gettext("Generated documentation."), no_args_is_help=True)
     app.add_typer(docs_app, name="docs")
 
     @docs_app.command("cli")
     def docs_cli(
-        output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help=lazy_gettext("File (default stdout)."))
+        ] = None,
     ) -> None:
         """Write the CLI reference (docs/cli.md) from every command's --help."""
         text = render(app) + "\n"

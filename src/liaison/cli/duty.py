@@ -13,9 +13,12 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli.context import AsOpt, AtOpt, Ctx, JsonOpt, ctx, emit, handled, parse_at
+from liaison.i18n import _, lazy_gettext, ngettext
 from liaison.timeinput import READINESS_DAYS, ROSTER_DAYS
 
-roster_app = typer.Typer(help="Duty rosters.", no_args_is_help=True)
+roster_app = typer.Typer(help=lazy_gettext("Duty rosters."), no_args_is_help=True)
+
+commands = typer.Typer()  # this module's commands; liaison.cli adds them to `liaison`
 
 
 def _audit_read(c: Ctx, actor: Any, answers: list[Any], network_id: Any) -> None:
@@ -37,11 +40,15 @@ def _audit_read(c: Ctx, actor: Any, answers: list[Any], network_id: Any) -> None
             )
 
 
+@commands.command(
+    "on-duty",
+    help=lazy_gettext(
+        "Who is on duty for MEMBER on NETWORK now (or --at), how to reach them, and the fallback.\n"
+        "\n"
+        "Exit 3 when nobody is on duty (the fallback is printed)."
+    ),
+)
 def on_duty(network: str, member: str, at: AtOpt = None, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """Who is on duty for MEMBER on NETWORK now (or --at), how to reach them, and the fallback.
-
-    Exit 3 when nobody is on duty (the fallback is printed).
-    """
     from liaison.queries.duty import duty_answer, find_member, find_network
 
     when = parse_at(at)
@@ -63,25 +70,54 @@ def on_duty(network: str, member: str, at: AtOpt = None, as_json: JsonOpt = Fals
 
 
 def _print_answer(d: dict[str, Any]) -> None:
-    typer.echo(f"{d['network']} / {d['member_name']} ({d['member']}) at {d['at']}")
+    typer.echo(
+        _(
+            "%(network)s / %(member_name)s (%(member)s) at %(at)s",
+            network=d["network"],
+            member_name=d["member_name"],
+            member=d["member"],
+            at=d["at"],
+        )
+    )
     c = d["contact"]
+    indent = " " * 9
     if c:
-        typer.echo(f"ON DUTY  {c['name']}  ({c['agency']})")
-        typer.echo(f"         local time {c['local_time']} {c['timezone']}; languages {', '.join(c['languages'])}")
+        typer.echo(_("ON DUTY  %(name)s  (%(agency)s)", name=c["name"], agency=c["agency"]))
+        languages = ", ".join(c["languages"])
+        typer.echo(
+            indent
+            + _(
+                "local time %(time)s %(zone)s; languages %(languages)s",
+                time=c["local_time"],
+                zone=c["timezone"],
+                languages=languages,
+            )
+        )
         for ch in c["channels"]:
-            mark = "verified " + ch["verified_at"][:10] if ch["verified_at"] else "unverified"
-            typer.echo(f"         {ch['kind']:<7} {ch['value']}  ({mark})")
+            mark = _("verified %(date)s", date=ch["verified_at"][:10]) if ch["verified_at"] else _("unverified")
+            typer.echo(f"{indent}{ch['kind']:<7} {ch['value']}  ({mark})")
         if d["shift"]:
-            typer.echo(f"         until {d['shift']['end']} ({d['shift']['source']})")
+            typer.echo(indent + _("until %(end)s (%(source)s)", end=d["shift"]["end"], source=d["shift"]["source"]))
     else:
-        typer.echo(f"NOBODY ON DUTY: {d['message']}")
+        typer.echo(_("NOBODY ON DUTY: %(message)s", message=d["message"]))
     for f in d["fallback"]:
         first = f["channels"][0]["value"] if f["channels"] else "-"
-        typer.echo(f"fallback {f['role']:<11} {f['name']} ({f['agency']})  {first}")
+        typer.echo(
+            # Translators: a line of the duty answer; role is deputy or desk, left as it is.
+            _(
+                "fallback %(role)s %(name)s (%(agency)s)  %(channel)s",
+                role=f"{f['role']:<11}",
+                name=f["name"],
+                agency=f["agency"],
+                channel=first,
+            )
+        )
 
 
+@commands.command(
+    "board", help=lazy_gettext("The network-wide duty board: every member's contact on duty, with their local time.")
+)
 def board(network: str, at: AtOpt = None, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """The network-wide duty board: every member's contact on duty, with their local time."""
     from liaison.queries.duty import board as board_q
     from liaison.queries.duty import find_network
 
@@ -99,11 +135,20 @@ def board(network: str, at: AtOpt = None, as_json: JsonOpt = False, as_user: AsO
     for a in answers:
         d = a.to_json()
         ct = d["contact"]
-        who = f"{ct['name']} ({ct['local_time'][11:16]} {ct['timezone']})" if ct else "NOBODY - use fallback"
+        who = f"{ct['name']} ({ct['local_time'][11:16]} {ct['timezone']})" if ct else _("NOBODY - use fallback")
         phone = next((ch["value"] for ch in (ct or {}).get("channels", []) if ch["kind"] in ("phone", "mobile")), "")
         typer.echo(f"{a.member.code:<9} {who:<55} {phone}")
 
 
+@commands.command(
+    "readiness",
+    help=lazy_gettext(
+        "Readiness warnings: gaps, unverified channels, stale rosters. Exit 1 when any is critical.\n"
+        "\n"
+        "With --notify the digest is e-mailed to the secretariat's 24/7 desk (LIAISON_SMTP_URL); exit 1 also\n"
+        "when it could not be delivered to anyone."
+    ),
+)
 def readiness(
     network: str,
     days: Annotated[
@@ -111,17 +156,15 @@ def readiness(
         typer.Option(
             min=READINESS_DAYS.least,
             max=READINESS_DAYS.most,
-            help="Horizon in days (default LIAISON_READINESS_HORIZON_DAYS).",
+            help=lazy_gettext("Horizon in days (default LIAISON_READINESS_HORIZON_DAYS)."),
         ),
     ] = None,
-    notify: Annotated[bool, typer.Option("--notify", help="E-mail the digest to the secretariat's 24/7 desk.")] = False,
+    notify: Annotated[
+        bool, typer.Option("--notify", help=lazy_gettext("E-mail the digest to the secretariat's 24/7 desk."))
+    ] = False,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Readiness warnings: gaps, unverified channels, stale rosters. Exit 1 when any is critical.
-
-    With --notify the digest is e-mailed to the secretariat's 24/7 desk (LIAISON_SMTP_URL); exit 1 also
-    when it could not be delivered to anyone."""
     from liaison.models import utcnow
     from liaison.queries.duty import find_network
     from liaison.queries.readiness import readiness as readiness_q
@@ -163,29 +206,37 @@ def readiness(
     else:
         for w in warnings:
             typer.echo(f"{w.severity:<8} {w.member:<9} {w.kind:<19} {w.message}")
-        typer.echo(f"{len(warnings)} warning(s)")
+        typer.echo(ngettext("%(num)d warning(s)", "%(num)d warning(s)", len(warnings)))
         for address, error in delivered:
-            typer.echo(f"digest to {address}: {'sent' if error is None else 'FAILED: ' + error}")
+            if error is None:
+                typer.echo(_("digest to %(address)s: sent", address=address))
+            else:
+                typer.echo(_("digest to %(address)s: FAILED: %(error)s", address=address, error=error))
     if notify and not any(e is None for _a, e in delivered):
         typer.echo(
-            "error: the digest reached nobody (no e-mail channel on the secretariat desk, or SMTP down)", err=True
+            _("error: the digest reached nobody (no e-mail channel on the secretariat desk, or SMTP down)"), err=True
         )
         raise typer.Exit(1)
     if any(w.severity == "critical" for w in warnings):
         raise typer.Exit(1)
 
 
-@roster_app.command("export")
+@roster_app.command(
+    "export", help=lazy_gettext("The member's roster for the next DAYS days as iCalendar, one event per shift.")
+)
 def roster_export(
     network: str,
     member: str,
-    ics: Annotated[bool, typer.Option("--ics", help="iCalendar (the only format).")] = True,
-    days: Annotated[int, typer.Option(min=ROSTER_DAYS.least, max=ROSTER_DAYS.most, help="How many days ahead.")] = 90,
-    start: Annotated[str | None, typer.Option(help="Start instant, ISO 8601 with offset (default now).")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default stdout).")] = None,
+    ics: Annotated[bool, typer.Option("--ics", help=lazy_gettext("iCalendar (the only format)."))] = True,
+    days: Annotated[
+        int, typer.Option(min=ROSTER_DAYS.least, max=ROSTER_DAYS.most, help=lazy_gettext("How many days ahead."))
+    ] = 90,
+    start: Annotated[
+        str | None, typer.Option(help=lazy_gettext("Start instant, ISO 8601 with offset (default now)."))
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help=lazy_gettext("File (default stdout)."))] = None,
     as_user: AsOpt = None,
 ) -> None:
-    """The member's roster for the next DAYS days as iCalendar, one event per shift."""
     from liaison.interchange.ical import roster_calendar
     from liaison.queries.duty import find_member, find_network
 
@@ -203,16 +254,17 @@ def roster_export(
         sys.stdout.write(body.decode())
 
 
-@roster_app.command("show")
+@roster_app.command("show", help=lazy_gettext("The member's upcoming shifts (gaps included)."))
 def roster_show(
     network: str,
     member: str,
-    days: Annotated[int, typer.Option(min=ROSTER_DAYS.least, max=ROSTER_DAYS.most, help="Days ahead.")] = 7,
+    days: Annotated[
+        int, typer.Option(min=ROSTER_DAYS.least, max=ROSTER_DAYS.most, help=lazy_gettext("Days ahead."))
+    ] = 7,
     start: AtOpt = None,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """The member's upcoming shifts (gaps included)."""
     import uuid
 
     from liaison.queries.duty import find_member, find_network, shifts
@@ -241,4 +293,4 @@ def roster_show(
         emit(rows)
         return
     for r in rows:
-        typer.echo(f"{r['start']}  {r['end']}  {r['source']:<8} {r['contact'] or 'GAP: nobody on duty'}")
+        typer.echo(f"{r['start']}  {r['end']}  {r['source']:<8} {r['contact'] or _('GAP: nobody on duty')}")

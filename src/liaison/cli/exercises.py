@@ -7,32 +7,39 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled, parse_at
+from liaison.i18n import _, lazy_gettext, ngettext
 from liaison.timeinput import EXERCISE_WINDOW_MINUTES
 
-exercise_app = typer.Typer(help="Reachability exercises across a network.", no_args_is_help=True)
+exercise_app = typer.Typer(help=lazy_gettext("Reachability exercises across a network."), no_args_is_help=True)
 
 
-@exercise_app.command("schedule")
+@exercise_app.command(
+    "schedule",
+    help=lazy_gettext(
+        "Schedule a reachability test across NETWORK; print the exercise id.\n"
+        "\n"
+        "At --at the worker sends every member's contact on duty a reachability test, to be\n"
+        "acknowledged within --window minutes (the network's secretariat)."
+    ),
+)
 def exercise_schedule(
-    network: Annotated[str, typer.Argument(help="Network code.")],
-    at: Annotated[str, typer.Option("--at", help="ISO 8601 instant with offset, e.g. 2026-12-01T03:00:00+01:00.")],
+    network: Annotated[str, typer.Argument(help=lazy_gettext("Network code."))],
+    at: Annotated[
+        str, typer.Option("--at", help=lazy_gettext("ISO 8601 instant with offset, e.g. 2026-12-01T03:00:00+01:00."))
+    ],
     window: Annotated[
         int,
         typer.Option(
             "--window",
             min=EXERCISE_WINDOW_MINUTES.least,
             max=EXERCISE_WINDOW_MINUTES.most,
-            help="Minutes each member has to acknowledge.",
+            help=lazy_gettext("Minutes each member has to acknowledge."),
         ),
     ] = 30,
-    note: Annotated[str, typer.Option("--note", help="A note added to the test message.")] = "",
+    note: Annotated[str, typer.Option("--note", help=lazy_gettext("A note added to the test message."))] = "",
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Schedule a reachability test across NETWORK; print the exercise id.
-
-    At --at the worker sends every member's contact on duty a reachability test, to be
-    acknowledged within --window minutes (the network's secretariat)."""
     from liaison.actions import exchange as act
     from liaison.actions.exercises import schedule_exercise
     from liaison.db import transaction
@@ -56,13 +63,12 @@ def exercise_schedule(
         typer.echo(data["id"])
 
 
-@exercise_app.command("list")
+@exercise_app.command("list", help=lazy_gettext("The network's exercises, newest first (the network's secretariat)."))
 def exercise_list(
-    network: Annotated[str, typer.Argument(help="Network code.")],
+    network: Annotated[str, typer.Argument(help=lazy_gettext("Network code."))],
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """The network's exercises, newest first (the network's secretariat)."""
     from liaison.actions import exchange as act
     from liaison.queries.exercises import exercises_of
 
@@ -86,20 +92,23 @@ def exercise_list(
         emit(rows)
         return
     for r in rows:
-        typer.echo(
-            f"{r['id']}  {r['scheduled_at'][:16]}  {r['status']:<9} {r['window_minutes']} min  {r['note'] or ''}"
-        )
-    typer.echo(f"{len(rows)} exercise(s)")
+        window = _("%(minutes)d min", minutes=r["window_minutes"])
+        typer.echo(f"{r['id']}  {r['scheduled_at'][:16]}  {r['status']:<9} {window}  {r['note'] or ''}")
+    typer.echo(ngettext("%(num)d exercise(s)", "%(num)d exercise(s)", len(rows)))
 
 
-@exercise_app.command("report")
+@exercise_app.command(
+    "report",
+    help=lazy_gettext(
+        "An exercise's report: each member's time to acknowledge, unreachable contacts, stale or failed\n"
+        "channels, and the trend over past exercises (metadata only)."
+    ),
+)
 def exercise_report(
-    exercise_id: Annotated[str, typer.Argument(help="The exercise id.")],
+    exercise_id: Annotated[str, typer.Argument(help=lazy_gettext("The exercise id."))],
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """An exercise's report: each member's time to acknowledge, unreachable contacts, stale or failed
-    channels, and the trend over past exercises (metadata only)."""
     from liaison.queries.exercises import get_exercise, report
 
     c = ctx()
@@ -111,17 +120,32 @@ def exercise_report(
         return
     e = data["exercise"]
     share = f"{e['reached']}/{e['members']}" if e["members"] else "-"
-    typer.echo(f"{data['network']} reachability exercise {e['id']}  [{e['status']}]")
-    typer.echo(f"scheduled {e['scheduled_at']}, window {e['window_minutes']} min; reached {share}")
+    typer.echo(
+        _(
+            "%(network)s reachability exercise %(id)s  [%(status)s]",
+            network=data["network"],
+            id=e["id"],
+            status=e["status"],
+        )
+    )
+    typer.echo(
+        _(
+            "scheduled %(at)s, window %(minutes)d min; reached %(share)s",
+            at=e["scheduled_at"],
+            minutes=e["window_minutes"],
+            share=share,
+        )
+    )
     for m in data["members"]:
-        took = f"{m['seconds_to_acknowledge']:.0f} s" if m["seconds_to_acknowledge"] is not None else "-"
+        seconds = m["seconds_to_acknowledge"]
+        took = _("%(seconds).0f s", seconds=seconds) if seconds is not None else "-"
         typer.echo(f"  {m['member']:<9} {m['result']:<12} {took:>8}  {', '.join(m['contacts']) or '-'}")
         for p in m["problems"]:
             where = f"{p['channel']} {p['address']}: " if p["channel"] else ""
             typer.echo(f"            ! {where}{p['problem']}")
     if data["trend"]:
-        typer.echo("trend (share reached, median time to acknowledge):")
+        typer.echo(_("trend (share reached, median time to acknowledge):"))
         for t in data["trend"]:
             bar = "#" * round(20 * (t["reached_share"] or 0))
-            median = f"{t['median_seconds']:.0f} s" if t["median_seconds"] is not None else "-"
+            median = _("%(seconds).0f s", seconds=t["median_seconds"]) if t["median_seconds"] is not None else "-"
             typer.echo(f"  {t['scheduled_at'][:10]}  {bar:<20} {t['reached']}/{t['members']}  {median}")

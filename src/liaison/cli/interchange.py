@@ -20,46 +20,63 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled
+from liaison.i18n import _, lazy_gettext, ngettext
 
-import_app = typer.Typer(help="Import into the information bank (UN list, FollowTheMoney, CSV).", no_args_is_help=True)
-
-
-export_app = typer.Typer(
-    help="Export the information bank as you may see it (FollowTheMoney, CSV).", no_args_is_help=True
+import_app = typer.Typer(
+    help=lazy_gettext("Import into the information bank (UN list, FollowTheMoney, CSV)."), no_args_is_help=True
 )
 
 
-FileArg = Annotated[Path, typer.Argument(help="The file to import.", exists=True, dir_okay=False, readable=True)]
+export_app = typer.Typer(
+    help=lazy_gettext("Export the information bank as you may see it (FollowTheMoney, CSV)."), no_args_is_help=True
+)
 
 
-MarkingOpt = Annotated[
-    str, typer.Option("--marking", help="Marking of every statement, e.g. TLP:AMBER or 'TLP:RED REL TO FR DE'.")
+FileArg = Annotated[
+    Path, typer.Argument(help=lazy_gettext("The file to import."), exists=True, dir_okay=False, readable=True)
 ]
 
 
-GradeOpt = Annotated[str, typer.Option("--grade", help="Source reliability A-F and credibility 1-6, e.g. B2.")]
+MarkingOpt = Annotated[
+    str,
+    typer.Option(
+        "--marking", help=lazy_gettext("Marking of every statement, e.g. TLP:AMBER or 'TLP:RED REL TO FR DE'.")
+    ),
+]
 
 
-SourceOpt = Annotated[str, typer.Option("--source", help="Where the file comes from (report, file number).")]
+GradeOpt = Annotated[
+    str, typer.Option("--grade", help=lazy_gettext("Source reliability A-F and credibility 1-6, e.g. B2."))
+]
+
+
+SourceOpt = Annotated[
+    str, typer.Option("--source", help=lazy_gettext("Where the file comes from (report, file number)."))
+]
 
 
 CategoryOpt = Annotated[
     str,
     typer.Option(
         "--category",
-        help="Data-subject category of the persons: suspect, convicted, foreign_terrorist_fighter, associate, "
-        "victim or witness.",
+        help=lazy_gettext(
+            "Data-subject category of the persons: suspect, convicted, foreign_terrorist_fighter, associate, "
+            "victim or witness."
+        ),
     ),
 ]
 
 
-BasisOpt = Annotated[str, typer.Option("--legal-basis", help="Legal basis on which the persons are held.")]
+BasisOpt = Annotated[
+    str, typer.Option("--legal-basis", help=lazy_gettext("Legal basis on which the persons are held."))
+]
 
 
 DryRunOpt = Annotated[
     bool,
     typer.Option(
-        "--dry-run", help="Print what the import would do (added, changed, delisted, relisted); write nothing."
+        "--dry-run",
+        help=lazy_gettext("Print what the import would do (added, changed, delisted, relisted); write nothing."),
     ),
 ]
 
@@ -68,13 +85,17 @@ AllowMassOpt = Annotated[
     bool,
     typer.Option(
         "--allow-mass-delisting",
-        help="Import even when it delists more than LIAISON_IMPORT_MAX_DELISTED_SHARE of the list's active "
-        "entries (default 10%); refused otherwise.",
+        help=lazy_gettext(
+            "Import even when it delists more than LIAISON_IMPORT_MAX_DELISTED_SHARE of the list's active "
+            "entries (default 10%); refused otherwise."
+        ),
     ),
 ]
 
 
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help=lazy_gettext("Write to this file (default: standard output)."))
+]
 
 
 def _progress(what: str) -> Callable[[int], None]:
@@ -82,7 +103,17 @@ def _progress(what: str) -> Callable[[int], None]:
 
     def report(done: int) -> None:
         rate = done / max(time.monotonic() - started, 1e-6)
-        typer.echo(f"{what}: {done:,} entities ({rate:,.0f}/s)", err=True)
+        typer.echo(
+            ngettext(
+                "%(what)s: %(count)s entities (%(rate)s/s)",
+                "%(what)s: %(count)s entities (%(rate)s/s)",
+                done,
+                what=what,
+                count=f"{done:,}",
+                rate=f"{rate:,.0f}",
+            ),
+            err=True,
+        )
 
     return report
 
@@ -126,36 +157,80 @@ def _run(
             )
         except ImportRefused as exc:
             for item in exc.errors:
-                typer.echo(f"error: {item['detail']}", err=True)
-            fail("the file was refused: nothing was imported")
+                typer.echo(_("error: %(message)s", message=item["detail"]), err=True)
+            fail(_("the file was refused: nothing was imported"))
         except MassDelisting as exc:
             fail(
-                f"{exc.detail}. Check the file (--dry-run prints what the import would do), or pass "
-                "--allow-mass-delisting if the list really shrank so much."
+                _(
+                    "%(reason)s. Check the file (--dry-run prints what the import would do), or pass "
+                    "--allow-mass-delisting if the list really shrank so much.",
+                    reason=exc.detail,
+                )
             )
     mass = data["report"].get("mass_delisting")
     if as_json:
         emit(data)
     else:
-        head = f"dry run of a {kind} import (nothing was written)" if dry_run else f"{kind} import {data['id']}"
+        if dry_run:
+            head = _("dry run of a %(kind)s import (nothing was written)", kind=kind)
+        else:
+            head = _("%(kind)s import %(id)s", kind=kind, id=data["id"])
+        counts = {k: data[k] for k in ("added", "changed", "unchanged", "delisted", "relisted", "refused")}
         typer.echo(
-            f"{head}: {data['added']} added, {data['changed']} changed, {data['unchanged']} unchanged, "
-            f"{data['delisted']} delisted, {data['relisted']} relisted, {data['refused']} refused"
+            _(
+                "%(head)s: %(added)d added, %(changed)d changed, %(unchanged)d unchanged, "
+                "%(delisted)d delisted, %(relisted)d relisted, %(refused)d refused",
+                head=head,
+                **counts,
+            )
         )
         for item in data["report"].get("refused", []):
-            typer.echo(f"refused {item.get('reference', '')}: {item['reason']}", err=True)
+            reference = item.get("reference", "")
+            typer.echo(_("refused %(reference)s: %(reason)s", reference=reference, reason=item["reason"]), err=True)
     if mass and not mass["allowed"]:  # a dry run: the import itself would be refused
-        fail(f"the import would be refused: {mass_delisting_text(mass)}; pass --allow-mass-delisting to import it")
-    if mass:
-        verb = "would be delisted" if dry_run else "delisted"
-        typer.echo(
-            f"warning: {mass['delisting']:,} of the {mass['active']:,} active entries of {mass['list']} {verb} "
-            f"({mass['share']:.1%}, over the limit of {mass['threshold'] * 100:g}%), as --allow-mass-delisting allowed",
-            err=True,
+        fail(
+            _(
+                "the import would be refused: %(reason)s; pass --allow-mass-delisting to import it",
+                reason=mass_delisting_text(mass),
+            )
         )
+    if mass:
+        figures = {
+            "delisting": f"{mass['delisting']:,}",
+            "active": f"{mass['active']:,}",
+            "list": mass["list"],
+            "share": f"{mass['share']:.1%}",
+            "limit": f"{mass['threshold'] * 100:g}",
+        }
+        if dry_run:
+            text = _(
+                "warning: %(delisting)s of the %(active)s active entries of %(list)s would be delisted "
+                "(%(share)s, over the limit of %(limit)s%%), as --allow-mass-delisting allowed",
+                **figures,
+            )
+        else:
+            text = _(
+                "warning: %(delisting)s of the %(active)s active entries of %(list)s delisted "
+                "(%(share)s, over the limit of %(limit)s%%), as --allow-mass-delisting allowed",
+                **figures,
+            )
+        typer.echo(text, err=True)
 
 
-@import_app.command("un-sc")
+@import_app.command(
+    "un-sc",
+    help=lazy_gettext(
+        "Import (or re-import) the UN Security Council Consolidated List XML.\n"
+        "\n"
+        "Entries are found again by their reference (e.g. QDi.400): new values are added, values no longer listed\n"
+        "are retracted (kept, dated), and entries missing from the file are marked delisted (never deleted).\n"
+        "\n"
+        "A file that would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE (10%) of the active entries,\n"
+        "as an empty or truncated one would, is refused (exit 1, nothing written, the figures printed)\n"
+        "unless --allow-mass-delisting. --dry-run prints the report and writes nothing (exit 1 when the\n"
+        "import would be refused)."
+    ),
+)
 def import_un(
     file: FileArg,
     dry_run: DryRunOpt = False,
@@ -163,15 +238,6 @@ def import_un(
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Import (or re-import) the UN Security Council Consolidated List XML.
-
-    Entries are found again by their reference (e.g. QDi.400): new values are added, values no longer listed
-    are retracted (kept, dated), and entries missing from the file are marked delisted (never deleted).
-
-    A file that would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE (10%) of the active entries,
-    as an empty or truncated one would, is refused (exit 1, nothing written, the figures printed)
-    unless --allow-mass-delisting. --dry-run prints the report and writes nothing (exit 1 when the
-    import would be refused)."""
     from liaison.actions.bank_import import import_un_list
 
     def work(session: Any, actor: Any, limit: int, guard: Any) -> Any:
@@ -182,7 +248,30 @@ def import_un(
     _run("un-sc", as_json, as_user, work, dry_run, allow_mass_delisting)
 
 
-@import_app.command("ftm")
+@import_app.command(
+    "ftm",
+    help=lazy_gettext(
+        "Import FollowTheMoney entities (JSON lines) as your organisation's contribution.\n"
+        "\n"
+        "Person, Organization (and Company, PublicBody), Address and Event, with Membership, Directorship, Family,\n"
+        "Associate and UnknownLink as relations. A file with persons needs --legal-basis. One bad line refuses the\n"
+        "whole file (exit 1, every bad line printed).\n"
+        "\n"
+        "Each entity keeps its FtM id: importing a newer file of the same dataset updates it in place (new values\n"
+        "added, values no longer there retracted, entities missing from the file marked delisted).\n"
+        "\n"
+        "A file in FtM's statement form (what `liaison export ftm` writes) brings each value's own marking, grade,\n"
+        "source and observation date, and each entity's list references (e.g. un-sc QDi.400), category, legal\n"
+        "basis and review date: the options are then defaults for what the file leaves out. The contributor and\n"
+        "the list references are kept only by the node operator's import (the contributor for an organisation\n"
+        "this node knows); anyone else's import is their organisation's contribution.\n"
+        "\n"
+        "The file is a full snapshot: one that would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE\n"
+        "(10%) of the dataset's active entities is refused (exit 1, nothing written, the figures printed)\n"
+        "unless --allow-mass-delisting. --dry-run prints the report and writes nothing (exit 1 when the\n"
+        "import would be refused)."
+    ),
+)
 def import_ftm_cmd(
     file: FileArg,
     marking: MarkingOpt = "TLP:AMBER",
@@ -192,32 +281,15 @@ def import_ftm_cmd(
     legal_basis: BasisOpt = "",
     dataset: Annotated[
         str | None,
-        typer.Option("--dataset", help="Name of the dataset, to find its entities again (default: the file name)."),
+        typer.Option(
+            "--dataset", help=lazy_gettext("Name of the dataset, to find its entities again (default: the file name).")
+        ),
     ] = None,
     dry_run: DryRunOpt = False,
     allow_mass_delisting: AllowMassOpt = False,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Import FollowTheMoney entities (JSON lines) as your organisation's contribution.
-
-    Person, Organization (and Company, PublicBody), Address and Event, with Membership, Directorship, Family,
-    Associate and UnknownLink as relations. A file with persons needs --legal-basis. One bad line refuses the
-    whole file (exit 1, every bad line printed).
-
-    Each entity keeps its FtM id: importing a newer file of the same dataset updates it in place (new values
-    added, values no longer there retracted, entities missing from the file marked delisted).
-
-    A file in FtM's statement form (what `liaison export ftm` writes) brings each value's own marking, grade,
-    source and observation date, and each entity's list references (e.g. un-sc QDi.400), category, legal
-    basis and review date: the options are then defaults for what the file leaves out. The contributor and
-    the list references are kept only by the node operator's import (the contributor for an organisation
-    this node knows); anyone else's import is their organisation's contribution.
-
-    The file is a full snapshot: one that would delist more than LIAISON_IMPORT_MAX_DELISTED_SHARE
-    (10%) of the dataset's active entities is refused (exit 1, nothing written, the figures printed)
-    unless --allow-mass-delisting. --dry-run prints the report and writes nothing (exit 1 when the
-    import would be refused)."""
     from liaison.actions.bank_import import import_ftm
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
@@ -239,7 +311,17 @@ def import_ftm_cmd(
     _run("ftm", as_json, as_user, work, dry_run, allow_mass_delisting)
 
 
-@import_app.command("csv")
+@import_app.command(
+    "csv",
+    help=lazy_gettext(
+        "Import the analysts' CSV: one row per entity (columns: key, schema, name, alias, code_name, birth_date,\n"
+        "nationality, ..., relation columns such as member_of, and provenance columns source, grade, marking).\n"
+        "\n"
+        "The options are the defaults for rows that leave a provenance column empty. A row repeating an earlier\n"
+        "row's key adds values to that entity with its own provenance (as `liaison export csv` writes an entity\n"
+        "whose values have different markings). See docs for the columns."
+    ),
+)
 def import_csv_cmd(
     file: FileArg,
     marking: MarkingOpt = "TLP:AMBER",
@@ -251,12 +333,6 @@ def import_csv_cmd(
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Import the analysts' CSV: one row per entity (columns: key, schema, name, alias, code_name, birth_date,
-    nationality, ..., relation columns such as member_of, and provenance columns source, grade, marking).
-
-    The options are the defaults for rows that leave a provenance column empty. A row repeating an earlier
-    row's key adds values to that entity with its own provenance (as `liaison export csv` writes an entity
-    whose values have different markings). See docs for the columns."""
     from liaison.actions.bank_import import import_csv
 
     defaults = _defaults(marking, grade, source, category, legal_basis, file.name)
@@ -273,9 +349,11 @@ MaxMarkingOpt = Annotated[
     str | None,
     typer.Option(
         "--max-marking",
-        help="Also export values marked up to this level (AMBER, AMBER+STRICT or RED), each carrying its marking, "
-        "grade, source and contributor. Without it the audience is the network: only TLP:CLEAR and TLP:GREEN "
-        "values without handling conditions leave.",
+        help=lazy_gettext(
+            "Also export values marked up to this level (AMBER, AMBER+STRICT or RED), each carrying its marking, "
+            "grade, source and contributor. Without it the audience is the network: only TLP:CLEAR and TLP:GREEN "
+            "values without handling conditions leave."
+        ),
     ),
 ]
 
@@ -290,8 +368,7 @@ def _export(kind: str, output: Path | None, as_user: str | None, max_marking: st
     try:
         level = parse_tlp(max_marking) if max_marking is not None else None
     except MarkingError as exc:
-        fail(f"--max-marking: {exc}", 2)
-        raise AssertionError from None
+        fail(_("--max-marking: %(error)s", error=exc), 2)
     c = ctx()
     actor = c.actor(as_user)
     count = 0
@@ -309,23 +386,40 @@ def _export(kind: str, output: Path | None, as_user: str | None, max_marking: st
                 out.close()
     with transaction(c.sessions) as session:
         record_export(session, actor=actor, kind=kind, lines=count, max_marking=level, markings=markings)
-    typer.echo(f"audience: {export_audience(level)}", err=True)
-    included = ", ".join(f"TLP:{tlp} {n:,}" for tlp, n in markings.items()) or "none"
+    typer.echo(_("audience: %(audience)s", audience=export_audience(level)), err=True)
+    included = ", ".join(f"TLP:{tlp} {n:,}" for tlp, n in markings.items()) or _("none")
+    lines = count - (1 if kind == "csv" else 0)
     typer.echo(
-        f"exported {count - (1 if kind == 'csv' else 0):,} {kind} lines; values by marking: {included}", err=True
+        ngettext(
+            "exported %(count)s %(kind)s lines; values by marking: %(included)s",
+            "exported %(count)s %(kind)s lines; values by marking: %(included)s",
+            lines,
+            count=f"{lines:,}",
+            kind=kind,
+            included=included,
+        ),
+        err=True,
     )
 
 
-@export_app.command("ftm")
+@export_app.command(
+    "ftm",
+    help=lazy_gettext(
+        "Export the bank as FollowTheMoney JSON lines in FtM's statement form: of what you may see, only what the\n"
+        "export's audience may receive, each value with its marking, grade, source and contributor, each entity\n"
+        "with its list references. Audited with its audience and the markings it carries."
+    ),
+)
 def export_ftm_cmd(output: OutOpt = None, max_marking: MaxMarkingOpt = None, as_user: AsOpt = None) -> None:
-    """Export the bank as FollowTheMoney JSON lines in FtM's statement form: of what you may see, only what the
-    export's audience may receive, each value with its marking, grade, source and contributor, each entity
-    with its list references. Audited with its audience and the markings it carries."""
     _export("ftm", output, as_user, max_marking)
 
 
-@export_app.command("csv")
+@export_app.command(
+    "csv",
+    help=lazy_gettext(
+        "Export the bank as the analysts' CSV: one row per entity and provenance (source, grade, marking,\n"
+        "contributor columns), with the same audience rule as the FtM export."
+    ),
+)
 def export_csv_cmd(output: OutOpt = None, max_marking: MaxMarkingOpt = None, as_user: AsOpt = None) -> None:
-    """Export the bank as the analysts' CSV: one row per entity and provenance (source, grade, marking,
-    contributor columns), with the same audience rule as the FtM export."""
     _export("csv", output, as_user, max_marking)

@@ -13,11 +13,14 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled
+from liaison.i18n import _, lazy_gettext, ngettext
 
-merge_app = typer.Typer(help="Decide on one merge proposal: accept, reject, undo.", no_args_is_help=True)
+merge_app = typer.Typer(help=lazy_gettext("Decide on one merge proposal: accept, reject, undo."), no_args_is_help=True)
+
+commands = typer.Typer()  # this module's commands; liaison.cli adds them to `liaison bank`
 
 
-IdArg = Annotated[str, typer.Argument(help="The merge proposal's id (from `liaison bank merges`).")]
+IdArg = Annotated[str, typer.Argument(help=lazy_gettext("The merge proposal's id (from `liaison bank merges`)."))]
 
 
 class Status(StrEnum):
@@ -36,17 +39,23 @@ def _line(p: dict[str, Any]) -> str:
     )
 
 
+@commands.command(
+    "propose-merges",
+    help=lazy_gettext(
+        "Find likely duplicates contributed by different members and store them as merge proposals.\n"
+        "\n"
+        "A pair rejected before, or whose merge was undone, is not proposed again."
+    ),
+)
 def propose_merges(
     threshold: Annotated[
-        float | None, typer.Option("--threshold", min=0.0, max=1.0, help="Least score (default: the algorithm's).")
+        float | None,
+        typer.Option("--threshold", min=0.0, max=1.0, help=lazy_gettext("Least score (default: the algorithm's).")),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many new proposals.")] = 200,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=lazy_gettext("At most this many new proposals."))] = 200,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Find likely duplicates contributed by different members and store them as merge proposals.
-
-    A pair rejected before, or whose merge was undone, is not proposed again."""
     from liaison.actions import merges as act
     from liaison.db import transaction
     from liaison.queries import bank_merges as q
@@ -60,18 +69,23 @@ def propose_merges(
     if as_json:
         emit({"proposed": len(out), "proposals": out})
         return
-    typer.echo(f"{len(out)} new merge proposal(s)")
+    typer.echo(ngettext("%(num)d new merge proposal(s)", "%(num)d new merge proposal(s)", len(out)))
     for p in out:
         typer.echo(_line(p))
 
 
+@commands.command(
+    "merges",
+    help=lazy_gettext(
+        "List merge proposals, best score first: id, status, score, the entity kept <- the one merged into it."
+    ),
+)
 def merges(
-    status: Annotated[Status, typer.Option("--status", help="Which proposals.")] = Status.proposed,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 200,
+    status: Annotated[Status, typer.Option("--status", help=lazy_gettext("Which proposals."))] = Status.proposed,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=lazy_gettext("At most this many."))] = 200,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """List merge proposals, best score first: id, status, score, the entity kept <- the one merged into it."""
     from liaison.queries import bank_merges as q
     from liaison.queries.bank_access import viewer_for
 
@@ -85,7 +99,7 @@ def merges(
         emit(out)
         return
     if not out:
-        typer.echo("no merge proposals")
+        typer.echo(_("no merge proposals"))
     for p in out:
         typer.echo(_line(p))
 
@@ -109,19 +123,21 @@ def _decide(proposal_id: str, verb: str, as_json: bool, as_user: str | None) -> 
         typer.echo(_line(out))
 
 
-@merge_app.command("accept")
+@merge_app.command(
+    "accept",
+    help=lazy_gettext(
+        "Merge the second entity into the first; both keep every statement. Exit 1 if it is not proposed."
+    ),
+)
 def accept(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """Merge the second entity into the first; both keep every statement. Exit 1 if it is not proposed."""
     _decide(proposal_id, "accept", as_json, as_user)
 
 
-@merge_app.command("reject")
+@merge_app.command("reject", help=lazy_gettext("Not the same entity: the pair is never proposed again."))
 def reject(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """Not the same entity: the pair is never proposed again."""
     _decide(proposal_id, "reject", as_json, as_user)
 
 
-@merge_app.command("undo")
+@merge_app.command("undo", help=lazy_gettext("Separate an accepted merge again."))
 def undo(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """Separate an accepted merge again."""
     _decide(proposal_id, "undo", as_json, as_user)

@@ -17,8 +17,13 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli.context import AsOpt, JsonOpt, Priority, ctx, emit, fail, handled
+from liaison.i18n import _, lazy_gettext, ngettext
 
-message_app = typer.Typer(help="Messages: show one with its delivery history, list, acknowledge.", no_args_is_help=True)
+message_app = typer.Typer(
+    help=lazy_gettext("Messages: show one with its delivery history, list, acknowledge."), no_args_is_help=True
+)
+
+commands = typer.Typer()  # this module's commands; liaison.cli adds them to `liaison`
 
 
 class Kind(StrEnum):
@@ -39,38 +44,54 @@ class Status(StrEnum):
     all = "all"
 
 
+@commands.command(
+    "send",
+    help=lazy_gettext(
+        "Send a request, threat notice, victim referral or reachability test; print its id.\n"
+        "\n"
+        "Every addressee is checked before anything is written: an unknown member is refused\n"
+        "(exit 1, with suggestions) and nothing is sent.\n"
+        "The worker (`liaison worker`, or the one in `liaison serve`) delivers it and escalates it\n"
+        "following the network's policy for the priority, frozen into the message now."
+    ),
+)
 def send(
-    network: Annotated[str, typer.Option("--network", "-n", help="Network code, e.g. FTF.")],
-    subject: Annotated[str, typer.Option("--subject", "-s", help="Subject line.")],
-    body_file: Annotated[str, typer.Option("--body-file", help="File holding the text; - reads standard input.")],
-    priority: Annotated[Priority, typer.Option("--priority", "-p", help="How fast it must be seen.")],
+    network: Annotated[str, typer.Option("--network", "-n", help=lazy_gettext("Network code, e.g. FTF."))],
+    subject: Annotated[str, typer.Option("--subject", "-s", help=lazy_gettext("Subject line."))],
+    body_file: Annotated[
+        str, typer.Option("--body-file", help=lazy_gettext("File holding the text; - reads standard input."))
+    ],
+    priority: Annotated[Priority, typer.Option("--priority", "-p", help=lazy_gettext("How fast it must be seen."))],
     to: Annotated[
         list[str] | None,
-        typer.Option("--to", help="Member(s) by code or English name, comma-separated or repeated: FR,Japan."),
+        typer.Option(
+            "--to", help=lazy_gettext("Member(s) by code or English name, comma-separated or repeated: FR,Japan.")
+        ),
     ] = None,
     to_contact: Annotated[
-        list[str] | None, typer.Option("--to-contact", help="A named contact point's id; repeatable.")
+        list[str] | None, typer.Option("--to-contact", help=lazy_gettext("A named contact point's id; repeatable."))
     ] = None,
-    kind: Annotated[Kind, typer.Option("--kind", help="What the message is.")] = Kind.request,
+    kind: Annotated[Kind, typer.Option("--kind", help=lazy_gettext("What the message is."))] = Kind.request,
     marking: Annotated[
-        str, typer.Option("--marking", help="TLP 2.0 level, e.g. TLP:AMBER (TLP:WHITE is refused: use TLP:CLEAR).")
+        str,
+        typer.Option(
+            "--marking", help=lazy_gettext("TLP 2.0 level, e.g. TLP:AMBER (TLP:WHITE is refused: use TLP:CLEAR).")
+        ),
     ] = "TLP:AMBER",
     originator_control: Annotated[
-        bool, typer.Option("--originator-control", help="No onward forwarding without the sender's consent.")
+        bool,
+        typer.Option("--originator-control", help=lazy_gettext("No onward forwarding without the sender's consent.")),
     ] = False,
     legal_basis: Annotated[
-        str, typer.Option("--legal-basis", help="Legal basis of the exchange (required for all but tests).")
+        str,
+        typer.Option("--legal-basis", help=lazy_gettext("Legal basis of the exchange (required for all but tests).")),
     ] = "",
-    attach: Annotated[list[Path] | None, typer.Option("--attach", help="A file to attach; repeatable.")] = None,
+    attach: Annotated[
+        list[Path] | None, typer.Option("--attach", help=lazy_gettext("A file to attach; repeatable."))
+    ] = None,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Send a request, threat notice, victim referral or reachability test; print its id.
-
-    Every addressee is checked before anything is written: an unknown member is refused
-    (exit 1, with suggestions) and nothing is sent.
-    The worker (`liaison worker`, or the one in `liaison serve`) delivers it and escalates it
-    following the network's policy for the priority, frozen into the message now."""
     from liaison.actions import exchange as act
     from liaison.db import transaction
 
@@ -80,22 +101,22 @@ def send(
         try:
             contacts.append(uuid.UUID(raw.strip()))
         except ValueError:
-            fail(f"--to-contact: {raw!r} is not a contact point id", 2)
+            fail(_("--to-contact: %(value)r is not a contact point id", value=raw), 2)
     if not members and not contacts:
-        fail("name at least one addressee with --to MEMBER or --to-contact ID", 2)
+        fail(_("name at least one addressee with --to MEMBER or --to-contact ID"), 2)
     if body_file == "-":
         body = sys.stdin.read()
     else:
         try:
             body = Path(body_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            fail(f"--body-file: cannot read {body_file}: {exc}")
+            fail(_("--body-file: cannot read %(file)s: %(error)s", file=body_file, error=exc))
     uploads = []
     for path in attach or []:
         try:
             uploads.append(act.Upload(path.name, path.read_bytes()))
         except OSError as exc:
-            fail(f"--attach: cannot read {path}: {exc}")
+            fail(_("--attach: cannot read %(file)s: %(error)s", file=path, error=exc))
     c = ctx()
     actor = c.actor(as_user)
     snap = c.snapshot()  # the first step fires in the send's own transaction
@@ -136,20 +157,27 @@ def send(
         typer.echo(data["id"])
 
 
+@commands.command(
+    "ack",
+    help=lazy_gettext(
+        "Acknowledge a message with the token of a one-click link, as the contact point it was sent to.\n"
+        "\n"
+        "Exit 1 with the reason when the token is forged, expired, or was used already\n"
+        "(the refusal is audited)."
+    ),
+)
 def ack(
     token: Annotated[
         str,
         typer.Argument(
-            help="The token of an acknowledgement link (the part after /ack/; the whole link will do), "
-            "or - to read it from standard input, out of sight of the process list."
+            help=lazy_gettext(
+                "The token of an acknowledgement link (the part after /ack/; the whole link will do), "
+                "or - to read it from standard input, out of sight of the process list."
+            )
         ),
     ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Acknowledge a message with the token of a one-click link, as the contact point it was sent to.
-
-    Exit 1 with the reason when the token is forged, expired, or was used already
-    (the refusal is audited)."""
     from liaison.actions.exchange import acknowledge_with_token
 
     c = ctx()
@@ -170,21 +198,38 @@ def ack(
     if as_json:
         emit(data)
     elif result.first:
-        typer.echo(f"acknowledged message {result.message_id} for {a.label}: escalation stopped")
+        typer.echo(
+            _(
+                "acknowledged message %(id)s for %(addressee)s: escalation stopped",
+                id=result.message_id,
+                addressee=a.label,
+            )
+        )
     else:
-        typer.echo(f"message {result.message_id} was already acknowledged for {a.label} by {a.acknowledged_by}")
+        typer.echo(
+            _(
+                "message %(id)s was already acknowledged for %(addressee)s by %(by)s",
+                id=result.message_id,
+                addressee=a.label,
+                by=a.acknowledged_by,
+            )
+        )
 
 
-@message_app.command("show")
+@message_app.command(
+    "show",
+    help=lazy_gettext(
+        "A message with its delivery and escalation history, as a timeline; the read is audited.\n"
+        "\n"
+        "The history: every notification (round, step, target, contact, channel, status, attempts,\n"
+        "error, times), acknowledgements, answers to the response clock, and case steps."
+    ),
+)
 def message_show(
-    message_id: Annotated[str, typer.Argument(help="The message id.")],
+    message_id: Annotated[str, typer.Argument(help=lazy_gettext("The message id."))],
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """A message with its delivery and escalation history, as a timeline; the read is audited.
-
-    The history: every notification (round, step, target, contact, channel, status, attempts,
-    error, times), acknowledgements, answers to the response clock, and case steps."""
     from liaison.db import transaction
     from liaison.queries.exchange import read_message
 
@@ -205,73 +250,115 @@ def timeline(d: dict[str, Any]) -> list[str]:
     who = sender["organisation"] or sender["name"]
     if sender["member"]:
         who += f" ({sender['member']})"
+
+    def row(label: str, value: Any) -> str:
+        return f"{label:<9} {value}"
+
     lines = [
         f"{d['priority'].upper()} {d['kind'].replace('_', ' ')} {d['id']}  [{d['status']}]",
-        f"network   {d['network']}",
-        f"from      {who}",
-        f"to        {', '.join(a['label'] for a in d['addressees'])}",
-        f"subject   {d['subject']}",
-        f"marking   {d['marking']['label']}",
+        # Translators: the labels of a message's header lines, padded to 9 characters when shorter.
+        row(_("network"), d["network"]),
+        row(_("from"), who),
+        row(_("to"), ", ".join(a["label"] for a in d["addressees"])),
+        row(_("subject"), d["subject"]),
+        row(_("marking"), d["marking"]["label"]),
     ]
     if d["legal_basis"]:
-        lines.append(f"legal     {d['legal_basis']}")
+        lines.append(row(_("legal"), d["legal_basis"]))
     if d["escalation_policy"]:
-        lines.append(f"policy    {d['escalation_policy']}")
+        lines.append(row(_("policy"), d["escalation_policy"]))
     if d["response_due_at"]:
-        lines.append(f"answer by {d['response_due_at']}")
+        lines.append(row(_("answer by"), d["response_due_at"]))
     for x in d["attachments"]:
-        lines.append(f"attached  {x['filename']} ({x['content_type']}, {x['size']} bytes)")
-    lines += ["", d["body"].rstrip(), "", "history:"]
-    events: list[tuple[str, int, str]] = [(d["sent_at"], 0, "sent")]
+        size = ngettext(
+            "%(filename)s (%(type)s, %(num)d byte)",
+            "%(filename)s (%(type)s, %(num)d bytes)",
+            x["size"],
+            filename=x["filename"],
+            type=x["content_type"],
+        )
+        lines.append(row(_("attached"), size))
+    lines += ["", d["body"].rstrip(), "", _("history:")]
+    events: list[tuple[str, int, str]] = [(d["sent_at"], 0, _("sent"))]
     for n in d["notifications"]:
-        where = f"{n['contact'] or '-'}" + (f" by {n['channel']} {n['address']}" if n["channel"] else "")
+        where = n["contact"] or "-"
+        if n["channel"]:
+            where = _(
+                "%(contact)s by %(channel)s %(address)s", contact=where, channel=n["channel"], address=n["address"]
+            )
         status = n["status"]
         if n["attempts"] > 1 or (n["attempts"] and status != "sent"):
-            status += f" after {n['attempts']} attempt(s)"
+            status = ngettext(
+                "%(status)s after %(num)d attempt(s)",
+                "%(status)s after %(num)d attempt(s)",
+                n["attempts"],
+                status=status,
+            )
         if n["last_error"]:
             status += f": {n['last_error']}"
         if n["sent_at"]:
-            status += f" at {n['sent_at']}"
-        step = f"round {n['round'] + 1} step {n['step'] + 1} {n['target']}"
+            status = _("%(status)s at %(time)s", status=status, time=n["sent_at"])
+        step = _(
+            "round %(round)d step %(step)d %(target)s", round=n["round"] + 1, step=n["step"] + 1, target=n["target"]
+        )
         events.append((n["due_at"], 1, f"{step}: {where} - {status} ({n['reason']})"))
         if n["link_used_at"]:
-            events.append((n["link_used_at"], 2, f"acknowledgement link of {n['contact']} used"))
+            events.append((n["link_used_at"], 2, _("acknowledgement link of %(contact)s used", contact=n["contact"])))
     for a in d["addressees"]:
         if a["acknowledged_at"]:
-            events.append(
-                (
-                    a["acknowledged_at"],
-                    3,
-                    f"acknowledged for {a['label']} by {a['acknowledged_by']} ({a['acknowledged_via']})",
-                )
+            text = _(
+                "acknowledged for %(addressee)s by %(by)s (%(via)s)",
+                addressee=a["label"],
+                by=a["acknowledged_by"],
+                via=a["acknowledged_via"],
             )
+            events.append((a["acknowledged_at"], 3, text))
         elif a["next_escalation"]:
             nxt = a["next_escalation"]
-            events.append((nxt["due_at"], 9, f"next for {a['label']}: {nxt['target']} (not yet)"))
+            text = _("next for %(addressee)s: %(target)s (not yet)", addressee=a["label"], target=nxt["target"])
+            events.append((nxt["due_at"], 9, text))
         if a["answered_at"]:
-            by = f" by {a['answer_by']}" if a["answer_by"] else ""
-            events.append((a["answered_at"], 4, f"{a['label']} answered the clock: {a['answer']}{by}"))
+            if a["answer_by"]:
+                text = _(
+                    "%(addressee)s answered the clock: %(answer)s by %(by)s",
+                    addressee=a["label"],
+                    answer=a["answer"],
+                    by=a["answer_by"],
+                )
+            else:
+                text = _("%(addressee)s answered the clock: %(answer)s", addressee=a["label"], answer=a["answer"])
+            events.append((a["answered_at"], 4, text))
     for s in d["case_steps"]:
-        events.append((s["at"], 5, f"case step {s['step']} by {s['by']}" + (f": {s['note']}" if s["note"] else "")))
+        if s["note"]:
+            text = _("case step %(step)s by %(by)s: %(note)s", step=s["step"], by=s["by"], note=s["note"])
+        else:
+            text = _("case step %(step)s by %(by)s", step=s["step"], by=s["by"])
+        events.append((s["at"], 5, text))
     if d["closed_at"]:
-        events.append((d["closed_at"], 6, f"closed: {d['outcome']}"))
+        events.append((d["closed_at"], 6, _("closed: %(outcome)s", outcome=d["outcome"])))
     for at, _order, text in sorted(events, key=lambda e: (datetime.fromisoformat(e[0]), e[1])):
         lines.append(f"  {at[:19].replace('T', ' ')}  {text}")
     return lines
 
 
-@message_app.command("list")
+@message_app.command(
+    "list",
+    help=lazy_gettext(
+        "Your organisation's incoming (or outgoing) messages with their acknowledgement state.\n"
+        "\n"
+        "The node operator, who belongs to no organisation, sees every message (--box does not apply)."
+    ),
+)
 def message_list(
-    box: Annotated[Box, typer.Option("--box", help="in: to your organisation; out: from it.")] = Box.inbox,
-    status: Annotated[Status, typer.Option("--status", help="open, closed or all.")] = Status.open,
-    network: Annotated[str | None, typer.Option("--network", "-n", help="Only this network.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many, flash first then newest.", min=1)] = 100,
+    box: Annotated[
+        Box, typer.Option("--box", help=lazy_gettext("in: to your organisation; out: from it."))
+    ] = Box.inbox,
+    status: Annotated[Status, typer.Option("--status", help=lazy_gettext("open, closed or all."))] = Status.open,
+    network: Annotated[str | None, typer.Option("--network", "-n", help=lazy_gettext("Only this network."))] = None,
+    limit: Annotated[int, typer.Option(help=lazy_gettext("At most this many, flash first then newest."), min=1)] = 100,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Your organisation's incoming (or outgoing) messages with their acknowledgement state.
-
-    The node operator, who belongs to no organisation, sees every message (--box does not apply)."""
     from sqlalchemy import case, select
 
     from liaison.models import Message, Network, Organisation, utcnow
@@ -303,27 +390,33 @@ def message_list(
         emit(data)
         return
     for r in data:
-        acked = {True: "acknowledged", False: "WAITING", None: ""}[r["acknowledged"]]
         if r["acknowledged"] is None:
-            acked = f"{sum(a['acknowledged'] for a in r['addressees'])}/{len(r['addressees'])} acknowledged"
-        late = " RESPONSE OVERDUE" if r["response_overdue"] else ""
+            done = sum(a["acknowledged"] for a in r["addressees"])
+            acked = _("%(done)d/%(total)d acknowledged", done=done, total=len(r["addressees"]))
+        else:
+            acked = _("acknowledged") if r["acknowledged"] else _("WAITING")
+        late = " " + _("RESPONSE OVERDUE") if r["response_overdue"] else ""
         typer.echo(
             f"{r['id']}  {r['sent_at'][:16]}  {r['priority']:<7} {r['kind']:<17} {r['network']:<5} "
             f"{r['status']:<6} {acked}{late}  {r['subject']}"
         )
-    typer.echo(f"{len(data)} message(s)")
+    typer.echo(ngettext("%(num)d message(s)", "%(num)d message(s)", len(data)))
 
 
-@message_app.command("ack")
+@message_app.command(
+    "ack",
+    help=lazy_gettext(
+        "Acknowledge a message for the addressees you answer for (the operator: for all); stops escalation."
+    ),
+)
 def message_ack(
-    message_id: Annotated[str, typer.Argument(help="The message id.")],
+    message_id: Annotated[str, typer.Argument(help=lazy_gettext("The message id."))],
     member: Annotated[
-        str | None, typer.Option("--member", help="Acknowledge only for this addressed member (e.g. FR).")
+        str | None, typer.Option("--member", help=lazy_gettext("Acknowledge only for this addressed member (e.g. FR)."))
     ] = None,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Acknowledge a message for the addressees you answer for (the operator: for all); stops escalation."""
     from liaison.actions.exchange import acknowledge
     from liaison.db import transaction
     from liaison.queries.message_access import message_or_404
@@ -337,4 +430,4 @@ def message_ack(
     if as_json:
         emit(data)
     else:
-        typer.echo(f"acknowledged for {', '.join(data['acknowledged'])}: escalation stopped")
+        typer.echo(_("acknowledged for %(addressees)s: escalation stopped", addressees=", ".join(data["acknowledged"])))

@@ -8,12 +8,15 @@ from typing import Annotated
 import typer
 
 from liaison.cli.context import AsOpt, JsonOpt, Priority, ctx, emit, handled
+from liaison.i18n import _, lazy_gettext, ngettext
 
-network_app = typer.Typer(help="Network settings: escalation policies.", no_args_is_help=True)
+network_app = typer.Typer(help=lazy_gettext("Network settings: escalation policies."), no_args_is_help=True)
+
+commands = typer.Typer()  # this module's commands; liaison.cli adds them to `liaison`
 
 
+@commands.command("networks", help=lazy_gettext("List networks and their member codes."))
 def networks(as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """List networks and their member codes."""
     c = ctx()
     actor = c.actor(as_user)
     snap = c.snapshot()
@@ -26,25 +29,33 @@ def networks(as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
         emit(rows)
         return
     for r in rows:
-        typer.echo(f"{r['code']:<8} {r['name']}  ({len(r['members'])} members)")
+        members = ngettext("%(num)d member", "%(num)d members", len(r["members"]))
+        typer.echo(f"{r['code']:<8} {r['name']}  ({members})")
         typer.echo("         " + " ".join(r["members"]))
 
 
-@network_app.command("set-escalation")
+@network_app.command(
+    "set-escalation",
+    help=lazy_gettext(
+        "Set the network's escalation policy for a priority (the network's secretariat or a node admin).\n"
+        "\n"
+        "Targets: on-duty, deputy, desk (the agency's 24/7 desk), secretariat; delays in h/m/s.\n"
+        "A last `repeat` re-runs the chain until someone acknowledges (`repeat:N`: N rounds in all).\n"
+        "Messages already sent keep the policy frozen into them. A bad policy is refused naming the step."
+    ),
+)
 def set_escalation(
-    network: Annotated[str, typer.Argument(help="Network code.")],
-    priority: Annotated[Priority, typer.Argument(help="flash, urgent or routine.")],
+    network: Annotated[str, typer.Argument(help=lazy_gettext("Network code."))],
+    priority: Annotated[Priority, typer.Argument(help=lazy_gettext("flash, urgent or routine."))],
     policy: Annotated[
-        str, typer.Argument(help='Steps TARGET@DELAY, e.g. "on-duty@0s,deputy@5m,desk@10m,secretariat@15m,repeat".')
+        str,
+        typer.Argument(
+            help=lazy_gettext('Steps TARGET@DELAY, e.g. "on-duty@0s,deputy@5m,desk@10m,secretariat@15m,repeat".')
+        ),
     ],
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Set the network's escalation policy for a priority (the network's secretariat or a node admin).
-
-    Targets: on-duty, deputy, desk (the agency's 24/7 desk), secretariat; delays in h/m/s.
-    A last `repeat` re-runs the chain until someone acknowledges (`repeat:N`: N rounds in all).
-    Messages already sent keep the policy frozen into them. A bad policy is refused naming the step."""
     from liaison.actions import exchange as act
     from liaison.db import transaction
 
@@ -60,13 +71,15 @@ def set_escalation(
         typer.echo(f"{code} {priority.value}: {p.text}")
 
 
-@network_app.command("escalation")
+@network_app.command(
+    "escalation",
+    help=lazy_gettext("The network's escalation policy for each priority (or the default, when it set none)."),
+)
 def show_escalation(
-    network: Annotated[str, typer.Argument(help="Network code.")],
+    network: Annotated[str, typer.Argument(help=lazy_gettext("Network code."))],
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """The network's escalation policy for each priority (or the default, when it set none)."""
     from liaison.actions import exchange as act
 
     c = ctx()
@@ -80,5 +93,6 @@ def show_escalation(
         emit({"network": code, "policies": rows, "reachability_test": act.TEST_POLICY})
         return
     for r in rows:
-        typer.echo(f"{code} {r['priority']:<8} {r['policy']}" + ("  (default)" if r["default"] else ""))
-    typer.echo(f"{code} {'test':<8} {act.TEST_POLICY}  (reachability tests never escalate)")
+        default = "  " + _("(default)") if r["default"] else ""
+        typer.echo(f"{code} {r['priority']:<8} {r['policy']}{default}")
+    typer.echo(f"{code} {'test':<8} {act.TEST_POLICY}  " + _("(reachability tests never escalate)"))

@@ -11,45 +11,55 @@ from typing import Annotated, Any
 import typer
 
 from liaison.cli.context import Ctx, JsonOpt, emit, fail, settings
+from liaison.i18n import _, lazy_gettext, ngettext
 from liaison.settings import DEVELOPMENT_MODE_WARNING, ConfigError, load_settings
 
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+db_app = typer.Typer(help=lazy_gettext("Database schema."), no_args_is_help=True)
 
 log = logging.getLogger("liaison.worker")
 
+commands = typer.Typer()  # this module's commands; liaison.cli adds them to `liaison`
 
+
+@commands.command(
+    "serve", help=lazy_gettext("Run the web app and the API (and, with --workers, the worker processes).")
+)
 def serve(
-    host: Annotated[str | None, typer.Option(help="Bind address (LIAISON_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (LIAISON_PORT).")] = None,
+    host: Annotated[str | None, typer.Option(help=lazy_gettext("Bind address (LIAISON_HOST)."))] = None,
+    port: Annotated[int | None, typer.Option(help=lazy_gettext("Port (LIAISON_PORT)."))] = None,
     workers: Annotated[
         int,
         typer.Option(
             min=0,
             max=64,
-            help="Start this many `liaison worker` processes beside the web app and keep them running (restarted "
-            "if they die, stopped with it); the embedded worker is then off. 0: the embedded worker, per "
-            "LIAISON_EMBEDDED_WORKER. PostgreSQL only: SQLite runs one worker, the embedded one.",
+            help=lazy_gettext(
+                "Start this many `liaison worker` processes beside the web app and keep them running (restarted "
+                "if they die, stopped with it); the embedded worker is then off. 0: the embedded worker, per "
+                "LIAISON_EMBEDDED_WORKER. PostgreSQL only: SQLite runs one worker, the embedded one."
+            ),
         ),
     ] = 0,
-    web_processes: Annotated[int, typer.Option(min=1, max=64, help="Web server processes (uvicorn's).")] = 1,
+    web_processes: Annotated[
+        int, typer.Option(min=1, max=64, help=lazy_gettext("Web server processes (uvicorn's)."))
+    ] = 1,
 ) -> None:
-    """Run the web app and the API (and, with --workers, the worker processes)."""
     import uvicorn
 
     s = settings()
     if workers and s.sqlalchemy_url.startswith("sqlite"):
         fail(
-            "--workers needs PostgreSQL: SQLite has one writer, so it runs one worker, the one embedded in "
-            "`liaison serve` (leave --workers out)",
+            _(
+                "--workers needs PostgreSQL: SQLite has one writer, so it runs one worker, the one embedded in "
+                "`liaison serve` (leave --workers out)"
+            ),
             2,
         )
     if s.public_secret:
-        typer.echo(f"WARNING: {DEVELOPMENT_MODE_WARNING}", err=True)
-    typer.echo(f"Liaison on http://{host or s.host}:{port or s.port}  (API docs: /docs, schema: /openapi.json)")
+        typer.echo(_("WARNING: %(warning)s", warning=DEVELOPMENT_MODE_WARNING), err=True)
+    url = f"http://{host or s.host}:{port or s.port}"
+    typer.echo(_("Liaison on %(url)s  (API docs: /docs, schema: /openapi.json)", url=url))
     supervisor = None
     if workers:
-        import signal
-
         from liaison.escalation.supervisor import Supervisor
 
         os.environ["LIAISON_EMBEDDED_WORKER"] = "false"  # read by create_app in this process (and its web workers)
@@ -58,7 +68,12 @@ def serve(
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda _signum, _frame: None)
         supervisor = Supervisor(workers).start()
-        typer.echo(f"{workers} worker process(es): " + ", ".join(c.name for c in supervisor.children))
+        names = ", ".join(c.name for c in supervisor.children)
+        typer.echo(
+            ngettext(
+                "%(num)d worker process(es): %(names)s", "%(num)d worker process(es): %(names)s", workers, names=names
+            )
+        )
     try:
         uvicorn.run(
             "liaison.app:create_app",
@@ -75,27 +90,37 @@ def serve(
             supervisor.stop()
 
 
+@commands.command(
+    "worker",
+    help=lazy_gettext(
+        "Run the escalation worker: deliver notifications, fire escalation steps, start exercises.\n"
+        "\n"
+        "Timers live in the database, so several workers may share them (PostgreSQL: SKIP LOCKED;\n"
+        "SQLite: one claim at a time). Stops cleanly on SIGTERM or SIGINT.\n"
+        "A killed worker loses nothing: on restart, overdue steps fire at once, and nothing is sent twice.\n"
+        "Set LIAISON_EMBEDDED_WORKER=false for `liaison serve` when running this one.\n"
+        "Logs what it does on standard error."
+    ),
+)
 def worker(
-    once: Annotated[bool, typer.Option("--once", help="Run what is due until nothing is, then exit.")] = False,
+    once: Annotated[
+        bool, typer.Option("--once", help=lazy_gettext("Run what is due until nothing is, then exit."))
+    ] = False,
     name: Annotated[
         str | None,
         typer.Option(
             "--name",
-            help="Worker name (LIAISON_WORKER_NAME; default host:pid). A worker restarted under the same name "
-            "takes back the jobs it held at once; another name waits for their lease to run out.",
+            help=lazy_gettext(
+                "Worker name (LIAISON_WORKER_NAME; default host:pid). A worker restarted under the same name "
+                "takes back the jobs it held at once; another name waits for their lease to run out."
+            ),
         ),
     ] = None,
     poll: Annotated[
-        float | None, typer.Option("--poll", min=0.01, max=60, help="Seconds between looks for due timers.")
+        float | None,
+        typer.Option("--poll", min=0.01, max=60, help=lazy_gettext("Seconds between looks for due timers.")),
     ] = None,
 ) -> None:
-    """Run the escalation worker: deliver notifications, fire escalation steps, start exercises.
-
-    Timers live in the database, so several workers may share them (PostgreSQL: SKIP LOCKED;
-    SQLite: one claim at a time). Stops cleanly on SIGTERM or SIGINT.
-    A killed worker loses nothing: on restart, overdue steps fire at once, and nothing is sent twice.
-    Set LIAISON_EMBEDDED_WORKER=false for `liaison serve` when running this one.
-    Logs what it does on standard error."""
     from liaison.escalation import queue
     from liaison.escalation.worker import default_name, new_worker_for
 
@@ -115,7 +140,6 @@ def worker(
             w, dispose = new_worker_for(s)
         except ValueError as exc:  # e.g. LIAISON_SMS_TRANSPORT names no loadable class
             fail(str(exc))
-            raise AssertionError from exc  # unreachable
         try:
             log.info("worker %s started (poll every %g s)%s", w.name, s.worker_poll_seconds, " once" if once else "")
             if once:
@@ -149,12 +173,16 @@ def worker(
         root.setLevel(previous_level)
 
 
+@commands.command(
+    "check-config",
+    help=lazy_gettext(
+        "Validate LIAISON_* settings and the database connection; exit 1 on any problem.\n"
+        "\n"
+        "Outside development mode a missing, public or short LIAISON_SECRET_KEY is a problem; in development mode\n"
+        "the public built-in secret is allowed, with a warning."
+    ),
+)
 def check_config(as_json: JsonOpt = False) -> None:
-    """Validate LIAISON_* settings and the database connection; exit 1 on any problem.
-
-    Outside development mode a missing, public or short LIAISON_SECRET_KEY is a problem; in development mode
-    the public built-in secret is allowed, with a warning.
-    """
     from sqlalchemy import text
 
     try:
@@ -163,8 +191,7 @@ def check_config(as_json: JsonOpt = False) -> None:
         if as_json:
             emit({"ok": False, "errors": [f"configuration: {exc}"]})
             raise typer.Exit(1) from exc
-        fail(f"configuration: {exc}")
-        raise AssertionError from exc  # unreachable
+        fail(_("configuration: %(error)s", error=exc))
     c = Ctx(s)
     try:
         with c.engine.connect() as conn:
@@ -173,7 +200,7 @@ def check_config(as_json: JsonOpt = False) -> None:
         if as_json:
             emit({"ok": False, "errors": [f"database: {exc}"]})
             raise typer.Exit(1) from exc
-        fail(f"database: {exc}")
+        fail(_("database: %(error)s", error=exc))
     finally:
         c.engine.dispose()
     data = s.model_dump()
@@ -185,23 +212,23 @@ def check_config(as_json: JsonOpt = False) -> None:
         for k, v in data.items():
             typer.echo(f"LIAISON_{k.upper()}={v}")
         for warning in warnings:
-            typer.echo(f"WARNING: {warning}", err=True)
-        typer.echo("configuration ok" + (" for DEVELOPMENT MODE only" if s.public_secret else ""))
+            typer.echo(_("WARNING: %(warning)s", warning=warning), err=True)
+        typer.echo(_("configuration ok for DEVELOPMENT MODE only") if s.public_secret else _("configuration ok"))
 
 
-@db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
-    """Migrate the database named by LIAISON_DATABASE_URL to the latest schema."""
+@db_app.command(
+    "upgrade", help=lazy_gettext("Migrate the database named by LIAISON_DATABASE_URL to the latest schema.")
+)
+def db_upgrade(revision: Annotated[str, typer.Argument(help=lazy_gettext("Target revision."))] = "head") -> None:
     from liaison import migrate
 
     s = settings()
     migrate.upgrade(s.sqlalchemy_url, revision)
-    typer.echo(f"database at revision {migrate.current(s.sqlalchemy_url)}")
+    typer.echo(_("database at revision %(revision)s", revision=migrate.current(s.sqlalchemy_url)))
 
 
-@db_app.command("current")
+@db_app.command("current", help=lazy_gettext("Show the database's schema revision; exit 1 when it is behind the code."))
 def db_current(as_json: JsonOpt = False) -> None:
-    """Show the database's schema revision; exit 1 when it is behind the code."""
     from liaison import migrate
 
     s = settings()
@@ -209,6 +236,6 @@ def db_current(as_json: JsonOpt = False) -> None:
     if as_json:
         emit({"current": cur, "head": head, "up_to_date": cur == head})
     else:
-        typer.echo(f"current {cur}, head {head}")
+        typer.echo(_("current %(current)s, head %(head)s", current=cur, head=head))
     if cur != head:
         raise typer.Exit(1)

@@ -22,6 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled
+from liaison.i18n import _, lazy_gettext, ngettext
 
 
 class DefaultRun(TyperGroup):
@@ -35,7 +36,7 @@ class DefaultRun(TyperGroup):
 
 screen_app = typer.Typer(
     cls=DefaultRun,
-    help="Screen a CSV of names against the bank (`liaison screen FILE.csv`), or decide on a hit.",
+    help=lazy_gettext("Screen a CSV of names against the bank (`liaison screen FILE.csv`), or decide on a hit."),
     no_args_is_help=True,
 )
 
@@ -53,33 +54,43 @@ def _progress() -> Any:
         now = time.monotonic()
         if done == total or now - state["at"] >= 1.0:
             state["at"] = now
-            typer.echo(f"screened {done}/{total}", err=True)
+            typer.echo(_("screened %(done)d/%(total)d", done=done, total=total), err=True)
 
     return report
 
 
-@screen_app.command("run")
+@screen_app.command(
+    "run",
+    help=lazy_gettext(
+        "Screen every name of FILE against the bank (also: `liaison screen FILE.csv`).\n"
+        "\n"
+        'Each line of --json output is {"query_id", "matches": [{"entity_id", "reference", "name", "score", "match",\n'
+        '"explanation"}]}; progress and the run id go to standard error. Exit 0 when screened (matches or not),\n'
+        "1 when the file is refused (the error names the line), 2 on bad usage, 3 with --fail-on-match on a match.\n"
+        "Remembered decisions of your organisation are applied."
+    ),
+)
 def run(
-    file: Annotated[Path, typer.Argument(help="CSV with id,name and optionally birth_date,nationality.")],
-    top: Annotated[int, typer.Option("--top", help="Candidates per name (1-50).", min=1, max=50)] = 5,
+    file: Annotated[Path, typer.Argument(help=lazy_gettext("CSV with id,name and optionally birth_date,nationality."))],
+    top: Annotated[int, typer.Option("--top", help=lazy_gettext("Candidates per name (1-50)."), min=1, max=50)] = 5,
     threshold: Annotated[
-        float | None, typer.Option("--threshold", help="Match from this score (0-1; default LIAISON_MATCH_THRESHOLD).")
+        float | None,
+        typer.Option("--threshold", help=lazy_gettext("Match from this score (0-1; default LIAISON_MATCH_THRESHOLD).")),
     ] = None,
     algorithm: Annotated[
-        str | None, typer.Option("--algorithm", help="Matching algorithm (default: liaison-name-v3).")
+        str | None, typer.Option("--algorithm", help=lazy_gettext("Matching algorithm (default: liaison-name-v3)."))
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help='JSON lines: {"query_id", "matches": [{"entity_id", ...}]} per name.')
+        bool,
+        typer.Option(
+            "--json", help=lazy_gettext('JSON lines: {"query_id", "matches": [{"entity_id", ...}]} per name.')
+        ),
     ] = False,
-    fail_on_match: Annotated[bool, typer.Option("--fail-on-match", help="Exit 3 when any name matched.")] = False,
+    fail_on_match: Annotated[
+        bool, typer.Option("--fail-on-match", help=lazy_gettext("Exit 3 when any name matched."))
+    ] = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Screen every name of FILE against the bank (also: `liaison screen FILE.csv`).
-
-    Each line of --json output is {"query_id", "matches": [{"entity_id", "reference", "name", "score", "match",
-    "explanation"}]}; progress and the run id go to standard error. Exit 0 when screened (matches or not),
-    1 when the file is refused (the error names the line), 2 on bad usage, 3 with --fail-on-match on a match.
-    Remembered decisions of your organisation are applied."""
     from liaison.actions.screening import screen
     from liaison.db import transaction
     from liaison.interchange.screening_csv import parse
@@ -89,13 +100,22 @@ def run(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        fail(f"cannot read {file}: {exc}", 2)
+        fail(_("cannot read %(file)s: %(error)s", file=file, error=exc), 2)
     actor = c.actor(as_user)
     with handled():
         queries = parse(data, max_rows=c.settings.screen_max_rows)
         started = time.monotonic()
         index = shared_index(c.engine, algorithm).get()  # before the transaction: no write lock while indexing
-        typer.echo(f"indexed {index.size} entities in {time.monotonic() - started:.1f}s", err=True)
+        took = time.monotonic() - started
+        typer.echo(
+            ngettext(
+                "indexed %(num)d entities in %(seconds).1fs",
+                "indexed %(num)d entities in %(seconds).1fs",
+                index.size,
+                seconds=took,
+            ),
+            err=True,
+        )
         with transaction(c.sessions) as session:
             found, lines = screen(
                 session,
@@ -115,7 +135,17 @@ def run(
             typer.echo(json.dumps(line, ensure_ascii=False))
         else:
             _print_line(line, {q.id: q.name for q in queries})
-    typer.echo(f"run {run_id}: {len(queries)} names, {matched} matched (threshold {cut})", err=True)
+    typer.echo(
+        ngettext(
+            "run %(id)s: %(num)d names, %(matched)d matched (threshold %(threshold)s)",
+            "run %(id)s: %(num)d names, %(matched)d matched (threshold %(threshold)s)",
+            len(queries),
+            id=run_id,
+            matched=matched,
+            threshold=cut,
+        ),
+        err=True,
+    )
     if fail_on_match and matched:
         raise typer.Exit(3)
 
@@ -123,32 +153,38 @@ def run(
 def _print_line(line: dict[str, Any], names: dict[str, str]) -> None:
     typer.echo(f"{line['query_id']}  {names.get(line['query_id'], '')}")
     if not line["matches"]:
-        typer.echo("    (no candidate)")
+        typer.echo("    " + _("(no candidate)"))
     for m in line["matches"]:
-        flag = "MATCH" if m["match"] else "     "
+        flag = f"{_('MATCH') if m['match'] else '':<5}"
         decided = m["explanation"].get("decision")
         note = f"  [{decided['text']}]" if decided else ""
         typer.echo(f"    {flag} {m['score']:.2f}  {m['reference']:<14} {m['name']}{note}")
         typer.echo(f"           {m['explanation'].get('summary', '')}")
 
 
-@screen_app.command("decide")
+@screen_app.command(
+    "decide",
+    help=lazy_gettext(
+        "Decide that a hit is a true or a false match (analysts); the next screening of the same name by your\n"
+        "organisation applies it."
+    ),
+)
 def decide(
-    hit_id: Annotated[str, typer.Argument(help="The hit's id (from the API, the web page or the run's results).")],
-    verdict: Annotated[Verdict, typer.Argument(help="true: a true match; false: a false match.")],
-    note: Annotated[str, typer.Option("--note", help="Why (kept with the decision).")] = "",
+    hit_id: Annotated[
+        str, typer.Argument(help=lazy_gettext("The hit's id (from the API, the web page or the run's results)."))
+    ],
+    verdict: Annotated[Verdict, typer.Argument(help=lazy_gettext("true: a true match; false: a false match."))],
+    note: Annotated[str, typer.Option("--note", help=lazy_gettext("Why (kept with the decision)."))] = "",
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Decide that a hit is a true or a false match (analysts); the next screening of the same name by your
-    organisation applies it."""
     from liaison.actions.screening import decide as act
     from liaison.db import transaction
 
     try:
         ident = uuid.UUID(hit_id)
     except ValueError:
-        fail(f"{hit_id!r} is not a hit id", 2)
+        fail(_("%(value)r is not a hit id", value=hit_id), 2)
     c = ctx()
     actor = c.actor(as_user)
     with handled(), transaction(c.sessions) as session:
@@ -157,4 +193,10 @@ def decide(
     if as_json:
         emit(out)
     else:
-        typer.echo(f"hit {out['hit_id']}: {out['decision']} (applied to the next screening of this name)")
+        typer.echo(
+            _(
+                "hit %(id)s: %(decision)s (applied to the next screening of this name)",
+                id=out["hit_id"],
+                decision=out["decision"],
+            )
+        )
