@@ -5,7 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_URL ?= sqlite:///var/demo.db
 
-.PHONY: demo test test-sqlite test-postgres lint typecheck bench system-deps clean install
+.PHONY: demo test test-sqlite test-postgres lint typecheck bench system-deps clean install \
+	catalogs catalogs-extract catalogs-update
+
+# Message catalogs (Babel): the template is extracted from the code, each language's catalog updated from it and
+# compiled here, at build time. A catalog that does not compile stops the build, not the server at night.
+LOCALE := src/liaison/locale
+LANGS := ar es fr pt ru zh
+MO_FILES := $(foreach l,$(LANGS),$(LOCALE)/$(l)/LC_MESSAGES/messages.mo)
 
 $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
@@ -14,7 +21,19 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) catalogs
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel -q compile -D messages -d $(LOCALE) -l $* --statistics
+
+catalogs: $(MO_FILES)
+
+catalogs-extract: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -c Translators: -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output --no-wrap --project Liaison \
+	  --copyright-holder "Liaison contributors" --msgid-bugs-address "" -o $(LOCALE)/messages.pot src/liaison
+
+catalogs-update: catalogs-extract
+	$(BIN)/pybabel -q update -D messages -i $(LOCALE)/messages.pot -d $(LOCALE) --ignore-obsolete --no-wrap
 
 system-deps:
 	bash scripts/install-system-deps.sh
@@ -23,13 +42,13 @@ system-deps:
 # (every page then says so). Without LIAISON_ENV, Liaison runs as production and needs LIAISON_SECRET_KEY.
 DEMO_ENV := LIAISON_ENV=development LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)}
 
-demo: $(STAMP)
+demo: $(STAMP) catalogs
 	@mkdir -p var
 	$(DEMO_ENV) $(BIN)/liaison db upgrade
 	$(DEMO_ENV) $(BIN)/liaison demo load --if-empty
 	$(DEMO_ENV) $(BIN)/liaison serve
 
-test: $(STAMP) system-deps
+test: $(STAMP) catalogs system-deps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	LIAISON_TEST_BACKEND=sqlite $(BIN)/python -m pytest -n 2 -q
@@ -38,7 +57,7 @@ test: $(STAMP) system-deps
 	  LIAISON_TEST_BACKEND=postgresql $(BIN)/python -m pytest -n 2 -q -m "not browser"; \
 	fi
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) catalogs
 	LIAISON_TEST_BACKEND=postgresql LIAISON_TEST_POSTGRES_URL=$${LIAISON_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest -n 2 -q -m "not browser"
 

@@ -50,7 +50,28 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"liaison database backend: {BACKEND}" + (f" ({PG_URL})" if BACKEND == "postgresql" else "")
 
 
+def _compile_stale_catalogs() -> None:
+    """``make catalogs`` for a run started without make: each catalog compiled when its .mo is older than its .po.
+    (The server never compiles; a catalog that does not compile stops the run here, as it stops ``make``.)"""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from liaison.i18n import LOCALE_DIR
+
+    for po in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parent.parent.name)
+        tmp = mo.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as target:
+            write_mo(target, catalog)
+        tmp.replace(mo)  # atomic: xdist workers may compile at once
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    _compile_stale_catalogs()
     if BACKEND == "postgresql":
         try:
             with psycopg.connect(PG_URL, connect_timeout=5) as conn:

@@ -24,6 +24,7 @@ from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import DEVELOPMENT_MODE_WARNING, Settings, load_settings
 from liaison.web.fastpath import OnDutyFastPath
 from liaison.web.headers import SECURITY_HEADERS, Headers, api_headers, security_headers
+from liaison.web.language import LanguageMiddleware
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState, ReadAudit
 
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     api_docs.register(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(LanguageMiddleware, default_language=settings.default_language)
     app.add_middleware(SecurityHeaders, base_url=settings.base_url)
     app.fast_path = OnDutyFastPath(st)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -19,6 +19,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from liaison import i18n
+
 DEV_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - refused outside development
 MIN_SECRET_LENGTH = 32
 DEVELOPMENT_MODE_WARNING = (
@@ -62,6 +64,11 @@ class Settings(BaseSettings):
     )
     operator_name: str = Field("operator", description="Username the local CLI acts as when --as is not given.")
     node_name: str = Field("Liaison", description="Name of this node, shown in the page header.")
+    default_language: str = Field(
+        "en",
+        description="Language of pages, notifications and the CLI when neither the user's setting nor the browser "
+        "asks for one we speak: ar, en, es, fr, pt, ru or zh (an unknown code falls back to en).",
+    )
     readiness_horizon_days: int = Field(28, ge=1, le=365, description="How far ahead readiness warnings look.")
     roster_stale_days: int = Field(90, ge=7, le=3650, description="A roster not confirmed for this long is stale.")
     channel_stale_days: int = Field(180, ge=7, le=3650, description="A channel not verified for this long is stale.")
@@ -129,6 +136,11 @@ class Settings(BaseSettings):
                 except OSError as exc:
                     raise ValueError(f"LIAISON_{name.upper()}_FILE: cannot read {path}: {exc}") from exc
         return data
+
+    @field_validator("default_language")
+    @classmethod
+    def _spoken_language(cls, value: str) -> str:
+        return i18n.normalize(value) or i18n.DEFAULT
 
     @field_validator("database_url")
     @classmethod

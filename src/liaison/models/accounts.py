@@ -63,6 +63,9 @@ class User(Record):
     last_totp_step: Mapped[int | None] = mapped_column(BigInteger)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # The user's own choices; None: the browser's (Accept-Language, its time zone), then the node's default.
+    language: Mapped[str | None] = mapped_column(String(8))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     organisation = relationship("Organisation", lazy="joined")
     grants = relationship("RoleGrant", lazy="selectin", cascade="all, delete-orphan", back_populates="user")

@@ -22,7 +22,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from liaison import timeinput
+from liaison import i18n, timeinput
 from liaison import validation as v
 from liaison.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from liaison.principal import Principal
@@ -48,8 +48,14 @@ def templates() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks' whitespace folded, as babel.cfg extracts them
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True, pgettext=i18n.raw_pgettext, npgettext=i18n.raw_npgettext
     )
     env.filters.update(fmt.FILTERS)
+    env.globals.update(fmt.GLOBALS)
     return env
 
 
@@ -67,6 +73,8 @@ class Viewer:
     organisation_id: uuid.UUID | None = None
     organisation_kind: str = ""
     must_enrol: bool = False  # the node requires a second factor and this user has none yet
+    language: str | None = None  # the user's own setting (None: the browser's, then the node's)
+    time_zone: str | None = None
 
     @property
     def is_auditor(self) -> bool:
@@ -93,6 +101,8 @@ def viewer(request: Request) -> Viewer:
         user.organisation_id,
         user.organisation.kind if user.organisation else "",
         must_enrol,
+        user.language,
+        user.time_zone,
     )
 
 
@@ -141,18 +151,27 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     settings = state(request).settings
-    html = (
-        templates()
-        .get_template(template)
-        .render(
-            me=me,
-            node_name=settings.node_name,
-            path=request.url.path,
-            public_secret=settings.public_secret,
-            **context,
+    # The user's own settings win over the cookie and the browser's (another device may have changed them).
+    language = i18n.normalize(me.language) if me else None
+    zone = i18n.valid_zone(me.time_zone) if me else None
+    with i18n.use_locale(language or i18n.current()), i18n.use_zone(zone or i18n.current_zone()):
+        html = (
+            templates()
+            .get_template(template)
+            .render(
+                me=me,
+                node_name=settings.node_name,
+                path=request.url.path,
+                public_secret=settings.public_secret,
+                lang=i18n.current(),
+                dir=i18n.direction(),
+                languages=i18n.LANGUAGES,
+                user_zone=i18n.current_zone(),
+                **context,
+            )
         )
-    )
-    response = HTMLResponse(html, status_code=status, headers=headers)
+        response = HTMLResponse(html, status_code=status, headers=headers)
+        response.headers["content-language"] = i18n.current()
     response.headers["cache-control"] = "no-store"  # pages name people; never keep them in shared caches
     return response
 

@@ -5,19 +5,38 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pycountry
+from babel.dates import format_skeleton, format_timedelta
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
+from liaison import i18n
+from liaison.i18n import _, lazy_gettext
 from liaison.textsafety import BIDI_CONTROLS, visible_bidi, visible_escape
 
 PHONE_KINDS = ("phone", "mobile")
-KIND_LABELS = {"phone": "Phone", "mobile": "Mobile", "email": "E-mail", "inbox": "Liaison inbox", "webhook": "Webhook"}
-ROLE_LABELS = {"deputy": "Deputy", "desk": "Agency 24/7 desk", "secretariat": "Network secretariat"}
-SOURCE_LABELS = {"rotation": "Rotation", "override": "Override", "gap": "Nobody on duty"}
+KIND_LABELS = {
+    "phone": lazy_gettext("Phone"),
+    "mobile": lazy_gettext("Mobile"),
+    "email": lazy_gettext("E-mail"),
+    "inbox": lazy_gettext("Liaison inbox"),
+    "webhook": lazy_gettext("Webhook"),
+}
+ROLE_LABELS = {
+    "deputy": lazy_gettext("Deputy"),
+    "desk": lazy_gettext("Agency 24/7 desk"),
+    "secretariat": lazy_gettext("Network secretariat"),
+}
+SOURCE_LABELS = {
+    "rotation": lazy_gettext("Rotation"),
+    "override": lazy_gettext("Override"),
+    "gap": lazy_gettext("Nobody on duty"),
+}
 
 
 @lru_cache(maxsize=512)
@@ -32,17 +51,29 @@ def local(dt: datetime, tz: str | None = None) -> datetime:
     return dt.astimezone(zone(tz))
 
 
+def _skeleton(skeleton: str, dt: datetime, tz: str | None) -> str:
+    """``dt`` in zone ``tz`` as the current language writes it (CLDR skeletons: order, names, digits)."""
+    return format_skeleton(skeleton, dt, tzinfo=zone(tz), locale=i18n.babel_locale())
+
+
+def _with_time(date_skeleton: str, dt: datetime, tz: str | None) -> str:
+    """A date skeleton with the 24-hour time, joined the current language's way (CLDR has no date+time skeletons)."""
+    locale = i18n.babel_locale()
+    pattern = str(locale.datetime_formats.get("short", "{1} {0}"))
+    return pattern.format(_skeleton("Hm", dt, tz), _skeleton(date_skeleton, dt, tz))
+
+
 def hm(dt: datetime | None, tz: str | None = None) -> str:
-    return "" if dt is None else local(dt, tz).strftime("%H:%M")
+    return "" if dt is None else _skeleton("Hm", dt, tz)
 
 
 def day(dt: datetime | None, tz: str | None = None) -> str:
-    return "" if dt is None else local(dt, tz).strftime("%a %d %b")
+    return "" if dt is None else _skeleton("MMMEd", dt, tz)
 
 
 def when(dt: datetime | None, tz: str | None = None) -> str:
-    """'Tue 24 Nov 03:00' in the zone."""
-    return "" if dt is None else local(dt, tz).strftime("%a %d %b %Y %H:%M")
+    """'Tue 24 Nov 2026 03:00' in the zone, in the current language's way."""
+    return "" if dt is None else _with_time("yMMMEd", dt, tz)
 
 
 def offset(dt: datetime, tz: str | None = None) -> str:
@@ -60,28 +91,75 @@ def input_value(dt: datetime | None, tz: str | None = None) -> str:
 
 
 def date_only(dt: datetime | None) -> str:
-    return "" if dt is None else dt.astimezone(UTC).strftime("%d %b %Y")
+    return "" if dt is None else _skeleton("yMMMd", dt, "UTC")
 
 
-def relative(dt: datetime | None, now: datetime) -> str:
-    """'in 2 h 15 min', '3 days ago'."""
+def user_time(dt: datetime | None) -> Markup:
+    """``dt`` in the reader's time zone (their setting, else their browser's), in a ``<time>`` element."""
     if dt is None:
-        return ""
-    delta = dt - now
-    future = delta >= timedelta(0)
-    seconds = abs(int(delta.total_seconds()))
+        return Markup("")
+    return Markup('<time datetime="{}">{}</time>').format(iso(dt), when(dt, i18n.current_zone()))
+
+
+def user_time_utc(dt: datetime | None) -> Markup:
+    """``dt`` in the reader's zone with the UTC time beside it, for times people compare across desks
+    (messages, timelines, dashboards, exercises, the audit log). Just UTC for a reader who works in UTC."""
+    if dt is None:
+        return Markup("")
+    tz = i18n.current_zone()
+    if zone(tz).utcoffset(dt.replace(tzinfo=None)) == timedelta(0) and tz in ("UTC", "Etc/UTC", "GMT"):
+        return Markup('<time datetime="{}">{} UTC</time>').format(iso(dt), when(dt, "UTC"))
+    return Markup('<time datetime="{}">{}</time> <span class="utc">({} UTC)</span>').format(
+        iso(dt), when(dt, tz), hm(dt, "UTC") if local(dt, tz).date() == local(dt, "UTC").date() else day_hm(dt)
+    )
+
+
+def day_hm(dt: datetime) -> str:
+    return _with_time("MMMEd", dt, "UTC")
+
+
+def _duration(seconds: int) -> str:
+    """'1 day 2 hr', '2 hr 15 min', '3 days' in the current language (CLDR unit names and plurals)."""
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    if days >= 2:
-        text = f"{days} days"
-    elif days == 1:
-        text = f"1 day {hours} h" if hours else "1 day"
-    elif hours:
-        text = f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    else:
-        text = f"{max(minutes, 1)} min"
-    return f"in {text}" if future else f"{text} ago"
+    locale = i18n.babel_locale()
+
+    def unit(amount: int, name: str, length: Literal["long", "short"]) -> str:
+        return format_timedelta(timedelta(**{name: amount}), threshold=1, format=length, locale=locale)
+
+    parts: list[str] = []
+    if days:
+        parts.append(unit(days, "days", "long"))
+    if hours and days < 2:
+        parts.append(unit(hours, "hours", "short"))
+    if not days and (minutes or not hours):
+        parts.append(unit(max(minutes, 1), "minutes", "short"))
+    return " ".join(parts)
+
+
+def relative(dt: datetime | None, now: datetime) -> str:
+    """'in 2 h 15 min', '3 days ago', in the current language."""
+    if dt is None:
+        return ""
+    delta = dt - now
+    text = _duration(abs(int(delta.total_seconds())))
+    return _("in %(duration)s", duration=text) if delta >= timedelta(0) else _("%(duration)s ago", duration=text)
+
+
+def number(value: float | int) -> str:
+    return format_decimal(value, locale=i18n.babel_locale())
+
+
+def percent(value: float) -> str:
+    """``value`` (0-1) as a percentage in the current language."""
+    return format_percent(value, locale=i18n.babel_locale())
+
+
+def join(items: Iterable[Any]) -> str:
+    """'A, B and C' in the current language."""
+    listed = [str(item) for item in items]
+    return format_list(listed, locale=i18n.babel_locale()) if listed else ""
 
 
 def pretty_phone(value: str) -> str:
@@ -98,8 +176,20 @@ def tel(value: str) -> str:
     return "tel:+" + digits if value.strip().startswith("+") else "tel:" + digits
 
 
-@lru_cache(maxsize=256)
 def language_name(code: str) -> str:
+    """A working language's name in the reader's language (CLDR), e.g. 'ar' -> 'Arabic', 'arabe', 'العربية'."""
+    return _language_name(code, i18n.current())
+
+
+@lru_cache(maxsize=2048)
+def _language_name(code: str, reader: str) -> str:
+    alpha2 = code
+    if len(code) == 3:
+        found = pycountry.languages.get(alpha_3=code)
+        alpha2 = getattr(found, "alpha_2", code) if found else code
+    name = i18n.babel_locale(reader).languages.get(alpha2)
+    if name:
+        return str(name)
     lang = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
     if lang is None:
         return code
@@ -107,7 +197,7 @@ def language_name(code: str) -> str:
 
 
 def languages(codes: Iterable[str]) -> str:
-    return ", ".join(language_name(c) for c in codes)
+    return join(language_name(c) for c in codes)
 
 
 def first_phone(channels: Iterable[Any]) -> Any | None:
@@ -144,6 +234,11 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "input_value": input_value,
     "date_only": date_only,
     "relative": relative,
+    "user_time": user_time,
+    "user_time_utc": user_time_utc,
+    "number": number,
+    "percent": percent,
+    "listing": join,
     "pretty_phone": pretty_phone,
     "tel": tel,
     "languages": languages,
@@ -153,3 +248,4 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "source_label": lambda s: SOURCE_LABELS.get(s, s),
     "agency_kind": lambda k: (k or "other").replace("_", " ").capitalize(),
 }
+GLOBALS: dict[str, Any] = {"direction": i18n.direction}
