@@ -136,3 +136,60 @@ def test_real_process_exit_codes_and_config_errors(world_db_url):
     assert "LIAISON_SECRET_KEY" in p.stderr
     p = subprocess.run([exe, "networks"], env={**env, "LIAISON_PORT": "eighty"}, capture_output=True, text=True)
     assert p.returncode == 1 and "LIAISON_PORT" in p.stderr
+
+
+# -- the package's shape: domain modules share liaison.cli.context and never import each other --
+
+SHARED = {"context"}
+
+
+def _cli_imports(source: str, package: str) -> set[str]:
+    """The liaison.cli modules a module imports, at its top or inside a function."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # a relative import: from . import x, from .x import y
+                module = ".".join([package, module]).rstrip(".")
+            if module == "liaison.cli":
+                found |= {f"liaison.cli.{a.name}" for a in node.names}
+            elif module.startswith("liaison.cli."):
+                found.add(module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name == "liaison.cli" or a.name.startswith("liaison.cli.")}
+    return found
+
+
+def test_the_reader_finds_sibling_imports_however_written():
+    assert _cli_imports("from liaison.cli import duty, context\n", "liaison.cli") == {
+        "liaison.cli.duty",
+        "liaison.cli.context",
+    }
+    assert _cli_imports("def f():\n    from .bank import show\n", "liaison.cli") == {"liaison.cli.bank"}
+    assert _cli_imports("import liaison.cli.merges\nfrom liaison.cli import app\n", "liaison.cli") == {
+        "liaison.cli.merges",
+        "liaison.cli.app",
+    }
+
+
+def test_cli_domain_modules_import_only_the_shared_context():
+    import importlib
+    import pkgutil
+
+    import liaison.cli
+
+    names = sorted(m.name for m in pkgutil.iter_modules(liaison.cli.__path__))
+    assert {"context", "duty", "node", "messages", "docs"} <= set(names)
+    offences = {}
+    for name in names:
+        module = importlib.import_module(f"liaison.cli.{name}")  # each imports on its own, in any order
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        allowed = {f"liaison.cli.{s}" for s in SHARED if s != name}
+        bad = _cli_imports(source, "liaison.cli") - allowed
+        if bad:
+            offences[name] = sorted(bad)
+    assert offences == {}
+    # Only the package assembles; it is the one module that imports the domains.
+    assert "liaison.cli.duty" in _cli_imports(Path(liaison.cli.__file__ or "").read_text(encoding="utf-8"), "")
