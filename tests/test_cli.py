@@ -193,3 +193,68 @@ def test_cli_domain_modules_import_only_the_shared_context():
     assert offences == {}
     # Only the package assembles; it is the one module that imports the domains.
     assert "liaison.cli.duty" in _cli_imports(Path(liaison.cli.__file__ or "").read_text(encoding="utf-8"), "")
+
+
+def test_every_command_a_domain_module_declares_is_in_the_app():
+    import importlib
+    import pkgutil
+
+    import typer.main
+
+    import liaison.cli
+
+    root = typer.main.get_command(app)
+    listed = {*root.commands, *root.commands["bank"].commands}  # type: ignore[attr-defined]
+    declared = set()
+    for module in pkgutil.iter_modules(liaison.cli.__path__):
+        bundle = getattr(importlib.import_module(f"liaison.cli.{module.name}"), "commands", None)
+        declared |= {c.name for c in getattr(bundle, "registered_commands", [])}
+    assert declared and declared <= listed, declared - listed
+
+
+# -- the CLI's language --
+
+NO_LOCALE = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": None, "LANGUAGE": None, "LIAISON_DEFAULT_LANGUAGE": None}
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "en"),
+        ({"LIAISON_LANGUAGE": "ar"}, "ar"),
+        ({"LIAISON_LANGUAGE": "pt-BR", "LANG": "fr_FR.UTF-8"}, "pt"),
+        ({"LIAISON_LANGUAGE": "xx-unknown", "LANG": "es_ES.UTF-8"}, "es"),  # unknown: falls through
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "fr_FR.UTF-8", "LC_MESSAGES": "ru_RU.UTF-8"}, "ru"),
+        ({"LANG": "fr_FR.UTF-8", "LC_MESSAGES": "ru_RU.UTF-8", "LC_ALL": "es_MX.UTF-8"}, "es"),
+        ({"LANG": "de_DE.UTF-8", "LANGUAGE": "de:fr"}, "fr"),  # gettext's list of preferences
+        ({"LANG": "C.UTF-8", "LANGUAGE": "fr", "LIAISON_DEFAULT_LANGUAGE": "ar"}, "ar"),  # C asks for none
+        ({"LC_ALL": "de_DE.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),  # LC_ALL wins, and we do not speak it
+        ({"LANG": "de_DE.UTF-8", "LIAISON_DEFAULT_LANGUAGE": "es"}, "es"),
+        ({"LIAISON_DEFAULT_LANGUAGE": "xx"}, "en"),
+    ],
+)
+def test_the_cli_language_from_the_environment(environ, expected):
+    from liaison.cli.context import language
+
+    assert language(environ) == expected
+
+
+def test_an_unknown_language_runs_the_cli_in_english(env, monkeypatch, capsys):
+    unknown = {**NO_LOCALE, "LIAISON_LANGUAGE": "xx-unknown"}
+    r = runner.invoke(app, ["on-duty", "FTF", "JP", "--at", "2026-11-28T03:00:00Z"], env={**env, **unknown})
+    assert r.exit_code == 3 and "NOBODY ON DUTY" in r.output, r.output
+    r = runner.invoke(app, ["on-duty", "FTF", "Frnace"], env={**env, **unknown})
+    assert r.exit_code == 1 and "error:" in r.output and "did you mean: FR" in r.output
+    # As the installed `liaison` runs: the app builds its help texts and runs under the CLI's language.
+    for name, value in {**env, **unknown}.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit) as done:
+        app(["networks", "--help"], prog_name="liaison")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "List networks and their member codes." in out and "Print JSON." in out

@@ -15,7 +15,8 @@ import typer
 import typer.main
 from typer.testing import CliRunner
 
-from liaison.i18n import lazy_gettext, use_locale
+from liaison.cli.context import lazy_gettext
+from liaison.i18n import use_locale
 
 
 def commands(app: typer.Typer) -> list[list[str]]:
