@@ -258,3 +258,61 @@ def test_an_unknown_language_runs_the_cli_in_english(env, monkeypatch, capsys):
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert "List networks and their member codes." in out and "Print JSON." in out
+
+
+@pytest.fixture
+def pseudo_french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A French catalog that wraps every message of the CLI's code in ⟦…⟧, as extraction finds them."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.mofile import write_mo
+
+    from liaison import i18n
+
+    keywords = {"_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_gettext": None}
+    pseudo = Catalog(locale="fr")
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(Path(i18n.__file__).parent / "cli"), keywords=keywords
+    ):
+        forms = message if isinstance(message, tuple) else (message,)
+        translated = tuple(f"⟦{form}⟧" for form in forms)
+        pseudo.add(message, translated if isinstance(message, tuple) else translated[0], context=context)
+    target = tmp_path / "fr" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as f:
+        write_mo(f, pseudo)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    yield
+    i18n.translations.cache_clear()
+
+
+def test_every_help_text_is_marked_for_translation(pseudo_french):
+    """Built in the pseudo-language, every command's and every parameter's help is a catalog message."""
+    import typer.main
+
+    from liaison.i18n import use_locale
+
+    untranslated = []
+
+    def walk(cmd, path):
+        texts = [("", cmd.help)] + [(p.name, getattr(p, "help", None)) for p in cmd.params if p.name != "help"]
+        for name, text in texts:
+            if text is not None and not str(text).startswith("⟦"):
+                untranslated.append(f"{path} {name}: {str(text)[:40]!r}")
+        for sub_name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, f"{path} {sub_name}")
+
+    with use_locale("fr"):
+        walk(typer.main.get_command(app), "liaison")
+    assert untranslated == []
+
+
+def test_the_cli_speaks_the_language_it_finds(env, pseudo_french):
+    french = {**env, **NO_LOCALE, "LANG": "fr_FR.UTF-8"}
+    r = runner.invoke(app, ["on-duty", "FTF", "Frnace"], env=french)
+    assert r.exit_code == 1 and "⟦error: " in r.output and "⟦did you mean: FR⟧" in r.output
+    r = runner.invoke(app, ["networks"], env=french)
+    assert r.exit_code == 0 and "members⟧)" in r.output
+    r = runner.invoke(app, ["networks", "--json"], env=french)  # JSON is for machines: never translated
+    assert "⟦" not in r.output and json.loads(r.output)[0]["code"]
