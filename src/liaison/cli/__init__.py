@@ -31,8 +31,8 @@ from liaison.cli import (
     node,
     screening,
 )
-from liaison.cli.context import language
-from liaison.i18n import lazy_gettext, use_locale
+from liaison.cli.context import language, lazy_gettext
+from liaison.i18n import use_locale
 
 __all__ = ["app"]
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled, lazy_gettext
 from liaison.errors import NotFound
-from liaison.i18n import _, lazy_gettext
+from liaison.i18n import _
 from liaison.timeinput import TOKEN_DAYS
 
 if TYPE_CHECKING:

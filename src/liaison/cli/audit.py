@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from liaison.cli.context import AsOpt, ctx, fail, parse_at
-from liaison.i18n import _, lazy_gettext
+from liaison.cli.context import AsOpt, ctx, fail, lazy_gettext, parse_at
+from liaison.i18n import _
 
 audit_app = typer.Typer(help=lazy_gettext("The audit log."), no_args_is_help=True)
 

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled, usage
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled, lazy_gettext, usage
+from liaison.i18n import _, ngettext
 from liaison.timeinput import BIRTH_YEARS, REMINDER_DAYS
 
 commands = typer.Typer()  # this module's commands; liaison.cli adds them to `liaison bank`

@@ -13,14 +13,22 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, cast
 
 import typer
 
 from liaison import i18n
 from liaison.errors import InvalidInput, LiaisonError, NotFound
-from liaison.i18n import _, lazy_gettext
+from liaison.i18n import _
 from liaison.settings import ConfigError, Settings, load_settings
+
+
+def lazy_gettext(message: str) -> str:
+    """A help text, looked up in the CLI's language when Typer builds the click command (it calls ``str()``
+    methods on it, which :class:`babel.support.LazyProxy` passes on), typed as the ``str`` Typer asks for.
+    Named as :func:`liaison.i18n.lazy_gettext` so that ``make catalogs-extract`` finds the messages."""
+    return cast(str, i18n.lazy_gettext(message))
+
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=lazy_gettext("Print JSON."))]
 AsOpt = Annotated[str | None, typer.Option("--as", help=lazy_gettext("Act as this user (default: the node operator)."))]
@@ -49,7 +57,7 @@ def language(environ: Mapping[str, str]) -> str:
 
 
 def fail(message: str, code: int = 1, suggestions: list[str] | None = None) -> NoReturn:
-    typer.echo(_("error: %(message)s", message=message), err=True)
+    typer.echo(_("error: %(error)s", error=message), err=True)
     if suggestions:
         typer.echo(_("did you mean: %(names)s", names=", ".join(suggestions)), err=True)
     raise typer.Exit(code)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from liaison.cli.context import JsonOpt, ctx, emit, fail, handled
-from liaison.i18n import _, lazy_gettext
+from liaison.cli.context import JsonOpt, ctx, emit, fail, handled, lazy_gettext
+from liaison.i18n import _
 
 demo_app = typer.Typer(help=lazy_gettext("Demo data."), no_args_is_help=True)
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled
-from liaison.i18n import _, lazy_gettext
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled, lazy_gettext
+from liaison.i18n import _
 
 directory_app = typer.Typer(help=lazy_gettext("Directory import and export (JSON, CSV)."), no_args_is_help=True)
 

@@ -15,7 +15,8 @@ import typer
 import typer.main
 from typer.testing import CliRunner
 
-from liaison.i18n import lazy_gettext, use_locale
+from liaison.cli.context import lazy_gettext
+from liaison.i18n import use_locale
 
 
 def commands(app: typer.Typer) -> list[list[str]]:
@@ -66,13 +67,12 @@ def register(app: typer.Typer) -> None:
     docs_app = typer.Typer(help=lazy_gettext("Generated documentation."), no_args_is_help=True)
     app.add_typer(docs_app, name="docs")
 
-    @docs_app.command("cli")
+    @docs_app.command("cli", help=lazy_gettext("Write the CLI reference (docs/cli.md) from every command's --help."))
     def docs_cli(
         output: Annotated[
             Path | None, typer.Option("-o", "--output", help=lazy_gettext("File (default stdout)."))
         ] = None,
     ) -> None:
-        """Write the CLI reference (docs/cli.md) from every command's --help."""
         text = render(app) + "\n"
         if output:
             output.write_text(text)

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.cli.context import AsOpt, AtOpt, Ctx, JsonOpt, ctx, emit, handled, parse_at
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import AsOpt, AtOpt, Ctx, JsonOpt, ctx, emit, handled, lazy_gettext, parse_at
+from liaison.i18n import _, ngettext
 from liaison.timeinput import READINESS_DAYS, ROSTER_DAYS
 
 roster_app = typer.Typer(help=lazy_gettext("Duty rosters."), no_args_is_help=True)
@@ -99,7 +99,7 @@ def _print_answer(d: dict[str, Any]) -> None:
         if d["shift"]:
             typer.echo(indent + _("until %(end)s (%(source)s)", end=d["shift"]["end"], source=d["shift"]["source"]))
     else:
-        typer.echo(_("NOBODY ON DUTY: %(message)s", message=d["message"]))
+        typer.echo(_("NOBODY ON DUTY: %(reason)s", reason=d["message"]))
     for f in d["fallback"]:
         first = f["channels"][0]["value"] if f["channels"] else "-"
         typer.echo(

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled, parse_at
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled, lazy_gettext, parse_at
+from liaison.i18n import _, ngettext
 from liaison.timeinput import EXERCISE_WINDOW_MINUTES
 
 exercise_app = typer.Typer(help=lazy_gettext("Reachability exercises across a network."), no_args_is_help=True)

@@ -19,8 +19,8 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled, lazy_gettext
+from liaison.i18n import _, ngettext
 
 import_app = typer.Typer(
     help=lazy_gettext("Import into the information bank (UN list, FollowTheMoney, CSV)."), no_args_is_help=True
@@ -157,7 +157,7 @@ def _run(
             )
         except ImportRefused as exc:
             for item in exc.errors:
-                typer.echo(_("error: %(message)s", message=item["detail"]), err=True)
+                typer.echo(_("error: %(error)s", error=item["detail"]), err=True)
             fail(_("the file was refused: nothing was imported"))
         except MassDelisting as exc:
             fail(

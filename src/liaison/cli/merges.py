@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled, lazy_gettext
+from liaison.i18n import _, ngettext
 
 merge_app = typer.Typer(help=lazy_gettext("Decide on one merge proposal: accept, reject, undo."), no_args_is_help=True)
 

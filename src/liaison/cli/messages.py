@@ -16,8 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.cli.context import AsOpt, JsonOpt, Priority, ctx, emit, fail, handled
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import AsOpt, JsonOpt, Priority, ctx, emit, fail, handled, lazy_gettext
+from liaison.i18n import _, ngettext, pgettext
 
 message_app = typer.Typer(
     help=lazy_gettext("Messages: show one with its delivery history, list, acknowledge."), no_args_is_help=True
@@ -257,18 +257,18 @@ def timeline(d: dict[str, Any]) -> list[str]:
     lines = [
         f"{d['priority'].upper()} {d['kind'].replace('_', ' ')} {d['id']}  [{d['status']}]",
         # Translators: the labels of a message's header lines, padded to 9 characters when shorter.
-        row(_("network"), d["network"]),
-        row(_("from"), who),
-        row(_("to"), ", ".join(a["label"] for a in d["addressees"])),
-        row(_("subject"), d["subject"]),
-        row(_("marking"), d["marking"]["label"]),
+        row(pgettext("message header", "network"), d["network"]),
+        row(pgettext("message header", "from"), who),
+        row(pgettext("message header", "to"), ", ".join(a["label"] for a in d["addressees"])),
+        row(pgettext("message header", "subject"), d["subject"]),
+        row(pgettext("message header", "marking"), d["marking"]["label"]),
     ]
     if d["legal_basis"]:
-        lines.append(row(_("legal"), d["legal_basis"]))
+        lines.append(row(pgettext("message header", "legal"), d["legal_basis"]))
     if d["escalation_policy"]:
-        lines.append(row(_("policy"), d["escalation_policy"]))
+        lines.append(row(pgettext("message header", "policy"), d["escalation_policy"]))
     if d["response_due_at"]:
-        lines.append(row(_("answer by"), d["response_due_at"]))
+        lines.append(row(pgettext("message header", "answer by"), d["response_due_at"]))
     for x in d["attachments"]:
         size = ngettext(
             "%(filename)s (%(type)s, %(num)d byte)",
@@ -277,9 +277,9 @@ def timeline(d: dict[str, Any]) -> list[str]:
             filename=x["filename"],
             type=x["content_type"],
         )
-        lines.append(row(_("attached"), size))
+        lines.append(row(pgettext("message header", "attached"), size))
     lines += ["", d["body"].rstrip(), "", _("history:")]
-    events: list[tuple[str, int, str]] = [(d["sent_at"], 0, _("sent"))]
+    events: list[tuple[str, int, str]] = [(d["sent_at"], 0, pgettext("message history", "sent"))]
     for n in d["notifications"]:
         where = n["contact"] or "-"
         if n["channel"]:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from liaison.cli.context import AsOpt, JsonOpt, Priority, ctx, emit, handled
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import AsOpt, JsonOpt, Priority, ctx, emit, handled, lazy_gettext
+from liaison.i18n import _, ngettext
 
 network_app = typer.Typer(help=lazy_gettext("Network settings: escalation policies."), no_args_is_help=True)
 

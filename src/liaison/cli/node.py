@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from liaison.cli.context import Ctx, JsonOpt, emit, fail, settings
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import Ctx, JsonOpt, emit, fail, lazy_gettext, settings
+from liaison.i18n import _, ngettext
 from liaison.settings import DEVELOPMENT_MODE_WARNING, ConfigError, load_settings
 
 db_app = typer.Typer(help=lazy_gettext("Database schema."), no_args_is_help=True)

@@ -21,8 +21,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled
-from liaison.i18n import _, lazy_gettext, ngettext
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled, lazy_gettext
+from liaison.i18n import _, ngettext
 
 
 class DefaultRun(TyperGroup):
