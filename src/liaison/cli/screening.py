@@ -155,7 +155,9 @@ def _print_line(line: dict[str, Any], names: dict[str, str]) -> None:
     if not line["matches"]:
         typer.echo("    " + _("(no candidate)"))
     for m in line["matches"]:
-        flag = f"{_('MATCH') if m['match'] else '':<5}"
+        # Translators: a screening hit at or above the threshold, in a fixed-width column of the CLI's output
+        word = _("MATCH") if m["match"] else ""
+        flag = f"{word:<5}"
         decided = m["explanation"].get("decision")
         note = f"  [{decided['text']}]" if decided else ""
         typer.echo(f"    {flag} {m['score']:.2f}  {m['reference']:<14} {m['name']}{note}")
