@@ -293,4 +293,5 @@ def roster_show(
         emit(rows)
         return
     for r in rows:
-        typer.echo(f"{r['start']}  {r['end']}  {r['source']:<8} {r['contact'] or _('GAP: nobody on duty')}")
+        contact = r["contact"] or _("GAP: nobody on duty")
+        typer.echo(f"{r['start']}  {r['end']}  {r['source']:<8} {contact}")
