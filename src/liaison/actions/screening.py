@@ -12,7 +12,7 @@ explanation saying who decided and when. Screening sees only the names the scree
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -42,8 +42,17 @@ def query_key(name: str) -> str:
 
 
 def _decision_note(d: ScreeningDecision) -> str:
+    """The decision in English, stored in the hit's explanation (a record: the same words whoever reads it later);
+    a page shows :func:`decision_words` instead."""
     verdict = "true" if d.verdict == "true_match" else "false"
     return f"decided {verdict} match by {d.decided_by_name} on {d.updated_at.date().isoformat()}"
+
+
+def decision_words(decision: Mapping[str, Any]) -> str:
+    """A stored decision (``explanation["decision"]``: verdict, by, on) in the reader's language."""
+    if decision.get("verdict") == "true_match":
+        return _("decided true match by %(user)s on %(day)s", user=decision.get("by", ""), day=decision.get("on", ""))
+    return _("decided false match by %(user)s on %(day)s", user=decision.get("by", ""), day=decision.get("on", ""))
 
 
 def _decisions(
