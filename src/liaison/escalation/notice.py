@@ -2,6 +2,11 @@
 
 Kept apart from the firing (which writes rows) and the worker (which sends): the text and payload are the
 contract with the people and systems notified, and the marking decides what may travel over a channel.
+
+Each notice is written in a language its contact point works in (the first of its working languages Liaison
+speaks, else the node's default) and gives times in the contact point's own zone with UTC beside them. Only
+Liaison's frame is translated: the sender's subject and text travel as written, and the webhook's JSON keys
+and codes stay the same in every language (``lang`` says which language its human texts are in).
 """
 
 from __future__ import annotations
@@ -14,17 +19,26 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from liaison import i18n
 from liaison.channels.registry import Outgoing
+from liaison.exchange.languages import notice_language
 from liaison.exchange.tokens import make_ack_token
-from liaison.models import Member, Message, Network, Notification, Organisation
+from liaison.exchange.wording import (
+    KIND_LABELS,
+    kind_label,
+    local_time_with_utc,
+    priority_label,
+    reason_text,
+    target_label,
+)
+from liaison.i18n import _
+from liaison.models import ContactPoint, Member, Message, Network, Notification, Organisation
 from liaison.settings import Settings
 
-KIND_LABEL = {
-    "request": "Request for information",
-    "threat_notice": "Threat notice",
-    "victim_referral": "Victim-assistance referral",
-    "reachability_test": "Reachability test",
-}
+KIND_LABEL = KIND_LABELS  # the name this module exported before the labels moved to liaison.exchange.wording
+
+SELF_EVIDENT = frozenset({"on duty", "the deputy", "the agency's 24/7 desk", "the secretariat's desk"})
+"""Reasons a step records that only repeat who it notifies (see :mod:`liaison.escalation.firing`)."""
 CONTENT_BY_CHANNEL = ("CLEAR", "GREEN")
 """Markings whose subject and text may travel in a notification (e-mail, SMS, webhook). Anything stricter is
 announced with a link and read in Liaison, where access is checked and audited."""
@@ -65,8 +79,11 @@ def notices(session: Session, ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
                 Organisation.name.label("org_name"),
                 Organisation.short_name.label("org_short_name"),
                 Member.code.label("member_code"),
+                ContactPoint.languages.label("contact_languages"),
+                ContactPoint.timezone.label("contact_zone"),
             )
             .join(Message, Message.id == Notification.message_id)
+            .outerjoin(ContactPoint, ContactPoint.id == Notification.contact_point_id)
             .outerjoin(Network, Network.id == Message.network_id)
             .outerjoin(Organisation, Organisation.id == Message.sender_organisation_id)
             .outerjoin(Member, Member.id == Message.sender_member_id)
@@ -76,33 +93,83 @@ def notices(session: Session, ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
 
 
 def outgoing(settings: Settings, r: Row[Any]) -> Outgoing:
-    """The notice of one notification, from a row of :func:`notices`."""
+    """The notice of one notification, from a row of :func:`notices`, in the contact point's language."""
+    language = notice_language(r.contact_languages or (), settings.default_language)
+    with i18n.use_locale(language):
+        return _outgoing(settings, r, language, r.contact_zone or "UTC")
+
+
+def _outgoing(settings: Settings, r: Row[Any], language: str, zone: str) -> Outgoing:
     label = sender_label(r)
     base = settings.base_url.rstrip("/")
     expires = r.due_at + timedelta(hours=settings.ack_link_hours)
     token = make_ack_token(settings.secret_key, r.id, expires)
     read_url, ack_url = f"{base}/messages/{r.message_id}", f"{base}/ack/{token}"
-    kind = KIND_LABEL.get(r.kind, r.kind)
+    kind = kind_label(r.kind)
     network = r.network or ""
     content = r.tlp in CONTENT_BY_CHANNEL
-    prio = r.priority.upper()
-    subject = f"[{prio}] {kind}: {r.subject}" if content else f"[{prio}] {kind} from {label} ({network})"
+    prio = priority_label(r.priority).upper()
+    if r.kind == "reachability_test":
+        # Translators: e-mail subject; e.g. "[FLASH] Reachability test (FTF): please acknowledge"
+        subject = _(
+            "[%(priority)s] Reachability test (%(network)s): please acknowledge", priority=prio, network=network
+        )
+    elif content:
+        # Translators: e-mail subject; the last part is the sender's own subject
+        subject = _("[%(priority)s] %(kind)s: %(subject)s", priority=prio, kind=kind, subject=r.subject)
+    else:
+        # Translators: e-mail subject of a message whose content stays in Liaison
+        subject = _(
+            "[%(priority)s] %(kind)s from %(sender)s (%(network)s)",
+            priority=prio,
+            kind=kind,
+            sender=label,
+            network=network,
+        )
+    marking = (
+        _("Marking: TLP:%(level)s, originator control", level=r.tlp)
+        if r.originator_control
+        else _("Marking: TLP:%(level)s", level=r.tlp)
+    )
     lines = [
-        f"{r.priority.capitalize()} {kind.lower()} on the {network} network from {label}.",
-        f"Marking: TLP:{r.tlp}" + (", originator control" if r.originator_control else ""),
+        # Translators: first line of a notification, e.g. "FLASH: Threat notice on the FTF network from NPA (JP)."
+        _(
+            "%(priority)s: %(kind)s on the %(network)s network from %(sender)s.",
+            priority=prio,
+            kind=kind,
+            network=network,
+            sender=label,
+        ),
+        _("Sent %(time)s.", time=local_time_with_utc(r.sent_at, zone)),
+        marking,
         "",
     ]
     if content:
-        lines += [f"Subject: {r.subject}", "", r.body, ""]
+        lines += [_("Subject: %(subject)s", subject=r.subject), "", r.body, ""]
     else:
-        lines += [f"The content is marked TLP:{r.tlp} and is not sent over this channel. Read it in Liaison:", ""]
+        lines += [
+            _(
+                "The content is marked TLP:%(level)s and is not sent over this channel. Read it in Liaison:",
+                level=r.tlp,
+            ),
+            "",
+        ]
+    role = target_label(r.target)
+    if r.reason in SELF_EVIDENT:  # "on duty" says nothing "contact on duty" does not
+        notified_as = _("You are notified as %(role)s.", role=role)
+    else:
+        notified_as = _("You are notified as %(role)s: %(reason)s.", role=role, reason=reason_text(r.reason))
     lines += [
-        f"Read and answer: {read_url}",
-        f"Acknowledge receipt (one click): {ack_url}",
-        f"The link works once and expires {expires:%Y-%m-%d %H:%M} UTC.",
+        _("Read and answer: %(url)s", url=read_url),
+        _("Acknowledge receipt (one click): %(url)s", url=ack_url),
+        _("The link works once and expires %(time)s.", time=local_time_with_utc(expires, zone)),
         "",
-        f"You are notified as {r.target}" + (f" (round {r.round + 1})" if r.round else "") + f": {r.reason}.",
+        notified_as,
     ]
+    if r.round:
+        # Translators: the escalation chain runs again from its first step; e.g. "This is round 2 of the escalation."
+        lines.append(_("This is round %(round)s of the escalation.", round=r.round + 1))
+    text = "\n".join(lines)
     payload = {
         "type": "message.notification",
         "notification_id": str(r.id),
@@ -120,12 +187,19 @@ def outgoing(settings: Settings, r: Row[Any]) -> Outgoing:
         "read_url": read_url,
         "ack_url": ack_url,
         "ack_expires_at": expires.isoformat(),
+        "lang": language,  # the language of "title" and "text", Liaison's words for people
+        "title": subject,
+        "text": text,
     }
-    if r.kind == "reachability_test":
-        subject = f"[{prio}] Reachability test ({network}): please acknowledge"
-    text = "\n".join(lines)
     if r.channel_kind in ("mobile", "phone"):
-        text = f"Liaison {prio} {kind} ({network}). Acknowledge: {ack_url}"
+        # Translators: an SMS or a text read out by a voice gateway: keep it short
+        text = _(
+            "Liaison %(priority)s %(kind)s (%(network)s). Acknowledge: %(url)s",
+            priority=prio,
+            kind=kind,
+            network=network,
+            url=ack_url,
+        )
     return Outgoing(
         kind=r.channel_kind,
         to=r.address,
@@ -135,6 +209,7 @@ def outgoing(settings: Settings, r: Row[Any]) -> Outgoing:
         channel_id=r.channel_id,
         payload=payload,
         priority=r.priority,
+        language=language,
     )
 
 
