@@ -551,11 +551,11 @@ def test_exercise_is_scheduled_started_partly_acknowledged_and_reported_with_its
     assert re.search(r">window closes in (29|30):[0-5][0-9]<", html)  # counted down by exchange.js
     assert "Cancel this exercise" not in html and "Reached in time" in html and "1 of 2" in html
     # The report opens with its summary table, then the trend, then the members.
-    assert html.index('class="data summary-table"') < html.index('id="trend"') < html.index('id="members"')
+    assert html.index('class="data summary-table') < html.index('id="trend"') < html.index('id="members"')
     assert re.search(r"<strong>1 of 2</strong> \(50%\)", html)
     row = (
         r'<th scope="row"><span class="code" dir="ltr">{}</span> <strong><bdi dir="auto">[^<]+</bdi></strong></th>'
-        r'\s*<td><span class="badge {}">{}</span>'
+        r'\s*<td data-label="Result"><span class="badge {}">{}</span>'
     )
     assert re.search(row.format("FR", "ok", "Reached"), html) and re.search(row.format("JP", "info", "Waiting"), html)
     assert "Claire Fictive" in html and "Hana Kasou" in html

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from liaison import i18n
 from liaison.channels.registry import Outgoing
+from liaison.escalation.rules import TARGETS
 from liaison.exchange.languages import notice_language
 from liaison.exchange.tokens import make_ack_token
 from liaison.exchange.wording import (
@@ -33,6 +36,7 @@ from liaison.exchange.wording import (
 )
 from liaison.i18n import _
 from liaison.models import ContactPoint, Member, Message, Network, Notification, Organisation
+from liaison.models.exchange import PRIORITIES
 from liaison.settings import Settings
 
 KIND_LABEL = KIND_LABELS  # the name this module exported before the labels moved to liaison.exchange.wording
@@ -99,76 +103,99 @@ def outgoing(settings: Settings, r: Row[Any]) -> Outgoing:
         return _outgoing(settings, r, language, r.contact_zone or "UTC")
 
 
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Liaison's words around a notice in one language: message templates (placeholders not yet filled) and
+    labels. Looked up once per language and process (:func:`frame`): delivery is the hot path, and a broadcast
+    writes hundreds of notices in the same few languages."""
+
+    words: dict[str, str]
+    kinds: dict[str, str]
+    priorities: dict[str, str]
+    targets: dict[str, str]
+
+
+@lru_cache(maxsize=16)
+def frame(language: str) -> Frame:
+    with i18n.use_locale(language):
+        words = {
+            # Translators: e-mail subject; e.g. "[FLASH] Reachability test (FTF): please acknowledge"
+            "subject_test": _("[%(priority)s] Reachability test (%(network)s): please acknowledge"),
+            # Translators: e-mail subject; the last part is the sender's own subject
+            "subject_content": _("[%(priority)s] %(kind)s: %(subject)s"),
+            # Translators: e-mail subject of a message whose content stays in Liaison
+            "subject_withheld": _("[%(priority)s] %(kind)s from %(sender)s (%(network)s)"),
+            "marking_oc": _("Marking: TLP:%(level)s, originator control"),
+            "marking": _("Marking: TLP:%(level)s"),
+            # Translators: first line of a notification, e.g. "FLASH: Threat notice on the FTF network from NPA (JP)."
+            "first": _("%(priority)s: %(kind)s on the %(network)s network from %(sender)s."),
+            "sent": _("Sent %(time)s."),
+            "subject": _("Subject: %(subject)s"),
+            "withheld": _("The content is marked TLP:%(level)s and is not sent over this channel. Read it in Liaison:"),
+            "notified": _("You are notified as %(role)s."),
+            "notified_because": _("You are notified as %(role)s: %(reason)s."),
+            "read": _("Read and answer: %(url)s"),
+            "ack": _("Acknowledge receipt (one click): %(url)s"),
+            "expires": _("The link works once and expires %(time)s."),
+            # Translators: the chain runs again from its first step, e.g. "This is round 2 of the escalation."
+            "round": _("This is round %(round)s of the escalation."),
+            # Translators: an SMS or a text read out by a voice gateway: keep it short
+            "short": _("Liaison %(priority)s %(kind)s (%(network)s). Acknowledge: %(url)s"),
+        }
+        return Frame(
+            words,
+            {k: kind_label(k) for k in KIND_LABELS},
+            {p: priority_label(p).upper() for p in PRIORITIES},
+            {t: target_label(t) for t in TARGETS},
+        )
+
+
+@lru_cache(maxsize=1024)
+def _reason(reason: str, _language: str) -> str:
+    return reason_text(reason)
+
+
 def _outgoing(settings: Settings, r: Row[Any], language: str, zone: str) -> Outgoing:
+    f = frame(language)
+    w = f.words
     label = sender_label(r)
     base = settings.base_url.rstrip("/")
     expires = r.due_at + timedelta(hours=settings.ack_link_hours)
     token = make_ack_token(settings.secret_key, r.id, expires)
     read_url, ack_url = f"{base}/messages/{r.message_id}", f"{base}/ack/{token}"
-    kind = kind_label(r.kind)
+    kind = f.kinds.get(r.kind, r.kind)
     network = r.network or ""
     content = r.tlp in CONTENT_BY_CHANNEL
-    prio = priority_label(r.priority).upper()
+    prio = f.priorities.get(r.priority, r.priority.upper())
+    facts = {"priority": prio, "kind": kind, "network": network, "sender": label, "subject": r.subject}
     if r.kind == "reachability_test":
-        # Translators: e-mail subject; e.g. "[FLASH] Reachability test (FTF): please acknowledge"
-        subject = _(
-            "[%(priority)s] Reachability test (%(network)s): please acknowledge", priority=prio, network=network
-        )
-    elif content:
-        # Translators: e-mail subject; the last part is the sender's own subject
-        subject = _("[%(priority)s] %(kind)s: %(subject)s", priority=prio, kind=kind, subject=r.subject)
+        subject = w["subject_test"] % facts
     else:
-        # Translators: e-mail subject of a message whose content stays in Liaison
-        subject = _(
-            "[%(priority)s] %(kind)s from %(sender)s (%(network)s)",
-            priority=prio,
-            kind=kind,
-            sender=label,
-            network=network,
-        )
-    marking = (
-        _("Marking: TLP:%(level)s, originator control", level=r.tlp)
-        if r.originator_control
-        else _("Marking: TLP:%(level)s", level=r.tlp)
-    )
+        subject = (w["subject_content"] if content else w["subject_withheld"]) % facts
     lines = [
-        # Translators: first line of a notification, e.g. "FLASH: Threat notice on the FTF network from NPA (JP)."
-        _(
-            "%(priority)s: %(kind)s on the %(network)s network from %(sender)s.",
-            priority=prio,
-            kind=kind,
-            network=network,
-            sender=label,
-        ),
-        _("Sent %(time)s.", time=local_time_with_utc(r.sent_at, zone)),
-        marking,
+        w["first"] % facts,
+        w["sent"] % {"time": local_time_with_utc(r.sent_at, zone)},
+        (w["marking_oc"] if r.originator_control else w["marking"]) % {"level": r.tlp},
         "",
     ]
     if content:
-        lines += [_("Subject: %(subject)s", subject=r.subject), "", r.body, ""]
+        lines += [w["subject"] % facts, "", r.body, ""]
     else:
-        lines += [
-            _(
-                "The content is marked TLP:%(level)s and is not sent over this channel. Read it in Liaison:",
-                level=r.tlp,
-            ),
-            "",
-        ]
-    role = target_label(r.target)
+        lines += [w["withheld"] % {"level": r.tlp}, ""]
+    role = f.targets.get(r.target, r.target)
     if r.reason in SELF_EVIDENT:  # "on duty" says nothing "contact on duty" does not
-        notified_as = _("You are notified as %(role)s.", role=role)
+        notified_as = w["notified"] % {"role": role}
     else:
-        notified_as = _("You are notified as %(role)s: %(reason)s.", role=role, reason=reason_text(r.reason))
+        notified_as = w["notified_because"] % {"role": role, "reason": _reason(r.reason, language)}
     lines += [
-        _("Read and answer: %(url)s", url=read_url),
-        _("Acknowledge receipt (one click): %(url)s", url=ack_url),
-        _("The link works once and expires %(time)s.", time=local_time_with_utc(expires, zone)),
+        w["read"] % {"url": read_url},
+        w["ack"] % {"url": ack_url},
+        w["expires"] % {"time": local_time_with_utc(expires, zone)},
         "",
         notified_as,
     ]
     if r.round:
-        # Translators: the escalation chain runs again from its first step; e.g. "This is round 2 of the escalation."
-        lines.append(_("This is round %(round)s of the escalation.", round=r.round + 1))
+        lines.append(w["round"] % {"round": r.round + 1})
     text = "\n".join(lines)
     payload = {
         "type": "message.notification",
@@ -192,14 +219,7 @@ def _outgoing(settings: Settings, r: Row[Any], language: str, zone: str) -> Outg
         "text": text,
     }
     if r.channel_kind in ("mobile", "phone"):
-        # Translators: an SMS or a text read out by a voice gateway: keep it short
-        text = _(
-            "Liaison %(priority)s %(kind)s (%(network)s). Acknowledge: %(url)s",
-            priority=prio,
-            kind=kind,
-            network=network,
-            url=ack_url,
-        )
+        text = w["short"] % {**facts, "url": ack_url}
     return Outgoing(
         kind=r.channel_kind,
         to=r.address,

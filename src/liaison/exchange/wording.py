@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -184,7 +185,13 @@ def local_time(dt: datetime, tz: str | None) -> str:
 
 def local_time_with_utc(dt: datetime, tz: str | None) -> str:
     """``dt`` in zone ``tz`` with the UTC time beside it: "Wed 25 Nov 2026 11:00 (10:00 UTC)"; just UTC for a
-    contact point that works in UTC."""
+    contact point that works in UTC. Memoised: a broadcast writes the same few instants in the same few zones
+    into hundreds of notices, and Babel's formatting is the costly part of building one."""
+    return _local_time_with_utc(dt, tz, i18n.current())
+
+
+@lru_cache(maxsize=4096)
+def _local_time_with_utc(dt: datetime, tz: str | None, _language: str) -> str:
     zone = _zone(tz)
     if str(zone.key) in ("UTC", "Etc/UTC", "GMT"):
         return _("%(time)s UTC", time=local_time(dt, "UTC"))
