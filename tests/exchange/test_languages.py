@@ -326,3 +326,17 @@ def test_an_ordinary_request_does_not_close_when_acknowledged(ex: Exchange):
         act.acknowledge(s, actor=ex.as_("fr.cp"), message=s.get_one(Message, m.id), now=T0 + timedelta(minutes=1))
     with ex.sessions() as s:
         assert s.get_one(Message, m.id).status == "open"
+
+
+def test_a_channel_check_can_be_written_in_the_contact_points_language():
+    """The channel-verification message takes the same choice as notifications when given the languages."""
+    from liaison.channels.registry import LogSender
+    from liaison.channels.verification import deliver_verification
+    from liaison.settings import load_settings
+
+    settings = load_settings(env="development", default_language="es")
+    deliver_verification(settings, kind="email", value="a@x.example", contact_name="Desk", code="c1", languages=["ja"])
+    deliver_verification(settings, kind="email", value="b@x.example", contact_name="Desk", code="c2", languages=["fr"])
+    deliver_verification(settings, kind="email", value="c@x.example", contact_name="Desk", code="c3")
+    sent = {item.to: item.language for item in LogSender.outbox[-3:]}
+    assert sent == {"a@x.example": "es", "b@x.example": "fr", "c@x.example": "en"}  # the last: the current language

@@ -19,9 +19,7 @@ from liaison import i18n
 from liaison.errors import LiaisonError
 from liaison.exchange.languages import ordered, understood
 from liaison.exchange.wording import (
-    KIND_LABELS,
     kind_label,
-    policy_words,
     reason_text,
     span,
     status_label,
@@ -35,7 +33,7 @@ from liaison.web.ui.common import FormError, Viewer
 from liaison.web.ui.fmt import KIND_LABELS as CHANNEL_LABELS
 from liaison.web.ui.fmt import join
 
-__all__ = ["KIND_LABELS", "kind_label", "policy_words"]
+__all__ = ["kind_label"]  # shared with the exchange's other pages, as before the words moved to exchange.wording
 
 CASE_STEP_LABELS = {
     "received": lazy_gettext("Received"),

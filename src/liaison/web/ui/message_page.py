@@ -24,7 +24,7 @@ from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, PermissionDenied, TooLarge
 from liaison.escalation import parse_policy
 from liaison.exchange.attachments import human_size
-from liaison.exchange.wording import priority_label
+from liaison.exchange.wording import policy_words, priority_label
 from liaison.i18n import _
 from liaison.models import utcnow
 from liaison.models.exchange import CASE_STEPS
@@ -44,7 +44,6 @@ from liaison.web.ui.exchange_views import (
     history,
     kind_label,
     parse_iso,
-    policy_words,
     response_timer,
     speaking,
 )
