@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from liaison import i18n
-from liaison.errors import LiaisonError
+from liaison.errors import InvalidInput, LiaisonError
 from liaison.exchange.languages import ordered, understood
 from liaison.exchange.wording import (
     kind_label,
@@ -108,9 +108,7 @@ def field_label(field: str) -> str:
 def form_err(exc: LiaisonError, default_field: str = "") -> FormError:
     """The error to show beside a form's field, labelled in the words of these pages."""
     field = getattr(exc, "field", "") or exc.extra.get("field", "") or default_field
-    detail = exc.detail
-    if field and detail.startswith(field + ": "):
-        detail = detail[len(field) + 2 :]
+    detail = exc.reason if isinstance(exc, InvalidInput) else exc.detail
     return FormError(field, field_label(field), detail)
 
 
