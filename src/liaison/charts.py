@@ -102,7 +102,7 @@ def _open(kind: str, title: str, width: int, height: int, summary: str) -> str:
 def _empty(kind: str, title: str, width: int) -> Svg:
     return Svg(
         _open(kind, title, width, 64, _("No data yet."))
-        + f'<text class="chart-empty" x="8" y="46" fill="currentColor">{_text(_("No data yet"))}</text></svg>'
+        + '<text class="chart-empty" x="8" y="46" fill="currentColor">{}</text></svg>'.format(_text(_("No data yet")))
     )
 
 
@@ -282,9 +282,10 @@ def bar_chart(
         )
         if value is None:
             summary.append(_("%(label)s: no data;", label=label))
+            no_data = _text(_("no data"))
             parts.append(
                 f'<text class="chart-no-data" x="{x_at(0) + 4:.1f}" y="{y + 17}" fill="currentColor"'
-                f' fill-opacity="0.7">{_text(_("no data"))}</text></g>'
+                f' fill-opacity="0.7">{no_data}</text></g>'
             )
             continue
         text = f"{fmt(value)}{suffix}"

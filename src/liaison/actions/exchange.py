@@ -24,6 +24,7 @@ from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, T
 from liaison.escalation import Policy, PolicyError, parse_policy, queue
 from liaison.escalation.firing import fire_due
 from liaison.exchange.attachments import AttachmentError, CheckedAttachment, check_attachment, human_size
+from liaison.exchange.languages import alpha2
 from liaison.i18n import _
 from liaison.marking import Marking, MarkingError, may_forward, stricter
 from liaison.models import (
@@ -238,10 +239,12 @@ def send_message(
     now: datetime | None = None,
     exercise_id: uuid.UUID | None = None,
     snapshot: Snapshot | None = None,
+    language: str | None = None,
     _forwarded_from: Message | None = None,
 ) -> Message:
     """Validate everything first (an unknown addressee or a bad attachment sends nothing), then write the
-    message, its addressees, and one escalation timer per addressee due at once."""
+    message, its addressees, and one escalation timer per addressee due at once. ``language``: the ISO 639
+    code of the language the text is written in (stored as two letters where there are two)."""
     now = now or utcnow()
     _check_sender(actor, network)
     if kind not in MESSAGE_KINDS:
@@ -258,6 +261,7 @@ def send_message(
             "legal_basis", _("say on which legal basis this is shared (e.g. Art. 7 Decision 2005/671/JHA)")
         )
     mark = marking or Marking()
+    written_in = alpha2(v.language(language, "language")) if language and language.strip() else None
     if not to_members and not to_contacts:
         raise InvalidInput("to", _("name at least one member or contact point"))
     checked = _check_uploads(attachments, max_attachment_bytes)
@@ -288,6 +292,7 @@ def send_message(
         priority=priority,
         subject=subject,
         body=body,
+        language=written_in,
         legal_basis=legal_basis.strip(),
         thread_id=mid,
         forwarded_from_id=_forwarded_from.id if _forwarded_from is not None else None,
@@ -340,6 +345,7 @@ def send_message(
             "attachments": [c.filename for c, _ in checked],
             "policy": message.policy_text,
             "thread": str(message.thread_id),
+            "language": written_in,
         },
     )
     return message
@@ -400,6 +406,26 @@ def _stop(session: Session, a: Addressee, now: datetime) -> None:
     queue.cancel(session, "escalate", a.id, now)
 
 
+def _close_answered_test(session: Session, actor: Principal, message: Message, now: datetime) -> None:
+    """A reachability test asks for nothing but the acknowledgement: once every addressee has acknowledged it,
+    it closes itself (no outcome to write; the exercise report keeps the times). The audit row names the
+    acknowledgement that completed it."""
+    if message.kind != "reachability_test" or message.status != "open":
+        return
+    if any(a.acknowledged_at is None for a in message.addressees):
+        return
+    message.status, message.closed_at, message.closed_by_name = "closed", now, ""
+    audit(
+        session,
+        actor=actor,
+        action="message.close",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={"automatic": True, "why": "every addressee acknowledged the reachability test"},
+    )
+
+
 def acknowledge(
     session: Session,
     *,
@@ -435,6 +461,7 @@ def acknowledge(
         network_id=message.network_id,
         details={"for": [a.label for a in done], "via": via or actor.via},
     )
+    _close_answered_test(session, actor, message, now)
     return done
 
 
@@ -469,6 +496,8 @@ def acknowledge_notification(
             "contact": notification.contact_name,
         },
     )
+    if first:
+        _close_answered_test(session, actor, a.message, now)
     return a, first
 
 
