@@ -121,15 +121,16 @@ def parse(data: bytes | str, *, max_rows: int = 10_000) -> list[Query]:
     if unknown or missing or len(set(columns)) != len(columns):
         problems = []
         if missing:
-            problems.append("missing " + ", ".join(missing))
+            problems.append(_("missing %(columns)s", columns=", ".join(missing)))
         if unknown:
-            problems.append("unknown " + ", ".join(repr(c) for c in unknown))
+            problems.append(_("unknown %(columns)s", columns=", ".join(repr(c) for c in unknown)))
         if len(set(columns)) != len(columns):
-            problems.append("a column is repeated")
+            problems.append(_("a column is repeated"))
         raise ScreeningFileError(
+            # Translators: the problems of a screening file's header, joined by "; "
             _(
-                "wrong columns (%(choices)s): expected id,name and optionally birth_date,nationality",
-                choices="; ".join(problems),
+                "wrong columns (%(problems)s): expected id,name and optionally birth_date,nationality",
+                problems="; ".join(problems),
             ),
             1,
         )
