@@ -91,7 +91,8 @@ def usage() -> Iterator[None]:
     try:
         yield
     except InvalidInput as exc:
-        fail(exc.detail.replace(f"{exc.field}:", f"--{exc.field.replace('_', '-')}:", 1), 2)
+        option = "--" + exc.field.replace("_", "-") if exc.field else ""
+        fail(_("%(field)s: %(reason)s", field=option, reason=exc.reason) if option else exc.detail, 2)
 
 
 def parse_at(value: str | None, option: str = "at") -> datetime:
