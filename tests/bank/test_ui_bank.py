@@ -134,7 +134,7 @@ def test_search_page_finds_across_scripts_and_filters(api, world: Bank) -> None:
     filtered = c.get("/bank", params={"q": "Hassan", "schema": "Organization"})
     assert f'href="/bank/entities/{world.person}"' not in filtered.text
     members = c.get("/bank", params={"group": str(world.group)})
-    assert f'href="/bank/entities/{world.person}"' in members.text and "members of" in members.text
+    assert f'href="/bank/entities/{world.person}"' in members.text and "Members of:" in members.text
     bad = c.get("/bank", params={"q": "x", "nationality": "Narnia"})
     assert bad.status_code == 200 and "not a country code" in bad.text
     secret = c.get("/bank", params={"q": "Karim Haddad"})

@@ -83,7 +83,8 @@ def test_a_merge_proposal_has_its_own_page_titled_by_both_entities(api, world: B
     own = c.get(f"/bank/merges/{pid}")
     assert own.status_code == 200
     assert title(own.text).startswith("Merge proposal: Mohammed Ali HASSAN and HASSAN, Mohammed Ali")
-    assert text(h1(own.text)) == "Mohammed Ali HASSAN and HASSAN, Mohammed Ali"
+    assert text(h1(own.text)) == "Mohammed Ali HASSAN ⇄ HASSAN, Mohammed Ali"
+    assert '<span class="pair-sep" role="img" aria-label="and">⇄</span>' in h1(own.text)
     assert not UUID.search(title(own.text)) and not UUID.search(h1(own.text))
     accept = re.search(r'action="/bank/merges/[^"]+/accept".*?name="next" value="([^"]+)"', own.text, re.S)
     assert accept and accept.group(1) == f"/bank/merges/{pid}"  # a decision comes back to this page
@@ -172,3 +173,72 @@ def test_a_name_in_another_script_is_labelled_where_names_are_listed(api, world:
     assert row and '<span class="script-name" title="Arab">Arabic</span>' in row.group(0)
     with api.sessions() as s:
         assert s.get(BankEntity, world.person) is not None
+
+
+@pytest.fixture
+def pseudo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A catalog for ``fr`` that wraps every message of the code (extracted now, not from messages.pot) in ⟦…⟧."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.mofile import write_mo
+
+    from liaison import i18n
+    from tests.test_catalogs import KEYWORDS, ROOT
+
+    with (ROOT / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    catalog = Catalog(locale="fr")
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT / "src" / "liaison"), method_map, options_map, keywords=KEYWORDS
+    ):
+        forms = message if isinstance(message, tuple) else (message,)
+        catalog.add(message, tuple(f"⟦{m}⟧" for m in forms) if len(forms) > 1 else f"⟦{message}⟧", context=context)
+    target = tmp_path / "fr" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as f:
+        write_mo(f, catalog)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    yield
+    i18n.translations.cache_clear()
+
+
+def test_no_english_left_in_the_bank_pages_of_a_translated_ui(api, world: Bank, listed: uuid.UUID, pseudo) -> None:  # type: ignore[no-untyped-def]
+    """Every bank page (main content; the frame is base.html's), in a pseudo-language: results with matches,
+    folded candidates and a decision, a merge proposal and its page, a merged entity, search with a group."""
+    from tests.test_untranslated import leftovers
+
+    c = log_in(api.client, "fr.analyst")
+    c.cookies.set("liaison_lang", "fr")
+    run = _upload(c, b"id,name,birth_date,nationality\n1,Ahmad Example,1975,JO\n2,Muhammad Ali Hassan,1981,SY\n")
+    run_url = run.headers["location"]
+    page = c.get(run_url).text
+    hit = re.search(r'name="hit" value="([0-9a-f-]+)"', page).group(1)  # type: ignore[union-attr]
+    c.post(f"{run_url}/hits/{hit}/decide", data={"verdict": "false_match", "csrf_token": csrf(page), "note": "x"})
+    listing = c.get("/bank/merges").text
+    r = c.post("/bank/merges/run", data={"csrf_token": csrf(listing)}, follow_redirects=False)
+    proposals = c.get(r.headers["location"]).text
+    pid = re.search(r'href="/bank/merges/([0-9a-f-]{36})"', proposals).group(1)  # type: ignore[union-attr]
+    own = c.get(f"/bank/merges/{pid}").text
+    c.post(f"/bank/merges/{pid}/accept", data={"csrf_token": csrf(own), "next": "/bank/merges"})
+    pages = {
+        "results": run_url,
+        "matches": run_url + "?show=matches&done=decided",
+        "merges": r.headers["location"],
+        "proposal": f"/bank/merges/{pid}",
+        "accepted": "/bank/merges?show=accepted",
+        "kept": f"/bank/entities/{world.person}?done=accept",
+        "merged": f"/bank/entities/{world.fr_twin}",
+        "listed": f"/bank/entities/{listed}",
+        "group": f"/bank/entities/{world.group}",
+        "search": f"/bank?q=Hassan&group={world.group}&nationality=SY",
+        "bad filter": "/bank?q=x&nationality=Narnia&birth_year=3",
+        "screening": "/bank/screening",
+    }
+    for what, path in pages.items():
+        html = c.get(path).text
+        assert 'lang="fr"' in html, what
+        main = html[html.index("<main") : html.index("</main>")]
+        main = re.sub(r'<div class="graph-box">.*?</svg></div>', "", main, flags=re.S)  # liaison.graph's own words
+        assert not leftovers(main), (what, leftovers(main))

@@ -27,6 +27,7 @@ from liaison.interchange import screening_csv
 from liaison.queries import bank as bankq
 from liaison.queries import screening as screeningq
 from liaison.queries.bank_access import require_reader, viewer_for
+from liaison.queries.hit_facts import hit_facts
 from liaison.web.deps import state
 from liaison.web.ui.bank_display import HELPERS, file_size, reader_language
 from liaison.web.ui.common import Me, Viewer, check_csrf, redirect, render, uuid_or_404
@@ -127,7 +128,7 @@ def _rows(session: Any, me: Viewer, run: ScreeningRun, show: str) -> list[dict[s
     hits = screeningq.run_hits(session, run.id)
     visible = bankq.visible_ids(session, viewer, {h.entity_id for h in hits})
     names = bankq.captions(session, viewer, visible)
-    facts = screeningq.hit_facts(session, viewer, [h.entity_id for h in hits if h.entity_id in visible])
+    facts = hit_facts(session, viewer, [h.entity_id for h in hits if h.entity_id in visible])
     rows: dict[str, dict[str, Any]] = {}
     for h in hits:
         if h.entity_id not in visible:  # it may have become invisible since the run: say nothing about it
