@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from liaison.actions.audit import audit
 from liaison.errors import NotFound, PermissionDenied
 from liaison.escalation import Policy, next_due
+from liaison.i18n import _
 from liaison.models import (
     Addressee,
     Attachment,
@@ -284,7 +285,7 @@ def inbox(
 
 def require_oversight(p: Principal, network: Network) -> None:
     if not (p.is_admin or p.administers(network.id)):
-        raise PermissionDenied("the dashboard is for the network's secretariat")
+        raise PermissionDenied(_("the dashboard is for the network's secretariat"))
 
 
 def dashboard(
@@ -440,10 +441,10 @@ def attachment_of(session: Session, message: Message, attachment_id: str) -> Att
     try:
         ident = uuid.UUID(attachment_id)
     except ValueError as exc:
-        raise NotFound(f"no attachment {attachment_id[:40]!r}") from exc
+        raise NotFound(_("no attachment %(id)r", id=attachment_id[:40])) from exc
     row = session.get(Attachment, ident)
     if row is None or row.message_id != message.id:
-        raise NotFound(f"no attachment {attachment_id[:40]!r} on this message")
+        raise NotFound(_("no attachment %(id)r on this message", id=attachment_id[:40]))
     return row
 
 

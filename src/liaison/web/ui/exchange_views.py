@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from liaison.errors import LiaisonError
+from liaison.errors import InvalidInput, LiaisonError
 from liaison.queries import exchange as q
 from liaison.queries.snapshot import Snapshot
 from liaison.web.ui.common import FormError
@@ -66,9 +66,7 @@ def kind_label(kind: str) -> str:
 def form_err(exc: LiaisonError, default_field: str = "") -> FormError:
     """The error to show beside a form's field, labelled in the words of these pages."""
     field = getattr(exc, "field", "") or exc.extra.get("field", "") or default_field
-    detail = exc.detail
-    if field and detail.startswith(field + ": "):
-        detail = detail[len(field) + 2 :]
+    detail = exc.reason if isinstance(exc, InvalidInput) else exc.detail
     return FormError(field, FIELD_LABELS.get(field, field.replace("_", " ").capitalize()), detail)
 
 

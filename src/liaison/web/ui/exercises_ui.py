@@ -238,7 +238,7 @@ def schedule(
             )
             ident = ex.id
     except InvalidInput as exc:
-        message = exc.detail.split(": ", 1)[1] if exc.detail.startswith(exc.field + ": ") else exc.detail
+        message = exc.reason
         error = FormError(exc.field, FIELD_LABELS.get(exc.field, exc.field), message)
         return exercises_response(request, me, n, error=error, form=form, status=exc.status)
     return redirect(f"/exercises/{ident}?saved=scheduled")
