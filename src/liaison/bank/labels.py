@@ -1,6 +1,6 @@
 """What the bank's stored words are called on a page, in the reader's language: schemas, properties, relations
-(read from either end), name kinds, data-subject categories, statuses, verdicts, lists, grades, the matcher's
-features and writing systems.
+(read from either end), name kinds, data-subject categories, statuses, verdicts, lists, grades and writing
+systems (the matcher's features are worded by :mod:`liaison.matching.wording`).
 
 The stored values stay as they are (FollowTheMoney schema names, ``code_name``, ``un-sc``): only their labels are
 translated, looked up when shown (:func:`liaison.i18n.lazy_gettext`). An unknown value is shown as itself, made
@@ -125,22 +125,6 @@ CREDIBILITY_TEXT: dict[str, Any] = {
     "5": lazy_gettext("improbable"),
     "6": lazy_gettext("truth cannot be judged"),
 }
-# The matcher's features (liaison.matching), as an explanation of a score lists them.
-FEATURE_LABELS: dict[str, Any] = {
-    # Translators: what a matching score is made of: how alike the names are
-    "name": lazy_gettext("name"),
-    "alias": lazy_gettext("alias"),
-    "code_name": lazy_gettext("code name"),
-    "former_name": lazy_gettext("former name"),
-    "weak_alias": lazy_gettext("weak alias"),
-    "ignored_parts": lazy_gettext("ignored parts"),
-    "birth_date": lazy_gettext("birth date"),
-    "birth_year": lazy_gettext("birth year"),
-    "nationality": lazy_gettext("nationality"),
-    # Translators: a matching feature: the names disagree in a way that lowers the score
-    "conflict": lazy_gettext("conflict"),
-    "token_sort_ratio": lazy_gettext("token sort ratio"),
-}
 
 
 def readable(value: str) -> str:
@@ -190,10 +174,6 @@ def verdict_label(verdict: str | None) -> str:
 def list_label(list_name: str) -> str:
     """A list's name (``un-sc``: the UN Security Council list); a contributor's own list keeps its name."""
     return _label(LIST_LABELS, list_name, list_name)
-
-
-def feature_label(feature: str) -> str:
-    return _label(FEATURE_LABELS, feature, feature)
 
 
 def grade_meaning(grade: str) -> str:

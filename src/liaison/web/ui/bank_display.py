@@ -18,6 +18,7 @@ from markupsafe import Markup
 from liaison import i18n
 from liaison.bank import labels
 from liaison.i18n import _
+from liaison.matching import wording
 from liaison.web.ui import fmt
 
 
@@ -108,7 +109,8 @@ HELPERS: dict[str, Any] = {
     "proposal_status_label": labels.proposal_status_label,
     "verdict_label": labels.verdict_label,
     "list_label": labels.list_label,
-    "feature_label": labels.feature_label,
+    "feature_label": wording.label,
+    "feature_detail": wording.detail,
     "grade_meaning": labels.grade_meaning,
     "script_label": labels.script_label,
     "country_label": labels.country_label,
