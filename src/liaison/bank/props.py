@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from liaison.i18n import lazy_gettext
-
 # One list of name kinds: the matching library's (re-exported).
 from liaison.matching.types import NAME_KINDS as NAME_KINDS
 
@@ -94,22 +92,3 @@ def default_review_date(category: str | None, start: date) -> date:
         return start.replace(year=start.year + years)
     except ValueError:
         return start.replace(year=start.year + years, day=28)
-
-
-# The Admiralty scale's words (NATO AJP-2.1), shown beside a grade: labels, looked up when shown
-RELIABILITY_TEXT = {
-    "A": lazy_gettext("completely reliable"),
-    "B": lazy_gettext("usually reliable"),
-    "C": lazy_gettext("fairly reliable"),
-    "D": lazy_gettext("not usually reliable"),
-    "E": lazy_gettext("unreliable"),
-    "F": lazy_gettext("reliability cannot be judged"),
-}
-CREDIBILITY_TEXT = {
-    "1": lazy_gettext("confirmed by other sources"),
-    "2": lazy_gettext("probably true"),
-    "3": lazy_gettext("possibly true"),
-    "4": lazy_gettext("doubtful"),
-    "5": lazy_gettext("improbable"),
-    "6": lazy_gettext("truth cannot be judged"),
-}
