@@ -9,13 +9,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.support import LazyProxy
 
 from liaison.i18n import lazy_gettext
-from liaison.models import AuditEvent
 from liaison.queries.audit_names import Named, ids_in
+
+if TYPE_CHECKING:
+    from liaison.models import AuditEvent
 
 ACTIONS: dict[str, LazyProxy] = {
     "agency.create": lazy_gettext("Agency created"),

@@ -7,7 +7,7 @@ channels), ``admin`` and ``admin_member`` (a network's secretariat), ``join`` (m
 ``oversight`` (readiness, audit log), ``account`` (password, TOTP set-up, API tokens), ``exchange`` (inbox,
 compose, acknowledgement link), ``message_page`` (a message and the forms to act on it) and ``exercises_ui``
 (the secretariat's dashboard and reachability exercises); ``preferences`` (the language switcher and the
-language and time-zone cookies).
+language and time-zone cookies) and ``vendor`` (axe-core for the browser tests, outside production).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from liaison.web.ui import (
     oversight,
     preferences,
     roster_forms,
+    vendor,
 )
 from liaison.web.ui.common import STATIC_DIR, Viewer, login_url, redirect, render, viewer
 
@@ -57,6 +58,7 @@ _PAGES = (
     exercises_ui,
     bank,
     preferences,
+    vendor,
 )
 for _module in _PAGES:
     router.include_router(_module.router)
