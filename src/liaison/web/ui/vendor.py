@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from liaison.errors import NotFound
+from liaison.i18n import _
 from liaison.web.deps import state
 
 router = APIRouter()
@@ -23,5 +24,5 @@ AXE = CHECKOUT / "node_modules" / "axe-core" / "axe.min.js"
 @router.get("/static/vendor/axe.min.js")
 def axe(request: Request) -> Response:
     if state(request).settings.env not in ("development", "test") or not AXE.is_file():
-        raise NotFound("no such file")
+        raise NotFound(_("no such file"))
     return FileResponse(AXE, media_type="text/javascript", headers={"cache-control": "no-store"})
