@@ -154,7 +154,7 @@ KEYS: dict[str, LazyProxy] = {
     "time_zone": lazy_gettext("Time zone"),
     "timezone": lazy_gettext("Time zone"),
     "tokens_revoked": lazy_gettext("API tokens revoked"),
-    "until": lazy_gettext("Before"),
+    "until": lazy_gettext("Until"),
     "user": lazy_gettext("User"),
     "username": lazy_gettext("Username"),
     "via_page": lazy_gettext("From the page"),
@@ -218,10 +218,13 @@ def _details(details: dict[str, Any], names: dict[uuid.UUID, Named], prefix: tup
         if isinstance(value, dict):
             shown.extend(_details(value, names, (*prefix, key)))
             continue
+        values = _values(value, names)
+        if not values:  # an empty filter, a field left blank: nothing to read
+            continue
         label = key_words(key)
         if prefix and prefix[-1]:
             label = f"{key_words(prefix[-1])} › {label}"
-        shown.append(Detail(label, _values(value, names)))
+        shown.append(Detail(label, values))
     return shown
 
 
