@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from liaison import security, timeinput
+from liaison import i18n, security, timeinput
 from liaison import validation as v
 from liaison.actions.audit import audit
 from liaison.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
@@ -207,6 +207,31 @@ def unlock_user(session: Session, *, actor: Principal, user: User) -> None:
     }
     user.failed_logins, user.failed_codes, user.locked_until = 0, 0, None
     audit(session, actor=actor, action="user.unlock", target_type="user", target_id=user.id, details=details)
+
+
+def set_preferences(
+    session: Session, *, actor: Principal, user: User, language: str | None, time_zone: str | None
+) -> dict[str, dict[str, str | None]]:
+    """The user's language and time zone (``None``: the browser's, then the node's default). An unknown language
+    code falls back to ``None`` and an unknown zone to UTC, never an error: the page still answers, in English or
+    in UTC. Audited when something changed; returns ``{"before": {...}, "after": {...}}`` of what changed."""
+    if actor.user_id != user.id:
+        _require_user_admin(actor)
+    wanted = {
+        "language": i18n.normalize(language),
+        "time_zone": (i18n.valid_zone(time_zone.strip()) or "UTC") if time_zone and time_zone.strip() else None,
+    }
+    before: dict[str, str | None] = {}
+    after: dict[str, str | None] = {}
+    for field, value in wanted.items():
+        if getattr(user, field) != value:
+            before[field], after[field] = getattr(user, field), value
+            setattr(user, field, value)
+    if not after:
+        return {}
+    changes = {"before": before, "after": after}
+    audit(session, actor=actor, action="user.preferences", target_type="user", target_id=user.id, details=changes)
+    return changes
 
 
 def begin_totp(session: Session, *, actor: Principal, user: User) -> str:
