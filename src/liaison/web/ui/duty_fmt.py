@@ -6,10 +6,10 @@ Built on :mod:`liaison.web.ui.fmt` (CLDR skeletons in the current language); no 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from babel.dates import get_timezone, get_timezone_location
+from babel.dates import format_date, format_skeleton, get_timezone, get_timezone_location
 from markupsafe import Markup, escape
 
 from liaison import i18n
@@ -33,6 +33,10 @@ def _city(tz: str, reader: str) -> str:
     return str(name).rsplit("/", 1)[-1].replace("_", " ")
 
 
+def _skeleton(skeleton: str, dt: datetime, tz: str | None) -> str:
+    return format_skeleton(skeleton, dt, tzinfo=fmt.zone(tz), locale=i18n.babel_locale())
+
+
 def _time(dt: datetime, text: str) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(fmt.iso(dt), text)
 
@@ -44,8 +48,9 @@ def short(dt: datetime, tz: str | None, now: datetime) -> str:
     if local.date() == today.date():
         return fmt.hm(dt, tz)
     if abs(dt - now) < timedelta(days=6):
-        return fmt._skeleton("EHm", dt, tz)
-    return fmt._skeleton("MMMdHm", dt, tz)
+        return _skeleton("EHm", dt, tz)
+    locale = i18n.babel_locale()  # a date skeleton and the time, joined the language's way (as fmt.when does)
+    return str(locale.datetime_formats.get("short", "{1} {0}")).format(fmt.hm(dt, tz), _skeleton("MMMd", dt, tz))
 
 
 def contact_time(dt: datetime | None, tz: str | None, now: datetime | None = None) -> Markup:
@@ -63,13 +68,26 @@ def contact_time(dt: datetime | None, tz: str | None, now: datetime | None = Non
     return _time(dt, text)
 
 
-def contact_clock(dt: datetime | None, tz: str | None) -> Markup:
-    """Just the contact's local time and city, for a tight cell: '03:10 Amman' (UTC is in the page's header)."""
+def contact_clock(dt: datetime | None, tz: str | None, now: datetime | None = None) -> Markup:
+    """Just the contact's local time and city, for a tight cell: '03:10 Amman' (UTC is in the page's header);
+    with ``now``, a time on another day carries its day ('Mon 08:00 Amman')."""
     if dt is None:
         return Markup("")
     zone = tz or "UTC"
+    there = fmt.hm(dt, zone) if now is None else short(dt, zone, now)
     # Translators: a contact point's local time and city in a narrow table cell, e.g. "03:10 Amman".
-    return _time(dt, _("%(time)s %(city)s", time=fmt.hm(dt, zone), city=city(zone)))
+    return _time(dt, _("%(time)s %(city)s", time=there, city=city(zone)))
+
+
+def beside(dt: datetime | None, tz: str | None) -> Markup:
+    """The contact's local time of an instant shown in the reader's zone just before it: '09:00 Sydney', with the
+    day when it is another day there than in the reader's zone ('Mon 09:00 Sydney')."""
+    if dt is None:
+        return Markup("")
+    zone = tz or "UTC"
+    same_day = fmt.local(dt, zone).date() == fmt.local(dt, i18n.current_zone()).date()
+    there = fmt.hm(dt, zone) if same_day else _skeleton("EHm", dt, zone)
+    return _time(dt, _("%(time)s %(city)s", time=there, city=city(zone)))
 
 
 def user_short(dt: datetime | None, now: datetime) -> Markup:
@@ -77,6 +95,21 @@ def user_short(dt: datetime | None, now: datetime) -> Markup:
     if dt is None:
         return Markup("")
     return _time(dt, short(dt, i18n.current_zone(), now))
+
+
+def user_text(dt: datetime) -> str:
+    """``dt`` in the reader's zone with UTC beside, as plain text (inside a sentence built elsewhere, e.g. a
+    readiness warning): 'Tue, Nov 24, 2026, 05:10 (03:10 UTC)'."""
+    zone = i18n.current_zone()
+    if zone in UTC_NAMES:
+        return _("%(time)s UTC", time=fmt.when(dt, "UTC"))
+    # Translators: a time in the reader's zone with the UTC time beside it.
+    return _("%(time)s (%(utc)s UTC)", time=fmt.when(dt, zone), utc=fmt.hm(dt, "UTC"))
+
+
+def date_text(day: date | None) -> str:
+    """A calendar date (a designation's, a membership's) in the current language: '3 Mar 2026'."""
+    return "" if day is None else format_date(day, format="medium", locale=i18n.babel_locale())
 
 
 def sentence(message: str, **values: object) -> Markup:
@@ -89,5 +122,8 @@ GLOBALS = {
     "contact_time": contact_time,
     "contact_clock": contact_clock,
     "user_short": user_short,
+    "beside": beside,
+    "date_text": date_text,
+    "user_text": user_text,
     "city": city,
 }

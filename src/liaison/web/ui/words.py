@@ -71,6 +71,26 @@ ROLE_WORDS = {
 }
 
 
+# An agency's kind (liaison.models.accounts.AGENCY_KINDS).
+AGENCY_KIND_WORDS = {
+    "police": lazy_gettext("Police"),
+    "prosecutor": lazy_gettext("Prosecutor"),
+    "intelligence": lazy_gettext("Intelligence"),
+    "victim_support": lazy_gettext("Victim support"),
+    "screening_centre": lazy_gettext("Screening centre"),
+    "justice_ministry": lazy_gettext("Justice ministry"),
+    "interior_ministry": lazy_gettext("Interior ministry"),
+    "foreign_ministry": lazy_gettext("Foreign ministry"),
+    "international_organisation": lazy_gettext("International organisation"),
+    "other": lazy_gettext("Other"),
+}
+
+
+def agency_kind_text(kind: str | None) -> str:
+    kind = kind or "other"
+    return str(AGENCY_KIND_WORDS.get(kind, kind.replace("_", " ").capitalize()))
+
+
 def role_text(role: str, network: str | None = None) -> str:
     """A role grant in plain words: ``("network_admin", "FTF")`` -> "Secretariat of FTF: admits members, ...".
     An unknown role (a newer node's) is shown as it is stored rather than hidden."""
@@ -166,6 +186,7 @@ def fallback_words(role: str) -> str:
 
 
 GLOBALS = {
+    "agency_kind_text": agency_kind_text,
     "role_text": role_text,
     "policy_sentences": policy_sentences,
     "fallback_words": fallback_words,
