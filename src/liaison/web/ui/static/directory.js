@@ -28,11 +28,14 @@
     input.addEventListener("input", apply);
   }
 
+  // "~" marks a missing value (nobody on duty, no languages): it sorts last, as on the server.
   function compare(a, b, key) {
-    var x = a.getAttribute("data-sort-" + key) || "";
-    var y = b.getAttribute("data-sort-" + key) || "";
+    var x = a.getAttribute("data-sort-" + key) || "~";
+    var y = b.getAttribute("data-sort-" + key) || "~";
     if (key === "status") { return Number(x) - Number(y); }
-    return x < y ? -1 : (x > y ? 1 : 0);
+    if (x === "~" || y === "~") { return x === y ? 0 : (x === "~" ? 1 : -1); }
+    if (key === "until" || key === "member") { return x < y ? -1 : (x > y ? 1 : 0); }
+    return x.localeCompare(y, document.documentElement.lang || undefined);
   }
 
   function sortable(table) {
