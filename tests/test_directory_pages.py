@@ -119,6 +119,8 @@ def test_the_board_in_arabic_is_right_to_left(client) -> None:  # noqa: F811
     client.cookies.set("liaison_lang", "ar")
     html = client.get("/networks/FTF").text
     assert '<html lang="ar" dir="rtl">' in html
+    assert "فرنسا" in rows(html)["m-FR"]  # a state's name in the reader's language (CLDR)
+    assert "France" in rows(html)["m-FR"].split("data-text=")[1].split('"')[1].title()  # the filter still knows it
     assert "/static/directory.css" in html and "/static/directory.js" in html
     css = client.get("/static/directory.css").text
     physical = r"(?<![-\w])(left|right)\s*:|(margin|padding|border)-(left|right)|text-align:\s*(left|right)"

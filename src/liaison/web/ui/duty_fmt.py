@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from babel.dates import format_date, format_skeleton, get_timezone, get_timezone_location
 from markupsafe import Markup, escape
@@ -31,6 +32,20 @@ def _city(tz: str, reader: str) -> str:
     except (LookupError, ValueError):
         name = tz
     return str(name).rsplit("/", 1)[-1].replace("_", " ")
+
+
+def member_name(member: Any) -> str:
+    """A member's name in the reader's language: a state's from CLDR ('Jordan', 'الأردن', '约旦'), an organisation's
+    as recorded. English keeps the recorded name (the directory's own spelling)."""
+    code, name = getattr(member, "code", ""), getattr(member, "name", "")
+    if i18n.current() == i18n.DEFAULT or getattr(member, "kind", "state") != "state" or len(code) != 2:
+        return str(name)
+    return str(i18n.babel_locale().territories.get(code.upper()) or name)
+
+
+def member_names(members: Any) -> str:
+    """'Kenya and Nigeria' in the reader's language (see :func:`member_name`)."""
+    return fmt.join(member_name(m) for m in members)
 
 
 def _skeleton(skeleton: str, dt: datetime, tz: str | None) -> str:
@@ -119,6 +134,8 @@ def sentence(message: str, **values: object) -> Markup:
 
 
 GLOBALS = {
+    "member_name": member_name,
+    "member_names": member_names,
     "contact_time": contact_time,
     "contact_clock": contact_clock,
     "user_short": user_short,

@@ -28,7 +28,7 @@ from liaison.queries.snapshot import (
     RotationView,
     Snapshot,
 )
-from liaison.web.ui import fmt
+from liaison.web.ui import duty_fmt, fmt
 
 
 def member_url(network: str, member: str) -> str:
@@ -137,7 +137,12 @@ def _channel_state(contact: ContactView | None, now: datetime) -> str | None:
 def board_row(answer: DutyAnswer) -> BoardRow:
     a, c = answer, answer.contact
     first = a.fallback[0] if a.fallback else None
-    words = [a.member.code, a.member.name, a.designation.agency if a.designation else ""]
+    words = [
+        a.member.code,
+        a.member.name,
+        duty_fmt.member_name(a.member),
+        a.designation.agency if a.designation else "",
+    ]
     if c is not None:
         words += [c.name, c.agency, c.timezone, fmt.languages(c.languages)]
     else:
