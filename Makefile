@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_URL ?= sqlite:///var/demo.db
 
 .PHONY: demo test test-sqlite test-postgres lint typecheck bench system-deps clean install \
-	catalogs catalogs-extract catalogs-update
+	catalogs catalogs-extract catalogs-update node-deps
 
 # Message catalogs (Babel): the template is extracted from the code, each language's catalog updated from it and
 # compiled here, at build time. A catalog that does not compile stops the build, not the server at night.
@@ -38,6 +38,15 @@ catalogs-update: catalogs-extract
 system-deps:
 	bash scripts/install-system-deps.sh
 
+# Tools from the npm registry that the browser tests load into pages (axe-core, pinned in package-lock.json).
+# `npm ci` when node_modules is missing or the lock file changed; never needed to run Liaison itself.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+node-deps: system-deps $(NODE_STAMP)
+
 # The demo runs in development mode, asked for explicitly: the only mode allowed the public built-in secret
 # (every page then says so). Without LIAISON_ENV, Liaison runs as production and needs LIAISON_SECRET_KEY.
 DEMO_ENV := LIAISON_ENV=development LIAISON_DATABASE_URL=$${LIAISON_DATABASE_URL:-$(DEMO_URL)}
@@ -48,7 +57,7 @@ demo: $(STAMP) catalogs
 	$(DEMO_ENV) $(BIN)/liaison demo load --if-empty
 	$(DEMO_ENV) $(BIN)/liaison serve
 
-test: $(STAMP) catalogs system-deps
+test: $(STAMP) catalogs system-deps node-deps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	LIAISON_TEST_BACKEND=sqlite $(BIN)/python -m pytest -n 2 -q
@@ -72,4 +81,4 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/on_duty.py
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info node_modules

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages Liaison needs: ICU headers and pkg-config (PyICU builds against them: name transliteration),
-# chromium (browser tests), wrk (HTTP benchmark).
+# chromium (browser tests), wrk (HTTP benchmark), npm (axe-core for the browser tests, from the npm registry).
 # Idempotent; does nothing when they are present. Needs root (or sudo) the first time.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists icu-uc 2>/dev/null || need+=(libicu-dev)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -109,8 +109,10 @@ def test_skip_link_comes_first_and_focus_is_visible(browser, server):
         page.goto(f"{server}/login")
         assert _focused(page) == "username"
         page.keyboard.press("Shift+Tab")
+        assert _focused(page) == "lang-select"
+        page.keyboard.press("Shift+Tab")
         assert page.evaluate("document.activeElement.className") == "brand"
-        page.keyboard.press("Shift+Tab")  # the order is: skip link, brand, username, password, Log in
+        page.keyboard.press("Shift+Tab")  # the order is: skip link, brand, language, username, password, Log in
         assert page.evaluate("document.activeElement.className") == "skip"
         box = page.locator("a.skip").bounding_box()
         assert box is not None and box["y"] >= 0 and box["height"] > 20  # shown on screen once focused
@@ -187,6 +189,7 @@ def test_agency_page_on_a_phone(browser, server, screenshot_dir: Path):
     page = phone.new_page()
     try:
         _log_in_with_the_keyboard(page, server, "fr.ftf")
+        page.get_by_role("button", name="Menu").click()  # the header folds on a phone
         page.get_by_role("link", name="My agency").click()
         page.wait_for_url(f"{server}/agencies/*")
         assert page.get_by_role("heading", name="Contact points").is_visible()

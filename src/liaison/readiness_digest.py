@@ -2,7 +2,7 @@
 and unverified channels are fixed before they matter (run it daily, e.g. from a systemd timer or cron).
 
 The digest is written in the first working language of the secretariat's desk that Liaison speaks (else the
-node's language), with times in UTC: the desk reads it in its own language, whoever runs the command."""
+current language), with times in UTC: the desk reads it in its own language, whoever runs the command."""
 
 from __future__ import annotations
 
@@ -19,29 +19,27 @@ from liaison.queries.readiness import Warning
 from liaison.queries.snapshot import NetworkView, Snapshot
 from liaison.settings import Settings
 
-SEVERITY_WORDS = {
-    "critical": lazy_gettext("CRITICAL"),
-    "warning": lazy_gettext("WARNING"),
-    "notice": lazy_gettext("NOTICE"),
-}
+
+def _count(severity: str, n: int) -> str:
+    if severity == "critical":
+        # Translators: in the readiness digest's subject, e.g. "Liaison readiness for FTF: 2 critical, 1 warning"
+        return ngettext("%(num)d critical", "%(num)d critical", n)
+    if severity == "warning":
+        return ngettext("%(num)d warning", "%(num)d warnings", n)
+    return ngettext("%(num)d notice", "%(num)d notices", n)
 
 
-def _counts(warnings: list[Warning]) -> str:
-    counts = Counter(w.severity for w in warnings)
-    parts = []
-    if counts["critical"]:
-        parts.append(ngettext("%(num)d critical", "%(num)d critical", counts["critical"]))
-    if counts["warning"]:
-        parts.append(ngettext("%(num)d warning", "%(num)d warnings", counts["warning"]))
-    if counts["notice"]:
-        parts.append(ngettext("%(num)d notice", "%(num)d notices", counts["notice"]))
-    return format_list(parts, locale=i18n.babel_locale()) if parts else _("none")
+# Translators: the severity tag before each readiness warning in the digest e-mail, e.g. "[CRITICAL] Japan (JP): ..."
+TAGS = {"critical": lazy_gettext("CRITICAL"), "warning": lazy_gettext("WARNING"), "notice": lazy_gettext("NOTICE")}
 
 
 def digest_text(network: NetworkView, warnings: list[Warning], horizon_days: int) -> tuple[str, str]:
-    """(subject, body) in the current language."""
-    # Translators: the subject of the daily readiness e-mail, e.g. "Liaison readiness for FTF: 2 critical, 5 notices".
-    subject = _("Liaison readiness for %(network)s: %(counts)s", network=network.code, counts=_counts(warnings))
+    """The digest in the current language (the node's default when run from the CLI); each warning's own text
+    is in the language it was worded in (see :func:`liaison.queries.readiness.readiness`)."""
+    counts = Counter(w.severity for w in warnings)
+    parts = [_count(s, counts[s]) for s in ("critical", "warning", "notice") if counts[s]]
+    summary = format_list(parts, style="unit", locale=i18n.babel_locale()) if parts else _("none")
+    subject = _("Liaison readiness for %(network)s: %(summary)s", network=network.code, summary=summary)
     lines = [
         ngettext(
             "Readiness of the %(name)s (%(network)s) for the next %(num)d day.",
@@ -55,8 +53,24 @@ def digest_text(network: NetworkView, warnings: list[Warning], horizon_days: int
     if not warnings:
         lines.append(_("No warnings: every member has someone on duty, reachable on a verified channel."))
     for w in warnings:
-        who = f"{w.member_name} ({w.member})" if w.member else w.member_name
-        lines.append(f"[{SEVERITY_WORDS.get(w.severity, w.severity)}] {who}: {w.message}")
+        tag = TAGS.get(w.severity)
+        severity = str(tag) if tag is not None else w.severity.upper()
+        if w.member:
+            lines.append(
+                # Translators: one readiness warning: its severity tag, the member's name and code, and the warning
+                _(
+                    "[%(severity)s] %(member_name)s (%(member)s): %(warning)s",
+                    severity=severity,
+                    member_name=w.member_name,
+                    member=w.member,
+                    warning=w.message,
+                )
+            )
+        else:  # about the whole network (the secretariat's own desk)
+            lines.append(
+                # Translators: one readiness warning about the whole network: severity tag, who, and the warning
+                _("[%(severity)s] %(who)s: %(warning)s", severity=severity, who=w.member_name, warning=w.message)
+            )
     return subject, "\n".join(lines) + "\n"
 
 
@@ -70,7 +84,7 @@ def recipients(snap: Snapshot, network: NetworkView) -> list[str]:
 
 
 def digest_language(snap: Snapshot, network: NetworkView, default: str | None = None) -> str:
-    """The first working language of the secretariat's desks that Liaison speaks, else ``default``."""
+    """The first working language of the secretariat's desks that Liaison speaks, else ``default`` (the current)."""
     desks = snap.desks.get(network.secretariat_id, ()) if network.secretariat_id else ()
     return i18n.choose([code for desk in desks for code in desk.languages], default=default or i18n.current())
 
@@ -78,7 +92,7 @@ def digest_language(snap: Snapshot, network: NetworkView, default: str | None = 
 def send_digest(
     settings: Settings, snap: Snapshot, network: NetworkView, warnings: list[Warning], horizon_days: int
 ) -> list[tuple[str, str | None]]:
-    """Send to every recipient; returns (address, error or None) per recipient."""
+    """Send to every recipient, in the desk's language; returns (address, error or None) per recipient."""
     with i18n.use_locale(digest_language(snap, network)):
         subject, body = digest_text(network, warnings, horizon_days)
     sender = sender_for(settings, "email")

@@ -1,4 +1,4 @@
-"""Account API: who am I, API tokens."""
+"""Account API: who am I, my language and time zone, API tokens."""
 
 from __future__ import annotations
 
@@ -31,7 +31,33 @@ def me(actor: Actor, st: State) -> dict[str, Any]:
             "member": user.organisation.member.code if user.organisation.member else None,
             "totp_enabled": user.totp_enabled,
             "roles": [{"role": g.role, "network_id": str(g.network_id) if g.network_id else None} for g in user.grants],
+            "language": user.language,
+            "time_zone": user.time_zone,
         }
+
+
+class PreferencesIn(ApiModel):
+    language: str | None = Field(
+        None, max_length=35, description="ar, en, es, fr, pt, ru or zh; null: the browser's (an unknown code: null)"
+    )
+    time_zone: str | None = Field(
+        None, max_length=64, description="an IANA zone, e.g. Asia/Amman; null: the browser's (an unknown zone: UTC)"
+    )
+
+
+@router.patch("/me", summary="Set your language and time zone (fields left out stay as they are)")
+def set_preferences(body: PreferencesIn, actor: Actor, st: State) -> dict[str, Any]:
+    given = body.model_fields_set
+    with transaction(st.sessions) as session:
+        user = q.user(session, actor.user_id)
+        act.set_preferences(
+            session,
+            actor=actor,
+            user=user,
+            language=body.language if "language" in given else user.language,
+            time_zone=body.time_zone if "time_zone" in given else user.time_zone,
+        )
+        return {"language": user.language, "time_zone": user.time_zone}
 
 
 class TokenIn(ApiModel):

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liaison.actions import accounts
 from liaison.db import transaction
-from liaison.errors import LiaisonError, NotAuthenticated, PermissionDenied
+from liaison.errors import InvalidInput, LiaisonError, NotAuthenticated, PermissionDenied
+from liaison.i18n import _
 from liaison.models import utcnow
 from liaison.queries.accounts import web_session as web_session_row
 from liaison.queries.directory import channel as channel_row
@@ -27,6 +28,7 @@ from liaison.web.ui.common import (
     safe_next,
     set_form_cookie,
 )
+from liaison.web.ui.preferences import remember_user
 from liaison.web.verify import confirm_code
 
 if TYPE_CHECKING:
@@ -79,11 +81,15 @@ def login(
             next_path=next_path,
             username=username,
             status=403,
-            error="This form had expired. Please enter your password again.",
+            error=_("This form had expired. Please enter your password again."),
         )
     if not username.strip() or not password:
         return _login_form(
-            request, next_path=next_path, username=username, status=401, error="Enter your username and your password."
+            request,
+            next_path=next_path,
+            username=username,
+            status=401,
+            error=_("Enter your username and your password."),
         )
     st = state(request)
     ip = client_ip(request)
@@ -97,9 +103,12 @@ def login(
                 next_path=next_path,
                 username=username,
                 status=401,
-                error=exc.detail[:1].upper() + exc.detail[1:] + ".",
+                error=_("Wrong username or password.")
+                if exc.detail == accounts.WRONG_LOGIN
+                else exc.detail[:1].upper() + exc.detail[1:] + ".",
             )
         two_step = user.totp_enabled
+        language, zone = user.language, user.time_zone
         _ws, plain = accounts.open_session(
             session,
             user=user,
@@ -111,6 +120,7 @@ def login(
         session.commit()
     response = redirect("/login/totp?next=" + quote(next_path, safe="/") if two_step else next_path)
     _set_session_cookie(request, response, plain)
+    remember_user(request, response, language, zone)  # the second step already speaks the user's language
     return response
 
 
@@ -148,7 +158,7 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
                     request,
                     next_path=next_path,
                     status=401,
-                    error="Too many wrong codes. The account is locked for a while; try again later.",
+                    error=_("Too many wrong codes. The account is locked for a while; try again later."),
                 )
                 response.delete_cookie(SESSION_COOKIE, path="/")
                 return response
@@ -158,7 +168,7 @@ def totp_submit(request: Request, code: FormStr = "", csrf_token: FormStr = "", 
                 status=401,
                 csrf=ws.csrf_token,
                 next=next_path,
-                error="That code is wrong. Check the clock of your authenticator and type the current code.",
+                error=_("That code is wrong. Check the clock of your authenticator and type the current code."),
             )
         session.commit()
     done = redirect(next_path)
@@ -197,9 +207,13 @@ def verify_page(request: Request, code: str) -> Response:
         channel = channel_by_code_hash(session, digest(code))
         expires = channel.verification_expires_at if channel is not None else None
     if expires is None:
-        return _verify_form(request, code, status=404, refusal="This verification link is unknown or was already used.")
+        return _verify_form(
+            request, code, status=404, refusal=_("This verification link is unknown or was already used.")
+        )
     if expires < utcnow():
-        return _verify_form(request, code, status=422, refusal="This verification link has expired; ask for a new one.")
+        return _verify_form(
+            request, code, status=422, refusal=_("This verification link has expired; ask for a new one.")
+        )
     return _verify_form(request, code)
 
 
@@ -209,12 +223,16 @@ def verify_submit(request: Request, code: str, csrf_token: FormStr = "") -> Resp
         check_form_token(request, csrf_token)
     except PermissionDenied:
         return _verify_form(
-            request, code, status=403, refusal="This page had expired. Press the button again to confirm.", retry=True
+            request,
+            code,
+            status=403,
+            refusal=_("This page had expired. Press the button again to confirm."),
+            retry=True,
         )
     try:
         channel = confirm_code(state(request), code, request)
     except LiaisonError as exc:
-        text = exc.detail.split(": ", 1)[-1] if exc.detail.startswith("code: ") else exc.detail
+        text = exc.reason if isinstance(exc, InvalidInput) and exc.field == "code" else exc.detail
         return _verify_form(request, code, status=exc.status, refusal=text[:1].upper() + text[1:] + ".")
     with state(request).sessions() as session:
         ch = channel_row(session, channel.id)

@@ -19,15 +19,16 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from liaison import i18n, timeinput
 from liaison import validation as v
 from liaison.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from liaison.i18n import _, lazy_gettext
 from liaison.principal import Principal
 from liaison.security import same, sign
-from liaison.web.deps import state, web_session
+from liaison.web.deps import SESSION_COOKIE, state, web_session
 from liaison.web.ui import duty_fmt, fmt, words
 
 HERE = Path(__file__).parent
@@ -111,18 +112,22 @@ Me = Annotated[Viewer, Depends(viewer)]
 
 def check_csrf(expected: str, sent: str) -> None:
     if not sent or not expected or not same(sent, expected):
-        raise PermissionDenied("this form's security token is missing or out of date; reload the page and try again")
+        raise PermissionDenied(_("this form's security token is missing or out of date; reload the page and try again"))
 
 
 # -- forms shown before login (login, channel verification): a signed double-submit token --------------------------
 
 
 def form_token(request: Request) -> tuple[str, str | None]:
-    """(token for the hidden field, new cookie value to set or None when the browser already has one)."""
-    cookie = request.cookies.get(FORM_COOKIE)
-    new = None
+    """(token for the hidden field, new cookie value to set or None when the browser already has one).
+
+    A cookie made for this request is remembered on it, so the page's forms (the login form and the language
+    switcher) carry the same token."""
+    cookie = request.cookies.get(FORM_COOKIE) or getattr(request.state, "new_form_cookie", None)
+    new = getattr(request.state, "new_form_cookie", None)
     if not cookie or len(cookie) < 20:
         cookie = new = secrets.token_urlsafe(24)
+        request.state.new_form_cookie = new
     return sign(state(request).settings.secret_key, "form:" + cookie), new
 
 
@@ -131,7 +136,7 @@ def check_form_token(request: Request, sent: str) -> None:
     check_csrf(sign(state(request).settings.secret_key, "form:" + cookie) if cookie else "", sent)
 
 
-def set_form_cookie(request: Request, response: HTMLResponse | RedirectResponse, value: str | None) -> None:
+def set_form_cookie(request: Request, response: Response, value: str | None) -> None:
     if value:
         response.set_cookie(
             FORM_COOKIE, value, httponly=True, samesite="lax", path="/", secure=state(request).settings.secure_cookies
@@ -154,6 +159,7 @@ def render(
     # The user's own settings win over the cookie and the browser's (another device may have changed them).
     language = i18n.normalize(me.language) if me else None
     zone = i18n.valid_zone(me.time_zone) if me else None
+    switch_token, new_cookie = switcher_token(request, me)
     with i18n.use_locale(language or i18n.current()), i18n.use_zone(zone or i18n.current_zone()):
         html = (
             templates()
@@ -162,6 +168,8 @@ def render(
                 me=me,
                 node_name=settings.node_name,
                 path=request.url.path,
+                here=here(request),
+                switch_token=switch_token,
                 public_secret=settings.public_secret,
                 lang=i18n.current(),
                 dir=i18n.direction(),
@@ -172,8 +180,28 @@ def render(
         )
         response = HTMLResponse(html, status_code=status, headers=headers)
         response.headers["content-language"] = i18n.current()
+    set_form_cookie(request, response, new_cookie)
     response.headers["cache-control"] = "no-store"  # pages name people; never keep them in shared caches
     return response
+
+
+def switcher_token(request: Request, me: Viewer | None) -> tuple[str, str | None]:
+    """The CSRF token of the language switcher on every page: the session's once logged in (or half-way, at the
+    second step), else the signed form token of the pages shown before login."""
+    if me is not None:
+        return me.csrf, None
+    pending = web_session(request, allow_pending_2fa=True) if request.cookies.get(SESSION_COOKIE) else None
+    if pending is not None:
+        return pending[0].csrf_token, None
+    return form_token(request)
+
+
+def here(request: Request) -> str:
+    """Where the language switcher comes back to: this page, when a GET can show it again."""
+    if request.method not in ("GET", "HEAD"):
+        return "/"
+    query = request.url.query
+    return safe_next(request.url.path + (f"?{query}" if query else ""))
 
 
 def redirect(url: str) -> RedirectResponse:
@@ -194,46 +222,63 @@ def login_url(next_path: str) -> str:
     return "/login?next=" + quote(safe_next(next_path), safe="/")
 
 
+# A user's roles (models.accounts.ROLES) in plain words.
+USER_ROLE_LABELS = {
+    "admin": lazy_gettext("Node administrator"),
+    "network_admin": lazy_gettext("Network secretariat officer"),
+    "contact_point": lazy_gettext("Contact point"),
+    "analyst": lazy_gettext("Analyst"),
+    "screening_officer": lazy_gettext("Screening officer"),
+    "auditor": lazy_gettext("Auditor"),
+}
+
+
+def role_label(role: str) -> str:
+    label = USER_ROLE_LABELS.get(role)
+    return str(label) if label is not None else role
+
+
+# Form fields as a page names them in an error ("Time zone: ...").
 FIELD_LABELS = {
-    "contact_point_id": "Contact point",
-    "start": "Start",
-    "end": "End",
-    "tz": "Time zone",
-    "reason": "Reason",
-    "at": "Time",
-    "designation": "Roster",
-    "code": "Code",
-    "name": "Name",
-    "days": "Valid for (days)",
-    "timezone": "Time zone",
-    "languages": "Languages",
-    "kind": "Kind",
-    "value": "Value",
-    "label": "Label",
-    "participants": "Participants",
-    "handoff": "Hand-over time",
-    "period": "Repeats",
-    "every": "Every",
-    "layer": "Layer",
-    "window_start": "Window start",
-    "window_end": "Window end",
-    "weekdays": "Weekdays",
-    "deputy_id": "Deputy",
-    "member_code": "Member code",
-    "member_kind": "Member kind",
-    "member_name": "Member name",
-    "network": "Network",
-    "message": "Message",
-    "status": "Status",
-    "agency_id": "Agency",
-    "new_agency_name": "New agency name",
-    "agency_kind": "Agency kind",
-    "source": "Source",
-    "designated_on": "Designated on",
-    "note": "Note",
-    "current_password": "Current password",
-    "new_password": "New password",
-    "new_password_again": "New password again",
+    "contact_point_id": lazy_gettext("Contact point"),
+    "start": lazy_gettext("Start"),
+    "end": lazy_gettext("End"),
+    "tz": lazy_gettext("Time zone"),
+    "reason": lazy_gettext("Reason"),
+    "at": lazy_gettext("Time"),
+    "designation": lazy_gettext("Roster"),
+    "code": lazy_gettext("Code"),
+    "name": lazy_gettext("Name"),
+    "days": lazy_gettext("Valid for (days)"),
+    "timezone": lazy_gettext("Time zone"),
+    "languages": lazy_gettext("Languages"),
+    "kind": lazy_gettext("Kind"),
+    "value": lazy_gettext("Value"),
+    "label": lazy_gettext("Label"),
+    "participants": lazy_gettext("Participants"),
+    "handoff": lazy_gettext("Hand-over time"),
+    "period": lazy_gettext("Repeats"),
+    "every": lazy_gettext("Every"),
+    "layer": lazy_gettext("Layer"),
+    "window_start": lazy_gettext("Window start"),
+    "window_end": lazy_gettext("Window end"),
+    "weekdays": lazy_gettext("Weekdays"),
+    "deputy_id": lazy_gettext("Deputy"),
+    "member_code": lazy_gettext("Member code"),
+    "member_kind": lazy_gettext("Member kind"),
+    "member_name": lazy_gettext("Member name"),
+    "network": lazy_gettext("Network"),
+    "message": lazy_gettext("Message"),
+    "status": lazy_gettext("Status"),
+    "agency_id": lazy_gettext("Agency"),
+    "new_agency_name": lazy_gettext("New agency name"),
+    "agency_kind": lazy_gettext("Agency kind"),
+    "source": lazy_gettext("Source"),
+    "designated_on": lazy_gettext("Designated on"),
+    "note": lazy_gettext("Note"),
+    "current_password": lazy_gettext("Current password"),
+    "new_password": lazy_gettext("New password"),
+    "new_password_again": lazy_gettext("New password again"),
 }
 
 
@@ -244,46 +289,54 @@ class FormError:
     message: str
 
 
+def field_label(field: str) -> str:
+    label = FIELD_LABELS.get(field)
+    return str(label) if label is not None else field.replace("_", " ").capitalize()
+
+
 def form_error(exc: InvalidInput | Conflict, default_field: str = "") -> FormError:
     """The error to show beside a form's field; ``default_field`` takes errors that name none (conflicts)."""
     field = getattr(exc, "field", "") or default_field
-    message = exc.detail.split(": ", 1)[1] if field and exc.detail.startswith(field + ": ") else exc.detail
-    return FormError(field, FIELD_LABELS.get(field, field.replace("_", " ").capitalize()), message)
+    message = exc.reason if isinstance(exc, InvalidInput) else exc.detail
+    return FormError(field, field_label(field), message)
 
 
 def renamed(error: FormError, fields: dict[str, str]) -> FormError:
     """The error moved to this form's name for the field (an action's ``name`` is a form's ``member_name``)."""
     field = fields.get(error.field, error.field)
-    return FormError(field, FIELD_LABELS.get(field, field.replace("_", " ").capitalize()), error.message)
+    return FormError(field, field_label(field), error.message)
 
 
 # -- parsing form and query values --------------------------------------------------------------------------------
 
 
 def uuid_or_404(value: str, what: str) -> uuid.UUID:
-    """An id from a URL path: a malformed one is answered like an unknown one."""
+    """An id from a URL path: a malformed one is answered like an unknown one (``what``: the kind, for callers)."""
     try:
         return uuid.UUID(value.strip())
     except (ValueError, AttributeError) as exc:
-        raise NotFound(f"no {what} {value[:40]!r}") from exc
+        # Translators: a link named a record by an id that is not one; %(value)s is what the link gave.
+        raise NotFound(_("nothing has the id %(value)s", value=repr(value[:40]))) from exc
 
 
 def parse_uuid(value: str, field: str) -> uuid.UUID:
     try:
         return uuid.UUID(value.strip())
     except (ValueError, AttributeError) as exc:
-        raise InvalidInput(field, "choose one from the list") from exc
+        raise InvalidInput(field, _("choose one from the list")) from exc
 
 
 def parse_local(value: str, tz: str, field: str) -> datetime:
     """A date and time typed into a form: ISO 8601 with an offset, or a local ``datetime-local`` value in ``tz``."""
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(field, "give a date and time")
+        raise InvalidInput(field, _("give a date and time"))
     try:
         at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise InvalidInput(field, f"{value!r} is not a date and time like 2026-11-24T03:00") from exc
+        raise InvalidInput(
+            field, _("%(value)s is not a date and time like 2026-11-24T03:00", value=repr(value))
+        ) from exc
     if at.tzinfo is None:
         zone = v.timezone(tz or "UTC", "tz")
         at = at.replace(tzinfo=ZoneInfo(zone))

@@ -13,14 +13,23 @@ from importlib import resources
 
 from liaison import timeinput
 from liaison.errors import InvalidInput
+from liaison.i18n import _, lazy_gettext
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = (
+    lazy_gettext("Monday"),
+    lazy_gettext("Tuesday"),
+    lazy_gettext("Wednesday"),
+    lazy_gettext("Thursday"),
+    lazy_gettext("Friday"),
+    lazy_gettext("Saturday"),
+    lazy_gettext("Sunday"),
+)
 
 
 def parse_date(value: str, field: str) -> date:
     parsed = optional_date(value, field)
     if parsed is None:
-        raise InvalidInput(field, "give a date, e.g. 2026-12-01")
+        raise InvalidInput(field, _("give a date, e.g. 2026-12-01"))
     return parsed
 
 
@@ -31,14 +40,14 @@ def optional_date(value: str, field: str) -> date | None:
     try:
         day = date.fromisoformat(value[:10])
     except ValueError as exc:
-        raise InvalidInput(field, f"{value!r} is not a date like 2026-12-01") from exc
+        raise InvalidInput(field, _("%(value)s is not a date like 2026-12-01", value=repr(value))) from exc
     return timeinput.in_years(day, field)
 
 
 def parse_time(value: str, field: str) -> time:
     parsed = optional_time(value, field)
     if parsed is None:
-        raise InvalidInput(field, "give a time, e.g. 08:00")
+        raise InvalidInput(field, _("give a time, e.g. 08:00"))
     return parsed
 
 
@@ -49,7 +58,7 @@ def optional_time(value: str, field: str) -> time | None:
     try:
         parsed = time.fromisoformat(value if len(value) > 2 else f"{value}:00")
     except ValueError as exc:
-        raise InvalidInput(field, f"{value!r} is not a time like 08:00") from exc
+        raise InvalidInput(field, _("%(value)s is not a time like 08:00", value=repr(value))) from exc
     return parsed.replace(second=0, microsecond=0, tzinfo=None)
 
 
@@ -57,9 +66,9 @@ def parse_int(value: str, field: str, low: int, high: int) -> int:
     try:
         number = int((value or "").strip())
     except ValueError as exc:
-        raise InvalidInput(field, f"give a whole number from {low} to {high}") from exc
+        raise InvalidInput(field, _("give a whole number from %(low)s to %(high)s", low=low, high=high)) from exc
     if not low <= number <= high:
-        raise InvalidInput(field, f"must be from {low} to {high}")
+        raise InvalidInput(field, _("must be from %(low)s to %(high)s", low=low, high=high))
     return number
 
 
@@ -73,7 +82,7 @@ def parse_weekdays(values: list[str] | None) -> list[int] | None:
     days = set()
     for raw in values or []:
         if raw.strip() not in {str(i) for i in range(7)}:
-            raise InvalidInput("weekdays", "choose days from Monday to Sunday")
+            raise InvalidInput("weekdays", _("choose days from Monday to Sunday"))
         days.add(int(raw))
     return sorted(days) if days else None
 

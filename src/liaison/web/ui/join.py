@@ -13,12 +13,18 @@ from fastapi.responses import Response
 from liaison.actions import directory as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput
+from liaison.i18n import _, lazy_gettext
 from liaison.queries import directory as q
 from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, form_error, redirect, renamed, render
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
+STATUS_LABELS = {
+    "pending": lazy_gettext("pending"),
+    "approved": lazy_gettext("approved"),
+    "declined": lazy_gettext("declined"),
+}
 
 
 def join_response(
@@ -35,8 +41,9 @@ def join_response(
             {
                 "id": str(r.id),
                 "network": r.network.code,
-                "member": f"{r.member_name} ({r.member_code})",
+                "member": _("%(name)s (%(code)s)", name=r.member_name, code=r.member_code),
                 "status": r.status,
+                "status_label": STATUS_LABELS.get(r.status, r.status),
                 "created_at": r.created_at,
                 "note": r.decision_note,
             }
@@ -78,7 +85,7 @@ def ask_to_join(
         with transaction(state(request).sessions) as session:
             net = q.network_by_code(session, network.strip().upper())
             if net is None:
-                raise InvalidInput("network", "no network has this code; ask its secretariat for the code")
+                raise InvalidInput("network", _("no network has this code; ask its secretariat for the code"))
             req = act.request_membership(
                 session,
                 actor=me.principal,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -14,22 +12,22 @@ from liaison import timeinput
 from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import InvalidInput, PermissionDenied
+from liaison.i18n import _, lazy_gettext
 from liaison.models import utcnow
 from liaison.queries import audit as audit_q
+from liaison.queries.audit_names import names
 from liaison.queries.readiness import readiness
 from liaison.web.deps import state
+from liaison.web.ui.audit_view import audit_row, event_ids
 from liaison.web.ui.common import Me, render
 from liaison.web.ui.views import network_or_404
-
-if TYPE_CHECKING:
-    from liaison.models import AuditEvent
 
 router = APIRouter()
 
 SEVERITIES = (
-    ("critical", "Critical", "A member is, or will soon be, unreachable. Act now."),
-    ("warning", "Warnings", "Will leave a member hard to reach in the coming weeks."),
-    ("notice", "Notices", "Housekeeping: confirm rosters, re-verify channels."),
+    ("critical", lazy_gettext("Critical"), lazy_gettext("A member is, or will soon be, unreachable. Act now.")),
+    ("warning", lazy_gettext("Warnings"), lazy_gettext("Will leave a member hard to reach in the coming weeks.")),
+    ("notice", lazy_gettext("Notices"), lazy_gettext("Housekeeping: confirm rosters, re-verify channels.")),
 )
 
 
@@ -73,12 +71,6 @@ def _day(value: str, field: str) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _row(event: AuditEvent) -> dict[str, Any]:
-    row = audit_q.event_json(event)
-    row["details_text"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)[:400] if row["details"] else ""
-    return row
-
-
 @router.get("/audit")
 def audit_page(
     request: Request,
@@ -96,13 +88,12 @@ def audit_page(
     try:
         count = max(1, min(int(limit), 2000))
     except ValueError as exc:
-        raise InvalidInput("limit", "give a number of events, e.g. 100") from exc
+        raise InvalidInput("limit", _("give a number of events, e.g. 100")) from exc
     start, end = _day(since, "since"), _day(until, "until")
     st.read_audit.flush()
     with st.sessions() as session:
-        events = [
-            _row(e)
-            for e in audit_q.events(
+        found = list(
+            audit_q.events(
                 session,
                 since=start,
                 until=end,
@@ -111,7 +102,9 @@ def audit_page(
                 target_id=target_id.strip() or None,
                 limit=count,
             )
-        ]
+        )
+        named = names(session, (ident for e in found for ident in event_ids(e)))
+        events = [audit_row(e, named) for e in found]
     filters = {"action": action.strip(), "user": user.strip().lower(), "target_id": target_id.strip()}
     with transaction(st.sessions) as session:
         evidence.audit_log_read(

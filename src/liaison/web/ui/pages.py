@@ -6,7 +6,8 @@ channel verification), ``board`` (start page, search, duty board), ``member`` (m
 channels), ``admin`` and ``admin_member`` (a network's secretariat), ``join`` (membership requests),
 ``oversight`` (readiness, audit log), ``account`` (password, TOTP set-up, API tokens), ``exchange`` (inbox,
 compose, acknowledgement link), ``message_page`` (a message and the forms to act on it) and ``exercises_ui``
-(the secretariat's dashboard and reachability exercises).
+(the secretariat's dashboard and reachability exercises); ``preferences`` (the language switcher and the
+language and time-zone cookies) and ``vendor`` (axe-core for the browser tests, outside production).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from liaison.errors import LiaisonError, NotAuthenticated
+from liaison.i18n import lazy_gettext
 from liaison.web.ui import (
     account,
     admin,
@@ -30,7 +32,9 @@ from liaison.web.ui import (
     member,
     message_page,
     oversight,
+    preferences,
     roster_forms,
+    vendor,
 )
 from liaison.web.ui.common import STATIC_DIR, Viewer, login_url, redirect, render, viewer
 
@@ -53,16 +57,18 @@ _PAGES = (
     message_page,
     exercises_ui,
     bank,
+    preferences,
+    vendor,
 )
 for _module in _PAGES:
     router.include_router(_module.router)
 
 TITLES = {
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Not found",
-    409: "Already done",
-    422: "Please check what you entered",
+    401: lazy_gettext("Please log in"),
+    403: lazy_gettext("Not allowed"),
+    404: lazy_gettext("Not found"),
+    409: lazy_gettext("Already done"),
+    422: lazy_gettext("Please check what you entered"),
 }
 
 
@@ -84,7 +90,7 @@ def error_page(request: Request, exc: LiaisonError) -> Response:
         "error.html",
         status=exc.status,
         me=me,
-        title=TITLES.get(exc.status, "Something went wrong"),
+        title=TITLES.get(exc.status) or lazy_gettext("Something went wrong"),
         status_code=exc.status,
         detail=detail,
         links=links,

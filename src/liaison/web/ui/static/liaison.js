@@ -1,8 +1,51 @@
 // Optional enhancements; every page works without this file.
+// 0. The browser's time zone, told to the server in cookie liaison_browser_tz (the default for times shown);
+//    the header folds behind a Menu button on phones; the language list submits itself when changed.
 // 1. The duty board's filter box filters rows as you type (the form still works by submitting it).
 // 2. Time-zone pickers offer the browser's own zone.
+// Texts come from the page (data-* attributes written in the page's language), numbers through Intl.
 (function () {
   "use strict";
+
+  function browserZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
+  }
+
+  function reportZone() {
+    var zone = browserZone();
+    if (!zone || !/^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone)) { return; }
+    var secure = window.location.protocol === "https:" ? "; secure" : "";
+    document.cookie = "liaison_browser_tz=" + zone + "; path=/; max-age=31536000; samesite=lax" + secure;
+  }
+
+  function foldingMenu(button) {
+    var menu = document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    button.hidden = false;
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        var first = menu.querySelector("a, button, select");
+        if (first) { first.focus(); }
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  }
+
+  function autoSubmit(select) {
+    var form = select.form;
+    if (!form) { return; }
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.hidden = true; }
+    select.addEventListener("change", function () { form.submit(); });
+  }
 
   function filterBoard(input) {
     var table = document.querySelector(input.getAttribute("data-filter"));
@@ -19,33 +62,43 @@
         rows[i].hidden = !match;
         if (match) { shown++; }
       }
-      if (count) { count.textContent = "Showing " + shown + " of " + rows.length + " members."; }
+      if (count) {
+        var template = count.getAttribute("data-template") || "Showing {shown} of {total} members.";
+        count.textContent = template.replace("{shown}", number(shown)).replace("{total}", number(rows.length));
+      }
       if (empty) { empty.hidden = shown !== 0; }
     }
     input.addEventListener("input", apply);
   }
 
+  function number(n) {
+    try { return new Intl.NumberFormat(document.documentElement.lang || undefined).format(n); } catch (e) { return String(n); }
+  }
+
   function offerBrowserZone(select) {
-    var zone;
-    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    var zone = browserZone();
     if (!zone) { return; }
+    var label = (document.body.getAttribute("data-your-zone") || "{zone} (your time zone)").replace("{zone}", zone);
     for (var i = 0; i < select.options.length; i++) {
       if (select.options[i].value === zone) {
-        select.options[i].textContent = zone + " (your time zone)";
+        select.options[i].textContent = label;
         return;
       }
     }
     var option = document.createElement("option");
     option.value = zone;
-    option.textContent = zone + " (your time zone)";
+    option.textContent = label;
     select.appendChild(option);
   }
 
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("button.menu-toggle[aria-controls]"), foldingMenu);
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-autosubmit]"), autoSubmit);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-filter]"), filterBoard);
     Array.prototype.forEach.call(document.querySelectorAll("select[data-browser-tz]"), offerBrowserZone);
   }
 
+  reportZone();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
@@ -66,12 +119,22 @@
     return (h ? h + ":" : "") + mm + ":" + (r < 10 ? "0" : "") + r;
   }
 
+  // "7 hr", "2 hr 5 min", "under 1 min" in the page's language (Intl's unit names; the page gives "under").
+  function unit(amount, name) {
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined,
+        { style: "unit", unit: name, unitDisplay: "short" }).format(amount);
+    } catch (e) { return amount + (name === "hour" ? " h" : " min"); }
+  }
+
   function hoursText(seconds) {
     var s = Math.max(0, Math.floor(seconds));
-    if (s < 60) { return "under 1 min"; }
+    if (s < 60) {
+      return (document.body.getAttribute("data-under-minute") || "under {minute}").replace("{minute}", unit(1, "minute"));
+    }
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
-    if (h >= 10 || (h && !m)) { return h + " h"; }
-    return h ? h + " h " + m + " min" : m + " min";
+    if (h >= 10 || (h && !m)) { return unit(h, "hour"); }
+    return h ? unit(h, "hour") + " " + unit(m, "minute") : unit(m, "minute");
   }
 
   function startTimers() {
