@@ -29,7 +29,7 @@ from liaison.i18n import _, lazy_gettext
 from liaison.principal import Principal
 from liaison.security import same, sign
 from liaison.web.deps import SESSION_COOKIE, state, web_session
-from liaison.web.ui import fmt
+from liaison.web.ui import duty_fmt, fmt, words
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -56,7 +56,7 @@ def templates() -> Environment:
         i18n.raw_gettext, i18n.raw_ngettext, newstyle=True, pgettext=i18n.raw_pgettext, npgettext=i18n.raw_npgettext
     )
     env.filters.update(fmt.FILTERS)
-    env.globals.update(fmt.GLOBALS)
+    env.globals.update(fmt.GLOBALS | duty_fmt.GLOBALS | words.GLOBALS)
     return env
 
 
