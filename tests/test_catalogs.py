@@ -81,3 +81,19 @@ def test_plural_forms_follow_the_language(code: str) -> None:
     for message in catalog:
         if message.pluralizable and message.string:
             assert len(message.string) == expected, message.id
+
+
+def test_no_message_is_hidden_inside_an_f_string() -> None:
+    """pybabel does not read calls inside f-strings: such a message never reaches the catalogs (nor this test's
+    extraction), so it stays English in every language."""
+    import ast
+
+    names = set(KEYWORDS)
+    hidden = []
+    for path in (ROOT / "src" / "liaison").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in names:
+                        hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not hidden, f"gettext calls inside f-strings (never extracted): {hidden}"

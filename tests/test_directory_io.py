@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from liaison.actions import accounts, rosters
 from liaison.actions import directory as act
-from liaison.cli_directory import directory_app
+from liaison.cli.directory import directory_app
 from liaison.db import make_engine, make_session_factory, transaction
 from liaison.errors import InvalidInput, PermissionDenied
 from liaison.interchange.directory_io import (

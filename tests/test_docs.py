@@ -46,7 +46,7 @@ def test_quick_start_is_the_two_make_commands():
 
 
 def test_cli_reference_is_generated_and_current():
-    from liaison.clidocs import render
+    from liaison.cli.docs import render
 
     current = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
     assert current == render(app) + "\n", "docs/cli.md is stale: run `liaison docs cli -o docs/cli.md`"

@@ -10,21 +10,23 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from liaison import __version__
+from liaison import __version__, i18n
 from liaison.db import make_engine, make_session_factory
 from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.escalation.worker import Worker
+from liaison.i18n import _
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import DEVELOPMENT_MODE_WARNING, Settings, load_settings
+from liaison.web import input_errors
 from liaison.web.fastpath import OnDutyFastPath
 from liaison.web.headers import SECURITY_HEADERS, Headers, api_headers, security_headers
-from liaison.web.language import LanguageMiddleware
+from liaison.web.language import LanguageMiddleware, request_language
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState, ReadAudit
 
@@ -59,10 +61,13 @@ class LiaisonApp(FastAPI):
 
     fast_path: OnDutyFastPath | None = None
     security_headers: Headers = SECURITY_HEADERS
+    default_language: str = i18n.DEFAULT
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _nul_in_url(scope):
-            await _refuse(send, 422, "invalid", "the URL must not contain NUL characters", self.security_headers)
+            with i18n.use_locale(request_language(scope, self.default_language)):  # before the language middleware
+                detail = _("the URL must not contain NUL characters")
+            await _refuse(send, 422, "invalid", detail, self.security_headers)
             return
         if self.fast_path is not None and await self.fast_path.handle(scope, send):
             return
@@ -132,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.liaison = st
     app.security_headers = security_headers(settings.base_url)
+    app.default_language = settings.default_language
 
     @app.exception_handler(LiaisonError)
     async def liaison_error(request: Request, exc: LiaisonError) -> JSONResponse:
@@ -148,7 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for people."""
         if 300 <= exc.status_code < 400 and exc.headers and "Location" in exc.headers:
             return RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
-        error = LiaisonError(str(exc.detail))
+        error = LiaisonError(input_errors.framework_detail(exc.detail))
         error.status = exc.status_code
         error.code = "not_found" if exc.status_code == 404 else "http_error"
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
@@ -162,17 +168,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         errors: list[dict[str, Any]] = []
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-            errors.append({"field": ".".join(loc), "message": err.get("msg", "")})
-        first = errors[0] if errors else {"field": "", "message": "invalid input"}
+            errors.append({"field": ".".join(loc), "message": input_errors.message(err)})
+        first = errors[0] if errors else {"field": "", "message": _("invalid input")}
         return JSONResponse(
             {
-                "detail": f"{first['field']}: {first['message']}",
+                "detail": input_errors.field_detail(first["field"], first["message"]),
                 "code": "invalid",
                 "field": first["field"],
                 "errors": errors,
             },
             status_code=422,
         )
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, _exc: Exception) -> Response:
+        """A bug: the server's log has the traceback (the exception goes on up); the reader gets one line in
+        their language, as JSON for the API. This runs outside the language middleware, so it chooses again."""
+        with i18n.use_locale(request_language(request.scope, settings.default_language)):
+            detail = _("Internal Server Error: the error was logged for the node's operators")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": detail, "code": "internal_error"}, status_code=500)
+        return PlainTextResponse(detail, status_code=500)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -22,6 +22,11 @@ import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from babel.numbers import format_decimal, get_decimal_symbol
+
+from liaison import i18n
+from liaison.i18n import _, ngettext
+
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 """Okabe-Ito colours, distinguishable with the common forms of colour blindness (yellow left out: too pale)."""
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 3")
@@ -48,14 +53,16 @@ def _num(value: float | None) -> float | None:
 
 
 def fmt(value: float) -> str:
-    """A value as people read it: ``1,234``, ``12.5``, ``0.042``."""
+    """A value as people read it, in the current language: ``1,234``, ``12.5``, ``0.042`` (``1 234``, ``12,5``
+    in French)."""
+    locale = i18n.babel_locale()
     if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
+        return format_decimal(int(value), "#,##0", locale=locale)
     if abs(value) >= 100:
-        return f"{value:,.0f}"
+        return format_decimal(round(value), "#,##0", locale=locale)
     if abs(value) >= 1:
-        return f"{value:,.1f}"
-    return f"{value:.2g}"
+        return format_decimal(float(f"{value:.1f}"), "#,##0.0", locale=locale)
+    return f"{value:.2g}".replace(".", get_decimal_symbol(locale))
 
 
 def nice_ticks(low: float, high: float) -> list[float]:
@@ -77,7 +84,7 @@ def nice_ticks(low: float, high: float) -> list[float]:
 
 
 def _tick_label(value: float) -> str:
-    return f"{value:,.6f}".rstrip("0").rstrip(".")
+    return format_decimal(float(f"{value:.6f}"), "#,##0.######", locale=i18n.babel_locale())
 
 
 def _open(kind: str, title: str, width: int, height: int, summary: str) -> str:
@@ -94,8 +101,8 @@ def _open(kind: str, title: str, width: int, height: int, summary: str) -> str:
 
 def _empty(kind: str, title: str, width: int) -> Svg:
     return Svg(
-        _open(kind, title, width, 64, "No data yet.")
-        + '<text class="chart-empty" x="8" y="46" fill="currentColor">No data yet</text></svg>'
+        _open(kind, title, width, 64, _("No data yet."))
+        + '<text class="chart-empty" x="8" y="46" fill="currentColor">{}</text></svg>'.format(_text(_("No data yet")))
     )
 
 
@@ -127,7 +134,18 @@ def line_chart(
     def y_at(v: float) -> float:
         return bottom - (v - lo) / (hi - lo) * (bottom - top)
 
-    summary = [f"{title}. {y_label}, {len(labels)} points from {labels[0]} to {labels[-1]}."]
+    summary = [
+        # Translators: the spoken summary of a line chart (read by screen readers): title, y axis, x range
+        ngettext(
+            "%(title)s. %(axis)s, %(num)d point from %(first)s to %(last)s.",
+            "%(title)s. %(axis)s, %(num)d points from %(first)s to %(last)s.",
+            len(labels),
+            title=title,
+            axis=y_label,
+            first=labels[0],
+            last=labels[-1],
+        )
+    ]
     parts = [f'<text class="chart-axis-label" x="8" y="36" fill="currentColor">{_text(y_label)}</text>']
     parts += [
         f'<line class="chart-grid" x1="{left}" x2="{right}" y1="{y_at(t):.1f}" y2="{y_at(t):.1f}"'
@@ -185,12 +203,30 @@ def line_chart(
 def _describe_series(name: str, labels: Sequence[str], values: Sequence[float | None]) -> str:
     known = [(v, labels[i]) for i, v in enumerate(values) if v is not None]
     if not known:
-        return f"{name}: no data."
+        return _("%(name)s: no data.", name=name)
     low, high = min(known, key=lambda p: p[0]), max(known, key=lambda p: p[0])
-    text = f"{name}: lowest {fmt(low[0])} ({low[1]}), highest {fmt(high[0])} ({high[1]}), "
-    text += f"latest {fmt(known[-1][0])} ({known[-1][1]})"
+    words = {
+        "name": name,
+        "low": fmt(low[0]),
+        "low_at": low[1],
+        "high": fmt(high[0]),
+        "high_at": high[1],
+        "latest": fmt(known[-1][0]),
+        "latest_at": known[-1][1],
+    }
     missing = len(labels) - len(known)
-    return text + (f"; no data for {missing} of {len(labels)}." if missing else ".")
+    if not missing:
+        return _(
+            "%(name)s: lowest %(low)s (%(low_at)s), highest %(high)s (%(high_at)s), latest %(latest)s (%(latest_at)s).",
+            **words,
+        )
+    return _(
+        "%(name)s: lowest %(low)s (%(low_at)s), highest %(high)s (%(high_at)s), latest %(latest)s (%(latest_at)s); "
+        "no data for %(missing)s of %(total)s.",
+        missing=missing,
+        total=len(labels),
+        **words,
+    )
 
 
 def bar_chart(
@@ -226,7 +262,16 @@ def bar_chart(
         f'<text class="chart-axis-label" x="{(left + right) / 2:.1f}" y="{bottom + 34}" text-anchor="middle"'
         f' fill="currentColor">{_text(x_label)}</text>'
     )
-    summary = [f"{title}. {x_label}, {len(rows)} items:"]
+    summary = [
+        # Translators: the spoken summary of a bar chart (read by screen readers): title, x axis, then each bar
+        ngettext(
+            "%(title)s. %(axis)s, %(num)d item:",
+            "%(title)s. %(axis)s, %(num)d items:",
+            len(rows),
+            title=title,
+            axis=x_label,
+        )
+    ]
     for n, (label, value) in enumerate(rows):
         y = top + n * row_h
         shown = label if len(label) <= 32 else label[:31] + "…"
@@ -236,10 +281,11 @@ def bar_chart(
             f"<title>{_text(label)}</title>{_text(shown)}</text>"
         )
         if value is None:
-            summary.append(f"{label}: no data;")
+            summary.append(_("%(label)s: no data;", label=label))
+            no_data = _text(_("no data"))
             parts.append(
                 f'<text class="chart-no-data" x="{x_at(0) + 4:.1f}" y="{y + 17}" fill="currentColor"'
-                f' fill-opacity="0.7">no data</text></g>'
+                f' fill-opacity="0.7">{no_data}</text></g>'
             )
             continue
         text = f"{fmt(value)}{suffix}"

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from liaison.i18n import _
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
@@ -66,7 +68,7 @@ def _refuse_nul(session: Session, _context: Any, _instances: Any) -> None:
     for obj in objs:  # the audit row last, so the error names the user's field rather than the record of it
         for attr in inspect(obj).mapper.column_attrs:
             if _has_nul(getattr(obj, attr.key, None)):
-                raise InvalidInput(attr.key, "must not contain NUL characters")
+                raise InvalidInput(attr.key, _("must not contain NUL characters"))
 
 
 @contextmanager

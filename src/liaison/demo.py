@@ -50,6 +50,7 @@ from liaison.demo_data import (  # re-exported: tests and callers read them from
     UNVERIFIED,
 )
 from liaison.errors import Conflict, InvalidInput
+from liaison.i18n import _
 from liaison.models import Channel, ContactPoint, Designation, Member, Membership, Network, Organisation, User
 from liaison.principal import Principal
 
@@ -107,24 +108,51 @@ class DemoSummary:
     bank: dict[str, int] = field(default_factory=dict)  # counts from liaison.demo_bank
 
     def lines(self) -> list[str]:
+        """The summary for people (the CLI prints it), in the current language. Codes (network, member, request
+        status, readiness warning kind) are shown as they are stored."""
         out = [
-            f"Networks: {', '.join(self.networks)}; members: {self.members}; designations: {self.designations}",
-            f"Contact points: {self.contact_points}; channels: {self.channels} ({self.verified_channels} verified); "
-            f"rotations: {self.rotations}; overrides: {self.overrides}",
-            f"Users (all with the password given): {', '.join(self.users)}",
+            _(
+                "Networks: %(networks)s; members: %(members)s; designations: %(designations)s",
+                networks=", ".join(self.networks),
+                members=self.members,
+                designations=self.designations,
+            ),
+            _(
+                "Contact points: %(contact_points)s; channels: %(channels)s (%(verified)s verified); "
+                "rotations: %(rotations)s; overrides: %(overrides)s",
+                contact_points=self.contact_points,
+                channels=self.channels,
+                verified=self.verified_channels,
+                rotations=self.rotations,
+                overrides=self.overrides,
+            ),
+            _("Users (all with the password given): %(users)s", users=", ".join(self.users)),
         ]
         if not self.operator_created:
-            out.append(f"User {OPERATOR_USERNAME} existed already; its password was left unchanged.")
-        if self.membership_requests:
-            out.append("Membership requests: " + ", ".join(f"{k} {v}" for k, v in self.membership_requests.items()))
-        if self.imperfect:
-            out.append("Left imperfect on purpose: " + ", ".join(f"{k} {v}" for k, v in self.imperfect.items()))
-        if self.bank:
-            un = self.bank.get("un_list", 0)
             out.append(
-                f"Information bank: {self.bank.get('entities', 0)} fictional records (groups, persons, a training area,"
-                f" an incident) from three members"
-                + (f", and the UN Security Council list ({un} entries)" if un else " (UN list file not found)")
+                _("User %(username)s existed already; its password was left unchanged.", username=OPERATOR_USERNAME)
+            )
+        if self.membership_requests:
+            requests = ", ".join(f"{k} {v}" for k, v in self.membership_requests.items())
+            out.append(_("Membership requests: %(requests)s", requests=requests))
+        if self.imperfect:
+            imperfect = ", ".join(f"{k} {v}" for k, v in self.imperfect.items())
+            out.append(_("Left imperfect on purpose: %(warnings)s", warnings=imperfect))
+        if self.bank:
+            un, entities = self.bank.get("un_list", 0), self.bank.get("entities", 0)
+            out.append(
+                _(
+                    "Information bank: %(entities)s fictional records (groups, persons, a training area, an "
+                    "incident) from three members, and the UN Security Council list (%(un)s entries)",
+                    entities=entities,
+                    un=un,
+                )
+                if un
+                else _(
+                    "Information bank: %(entities)s fictional records (groups, persons, a training area, an "
+                    "incident) from three members (UN list file not found)",
+                    entities=entities,
+                )
             )
         return out
 
@@ -158,7 +186,7 @@ def _phone(ctx: _Ctx, region: str, mobile: bool) -> str:
     base = str(example.national_number)
     digits = 2 if example.country_code == 1 else 3  # NANP: stay inside the fictional 555-01xx block
     candidate = phonenumbers.format_number(example, PhoneNumberFormat.E164)
-    for _ in range(40):
+    for _attempt in range(40):
         number = phonenumbers.parse(
             f"+{example.country_code}{base[:-digits]}{ctx.rng.randrange(10**digits):0{digits}d}"
         )
@@ -255,7 +283,7 @@ def _staff(
         ],
     )
     officers = []
-    for _ in range(people):
+    for _person in range(people):
         name = _person_name(ctx, spec.pool, taken)
         local = _ascii(name)
         channels = [
@@ -401,10 +429,12 @@ def _source(ctx: _Ctx, network: str, spec: StateSpec) -> tuple[str, date]:
 
 def _refuse_unless_empty(session: Session, usernames: list[str]) -> None:
     if session.scalar(select(func.count()).select_from(Network)):
-        raise Conflict("the database already has networks; the demo loads only into an empty directory")
+        raise Conflict(_("the database already has networks; the demo loads only into an empty directory"))
     taken = session.scalars(select(User.username).where(User.username.in_(usernames))).all()
     if taken:
-        raise Conflict(f"users {', '.join(sorted(taken))} exist already; the demo needs an empty directory")
+        raise Conflict(
+            _("users %(names)s exist already; the demo needs an empty directory", names=", ".join(sorted(taken)))
+        )
 
 
 def _operator(ctx: _Ctx, password: str) -> tuple[Organisation, bool]:
@@ -724,7 +754,7 @@ def _load_bench(ctx: _Ctx, password: str, members: int, contacts: int, rotation_
     """One network ``BENCH``: ``members`` organisation members, each with ``contacts`` duty officers on a daily
     rotation started ``rotation_days`` ago plus a night layer, a desk (also the deputy) and two overrides."""
     if members < 1 or contacts < 1 or rotation_days < 1:
-        raise InvalidInput("bench_scale", "members, contacts per member and rotation days must be at least 1")
+        raise InvalidInput("bench_scale", _("members, contacts per member and rotation days must be at least 1"))
     session, rng = ctx.session, ctx.rng
     _refuse_unless_empty(session, ["bench"])
     _operator_org, operator_created = _operator(ctx, password)
@@ -840,7 +870,7 @@ def _bench_staff(
     )
     taken: set[str] = set()
     officers = []
-    for _ in range(contacts):
+    for _contact in range(contacts):
         name = _person_name(ctx, spec.pool, taken)
         officers.append(
             directory.create_contact_point(

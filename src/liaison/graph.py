@@ -36,11 +36,30 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from liaison.charts import Svg
+from liaison.i18n import _, lazy_gettext, ngettext
 
 SHAPES = {"Person": "circle", "Organization": "square", "Address": "diamond", "Event": "triangle"}
 COLOURS = {"Person": "#0072B2", "Organization": "#D55E00", "Address": "#009E73", "Event": "#CC79A7"}
 OTHER_COLOUR = "#56B4E9"
-SCHEMA_WORDS = {"Person": "person", "Organization": "organisation", "Address": "place", "Event": "incident"}
+SCHEMA_WORDS = {
+    "Person": lazy_gettext("person"),
+    "Organization": lazy_gettext("organisation"),
+    "Address": lazy_gettext("place"),
+    "Event": lazy_gettext("incident"),
+}
+# The bank's relations (liaison.bank.props.RELATIONS) in words, read from the source entity to the target.
+RELATION_WORDS = {
+    "member_of": lazy_gettext("member of"),
+    "leader_of": lazy_gettext("leader of"),
+    "finances": lazy_gettext("finances"),
+    "trains_at": lazy_gettext("trains at"),
+    "associate_of": lazy_gettext("associate of"),
+    "family_of": lazy_gettext("family of"),
+    "successor_of": lazy_gettext("successor of"),
+    "faction_of": lazy_gettext("faction of"),
+    "involved_in": lazy_gettext("involved in"),
+    "related": lazy_gettext("related to"),
+}
 RADIUS = 14
 FOCUS_RADIUS = 20
 LABEL_CHARS = 24
@@ -64,13 +83,15 @@ def _class(value: str) -> str:
     return _NOT_CLASS.sub("", value.lower()) or "other"
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def relation_words(kind: str) -> str:
-    """``member_of`` -> ``member of``."""
-    return kind.replace("_", " ").strip()
+    """``member_of`` -> ``member of``, in the current language (a kind without words: its code, spaced)."""
+    found = RELATION_WORDS.get(kind)
+    return str(found) if found is not None else kind.replace("_", " ").strip()
+
+
+def edge_title(source: str, relations: str, target: str) -> str:
+    # Translators: a graph edge's tooltip, "Source member of Target"
+    return _("%(source)s %(relations)s %(target)s", source=source, relations=relations, target=target)
 
 
 def short(label: str, limit: int = LABEL_CHARS) -> str:
@@ -171,7 +192,7 @@ def _relax(
         if ident != focus:
             pos[ident][0] += rng.uniform(-0.05, 0.05)
             pos[ident][1] += rng.uniform(-0.05, 0.05)
-    for _ in range(iterations):
+    for _step in range(iterations):
         move = {i: [0.0, 0.0] for i in ids}
         for n, a in enumerate(ids):
             ax, ay = pos[a]
@@ -243,13 +264,14 @@ def entity_href(entity_id: str) -> str:
 def render_graph(
     graph: Mapping[str, Any],
     *,
-    title: str = "Neighbourhood",
+    title: str | None = None,
     href: Callable[[str], str] = entity_href,
     width: int = 720,
     height: int = 480,
     max_nodes: int = MAX_NODES,
 ) -> Svg:
     """The neighbourhood as an SVG string (see the module docstring); an empty graph draws a short note."""
+    title = title or _("Neighbourhood")
     nodes, edges, left_out = _parse(graph, max_nodes)
     names = {n.id: n.label for n in nodes}
     ident = (
@@ -259,18 +281,38 @@ def render_graph(
         ).hexdigest()[:12]
     )
     if not nodes:
+        empty = _("No related entities to draw.")
         return Svg(
-            _open(ident, title, "No related entities to draw.", width, 64)
-            + '<text class="graph-empty" x="8" y="40" fill="currentColor">No related entities to draw.</text></svg>'
+            _open(ident, title, empty, width, 64)
+            + f'<text class="graph-empty" x="8" y="40" fill="currentColor">{_text(empty)}</text></svg>'
         )
     pos = layout(nodes, edges, width=width, height=height)
     height = min(height, math.ceil(max(y for _, y in pos.values()) + MARGIN_BOTTOM))
     focus = next((n for n in nodes if n.focus), None)
-    sentences = [f"{_count(len(nodes), 'entity', 'entities')} and {_count(len(edges), 'relation', 'relations')}"]
-    sentences[0] += f" around {focus.label}." if focus else "."
-    sentences += [f"{names[e.source]}: {', '.join(map(relation_words, e.kinds))} {names[e.target]}." for e in edges]
+    counts = {
+        "entities": ngettext("%(num)d entity", "%(num)d entities", len(nodes)),
+        "relations": ngettext("%(num)d relation", "%(num)d relations", len(edges)),
+    }
+    sentences = [
+        # Translators: the spoken summary of the neighbourhood graph, e.g. "5 entities and 4 relations around X."
+        _("%(entities)s and %(relations)s around %(focus)s.", focus=focus.label, **counts)
+        if focus
+        else _("%(entities)s and %(relations)s.", **counts)
+    ]
+    sentences += [
+        # Translators: one relation of the graph, read aloud: "Source: member of Target."
+        _(
+            "%(source)s: %(relations)s %(target)s.",
+            source=names[e.source],
+            relations=", ".join(map(relation_words, e.kinds)),
+            target=names[e.target],
+        )
+        for e in edges
+    ]
     if left_out:
-        sentences.append(f"{left_out} more entities are not drawn.")
+        sentences.append(
+            ngettext("%(num)d more entity is not drawn.", "%(num)d more entities are not drawn.", left_out)
+        )
     parts = [
         f'<defs><marker id="{ident}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"'
         ' orient="auto-start-reverse"><path class="graph-arrow" d="M0,0L10,5L0,10z" fill="currentColor"/></marker>'
@@ -286,8 +328,9 @@ def render_graph(
         tx, ty = x2 - ux * (radius[e.target] + 5), y2 - uy * (radius[e.target] + 5)
         words = ", ".join(relation_words(k) for k in e.kinds)
         classes = " ".join(f"graph-edge-{_class(k)}" for k in e.kinds)
+        tip = edge_title(names[e.source], words, names[e.target])
         parts.append(
-            f'<g class="graph-edge {classes}"><title>{_text(f"{names[e.source]} {words} {names[e.target]}")}</title>'
+            f'<g class="graph-edge {classes}"><title>{_text(tip)}</title>'
             f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" stroke="currentColor" stroke-width="1.5"'
             f' stroke-opacity="0.6" marker-end="url(#{ident}-arrow)"/>'
             f'<text class="graph-edge-label" x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" text-anchor="middle"'
@@ -298,8 +341,13 @@ def render_graph(
         x, y = pos[n.id]
         r = radius[n.id]
         classes = f"graph-node graph-{_class(n.schema)}" + (" graph-focus" if n.focus else "")
-        what = SCHEMA_WORDS.get(n.schema, n.schema.lower() or "entity")
-        tooltip = f"{n.label} ({what}{', this entity' if n.focus else ''})"
+        found = SCHEMA_WORDS.get(n.schema)
+        what = str(found) if found is not None else n.schema.lower() or _("entity")
+        tooltip = (
+            _("%(label)s (%(what)s, this entity)", label=n.label, what=what)
+            if n.focus
+            else _("%(label)s (%(what)s)", label=n.label, what=what)
+        )
         parts.append(
             f'<a class="{classes}" href="{_attr(href(n.id))}"><title>{_text(tooltip)}</title>'
             + _shape(n.schema, x, y, r, COLOURS.get(n.schema, OTHER_COLOUR))

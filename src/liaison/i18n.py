@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from babel.support import LazyProxy, Translations
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,11 @@ def pgettext(context: str, message: str, **variables: Any) -> str:
 def npgettext(context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
     text = translations(_current.get()).npgettext(context, singular, plural, num)
     return text % {"num": num, **variables}
+
+
+def number(value: float) -> str:
+    """A number as the current language writes it (``12,345`` in English, ``12 345`` in French), for messages."""
+    return format_decimal(value, locale=babel_locale())
 
 
 def lazy_gettext(message: str, **variables: Any) -> LazyProxy:

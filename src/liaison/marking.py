@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from liaison.i18n import _
+
 LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 _TLP_1_0 = {"WHITE": "CLEAR"}
@@ -33,11 +35,13 @@ class Marking:
 
     def __post_init__(self) -> None:
         if self.tlp not in _RANK:
-            raise MarkingError(f"tlp: {self.tlp!r} is not a TLP 2.0 level ({', '.join(LEVELS)})")
+            raise MarkingError(
+                _("tlp: %(tlp)r is not a TLP 2.0 level (%(choices)s)", tlp=self.tlp, choices=", ".join(LEVELS))
+            )
         if any(not re.fullmatch(r"[A-Z][A-Z0-9-]{1,19}", code) for code in self.releasable_to):
-            raise MarkingError("releasable_to: member codes are upper-case letters, digits or dashes")
+            raise MarkingError(_("releasable_to: member codes are upper-case letters, digits or dashes"))
         if len(self.purpose) > 500:
-            raise MarkingError("purpose: at most 500 characters")
+            raise MarkingError(_("purpose: at most 500 characters"))
 
     @property
     def label(self) -> str:
@@ -58,11 +62,20 @@ def parse_tlp(text: str) -> str:
     value = text.strip().upper().removeprefix("TLP:").replace(" ", "")
     if value in _TLP_1_0:
         raise MarkingError(
-            f"tlp: {text.strip()!r} is the TLP 1.0 name; TLP 2.0 calls it TLP:{_TLP_1_0[value]}: "
-            f"write TLP:{_TLP_1_0[value]}"
+            _(
+                "tlp: %(text)r is the TLP 1.0 name; TLP 2.0 calls it TLP:%(level)s: write TLP:%(level)s",
+                text=text.strip(),
+                level=_TLP_1_0[value],
+            )
         )
     if value not in _RANK:
-        raise MarkingError(f"tlp: {text!r} is not a TLP 2.0 level ({', '.join('TLP:' + x for x in LEVELS)})")
+        raise MarkingError(
+            _(
+                "tlp: %(text)r is not a TLP 2.0 level (%(choices)s)",
+                text=text,
+                choices=", ".join("TLP:" + x for x in LEVELS),
+            )
+        )
     return value
 
 
@@ -94,7 +107,8 @@ def exportable(marking: Marking, max_level: str | None) -> bool:
 
 
 def export_audience(max_level: str | None) -> str:
-    """An export's audience in words, as the exporter and the audit see it."""
+    """An export's audience in words, as the exporter and the audit see it. English on purpose: it travels in an
+    HTTP header (``X-Liaison-Audience``, Latin-1 only) and the audit, not in a page."""
     if max_level is None:
         return "the network: TLP:CLEAR and TLP:GREEN values without handling conditions"
     return f"cleared up to TLP:{max_level}: every value up to it, each with its marking"
@@ -117,17 +131,19 @@ def may_forward(
     """May a recipient pass the information on? ``to_member`` is the new recipient's member code (None for a
     recipient outside every member, e.g. the public)."""
     if marking.originator_control and not originator_consent:
-        return Decision(False, "originator control: the originator has not consented to onward forwarding")
+        return Decision(False, _("originator control: the originator has not consented to onward forwarding"))
     if marking.releasable_to and (to_member is None or to_member not in marking.releasable_to):
-        return Decision(False, f"releasable only to {', '.join(marking.releasable_to)}")
+        return Decision(False, _("releasable only to %(members)s", members=", ".join(marking.releasable_to)))
     # Each level adds its condition to those of the levels below it, so a stricter level never allows more.
     rank = _RANK[marking.tlp]
     if rank >= _RANK["RED"]:
-        return Decision(False, "TLP:RED is for the named recipients only")
+        return Decision(False, _("TLP:RED is for the named recipients only"))
     if rank >= _RANK["AMBER+STRICT"] and not same_organisation:
-        return Decision(False, "TLP:AMBER+STRICT stays within the recipient's organisation")
+        return Decision(False, _("TLP:AMBER+STRICT stays within the recipient's organisation"))
     if rank >= _RANK["AMBER"] and not (same_organisation or originator_consent):
-        return Decision(False, "TLP:AMBER goes beyond the recipient's organisation only with the originator's consent")
+        return Decision(
+            False, _("TLP:AMBER goes beyond the recipient's organisation only with the originator's consent")
+        )
     if rank >= _RANK["GREEN"] and not (within_network or same_organisation):
-        return Decision(False, f"TLP:{marking.tlp} stays within the network")
-    return Decision(True, f"TLP:{marking.tlp} allows it")
+        return Decision(False, _("TLP:%(level)s stays within the network", level=marking.tlp))
+    return Decision(True, _("TLP:%(level)s allows it", level=marking.tlp))

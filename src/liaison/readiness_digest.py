@@ -6,22 +6,61 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 
+from babel.lists import format_list
+
+from liaison import i18n
 from liaison.channels import ChannelError
 from liaison.channels.registry import Outgoing, sender_for
+from liaison.i18n import _, lazy_gettext, ngettext
 from liaison.queries.readiness import Warning
 from liaison.queries.snapshot import NetworkView, Snapshot
 from liaison.settings import Settings
 
 
+def _count(severity: str, n: int) -> str:
+    if severity == "critical":
+        # Translators: in the readiness digest's subject, e.g. "Liaison readiness for FTF: 2 critical, 1 warning"
+        return ngettext("%(num)d critical", "%(num)d critical", n)
+    if severity == "warning":
+        return ngettext("%(num)d warning", "%(num)d warnings", n)
+    return ngettext("%(num)d notice", "%(num)d notices", n)
+
+
+# Translators: the severity tag before each readiness warning in the digest e-mail, e.g. "[CRITICAL] Japan (JP): ..."
+TAGS = {"critical": lazy_gettext("CRITICAL"), "warning": lazy_gettext("WARNING"), "notice": lazy_gettext("NOTICE")}
+
+
 def digest_text(network: NetworkView, warnings: list[Warning], horizon_days: int) -> tuple[str, str]:
+    """The digest in the current language (the node's default when run from the CLI); each warning's own text
+    is in the language it was worded in (see :func:`liaison.queries.readiness.readiness`)."""
     counts = Counter(w.severity for w in warnings)
-    summary = ", ".join(f"{counts[s]} {s}" for s in ("critical", "warning", "notice") if counts[s]) or "none"
-    subject = f"Liaison readiness for {network.code}: {summary}"
-    lines = [f"Readiness of the {network.name} ({network.code}) for the next {horizon_days} days.", ""]
+    parts = [_count(s, counts[s]) for s in ("critical", "warning", "notice") if counts[s]]
+    summary = format_list(parts, style="unit", locale=i18n.babel_locale()) if parts else _("none")
+    subject = _("Liaison readiness for %(network)s: %(summary)s", network=network.code, summary=summary)
+    lines = [
+        ngettext(
+            "Readiness of the %(name)s (%(network)s) for the next %(num)d day.",
+            "Readiness of the %(name)s (%(network)s) for the next %(num)d days.",
+            horizon_days,
+            name=network.name,
+            network=network.code,
+        ),
+        "",
+    ]
     if not warnings:
-        lines.append("No warnings: every member has someone on duty, reachable on a verified channel.")
+        lines.append(_("No warnings: every member has someone on duty, reachable on a verified channel."))
     for w in warnings:
-        lines.append(f"[{w.severity.upper()}] {w.member_name} ({w.member}): {w.message}")
+        tag = TAGS.get(w.severity)
+        lines.append(
+            # Translators: one readiness warning: its severity tag, the member's name and code, and the warning
+            _(
+                "[%(severity)s] %(member_name)s (%(member)s): %(warning)s",
+                severity=str(tag) if tag is not None else w.severity.upper(),
+                member_name=w.member_name,
+                member=w.member,
+                warning=w.message,
+            )
+        )
     return subject, "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,8 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from liaison.i18n import _, ngettext
+
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "lsn_"  # noqa: S105 - a public prefix, not a secret
 MIN_PASSWORD_LENGTH = 12
@@ -44,9 +46,11 @@ def verify_decoy(password: str) -> None:
 def password_problem(password: str) -> str | None:
     """Why a new password is refused, or None. Length beats composition rules (NIST SP 800-63B)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"must be at least {MIN_PASSWORD_LENGTH} characters"
+        return ngettext(
+            "must be at least %(num)d character", "must be at least %(num)d characters", MIN_PASSWORD_LENGTH
+        )
     if len(set(password)) < 4:
-        return "is too repetitive"
+        return _("is too repetitive")
     return None
 
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from liaison.errors import InvalidInput
+from liaison.i18n import _, ngettext
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 """Instants are accepted from EARLIEST up to, not including, LATEST."""
 
 _MAX_TEXT = 64  # the longest ISO 8601 instant is about 40 characters; anything longer is not one
-_WINDOW = f"from {EARLIEST.year} to {LATEST.year - 1}"
 
 
 def _utcnow() -> datetime:
@@ -33,13 +33,21 @@ def _utcnow() -> datetime:
 def within(at: datetime, field: str = "at") -> datetime:
     """An aware instant (e.g. parsed by the API's models) checked against the window, in UTC."""
     if at.tzinfo is None or at.utcoffset() is None:
-        raise InvalidInput(field, "give a time zone offset, e.g. 2026-11-23T03:00:00+01:00 or ...Z")
+        raise InvalidInput(field, _("give a time zone offset, e.g. 2026-11-23T03:00:00+01:00 or ...Z"))
     try:
         utc = at.astimezone(UTC)
     except OverflowError:  # year 1 at +01:00, year 9999 at -01:00: not representable in UTC
         utc = None
     if utc is None or not EARLIEST <= utc < LATEST:
-        raise InvalidInput(field, f"{at.isoformat()} is out of range: give an instant {_WINDOW}")
+        raise InvalidInput(
+            field,
+            _(
+                "%(at)s is out of range: give an instant from %(first)s to %(last)s",
+                at=at.isoformat(),
+                first=EARLIEST.year,
+                last=LATEST.year - 1,
+            ),
+        )
     return utc
 
 
@@ -51,18 +59,28 @@ def instant(value: str | None, field: str = "at", *, default: Callable[[], datet
         return default()
     text = value.strip()
     if len(text) > _MAX_TEXT:
-        raise InvalidInput(field, f"{text[:_MAX_TEXT]!r}... is not an ISO 8601 date-time")
+        raise InvalidInput(field, _("%(text)r... is not an ISO 8601 date-time", text=text[:_MAX_TEXT]))
     try:
         at = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(field, f"{text!r} is not an ISO 8601 date-time, e.g. 2026-11-23T03:00:00Z") from exc
+        raise InvalidInput(
+            field, _("%(text)r is not an ISO 8601 date-time, e.g. 2026-11-23T03:00:00Z", text=text)
+        ) from exc
     return within(at, field)
 
 
 def in_years(day: date, field: str) -> date:
     """A date (e.g. parsed by the API's models) checked against the window's years."""
     if not EARLIEST.year <= day.year < LATEST.year:
-        raise InvalidInput(field, f"{day.isoformat()} is out of range: give a date {_WINDOW}")
+        raise InvalidInput(
+            field,
+            _(
+                "%(day)s is out of range: give a date from %(first)s to %(last)s",
+                day=day.isoformat(),
+                first=EARLIEST.year,
+                last=LATEST.year - 1,
+            ),
+        )
     return day
 
 
@@ -74,7 +92,7 @@ def calendar_day(value: str, field: str) -> date:
     except ValueError:
         day = None
     if day is None:
-        raise InvalidInput(field, f"{text[:_MAX_TEXT]!r} is not a date (YYYY-MM-DD)")
+        raise InvalidInput(field, _("%(text)r is not a date (YYYY-MM-DD)", text=text[:_MAX_TEXT]))
     return in_years(day, field)
 
 
@@ -88,10 +106,43 @@ class Span:
 
     def check(self, value: int, field: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(field, f"{value!r} is not a whole number of {self.unit}")
+            raise InvalidInput(field, self._not_whole(value))
         if not self.least <= value <= self.most:
-            raise InvalidInput(field, f"{value} is out of range: give {self.least} to {self.most} {self.unit}")
+            raise InvalidInput(field, self._out_of_range(value))
         return value
+
+    # One whole message per unit, so each language words and inflects it its own way.
+    def _not_whole(self, value: object) -> str:
+        if self.unit == "minutes":
+            return _("%(value)r is not a whole number of minutes", value=value)
+        if self.unit == "hours":
+            return _("%(value)r is not a whole number of hours", value=value)
+        return _("%(value)r is not a whole number of days", value=value)
+
+    def _out_of_range(self, value: int) -> str:
+        if self.unit == "minutes":
+            return ngettext(
+                "%(value)s is out of range: give %(least)s to %(num)d minute",
+                "%(value)s is out of range: give %(least)s to %(num)d minutes",
+                self.most,
+                value=value,
+                least=self.least,
+            )
+        if self.unit == "hours":
+            return ngettext(
+                "%(value)s is out of range: give %(least)s to %(num)d hour",
+                "%(value)s is out of range: give %(least)s to %(num)d hours",
+                self.most,
+                value=value,
+                least=self.least,
+            )
+        return ngettext(
+            "%(value)s is out of range: give %(least)s to %(num)d day",
+            "%(value)s is out of range: give %(least)s to %(num)d days",
+            self.most,
+            value=value,
+            least=self.least,
+        )
 
     def delta(self, value: int, field: str) -> timedelta:
         return timedelta(**{self.unit: self.check(value, field)})

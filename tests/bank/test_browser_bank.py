@@ -148,19 +148,101 @@ def test_screening_upload_and_decide_on_a_phone(browser, server, tmp_path: Path,
         with page.expect_navigation():
             page.get_by_role("button", name="Screen").click()
         assert "/bank/screening/" in page.url
-        assert page.locator("table.screening tbody tr").count() == 1
-        assert page.locator(".hit.is-match").count() >= 1
+        assert page.locator("table.screening > tbody.query").count() == 1  # one screened name had candidates
+        assert page.locator("tr.hit.is-match").count() >= 1
         details = page.locator("details.explain").first
         details.locator("summary").click()
         assert details.locator("ul.features li").first.is_visible()
         assert _fits(page), "the results table is wider than the phone"
         page.screenshot(path=str(screenshot_dir / "liaison-bank-screening-phone.png"), full_page=True)
         with page.expect_navigation():
-            page.locator(".hit").first.get_by_role("button", name="False match").click()
+            page.locator("tr.hit").first.get_by_role("button", name="False match").click()
         assert "done=decided" in page.url
-        assert page.locator(".hit").first.locator("text=decided: false match").is_visible()
+        assert page.locator("tr.hit").first.locator(".verdict").inner_text() == "false match"
         page.goto(page.url.split("/bank/screening/")[0] + "/bank/entities/" + "00000000-0000-0000-0000-000000000000")
         assert page.locator("h1").inner_text() == "Not found"
+        assert not [p for p in problems if "Content Security Policy" in p], problems
+    finally:
+        context.close()
+
+
+EIGHT_NAMES = (
+    "id,name,birth_date,nationality\n"
+    "n1,Muhammad Ali Hassan,1981,SY\n"
+    "n2,Ri Won Ho,,KP\n"
+    "n3,Abdul Samad Achekzai,,AF\n"
+    "n4,محمد جمال عبدالرحيم أحمد الكاشف,,EG\n"
+    "n5,Hamid Raja Salah al-Tikriti,,IQ\n"
+    "n6,Musa Hilal,,\n"
+    "n7,Oumar Diaby,,SN\n"
+    "n8,Nobody Atall,,\n"
+)
+
+
+def _screen(page, base: str, path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/bank/screening")
+    page.set_input_files("#file", str(path))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Screen").click()
+    assert "/bank/screening/" in page.url
+
+
+BEFORE_HEIGHT = 6911  # px: the results of these 8 names at 1440x900 before issue 12 (one card per hit)
+
+
+def test_screening_results_for_eight_names_on_a_desktop(browser, server, tmp_path: Path, screenshot_dir: Path) -> None:
+    """The compact table: the results of 8 names fit in about two screens of a 1440x900 desktop (they took
+    7.7 screens), nothing overflows sideways, and the bulk decision works from the keyboard."""
+    context, page, problems = _page(browser, server, width=1440, height=900)
+    try:
+        csv = tmp_path / "eight.csv"
+        csv.write_text(EIGHT_NAMES, encoding="utf-8")
+        _screen(page, server, csv)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        print(f"\nscreening results for 8 names at 1440x900: {height} px tall (before: {BEFORE_HEIGHT} px)")
+        assert height < BEFORE_HEIGHT / 2.5, height
+        assert page.locator("table.screening > tbody.query").count() == 7  # one name had no candidate
+        assert _fits(page)
+        assert not page.locator("#results > button[disabled]").is_visible()  # Enter's guard takes no room
+        page.screenshot(path=str(screenshot_dir / "liaison-bank-screening-desktop.png"), full_page=True)
+
+        boxes = page.locator("table.screening > tbody.query > tr.hit input.pick-box")
+        for index in (1, 2):
+            boxes.nth(index).focus()
+            page.keyboard.press("Space")
+        assert page.locator("#bulk-count").inner_text() == "2"
+        chosen = [boxes.nth(i).get_attribute("value") for i in (1, 2)]
+        page.get_by_role("button", name="Mark false match").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "done=decided" in page.url
+        for hit in chosen:
+            assert page.locator(f"#h-{hit} .verdict").inner_text() == "false match"
+        assert not [p for p in problems if "Content Security Policy" in p], problems
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("width", "height", "shot"), [(1440, 900, "desktop"), (390, 844, "phone")])
+def test_screening_results_in_arabic_mirror_and_fit(  # type: ignore[no-untyped-def]
+    browser, server, tmp_path: Path, screenshot_dir: Path, width: int, height: int, shot: str
+) -> None:
+    context, page, problems = _page(browser, server, width=width, height=height)
+    try:
+        context.add_cookies([{"name": "liaison_lang", "value": "ar", "url": server}])
+        csv = tmp_path / "eight.csv"
+        csv.write_text(EIGHT_NAMES, encoding="utf-8")
+        _screen(page, server, csv)
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        assert _fits(page), "the Arabic results are wider than the screen"
+        query = page.locator("tbody.query").first.locator("th.query-cell").bounding_box()
+        hit = page.locator("tbody.query").first.locator("td.hit-cell").first.bounding_box()
+        assert query and hit
+        if shot == "desktop":
+            assert query["x"] > hit["x"]  # the screened name is the first column: on the right, right to left
+        else:
+            assert query["y"] < hit["y"]  # a card: the screened name above its hits
+        page.screenshot(path=str(screenshot_dir / f"liaison-bank-screening-ar-{shot}.png"), full_page=True)
         assert not [p for p in problems if "Content Security Policy" in p], problems
     finally:
         context.close()

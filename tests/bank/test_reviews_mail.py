@@ -56,7 +56,7 @@ def test_reminders_are_mailed_to_each_contributor_once(bank: BankWorld, smtp: tu
     assert sent["Unité de coordination"]["sent_to"] == ["permanence@ucl.example.fr"]
     assert sent["Bundesamt"]["sent_to"] == [] and "no e-mail channel" in sent["Bundesamt"]["errors"][0]
     (mail,) = inbox.messages
-    assert mail["To"] == "permanence@ucl.example.fr" and "1 bank record(s)" in mail["Subject"]
+    assert mail["To"] == "permanence@ucl.example.fr" and "1 bank record of" in mail["Subject"]
     body = mail.get_payload(decode=True).decode()
     assert f"https://liaison.example.org/bank/entities/{fr.id}" in body and "witness" in body
     assert "Karim" not in body and str(de.id) not in body  # no names by e-mail, and only their own records

@@ -181,7 +181,7 @@ def test_inbox_counts_down_and_is_acknowledged_with_the_keyboard_on_a_phone(
         while (second := timer.inner_text()) == first and time.monotonic() < deadline:
             time.sleep(0.1)
         assert re.fullmatch(r"escalates in [0-9]:[0-5][0-9]", second) and second != first, (first, second)
-        assert re.fullmatch(r"answer due in (7 h 5[0-9] min|8 h)", item.locator(".timer-hours").inner_text())
+        assert re.fullmatch(r"answer due in (7 hr 5[0-9] min|8 hr)", item.locator(".timer-hours").inner_text())
         assert item.locator(".tlp").inner_text() == "TLP:AMBER" and item.locator(".prio").inner_text() == "FLASH"
         _fits(page)
         inbox_shot = screenshot_dir / "exchange-inbox-phone.png"
@@ -214,7 +214,9 @@ def test_inbox_counts_down_and_is_acknowledged_with_the_keyboard_on_a_phone(
             page.get_by_role("link", name=SUBJECT).click()
         assert page.locator(".marking-banner").inner_text().startswith("TLP:AMBER · originator control")
         assert page.get_by_role("heading", name="Delivery and escalation history").is_visible()
-        assert page.locator(".timeline .event", has_text="Claire Fictive").count() >= 2
+        step = page.locator(".history .h-event", has_text="Step 1 → Claire Fictive")
+        assert step.count() == 1 and "✓" in step.locator(".h-marks").inner_text()  # one line, a mark per channel
+        assert not step.locator(".h-details ul").is_visible()  # the addresses are folded away
         assert "Boarding 22:40 at Haneda" in page.locator(".message-body").inner_text()
         _fits(page)
         message_shot = screenshot_dir / "exchange-message-phone.png"
@@ -226,6 +228,11 @@ def test_inbox_counts_down_and_is_acknowledged_with_the_keyboard_on_a_phone(
         page.goto(f"{served.base}/messages/new")  # composing fits a phone, and sends without an attachment
         _fits(page)
         page.check("input[name=to][value=JP]")
+        warning = page.locator("#c-language-warning")
+        page.select_option("#c-language", "ar")  # Japan's contact points work in Japanese and English
+        assert warning.is_visible() and warning.locator("li[data-member=JP]").is_visible()
+        page.select_option("#c-language", "en")
+        assert not warning.is_visible()
         page.fill("#c-subject", "Re-check of the passenger list")
         page.fill("#c-body", "Please confirm the date of birth.")
         page.fill("#c-legal_basis", LEGAL)
@@ -246,7 +253,7 @@ def test_exercise_report_with_its_trend_on_a_phone(browser, served: Served, scre
         _log_in(page, served.base, "secretariat")
         page.goto(f"{served.base}/exercises/{served.exercise_id}")
         assert page.get_by_role("heading", name="FTF reachability exercise").is_visible()
-        assert page.locator(".exercise-member .badge.ok").count() == 2  # both reached in the last exercise
+        assert page.locator(".member-result .badge.ok").count() == 2  # both reached in the last exercise
         charts = page.locator("svg.chart-line[role=img]")
         assert charts.count() == 2 and charts.first.is_visible()
         assert charts.first.locator("circle").count() == 3  # three past exercises
@@ -264,5 +271,63 @@ def test_exercise_report_with_its_trend_on_a_phone(browser, served: Served, scre
         page.screenshot(path=str(dash), full_page=True)
         _keep(dash)
         _no_csp_violation(page, console)
+    finally:
+        context.close()
+
+
+def _chart_geometry(page) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Where the first line chart draws its value axis and its first and last points, and whether its texts and
+    its points are mirrored on screen (the sign of their screen transform)."""
+    return page.evaluate(
+        """(() => {
+          const svg = document.querySelector('svg.chart-line');
+          const xs = sel => [...svg.querySelectorAll(sel)].map(e => e.getBoundingClientRect())
+                                                          .map(r => r.left + r.width / 2);
+          const dots = xs('circle');
+          return {
+            ticks: xs('text.chart-tick-y'), dots: dots,
+            text_a: [...svg.querySelectorAll('text')].map(t => t.getScreenCTM().a),
+            dot_a: svg.querySelector('circle').getScreenCTM().a,
+          };
+        })()"""
+    )
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_arabic_pages_mirror_their_charts_and_fit(browser, served: Served, screenshot_dir: Path, size: str):
+    """In Arabic the pages run right to left: the trend chart's value axis stands on the right, time runs from
+    right to left, and its texts still read the right way round; nothing scrolls sideways on a phone."""
+    viewport = PHONE if size == "phone" else {"width": 1440, "height": 900}
+    context = browser.new_context(viewport=viewport, is_mobile=size == "phone", device_scale_factor=1)
+    context.add_init_script(CSP_PROBE)
+    context.add_cookies([{"name": "liaison_lang", "value": "ar", "url": served.base}])
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+    try:
+        _log_in(page, served.base, "secretariat")
+        page.goto(f"{served.base}/exercises/{served.exercise_id}")
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        assert page.evaluate("document.documentElement.lang") == "ar"
+        g = _chart_geometry(page)
+        assert min(g["ticks"]) > max(g["dots"])  # the value axis is right of every point
+        assert g["dots"][0] > g["dots"][-1]  # the oldest exercise is on the right: time runs leftwards
+        assert g["dot_a"] < 0 and all(a > 0 for a in g["text_a"])  # the drawing is mirrored, its texts are not
+        # The report opens with its summary table, then the trend.
+        table = page.locator("table.summary-table").bounding_box()
+        chart = page.locator("svg.chart-line").first.bounding_box()
+        assert table is not None and chart is not None and table["y"] < chart["y"]
+        if size == "phone":
+            _fits(page)
+        shot = screenshot_dir / f"exchange-exercise-ar-{size}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        _keep(shot)
+        _no_csp_violation(page, console)
+
+        # In English the same chart reads left to right.
+        context.add_cookies([{"name": "liaison_lang", "value": "en", "url": served.base}])
+        page.reload()
+        g = _chart_geometry(page)
+        assert max(g["ticks"]) < min(g["dots"]) and g["dots"][0] < g["dots"][-1] and g["dot_a"] > 0
     finally:
         context.close()

@@ -11,6 +11,7 @@ from tests.world import ADMIN
 from liaison.actions import directory
 from liaison.actions import exchange as act
 from liaison.db import transaction
+from liaison.i18n import gettext, use_locale
 from liaison.models import Addressee, ContactPoint, Message, Network, Notification
 
 
@@ -210,7 +211,13 @@ def test_sensitive_content_does_not_travel_in_notifications(ex: Exchange):
     bodies = [o.body for o in ex.senders["email"].sent]
     assert any("A shareable detail" in b for b in bodies)
     assert not any("The secret detail" in b for b in bodies)
-    assert any("is marked TLP:AMBER and is not sent over this channel" in b for b in bodies)
+    # The frame says so in each contact point's language (Claire and the desk work in French first).
+    with use_locale("fr"):
+        withheld = gettext(
+            "The content is marked TLP:%(level)s and is not sent over this channel. Read it in Liaison:", level="AMBER"
+        )
+    assert any(withheld in b for b in bodies)
+    assert {o.language for o in ex.senders["email"].sent} == {"fr"}
 
 
 def test_a_reachability_exercise_runs_when_due_and_reports_per_member(ex: Exchange):

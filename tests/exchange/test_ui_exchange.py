@@ -28,6 +28,7 @@ from liaison.app import create_app
 from liaison.db import make_engine, make_session_factory, transaction
 from liaison.escalation.worker import Worker
 from liaison.exchange.tokens import make_ack_token
+from liaison.i18n import use_locale
 from liaison.models import Addressee, AuditEvent, Exercise, Message, Network, Notification, User, utcnow
 from liaison.principal import Principal
 from liaison.queries.principals import principal_for_user
@@ -155,11 +156,16 @@ def message_id_of(location: str) -> uuid.UUID:
 
 
 def test_timer_texts_read_like_a_clock_and_like_hours():
+    """Hours and minutes in the reader's language's units (CLDR, through Babel), a clock in every language."""
     assert clock_text(192) == "3:12" and clock_text(3725) == "1:02:05" and clock_text(-5) == "0:00"
-    assert hours_text(7 * 3600) == "7 h" and hours_text(7 * 3600 + 1200) == "7 h 20 min"
-    assert hours_text(2700) == "45 min" and hours_text(30) == "under 1 min" and hours_text(11 * 3600 + 60) == "11 h"
-    assert duration(45) == "45 s" and duration(192) == "3 min 12 s" and duration(7500) == "2 h 5 min"
+    assert hours_text(7 * 3600) == "7 hr" and hours_text(7 * 3600 + 1200) == "7 hr 20 min"
+    assert hours_text(2700) == "45 min" and hours_text(30) == "under 1 min" and hours_text(11 * 3600 + 60) == "11 hr"
+    assert duration(45) == "45 sec" and duration(192) == "3 min 12 sec" and duration(7500) == "2 hr 5 min"
     assert duration(None) == ""
+    with use_locale("fr"):
+        assert hours_text(7 * 3600 + 1200) == "7\u202fh 20\xa0min" and duration(45) == "45\u202fs"
+    with use_locale("ru"):
+        assert duration(7500) == "2 ч 5 мин"
 
 
 # -- compose, inbox, acknowledge ---------------------------------------------------------------------------------------
@@ -199,9 +205,9 @@ def test_jp_sends_with_an_attachment_and_fr_acknowledges_in_one_tap_from_the_inb
     assert inbox.status_code == 200
     html = inbox.text
     assert "Suspect boarding JL 45 tonight" in html and "FLASH" in html and "TLP:AMBER" in html
-    assert re.search(r'data-deadline="[0-9T:-]+Z" data-style="clock" data-prefix="escalates in "', html)
+    assert re.search(r'data-countdown="[0-9T:-]+Z" data-style="clock" data-template="escalates in {time}"', html)
     assert re.search(r">escalates in [0-9]:[0-5][0-9]<", html)
-    assert re.search(r">answer due in (7 h 5[0-9] min|8 h)<", html)
+    assert re.search(r">answer due in (7 hr 5[0-9] min|8 hr)<", html)
     assert re.search(r'Inbox <span class="count nav-count">1</span>', html)  # the count in the menu
     r = c.post(
         f"/messages/{mid}/acknowledge",
@@ -298,9 +304,12 @@ def test_message_page_shows_the_delivery_history_and_audits_the_read(ui: Ui):
     assert page.status_code == 200
     html = page.text
     assert 'class="marking-banner tlp-amber"' in html and "recipient&#39;s organisation and its clients" in html
-    assert "Claire Fictive by email (claire@ucl.example.fr): sent" in html
-    assert "Claire Fictive by mobile (+33612345678): sent" in html
-    assert "Round 1, step 1 (on duty): on duty" in html
+    # The history: one line per step and contact, a mark per channel, the details (addresses, reason) folded.
+    line = re.search(r'<span class="h-title">Step 1 → Claire Fictive</span><span class="h-marks">(.*?)</p>', html)
+    assert line, html
+    assert re.search(r"Mobile <span aria-hidden=\"true\">✓</span><span class=\"visually-hidden\"> sent</span>", line[1])
+    assert re.search(r"E-mail <span aria-hidden=\"true\">✓</span>", line[1]) and "(contact on duty)" in line[1]
+    assert '<bdi dir="ltr" class="breakable">claire@ucl.example.fr</bdi>: sent' in html
     assert "next: deputy at" in html and "escalates in" in html
     assert f'action="/messages/{mid}/acknowledge"' in html and f'action="/messages/{mid}/answer"' in html
     assert f'href="/messages/{mid}/export"' in html
@@ -312,7 +321,10 @@ def test_message_page_shows_the_delivery_history_and_audits_the_read(ui: Ui):
     ui.offset[0] = timedelta(minutes=5)  # nobody acknowledged: the deputy is notified
     ui.run()
     html = c.get(f"/messages/{mid}").text
-    assert "Permanence 24/7 by phone" in html and "Round 1, step 2 (deputy): the deputy" in html
+    assert re.search(
+        r"Step 2 → Permanence 24/7</span><span class=\"h-marks\">: <span [^>]+>Phone <span aria-hidden=\"true\">✓", html
+    )
+    assert "(deputy)</span>" in html and "<li>the deputy</li>" in html
 
 
 def test_outsiders_get_404_on_the_message_page_and_its_attachments(ui: Ui):
@@ -431,7 +443,8 @@ def test_ack_link_asks_first_acknowledges_on_post_and_refuses_a_replay(ui: Ui):
     c.cookies.clear()
     page = c.get(f"/ack/{token}")
     assert page.status_code == 200
-    assert 'Acknowledge a flash request for information from <bdi dir="auto">Japan</bdi> on FTF' in page.text
+    asked = 'Acknowledge this Request for information (Flash) from <bdi dir="auto">Japan</bdi> on FTF (Foreign'
+    assert asked in page.text
     assert "Suspect boarding" not in page.text and "content is marked TLP:AMBER" in page.text  # not logged in
     assert f'<form method="post" action="/ack/{token}">' in page.text
     assert ui.addressee(mid).acknowledged_at is None  # a GET (a mail scanner) acknowledges nothing
@@ -524,19 +537,27 @@ def test_exercise_is_scheduled_started_partly_acknowledged_and_reported_with_its
     inbox = f.get("/inbox").text
     assert "Reachability test" in inbox
     f.post(f"/messages/{test_id}/acknowledge", data={"csrf_token": csrf(inbox), "next": "/inbox"})
+    # Acknowledged, the test is over for France: it leaves the open inbox for the closed one (Japan has still to
+    # acknowledge, so the message itself stays open until it does).
+    assert f'href="/messages/{test_id}"' not in f.get("/inbox").text
+    assert f'href="/messages/{test_id}"' in f.get("/inbox?status=closed").text
+    with ui.sessions() as s:
+        assert s.get_one(Message, test_id).status == "open"
 
     c = ui.as_("secretariat")
     report = c.get(report_url)
     assert report.status_code == 200
     html = report.text
-    assert re.search(r">window closes in (29|30):[0-5][0-9]<", html)  # counted down by liaison.js
+    assert re.search(r">window closes in (29|30):[0-5][0-9]<", html)  # counted down by exchange.js
     assert "Cancel this exercise" not in html and "Reached in time" in html and "1 of 2" in html
-    assert re.search(
-        r"<span class=\"code\">FR</span> <strong>[^<]+</strong> <span class=\"badge ok\">Reached</span>", html
+    # The report opens with its summary table, then the trend, then the members.
+    assert html.index('class="data summary-table') < html.index('id="trend"') < html.index('id="members"')
+    assert re.search(r"<strong>1 of 2</strong> \(50%\)", html)
+    row = (
+        r'<th scope="row"><span class="code" dir="ltr">{}</span> <strong><bdi dir="auto">[^<]+</bdi></strong></th>'
+        r'\s*<td data-label="Result"><span class="badge {}">{}</span>'
     )
-    assert re.search(
-        r"<span class=\"code\">JP</span> <strong>[^<]+</strong> <span class=\"badge info\">Waiting</span>", html
-    )
+    assert re.search(row.format("FR", "ok", "Reached"), html) and re.search(row.format("JP", "info", "Waiting"), html)
     assert "Claire Fictive" in html and "Hana Kasou" in html
     charts = re.findall(r'<svg [^>]*class="chart chart-line" role="img".*?</svg>', html, flags=re.S)
     assert len(charts) == 2
@@ -546,7 +567,7 @@ def test_exercise_is_scheduled_started_partly_acknowledged_and_reported_with_its
     assert "Reached within the window (%), " in share and ": 50</title>" in share and ": 0</title>" in share
 
     listing = c.get("/networks/FTF/exercises").text
-    assert listing.count('class="chart chart-line" role="img"') == 2 and "reached 1 of 2" in listing
+    assert listing.count('class="chart chart-line" role="img"') == 2 and "<td>1 of 2</td>" in listing
 
 
 def test_a_scheduled_exercise_can_be_cancelled_and_bad_input_is_shown(ui: Ui):

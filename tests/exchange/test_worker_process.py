@@ -45,6 +45,8 @@ from liaison.actions import directory
 from liaison.actions import exchange as act
 from liaison.channels.registry import Outgoing
 from liaison.db import make_engine, make_session_factory, transaction
+from liaison.exchange.wording import kind_label, priority_label, target_label
+from liaison.i18n import _, use_locale
 from liaison.models import Addressee, ContactPoint, Job, Message, Network, Notification, utcnow
 
 REPO = Path(__file__).resolve().parents[2]
@@ -307,7 +309,12 @@ def test_flash_from_the_cli_reaches_on_duty_escalates_to_deputy_and_stops_when_a
     mid, sent_at = uuid.UUID(sent["id"]), datetime.fromisoformat(sent["sent_at"])
 
     (to_claire,) = wait_for("the on-duty contact's mail", lambda: node.mail.to(CLAIRE), WAIT)
-    assert to_claire.subject == "[FLASH] Request for information from National Police Agency (JP) (FTF)"
+    with use_locale("fr"):  # Claire works in French first: her notice is in French (as far as it is translated)
+        prio, kind = priority_label("flash").upper(), kind_label("request")
+        subject = _("[%(priority)s] %(kind)s from %(sender)s (%(network)s)", priority=prio, kind=kind,
+                    sender="National Police Agency (JP)", network="FTF")  # fmt: skip
+        as_deputy = _("You are notified as %(role)s.", role=target_label("deputy"))
+    assert to_claire.subject == subject
     assert "Travel of a suspect" not in to_claire.body + to_claire.subject  # TLP:AMBER stays in Liaison
     assert f"http://liaison.test/messages/{mid}" in to_claire.body
     token = to_claire.body.split("/ack/", 1)[1].split()[0]
@@ -316,7 +323,7 @@ def test_flash_from_the_cli_reaches_on_duty_escalates_to_deputy_and_stops_when_a
     (to_deputy,) = wait_for("the deputy's mail", lambda: node.mail.to(DESK), WAIT)
     assert to_deputy.at >= sent_at.timestamp() + 3.0  # not acknowledged: the deputy, and not before its time
     assert [m.to for m in node.mail.mails] == [CLAIRE, DESK]
-    assert "You are notified as deputy" in to_deputy.body
+    assert as_deputy in to_deputy.body  # the desk works in French too
 
     out, err = ack.communicate(token + "\n", timeout=30)
     assert ack.returncode == 0, err
@@ -473,7 +480,7 @@ def test_sms_gateway_is_loaded_from_the_setting_and_a_bad_one_stops_the_worker(n
     (line,) = out.read_text().splitlines()
     item = json.loads(line)
     assert (item["kind"], item["to"]) == ("mobile", "+33612345678")
-    assert "Acknowledge: http://liaison.test/ack/" in item["body"]
+    assert "http://liaison.test/ack/" in item["body"]
     (mobile,) = [n for n in node.notifications(m.id) if n.channel_kind == "mobile"]
     assert (mobile.status, mobile.transport, item["key"]) == ("sent", "FileGateway", mobile.key)
     assert [x.to for x in node.mail.mails] == [CLAIRE]  # e-mail went over SMTP as usual

@@ -13,6 +13,7 @@ from liaison import i18n, security, timeinput
 from liaison import validation as v
 from liaison.actions.audit import audit
 from liaison.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
+from liaison.i18n import _, lazy_gettext
 from liaison.models import ApiToken, Network, Organisation, RoleGrant, User, WebSession, utcnow
 from liaison.models.accounts import ORGANISATION_KINDS, ROLES
 from liaison.principal import Principal
@@ -21,12 +22,13 @@ LOCKOUT_AFTER = 10  # wrong passwords in a row before the account is locked ...
 LOCKOUT_MINUTES = 15  # ... for this long; a right password clears the count
 CODE_LOCKOUT_AFTER = 5  # wrong second-factor codes in a row (across logins) before the account is locked ...
 CODE_LOCKOUT_MAX_MINUTES = 24 * 60  # ... for LOCKOUT_MINUTES, doubled by each further wrong code, up to a day
-WRONG_LOGIN = "wrong username or password"  # also the answer for a locked account: it does not say it exists
+# also the answer for a locked account: it does not say it exists
+WRONG_LOGIN = lazy_gettext("wrong username or password")
 
 
 def _require_user_admin(actor: Principal) -> None:
     if not actor.is_admin:
-        raise PermissionDenied("managing accounts needs a node admin")
+        raise PermissionDenied(_("managing accounts needs a node admin"))
 
 
 def create_organisation(
@@ -41,7 +43,7 @@ def create_organisation(
 ) -> Organisation:
     _require_user_admin(actor)
     if kind not in ORGANISATION_KINDS:
-        raise InvalidInput("kind", f"must be one of {', '.join(ORGANISATION_KINDS)}")
+        raise InvalidInput("kind", _("must be one of %(choices)s", choices=", ".join(ORGANISATION_KINDS)))
     org = Organisation(
         name=v.required_text(name, "name"),
         kind=kind,
@@ -76,7 +78,7 @@ def create_user(
     _require_user_admin(actor)
     username = v.required_text(username, "username", 80).lower()
     if session.scalar(select(User).where(User.username == username)):
-        raise Conflict(f"user {username} exists already")
+        raise Conflict(_("user %(username)s exists already", username=username))
     if problem := security.password_problem(password):
         raise InvalidInput("password", problem)
     user = User(
@@ -106,7 +108,7 @@ def grant_role(
 ) -> RoleGrant:
     _require_user_admin(actor)
     if role not in ROLES:
-        raise InvalidInput("role", f"must be one of {', '.join(ROLES)}")
+        raise InvalidInput("role", _("must be one of %(choices)s", choices=", ".join(ROLES)))
     network_id = network.id if network else None
     existing = next((g for g in user.grants if g.role == role and g.network_id == network_id), None)
     if existing:
@@ -235,7 +237,7 @@ def set_preferences(
 def begin_totp(session: Session, *, actor: Principal, user: User) -> str:
     """Store a new, not yet enabled, TOTP secret; it takes effect once the user proves a code from it."""
     if actor.user_id != user.id:
-        raise PermissionDenied("only the user can set up their own second factor")
+        raise PermissionDenied(_("only the user can set up their own second factor"))
     user.totp_secret = security.new_totp_secret()
     user.totp_enabled = False
     user.last_totp_step = None  # steps of the old secret say nothing about the new one
@@ -246,10 +248,10 @@ def begin_totp(session: Session, *, actor: Principal, user: User) -> str:
 def enable_totp(session: Session, *, actor: Principal, user: User, code: str) -> None:
     """Turn the second factor on once the user proves a code; that code is then used up like a login's."""
     if actor.user_id != user.id:
-        raise PermissionDenied("only the user can set up their own second factor")
+        raise PermissionDenied(_("only the user can set up their own second factor"))
     step = security.totp_step(user.totp_secret, code) if user.totp_secret else None
     if step is None or not _newer_step(user, step):
-        raise InvalidInput("code", "the code does not match; check the authenticator's clock")
+        raise InvalidInput("code", _("the code does not match; check the authenticator's clock"))
     user.totp_enabled = True
     user.last_totp_step = step
     user.failed_codes = 0
@@ -279,8 +281,11 @@ def create_api_token(
         _require_user_admin(actor)
     if totp_required and not user.totp_enabled:
         raise PermissionDenied(
-            f"this node requires a second factor: {user.username} must set one up (account page) before an API "
-            "token can be issued"
+            _(
+                "this node requires a second factor: %(username)s must set one up (account page) before an API "
+                "token can be issued",
+                username=user.username,
+            )
         )
     if days is not None:
         timeinput.TOKEN_DAYS.check(days, "days")
@@ -363,7 +368,7 @@ def _wrong_password(session: Session, actor: Principal, user: User, now: datetim
         user.failed_logins = 0
         details["locked_minutes"] = LOCKOUT_MINUTES
     audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id, details=details)
-    return NotAuthenticated(WRONG_LOGIN)
+    return NotAuthenticated(str(WRONG_LOGIN))
 
 
 def _wrong_code(session: Session, actor: Principal, user: User, now: datetime, replayed: bool) -> NotAuthenticated:
@@ -376,7 +381,7 @@ def _wrong_code(session: Session, actor: Principal, user: User, now: datetime, r
         user.locked_until = now + timedelta(minutes=minutes)
         details["locked_minutes"] = minutes
     audit(session, actor=actor, action="login.failed", target_type="user", target_id=user.id, details=details)
-    return NotAuthenticated("wrong code")
+    return NotAuthenticated(_("wrong code"))
 
 
 def _newer_step(user: User, step: int) -> bool:
@@ -396,11 +401,11 @@ def check_password(session: Session, *, username: str, password: str, ip: str) -
     if user is None or not user.is_active:
         security.verify_decoy(password)
         audit(session, actor=anon, action="login.failed", details={"reason": "unknown user"})
-        raise NotAuthenticated(WRONG_LOGIN)
+        raise NotAuthenticated(str(WRONG_LOGIN))
     right = security.verify_password(user.password_hash, password)
     if _locked(user, now):
         raise _refused_while_locked(
-            session, anon, user, WRONG_LOGIN, step="password", password="right" if right else "wrong"
+            session, anon, user, str(WRONG_LOGIN), step="password", password="right" if right else "wrong"
         )
     if not right:
         raise _wrong_password(session, anon, user, now)

@@ -27,7 +27,7 @@ import icu
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from liaison import timeinput
+from liaison import i18n, timeinput
 from liaison.actions.audit import audit
 from liaison.bank.access import Viewer
 from liaison.bank.props import (
@@ -40,7 +40,8 @@ from liaison.bank.props import (
     SCHEMAS,
     default_review_date,
 )
-from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, unknown
+from liaison.i18n import _, ngettext
 from liaison.marking import Marking
 from liaison.models import BankChange, BankEntity, BankRevision, Statement, utcnow
 from liaison.models.bank import CHANGE_LIST_MAX, CHANGES_KEPT, releasable_text
@@ -164,24 +165,31 @@ def clean_value(schema: str, prop: str, value: str) -> str:
     # str.split() splits on exactly the characters re's \s matches in a str pattern (str.isspace), and is faster.
     text = " ".join(unicodedata.normalize("NFC", value or "").split())
     if len(text) > MAX_VALUE:
-        raise InvalidInput(prop, f"at most {MAX_VALUE:,} characters")
+        raise InvalidInput(
+            prop,
+            ngettext(
+                "at most %(count)s character", "at most %(count)s characters", MAX_VALUE, count=i18n.number(MAX_VALUE)
+            ),
+        )
     if prop in RELATIONS:
         return text
     if not text:
-        raise InvalidInput(prop, "empty value")
+        raise InvalidInput(prop, _("empty value"))
     if prop in DATE_PROPS:
         found = partial_date(text)
         if found is None:
-            raise InvalidInput(prop, f"{text!r} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a range YYYY/YYYY)")
+            raise InvalidInput(
+                prop, _("%(text)r is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a range YYYY/YYYY)", text=text)
+            )
         return found
     if prop in COUNTRY_PROPS:
         code = country(text)
         if code is None:
-            raise InvalidInput(prop, f"{text!r} is not an ISO 3166 country code (e.g. FR, DE, SY)")
+            raise InvalidInput(prop, _("%(text)r is not an ISO 3166 country code (e.g. FR, DE, SY)", text=text))
         return code
     if prop == "gender":
         if text.lower() not in GENDERS:
-            raise InvalidInput(prop, f"{text!r} is not one of {', '.join(GENDERS)}")
+            raise InvalidInput(prop, _("%(text)r is not one of %(choices)s", text=text, choices=", ".join(GENDERS)))
         return text.lower()
     if prop in ("latitude", "longitude"):
         limit = 90 if prop == "latitude" else 180
@@ -190,7 +198,12 @@ def clean_value(schema: str, prop: str, value: str) -> str:
         except ValueError:
             number = limit + 1
         if not -limit <= number <= limit:
-            raise InvalidInput(prop, f"{text!r} is not a {prop} (-{limit} to {limit})")
+            message = (
+                _("%(text)r is not a latitude (-90 to 90)", text=text)
+                if prop == "latitude"
+                else _("%(text)r is not a longitude (-180 to 180)", text=text)
+            )
+            raise InvalidInput(prop, message)
         return str(number)
     return text
 
@@ -199,14 +212,16 @@ def check_value(schema: str, prop: str, value: str, kind: str | None) -> tuple[s
     """The rules for one value of one property: its clean form and, for a name, its script (the caller may
     replace the detected script by one it was given). Raises :class:`InvalidInput` naming the property."""
     if prop not in PROPS.get(schema, ()) and prop not in RELATIONS:
-        raise InvalidInput("prop", f"{prop!r} is not a property of a {schema}")
+        raise InvalidInput("prop", _("%(prop)r is not a property of a %(schema)s", prop=prop, schema=schema))
     text = clean_value(schema, prop, value)
     if prop == "name":
         if kind not in NAME_KINDS:
-            raise InvalidInput("name_kind", f"{kind!r} is not one of {', '.join(NAME_KINDS)}")
+            raise InvalidInput(
+                "name_kind", _("%(kind)r is not one of %(choices)s", kind=kind, choices=", ".join(NAME_KINDS))
+            )
         return text, detect_script(text)
     if kind is not None:
-        raise InvalidInput("name_kind", f"only a name has a kind, not {prop}")
+        raise InvalidInput("name_kind", _("only a name has a kind, not %(prop)s", prop=prop))
     return text, None
 
 
@@ -215,9 +230,9 @@ def check_statement(schema: str, s: StatementInput) -> StatementInput:
     value, detected = check_value(schema, s.prop, s.value, s.name_kind)
     script = s.script or detected
     if s.prop in RELATIONS and s.object_id is None:
-        raise InvalidInput(s.prop, "a relation names the other entity")
+        raise InvalidInput(s.prop, _("a relation names the other entity"))
     if s.prop not in RELATIONS and s.object_id is not None:
-        raise InvalidInput(s.prop, "only a relation names another entity")
+        raise InvalidInput(s.prop, _("only a relation names another entity"))
     check_grade(s.reliability, s.credibility)
     return StatementInput(
         s.prop,
@@ -236,25 +251,35 @@ def check_statement(schema: str, s: StatementInput) -> StatementInput:
 
 def check_grade(reliability: str, credibility: str) -> None:
     if reliability not in RELIABILITY:
-        raise InvalidInput("reliability", f"{reliability!r} is not a source reliability (A-F)")
+        raise InvalidInput(
+            "reliability", _("%(reliability)r is not a source reliability (A-F)", reliability=reliability)
+        )
     if credibility not in CREDIBILITY:
-        raise InvalidInput("credibility", f"{credibility!r} is not an information credibility (1-6)")
+        raise InvalidInput(
+            "credibility", _("%(credibility)r is not an information credibility (1-6)", credibility=credibility)
+        )
 
 
 def check_person(schema: str, category: str | None, legal_basis: str) -> None:
     """A person needs a data-subject category and a legal basis; other schemas have no category."""
     if schema not in SCHEMAS:
-        raise InvalidInput("schema", f"{schema!r} is not one of {', '.join(SCHEMAS)}")
+        raise InvalidInput(
+            "schema", _("%(schema)r is not one of %(choices)s", schema=schema, choices=", ".join(SCHEMAS))
+        )
     if schema == "Person":
         if category not in DATA_SUBJECT_CATEGORIES:
             raise InvalidInput(
                 "data_subject_category",
-                f"a person needs one of {', '.join(DATA_SUBJECT_CATEGORIES)} (got {category!r})",
+                _(
+                    "a person needs one of %(choices)s (got %(category)r)",
+                    choices=", ".join(DATA_SUBJECT_CATEGORIES),
+                    category=category,
+                ),
             )
         if not legal_basis.strip():
-            raise InvalidInput("legal_basis", "say on which legal basis this person is held")
+            raise InvalidInput("legal_basis", _("say on which legal basis this person is held"))
     elif category is not None:
-        raise InvalidInput("data_subject_category", "only a person has a data-subject category")
+        raise InvalidInput("data_subject_category", _("only a person has a data-subject category"))
 
 
 def statement_row(
@@ -304,11 +329,11 @@ def _check_targets(session: Session, viewer: Viewer, statements: list[StatementI
         if s.object_id is None:
             continue
         if s.object_id == own:
-            raise InvalidInput(s.prop, "an entity cannot be related to itself")
+            raise InvalidInput(s.prop, _("an entity cannot be related to itself"))
         try:
             entity_or_404(session, viewer, s.object_id)
         except NotFound as exc:
-            raise InvalidInput(s.prop, f"no entity {s.object_id} to relate to") from exc
+            raise InvalidInput(s.prop, _("no entity %(object_id)s to relate to", object_id=s.object_id)) from exc
 
 
 def create_entity(
@@ -327,11 +352,11 @@ def create_entity(
     viewer = _analyst(session, actor)
     contributor = actor.organisation_id if contributor_organisation_id is Default.ACTOR else contributor_organisation_id
     if contributor != actor.organisation_id and not viewer.operator:
-        raise PermissionDenied("an analyst contributes in their own organisation's name")
+        raise PermissionDenied(_("an analyst contributes in their own organisation's name"))
     check_person(schema, data_subject_category, legal_basis)
     checked = [check_statement(schema, s) for s in statements]
     if not any(s.prop == "name" for s in checked):
-        raise InvalidInput("name", "an entity needs at least one name")
+        raise InvalidInput("name", _("an entity needs at least one name"))
     _check_targets(session, viewer, checked, None)
     review = review_date or default_review_date(data_subject_category, utcnow().date())
     entity = BankEntity(
@@ -393,9 +418,9 @@ def add_statement(session: Session, *, actor: Principal, entity_id: uuid.UUID, s
 def _own_statement(session: Session, viewer: Viewer, statement_id: uuid.UUID) -> Statement:
     row = session.scalar(select(Statement).where(Statement.id == statement_id, visible_statement(viewer)))
     if row is None:
-        raise NotFound(f"no statement {statement_id}")
+        raise unknown("statement", statement_id)
     if not viewer.operator and row.contributor_organisation_id != viewer.organisation_id:
-        raise PermissionDenied("only the contributing organisation retracts its statement")
+        raise PermissionDenied(_("only the contributing organisation retracts its statement"))
     return row
 
 
@@ -404,7 +429,7 @@ def retract_statement(session: Session, *, actor: Principal, statement_id: uuid.
     viewer = _analyst(session, actor)
     row = _own_statement(session, viewer, statement_id)
     if row.retracted_at is not None:
-        raise Conflict("this statement was already retracted")
+        raise Conflict(_("this statement was already retracted"))
     if row.prop == "name":
         others = session.scalar(
             select(Statement.id).where(
@@ -415,7 +440,7 @@ def retract_statement(session: Session, *, actor: Principal, statement_id: uuid.
             )
         )
         if others is None:
-            raise Conflict("this is the entity's last name: add another name before retracting it")
+            raise Conflict(_("this is the entity's last name: add another name before retracting it"))
     row.retracted_at = utcnow()
     audit(
         session,
@@ -436,11 +461,11 @@ def set_review_date(
     viewer = _analyst(session, actor)
     entity = entity_or_404(session, viewer, entity_id)
     if not viewer.operator and entity.contributor_organisation_id != viewer.organisation_id:
-        raise PermissionDenied("only the contributing organisation reviews its record")
+        raise PermissionDenied(_("only the contributing organisation reviews its record"))
     if not reason.strip():
-        raise InvalidInput("reason", "say why the record is still needed")
+        raise InvalidInput("reason", _("say why the record is still needed"))
     if timeinput.in_years(review_date, "review_date") <= utcnow().date():
-        raise InvalidInput("review_date", "a review date is in the future")
+        raise InvalidInput("review_date", _("a review date is in the future"))
     before = entity.review_date
     entity.review_date = review_date
     entity.review_reminded_at = None

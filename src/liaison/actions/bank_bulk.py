@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from babel.numbers import format_percent
 from sqlalchemy.orm import Session
 
+from liaison import i18n
 from liaison.actions.audit import audit
 from liaison.actions.bank import bump_bank
 from liaison.actions.exchange import parse_marking
 from liaison.bank.access import Viewer
 from liaison.errors import InvalidInput, LiaisonError, TooLarge
+from liaison.i18n import _, ngettext
 from liaison.marking import Marking
 from liaison.models import BankImport
 from liaison.models.bank import CHANGE_LIST_MAX, releasable_text
@@ -116,7 +119,9 @@ def parse_grade(text: str) -> tuple[str, str]:
     """``B2`` to ("B", "2")."""
     value = text.strip().upper()
     if len(value) != 2 or value[0] not in "ABCDEF" or value[1] not in "123456":
-        raise InvalidInput("grade", f"{text!r} is not a grade: source reliability A-F and credibility 1-6, e.g. B2")
+        raise InvalidInput(
+            "grade", _("%(text)r is not a grade: source reliability A-F and credibility 1-6, e.g. B2", text=text)
+        )
     return value[0], value[1]
 
 
@@ -163,9 +168,18 @@ class ImportRefused(LiaisonError):
     code = "invalid"
 
     def __init__(self, errors: list[dict[str, Any]]) -> None:
-        first = errors[0]["detail"]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        super().__init__(f"{first}{more}: nothing was imported", errors=errors)
+        first, more = errors[0]["detail"], len(errors) - 1
+        detail = (
+            ngettext(
+                "%(error)s (and %(num)d more): nothing was imported",
+                "%(error)s (and %(num)d more): nothing was imported",
+                more,
+                error=first,
+            )
+            if more
+            else _("%(error)s: nothing was imported", error=first)
+        )
+        super().__init__(detail, errors=errors)
         self.errors = errors
 
 
@@ -177,16 +191,24 @@ class MassDelisting(LiaisonError):
     code = "mass_delisting"
 
     def __init__(self, figures: dict[str, Any]) -> None:
-        super().__init__(mass_delisting_text(figures) + ": nothing was imported", **figures)
+        super().__init__(_("%(error)s: nothing was imported", error=mass_delisting_text(figures)), **figures)
         self.figures = figures
 
 
 def mass_delisting_text(figures: dict[str, Any]) -> str:
     """``this import would delist 1,021 of the 1,021 active entries of un-sc (100.0%), over the limit of 10%``"""
-    return (
-        f"this import would delist {figures['delisting']:,} of the {figures['active']:,} active entries of "
-        f"{figures['list']} ({figures['share']:.1%}), over the limit of {figures['threshold'] * 100:g}% "
-        "(LIAISON_IMPORT_MAX_DELISTED_SHARE)"
+    locale = i18n.babel_locale()
+    return ngettext(
+        "this import would delist %(delisting)s of the %(active)s active entry of %(list)s (%(share)s), over the "
+        "limit of %(threshold)s (LIAISON_IMPORT_MAX_DELISTED_SHARE)",
+        "this import would delist %(delisting)s of the %(active)s active entries of %(list)s (%(share)s), over the "
+        "limit of %(threshold)s (LIAISON_IMPORT_MAX_DELISTED_SHARE)",
+        figures["active"],
+        delisting=i18n.number(figures["delisting"]),
+        active=i18n.number(figures["active"]),
+        list=figures["list"],
+        share=format_percent(figures["share"], "#,##0.0%", locale=locale),
+        threshold=format_percent(figures["threshold"], "#,##0.##%", locale=locale),
     )
 
 
@@ -568,5 +590,9 @@ def finish_import(
 def check_size(data: bytes, max_bytes: int | None) -> None:
     if max_bytes is not None and len(data) > max_bytes:
         raise TooLarge(
-            f"the file is {len(data):,} bytes, over the import limit of {max_bytes:,} (LIAISON_IMPORT_MAX_BYTES)"
+            _(
+                "the file is %(size)s bytes, over the import limit of %(limit)s (LIAISON_IMPORT_MAX_BYTES)",
+                size=i18n.number(len(data)),
+                limit=i18n.number(max_bytes),
+            )
         )

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from liaison import i18n
 from liaison.actions.audit import audit
 from liaison.actions.bank import check_grade, check_person, check_value
 from liaison.actions.bank_bulk import (
@@ -57,6 +58,7 @@ from liaison.bank.access import Viewer
 from liaison.bank.props import RELATIONS, default_review_date
 from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
+from liaison.i18n import _
 from liaison.interchange import bank_csv, bank_ftm
 from liaison.marking import export_audience
 from liaison.models import BankEntity, BankImport, ListReference, Organisation, utcnow
@@ -170,7 +172,7 @@ def _write(
         return found
 
     def refuse(line: int, detail: str) -> None:
-        errors.append({"line": line, "detail": f"line {line}: {detail}"})
+        errors.append({"line": line, "detail": _("line %(line)s: %(reason)s", line=line, reason=detail)})
         if len(errors) >= MAX_ERRORS:
             raise ImportRefused(errors)
 
@@ -180,7 +182,7 @@ def _write(
                 links.append(record)
                 continue
             if record.key and record.key in ids and not record.more:
-                refuse(record.line, f"the id {record.key!r} appears twice")
+                refuse(record.line, _("the id %(id)r appears twice", id=record.key))
                 continue
             try:
                 d = settle(record.meta) if record.meta else defaults
@@ -191,14 +193,14 @@ def _write(
                 named = False
                 for prop, value, kind in record.values:
                     if prop in RELATIONS:
-                        raise InvalidInput(prop, "a relation names the other entity")
+                        raise InvalidInput(prop, _("a relation names the other entity"))
                     clean, script = check_value(record.schema, prop, value, kind)
                     checked.append((prop, clean, kind, script, d))
                     named = named or prop == "name"
                 if record.given:  # the statement form: each value has its own provenance
                     checked = [(*c[:4], given(g)) for c, g in zip(checked, record.given, strict=True)]
                 if not named and not record.more:
-                    raise InvalidInput("name", f"a {record.schema} needs at least one name")
+                    raise InvalidInput("name", _("a %(schema)s needs at least one name", schema=record.schema))
                 review = reviews.get(category) or reviews.setdefault(category, default_review_date(category, today))
                 status = "active"
                 if record.meta:
@@ -206,7 +208,7 @@ def _write(
                         review = calendar_day(record.meta["review_date"], "review_date")
                     status = record.meta.get("status", status)
                     if status not in ("active", "delisted"):
-                        raise InvalidInput("status", f"{status!r} is not active or delisted")
+                        raise InvalidInput("status", _("%(status)r is not active or delisted", status=status))
                 refs = [_reference(r) for r in record.references] if record.references else None
             except (InvalidInput, ValueError) as exc:
                 refuse(record.line, exc.detail if isinstance(exc, InvalidInput) else str(exc))
@@ -255,7 +257,7 @@ def _write(
             if progress and len(ids) % 10_000 == 0:
                 progress(len(ids))
     except (bank_ftm.FtmError, bank_csv.CsvError) as exc:
-        refuse(exc.extra.get("line") or 0, str(exc.detail).partition(": ")[2] or exc.detail)
+        refuse(exc.line or 0, exc.reason)
     if errors:
         raise ImportRefused(errors)
     writer.sync()  # the session's connection is the writer thread's until then
@@ -269,7 +271,9 @@ def _write(
         )
         missing = [t for t, found_ in ((link.subject, subject), (link.object, obj)) if found_ is None]
         if missing:
-            refuse(link.line, f"{link.prop}: no entity {missing[0]!r} in the file or the bank")
+            refuse(
+                link.line, InvalidInput(link.prop, _("no entity %(id)r in the file or the bank", id=missing[0])).detail
+            )
             continue
         assert subject is not None and obj is not None
         try:
@@ -279,7 +283,7 @@ def _write(
             refuse(link.line, exc.detail)
             continue
         if subject[0] == obj[0]:
-            refuse(link.line, f"{link.prop}: an entity cannot be related to itself")
+            refuse(link.line, InvalidInput(link.prop, _("an entity cannot be related to itself")).detail)
             continue
         relations += 1
         target = known.get(subject[0])
@@ -312,7 +316,9 @@ def _hex(text: str) -> str | None:
 def _reference(r: bank_ftm.Reference) -> tuple[str, str, date | None, date | None]:
     name, ref, listed, delisted = r
     if not 0 < len(name) <= 40 or not 0 < len(ref) <= 60:
-        raise InvalidInput("references", f"{name}/{ref}: a list name has 1-40 characters, a reference 1-60")
+        raise InvalidInput(
+            "references", _("%(name)s/%(ref)s: a list name has 1-40 characters, a reference 1-60", name=name, ref=ref)
+        )
     return (
         name,
         ref,
@@ -373,7 +379,12 @@ def _lines(stream: Iterable[bytes], max_bytes: int | None) -> Iterator[bytes]:
     for line in stream:
         total += len(line)
         if max_bytes is not None and total > max_bytes:
-            raise TooLarge(f"the file is over the import limit of {max_bytes:,} bytes (LIAISON_IMPORT_MAX_BYTES)")
+            raise TooLarge(
+                _(
+                    "the file is over the import limit of %(limit)s bytes (LIAISON_IMPORT_MAX_BYTES)",
+                    limit=i18n.number(max_bytes),
+                )
+            )
         yield line
 
 
@@ -437,7 +448,9 @@ def import_csv(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ImportRefused([{"line": 0, "detail": f"the file is not UTF-8 text ({exc.reason})"}]) from exc
+        raise ImportRefused(
+            [{"line": 0, "detail": _("the file is not UTF-8 text (%(reason)s)", reason=exc.reason)}]
+        ) from exc
     viewer, imp = begin_import(session, actor, "csv", filename, hashlib.sha256(data).hexdigest())
 
     def records() -> Iterator[_Item | _Link]:

@@ -39,6 +39,7 @@ from liaison.actions.bank_bulk import (
 )
 from liaison.bank.props import default_review_date
 from liaison.errors import InvalidInput
+from liaison.i18n import _
 from liaison.interchange.un_list import ListEntry, ListFile, parse
 from liaison.marking import Marking
 from liaison.models import BankEntity, BankImport, ListReference, Statement, utcnow
@@ -84,7 +85,7 @@ def _un_statements(entry: ListEntry, source: str, observed: date | None, warning
         try:
             s = check_statement(entry.schema, s)
         except InvalidInput as exc:
-            warnings.append(f"{entry.reference}: {exc.detail}; kept as a note")
+            warnings.append(_("%(reference)s: %(error)s; kept as a note", reference=entry.reference, error=exc.detail))
             s = check_statement(entry.schema, replace(s, prop="notes", value=f"{prop}: {value}", name_kind=None))
         out.setdefault((s.prop, s.value, s.name_kind), s)
     return list(out.values())
@@ -147,10 +148,10 @@ def import_un_list(
     try:
         for n, entry in enumerate(listing.entries, start=1):
             if entry.reference in seen:
-                refused.append({"reference": entry.reference, "reason": "the reference appears twice in the file"})
+                refused.append({"reference": entry.reference, "reason": _("the reference appears twice in the file")})
                 continue
             if not entry.all_names():
-                refused.append({"reference": entry.reference, "reason": "the entry has no name"})
+                refused.append({"reference": entry.reference, "reason": _("the entry has no name")})
                 continue
             seen.add(entry.reference)
             category = UN_CATEGORY if entry.schema == "Person" else None

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from liaison.actions.bank_bulk import BATCH, REPORT_LIMIT, BulkWriter, Defaults, DelistingGuard, as_uuid
 from liaison.errors import InvalidInput
+from liaison.i18n import _
 from liaison.models import BankEntity, BankImport, ListReference, Statement, utcnow
 from liaison.principal import Principal
 
@@ -39,7 +40,9 @@ def ftm_list_name(dataset: str | None, filename: str, organisation_id: uuid.UUID
     organisations importing files of the same name keep separate datasets."""
     if dataset is not None:
         if not _DATASET.match(dataset):
-            raise InvalidInput("dataset", "1 to 26 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            raise InvalidInput(
+                "dataset", _("1 to 26 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            )
     else:
         stem = PurePath(filename).name.split(".")[0] if filename else ""
         dataset = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.")[:26] or "upload"

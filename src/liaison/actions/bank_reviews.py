@@ -32,6 +32,7 @@ from liaison.bank.access import Viewer, statement_visible
 from liaison.channels import ChannelError
 from liaison.channels.registry import Outgoing, sender_for
 from liaison.errors import PermissionDenied
+from liaison.i18n import _, ngettext
 from liaison.models import BankEntity, Channel, ContactPoint, Organisation, utcnow
 from liaison.principal import Principal
 from liaison.queries.bank_access import require_analyst, viewer_for, visible_entity
@@ -106,7 +107,7 @@ def _caption(entity: BankEntity, viewer: Viewer) -> str:
 def due_for_review(session: Session, viewer: Viewer, on: date) -> list[ReviewDue]:
     """Active entities whose review date has come, of the viewer's organisation (all of them for the operator)."""
     if not (viewer.operator or viewer.analyst):
-        raise PermissionDenied("reviews are for analysts")
+        raise PermissionDenied(_("reviews are for analysts"))
     query = select(BankEntity).where(
         BankEntity.review_date <= on,
         BankEntity.status == "active",
@@ -214,16 +215,38 @@ def reminder_addresses(session: Session, organisation_id: uuid.UUID) -> list[str
 
 
 def reminder_text(organisation: str, items: list[ReviewDue], base_url: str) -> tuple[str, str]:
-    subject = f"Liaison: {len(items)} bank record(s) of {organisation} due for review"
+    """The reminder e-mail in the current language (the node's default, when the CLI sends it)."""
+    n = len(items)
+    subject = ngettext(
+        "Liaison: %(num)d bank record of %(organisation)s due for review",
+        "Liaison: %(num)d bank records of %(organisation)s due for review",
+        n,
+        organisation=organisation,
+    )
     lines = [
-        f"{len(items)} record(s) {organisation} contributed to the security information bank have reached their",
-        "review date. Confirm each is still needed (a new review date, with the reason) or remove it.",
-        "Names are not sent by e-mail: open each record in Liaison.",
+        ngettext(
+            "%(num)d record %(organisation)s contributed to the security information bank has reached its review "
+            "date. Confirm it is still needed (a new review date, with the reason) or remove it.",
+            "%(num)d records %(organisation)s contributed to the security information bank have reached their "
+            "review date. Confirm each is still needed (a new review date, with the reason) or remove it.",
+            n,
+            organisation=organisation,
+        ),
+        _("Names are not sent by e-mail: open each record in Liaison."),
         "",
     ]
     for d in items:
-        category = f" ({d.data_subject_category})" if d.data_subject_category else ""
-        lines.append(f"- review date {d.review_date.isoformat()}: {d.schema}{category}")
+        day = d.review_date.isoformat()
+        lines.append(
+            _(
+                "- review date %(date)s: %(schema)s (%(category)s)",
+                date=day,
+                schema=d.schema,
+                category=d.data_subject_category,
+            )
+            if d.data_subject_category
+            else _("- review date %(date)s: %(schema)s", date=day, schema=d.schema)
+        )
         lines.append(f"  {base_url.rstrip('/')}/bank/entities/{d.entity_id}")
     return subject, "\n".join(lines) + "\n"
 
@@ -238,11 +261,13 @@ def send_review_reminders(
     for org, items in claimed.items():
         name = names.get(org, "this node") if org else "this node (public lists)"
         if org is None:
-            out.append(Delivery(None, name, len(items), (), ("the node's own records have no contributor to remind",)))
+            out.append(
+                Delivery(None, name, len(items), (), (_("the node's own records have no contributor to remind"),))
+            )
             continue
         addresses = reminder_addresses(session, org)
         if not addresses:
-            out.append(Delivery(org, name, len(items), (), ("no e-mail channel on its contact points",)))
+            out.append(Delivery(org, name, len(items), (), (_("no e-mail channel on its contact points"),)))
             continue
         subject, body = reminder_text(name, items, settings.base_url)
         sent, errors = [], []

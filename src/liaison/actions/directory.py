@@ -14,6 +14,7 @@ from liaison import timeinput
 from liaison import validation as v
 from liaison.actions.audit import audit, bump_directory
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from liaison.i18n import _
 from liaison.models import (
     Channel,
     ContactPoint,
@@ -36,7 +37,7 @@ VERIFICATION_HOURS = 72
 def _require_admin(actor: Principal, network_id: uuid.UUID | None = None) -> None:
     if actor.is_admin or (network_id is not None and actor.administers(network_id)):
         return
-    raise PermissionDenied("this needs the network's secretariat (network admin) or a node admin")
+    raise PermissionDenied(_("this needs the network's secretariat (network admin) or a node admin"))
 
 
 def _networks_of_organisation(session: Session, organisation_id: uuid.UUID) -> frozenset[uuid.UUID]:
@@ -46,7 +47,7 @@ def _networks_of_organisation(session: Session, organisation_id: uuid.UUID) -> f
 
 def require_edit_organisation(session: Session, actor: Principal, organisation_id: uuid.UUID) -> None:
     if not actor.can_edit_organisation(organisation_id, _networks_of_organisation(session, organisation_id)):
-        raise PermissionDenied("you may edit only your own agency's entries")
+        raise PermissionDenied(_("you may edit only your own agency's entries"))
 
 
 # -- networks and members --
@@ -64,7 +65,7 @@ def create_network(
     _require_admin(actor)
     code = v.network_code(code)
     if session.scalar(select(Network).where(Network.code == code)):
-        raise Conflict(f"network {code} exists already")
+        raise Conflict(_("network %(code)s exists already", code=code))
     network = Network(
         code=code, name=v.required_text(name, "name"), description=description, secretariat_id=secretariat_id
     )
@@ -87,7 +88,7 @@ def ensure_member(session: Session, *, actor: Principal, code: str, kind: str = 
     """The member with this code, created if new (a state's name comes from ISO 3166). Secretariats and node
     admins only: members are created when a network admits them."""
     if not actor.is_admin and not actor.administered_networks:
-        raise PermissionDenied("adding a member needs a network's secretariat (network admin) or a node admin")
+        raise PermissionDenied(_("adding a member needs a network's secretariat (network admin) or a node admin"))
     code = v.member_code(code, kind)
     member = session.scalar(select(Member).where(Member.code == code))
     if member:
@@ -118,7 +119,9 @@ def admit_member(
     )
     if existing:
         if existing.status == "active":
-            raise Conflict(f"{member.code} is already a member of {network.code}")
+            raise Conflict(
+                _("%(code)s is already a member of %(network_code)s", code=member.code, network_code=network.code)
+            )
         existing.status = "active"
         membership = existing
     else:
@@ -148,12 +151,12 @@ def set_membership_status(
 ) -> Membership:
     _require_admin(actor, network.id)
     if status not in ("active", "suspended", "withdrawn"):
-        raise InvalidInput("status", "must be active, suspended or withdrawn")
+        raise InvalidInput("status", _("must be active, suspended or withdrawn"))
     membership = session.scalar(
         select(Membership).where(Membership.network_id == network.id, Membership.member_id == member.id)
     )
     if membership is None:
-        raise NotFound(f"{member.code} is not a member of {network.code}")
+        raise NotFound(_("%(code)s is not a member of %(network_code)s", code=member.code, network_code=network.code))
     old = membership.status
     membership.status = status
     audit(
@@ -191,7 +194,13 @@ def request_membership(
         )
     )
     if pending:
-        raise Conflict(f"a request for {code} to join {network.code} is already pending")
+        raise Conflict(
+            _(
+                "a request for %(code)s to join %(network_code)s is already pending",
+                code=code,
+                network_code=network.code,
+            )
+        )
     req = MembershipRequest(
         network_id=network.id,
         member_code=code,
@@ -219,7 +228,11 @@ def decide_membership_request(
 ) -> MembershipRequest:
     _require_admin(actor, request.network_id)
     if request.status != "pending":
-        raise Conflict(f"this request was already {request.status}")
+        if request.status == "approved":
+            raise Conflict(_("this request was already approved"))
+        if request.status == "declined":
+            raise Conflict(_("this request was already declined"))
+        raise Conflict(_("this request was already %(status)s", status=request.status))
     request.status = "approved" if approve else "declined"
     request.decided_by_id = actor.user_id
     request.decided_at = utcnow()
@@ -255,12 +268,12 @@ def create_agency(
 ) -> Organisation:
     own = actor.member_id == member.id and actor.has("contact_point")
     if not actor.is_admin and not actor.administered_networks and not own:
-        raise PermissionDenied("you may add agencies only for your own member, as its contact point")
+        raise PermissionDenied(_("you may add agencies only for your own member, as its contact point"))
     if agency_kind not in AGENCY_KINDS:
-        raise InvalidInput("agency_kind", f"must be one of {', '.join(AGENCY_KINDS)}")
+        raise InvalidInput("agency_kind", _("must be one of %(choices)s", choices=", ".join(AGENCY_KINDS)))
     name = v.required_text(name, "name")
     if session.scalar(select(Organisation).where(Organisation.name == name, Organisation.member_id == member.id)):
-        raise Conflict(f"{member.code} already has an agency named {name!r}")
+        raise Conflict(_("%(code)s already has an agency named %(name)r", code=member.code, name=name))
     agency = Organisation(
         name=name, short_name=short_name.strip(), kind="agency", agency_kind=agency_kind, member_id=member.id
     )
@@ -291,12 +304,15 @@ def designate(
     """Record (or replace) the member's designated authority on the network, with the document that named it."""
     _require_admin(actor, network.id)
     if agency.member_id != member.id:
-        raise InvalidInput("agency", f"{agency.name} is not an agency of {member.code}")
+        raise InvalidInput("agency", _("%(name)s is not an agency of %(code)s", name=agency.name, code=member.code))
     membership = session.scalar(
         select(Membership).where(Membership.network_id == network.id, Membership.member_id == member.id)
     )
     if membership is None or membership.status != "active":
-        raise InvalidInput("member", f"{member.code} is not an active member of {network.code}")
+        raise InvalidInput(
+            "member",
+            _("%(code)s is not an active member of %(network_code)s", code=member.code, network_code=network.code),
+        )
     source = v.required_text(source, "source", 1000)
     if designated_on is not None:
         designated_on = timeinput.in_years(designated_on, "designated_on")
@@ -350,7 +366,7 @@ def create_contact_point(
 ) -> ContactPoint:
     require_edit_organisation(session, actor, agency.id)
     if kind not in CONTACT_POINT_KINDS:
-        raise InvalidInput("kind", "must be desk or person")
+        raise InvalidInput("kind", _("must be desk or person"))
     langs = [v.language(x) for x in (languages or [])]
     cp = ContactPoint(
         organisation_id=agency.id,
@@ -407,9 +423,9 @@ def update_contact_point(
             value = [v.language(x) for x in value]
         elif field == "kind":
             if value not in CONTACT_POINT_KINDS:
-                raise InvalidInput("kind", "must be desk or person")
+                raise InvalidInput("kind", _("must be desk or person"))
         elif field not in ("is_24_7", "notes", "is_active"):
-            raise InvalidInput(field, "cannot be changed here")
+            raise InvalidInput(field, _("cannot be changed here"))
         before[field] = getattr(contact_point, field)
         setattr(contact_point, field, value)
     audit(
@@ -426,7 +442,9 @@ def update_contact_point(
 
 def _new_channel(cp: ContactPoint, *, kind: str, value: str, label: str, position: int, region: str | None) -> Channel:
     if kind not in CHANNEL_KINDS:
-        raise InvalidInput("kind", f"{kind!r} is not a channel kind ({', '.join(CHANNEL_KINDS)})")
+        raise InvalidInput(
+            "kind", _("%(kind)r is not a channel kind (%(choices)s)", kind=kind, choices=", ".join(CHANNEL_KINDS))
+        )
     channel = Channel(kind=kind, value=v.channel_value(kind, value, region), label=label.strip(), position=position)
     cp.channels.append(channel)
     return channel
@@ -491,9 +509,9 @@ def confirm_channel_verification(session: Session, *, actor: Principal, code: st
     """The contact confirms the test message: the code proves the channel reaches them. Single use, expiring."""
     channel = session.scalar(select(Channel).where(Channel.verification_code_hash == digest(code)))
     if channel is None or channel.verification_expires_at is None:
-        raise NotFound("this verification link is unknown or was already used")
+        raise NotFound(_("this verification link is unknown or was already used"))
     if channel.verification_expires_at < utcnow():
-        raise InvalidInput("code", "this verification link has expired; ask for a new one")
+        raise InvalidInput("code", _("this verification link has expired; ask for a new one"))
     channel.verified_at = utcnow()
     channel.verification_code_hash = None
     channel.verification_expires_at = None

@@ -24,6 +24,8 @@ from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, T
 from liaison.escalation import Policy, PolicyError, parse_policy, queue
 from liaison.escalation.firing import fire_due
 from liaison.exchange.attachments import AttachmentError, CheckedAttachment, check_attachment, human_size
+from liaison.exchange.languages import alpha2
+from liaison.i18n import _
 from liaison.marking import Marking, MarkingError, may_forward, stricter
 from liaison.models import (
     Addressee,
@@ -68,9 +70,11 @@ class Upload:
 
 def set_escalation(session: Session, *, actor: Principal, network: Network, priority: str, text: str) -> Policy:
     if not (actor.is_admin or actor.administers(network.id)):
-        raise PermissionDenied("only the network's secretariat sets its escalation policies")
+        raise PermissionDenied(_("only the network's secretariat sets its escalation policies"))
     if priority not in PRIORITIES:
-        raise InvalidInput("priority", f"{priority!r} is not one of {', '.join(PRIORITIES)}")
+        raise InvalidInput(
+            "priority", _("%(priority)r is not one of %(choices)s", priority=priority, choices=", ".join(PRIORITIES))
+        )
     try:
         policy = parse_policy(text)
     except PolicyError as exc:
@@ -135,7 +139,7 @@ def member_codes(
         code = member_lookup.resolve(query, members)
         if code is None:
             raise NotFound(
-                f"no member {query.strip()!r} on {network.code}: nothing was sent",
+                _("no member %(query)r on %(code)s: nothing was sent", query=query.strip(), code=network.code),
                 suggestions=member_lookup.suggest(query, members),
             )
         codes.append(code)
@@ -156,7 +160,12 @@ def _addressee_for_member(session: Session, network: Network, code: str, snapsho
         )
     if designation is None:
         raise InvalidInput(
-            "to", f"{member.name} has designated no authority on {network.code}: address a contact point instead"
+            "to",
+            _(
+                "%(name)s has designated no authority on %(code)s: address a contact point instead",
+                name=member.name,
+                code=network.code,
+            ),
         )
     return Addressee(
         member_id=member.id,
@@ -169,7 +178,7 @@ def _addressee_for_member(session: Session, network: Network, code: str, snapsho
 def _addressee_for_contact(session: Session, network: Network, contact_id: uuid.UUID) -> Addressee:
     cp = session.get(ContactPoint, contact_id)
     if cp is None or not cp.is_active:
-        raise NotFound(f"no contact point {contact_id}: nothing was sent")
+        raise NotFound(_("no contact point %(id)s: nothing was sent", id=contact_id))
     org = cp.organisation
     on_network = org.id == network.secretariat_id or (
         org.member_id is not None
@@ -182,7 +191,15 @@ def _addressee_for_contact(session: Session, network: Network, contact_id: uuid.
         )
     )
     if not on_network:
-        raise InvalidInput("to", f"{cp.name} ({org.name}) does not belong to a member of {network.code}")
+        raise InvalidInput(
+            "to",
+            _(
+                "%(name)s (%(org_name)s) does not belong to a member of %(code)s",
+                name=cp.name,
+                org_name=org.name,
+                code=network.code,
+            ),
+        )
     return Addressee(
         member_id=org.member_id,
         contact_point_id=cp.id,
@@ -196,11 +213,11 @@ def _check_sender(actor: Principal, network: Network) -> None:
     if is_operator(actor):
         return
     if not actor.can_see_network(network.id) or actor.organisation_id is None:
-        raise NotFound(f"no network {network.code!r}")
+        raise NotFound(_("no network %(code)r", code=network.code))
     if not any(role in ("contact_point", "network_admin", "analyst", "admin") for role, _ in actor.grants):
-        raise PermissionDenied("sending needs the contact point, analyst or network admin role")
+        raise PermissionDenied(_("sending needs the contact point, analyst or network admin role"))
     if network.id not in actor.member_networks and not actor.administers(network.id):
-        raise PermissionDenied(f"your agency's member does not take part in {network.code}")
+        raise PermissionDenied(_("your agency's member does not take part in %(code)s", code=network.code))
 
 
 def send_message(
@@ -222,24 +239,31 @@ def send_message(
     now: datetime | None = None,
     exercise_id: uuid.UUID | None = None,
     snapshot: Snapshot | None = None,
+    language: str | None = None,
     _forwarded_from: Message | None = None,
 ) -> Message:
     """Validate everything first (an unknown addressee or a bad attachment sends nothing), then write the
-    message, its addressees, and one escalation timer per addressee due at once."""
+    message, its addressees, and one escalation timer per addressee due at once. ``language``: the ISO 639
+    code of the language the text is written in (stored as two letters where there are two)."""
     now = now or utcnow()
     _check_sender(actor, network)
     if kind not in MESSAGE_KINDS:
-        raise InvalidInput("kind", f"{kind!r} is not one of {', '.join(MESSAGE_KINDS)}")
+        raise InvalidInput("kind", _("%(kind)r is not one of %(choices)s", kind=kind, choices=", ".join(MESSAGE_KINDS)))
     if priority not in PRIORITIES:
-        raise InvalidInput("priority", f"{priority!r} is not one of {', '.join(PRIORITIES)}")
+        raise InvalidInput(
+            "priority", _("%(priority)r is not one of %(choices)s", priority=priority, choices=", ".join(PRIORITIES))
+        )
     subject = v.required_text(subject, "subject", 300)
     if len(body) > MAX_BODY:
-        raise InvalidInput("body", f"at most {MAX_BODY:,} characters")
+        raise InvalidInput("body", _("at most %(max_body)s characters", max_body=f"{MAX_BODY:,}"))
     if kind != "reachability_test" and not legal_basis.strip():
-        raise InvalidInput("legal_basis", "say on which legal basis this is shared (e.g. Art. 7 Decision 2005/671/JHA)")
+        raise InvalidInput(
+            "legal_basis", _("say on which legal basis this is shared (e.g. Art. 7 Decision 2005/671/JHA)")
+        )
     mark = marking or Marking()
+    written_in = alpha2(v.language(language, "language")) if language and language.strip() else None
     if not to_members and not to_contacts:
-        raise InvalidInput("to", "name at least one member or contact point")
+        raise InvalidInput("to", _("name at least one member or contact point"))
     checked = _check_uploads(attachments, max_attachment_bytes)
     addressees: list[Addressee] = []
     seen: set[tuple[object, object]] = set()
@@ -268,6 +292,7 @@ def send_message(
         priority=priority,
         subject=subject,
         body=body,
+        language=written_in,
         legal_basis=legal_basis.strip(),
         thread_id=mid,
         forwarded_from_id=_forwarded_from.id if _forwarded_from is not None else None,
@@ -320,6 +345,7 @@ def send_message(
             "attachments": [c.filename for c, _ in checked],
             "policy": message.policy_text,
             "thread": str(message.thread_id),
+            "language": written_in,
         },
     )
     return message
@@ -350,12 +376,17 @@ def _attachments(checked: list[tuple[CheckedAttachment, bytes]]) -> list[Attachm
 def _check_uploads(uploads: Sequence[Upload], max_bytes: int) -> list[tuple[CheckedAttachment, bytes]]:
     """Every attachment checked before anything is written; an oversize one is a 413, a wrong one a 422."""
     if len(uploads) > MAX_ATTACHMENTS:
-        raise InvalidInput("attachments", f"at most {MAX_ATTACHMENTS} attachments")
+        raise InvalidInput("attachments", _("at most %(max_attachments)s attachments", max_attachments=MAX_ATTACHMENTS))
     checked = []
     for up in uploads:
         if len(up.data) > max_bytes:
             raise TooLarge(
-                f"attachment {up.filename}: {human_size(len(up.data))} is over the {human_size(max_bytes)} limit"
+                _(
+                    "attachment %(filename)s: %(size)s is over the %(limit)s limit",
+                    filename=up.filename,
+                    size=human_size(len(up.data)),
+                    limit=human_size(max_bytes),
+                )
             )
         try:
             checked.append(
@@ -375,6 +406,26 @@ def _stop(session: Session, a: Addressee, now: datetime) -> None:
     queue.cancel(session, "escalate", a.id, now)
 
 
+def _close_answered_test(session: Session, actor: Principal, message: Message, now: datetime) -> None:
+    """A reachability test asks for nothing but the acknowledgement: once every addressee has acknowledged it,
+    it closes itself (no outcome to write; the exercise report keeps the times). The audit row names the
+    acknowledgement that completed it."""
+    if message.kind != "reachability_test" or message.status != "open":
+        return
+    if any(a.acknowledged_at is None for a in message.addressees):
+        return
+    message.status, message.closed_at, message.closed_by_name = "closed", now, ""
+    audit(
+        session,
+        actor=actor,
+        action="message.close",
+        target_type="message",
+        target_id=message.id,
+        network_id=message.network_id,
+        details={"automatic": True, "why": "every addressee acknowledged the reachability test"},
+    )
+
+
 def acknowledge(
     session: Session,
     *,
@@ -392,7 +443,7 @@ def acknowledge(
         code = member_lookup.resolve(member, {a.member_code: a.label for a in targets if a.member_code})
         targets = [a for a in targets if code is not None and a.member_code == code]
         if not targets:
-            raise NotFound(f"{member} is not an addressee of this message that you answer for")
+            raise NotFound(_("%(code)s is not an addressee of this message that you answer for", code=member))
     done = []
     for a in targets:
         if a.acknowledged_at is None:
@@ -400,7 +451,7 @@ def acknowledge(
             _stop(session, a, now)
             done.append(a)
     if not done:
-        raise Conflict("already acknowledged")
+        raise Conflict(_("already acknowledged"))
     audit(
         session,
         actor=actor,
@@ -410,6 +461,7 @@ def acknowledge(
         network_id=message.network_id,
         details={"for": [a.label for a in done], "via": via or actor.via},
     )
+    _close_answered_test(session, actor, message, now)
     return done
 
 
@@ -419,11 +471,11 @@ def acknowledge_notification(
     """The one-click link: marks the link used (single use) and acknowledges its addressee."""
     now = now or utcnow()
     if notification.ack_used_at is not None:
-        raise Conflict("this acknowledgement link was already used")
+        raise Conflict(_("this acknowledgement link was already used"))
     notification.ack_used_at = now
     a = session.get(Addressee, notification.addressee_id)
     if a is None:
-        raise NotFound("the message of this link no longer exists")
+        raise NotFound(_("the message of this link no longer exists"))
     first = a.acknowledged_at is None
     if first:
         a.acknowledged_at = now
@@ -444,6 +496,8 @@ def acknowledge_notification(
             "contact": notification.contact_name,
         },
     )
+    if first:
+        _close_answered_test(session, actor, a.message, now)
     return a, first
 
 
@@ -461,9 +515,9 @@ def answer_clock(
     now = now or utcnow()
     who = require(actor, message, "acknowledge")
     if message.kind != "request":
-        raise InvalidInput("kind", "only a request for information has a response clock")
+        raise InvalidInput("kind", _("only a request for information has a response clock"))
     if will_answer and answer_by is not None and answer_by < now:
-        raise InvalidInput("answer_by", "must be in the future")
+        raise InvalidInput("answer_by", _("must be in the future"))
     targets = list(who.addressees) if not who.operator else list(message.addressees)
     for a in targets:
         a.answer = "will_answer" if will_answer else "cannot_answer"
@@ -503,7 +557,7 @@ def reply(
     now = now or utcnow()
     who = require(actor, message, "reply")
     if message.status == "closed":
-        raise Conflict("this thread is closed")
+        raise Conflict(_("this thread is closed"))
     mark = stricter(message.marking, marking) if marking else message.marking
     reply_msg = _thread_message(actor, message, body, subject, mark, attachments, max_attachment_bytes, now)
     if who.addressees and not who.sender:
@@ -560,9 +614,9 @@ def _thread_message(
     now: datetime,
 ) -> Message:
     if not body.strip():
-        raise InvalidInput("body", "a reply needs a text")
+        raise InvalidInput("body", _("a reply needs a text"))
     if len(body) > MAX_BODY:
-        raise InvalidInput("body", f"at most {MAX_BODY:,} characters")
+        raise InvalidInput("body", _("at most %(max_body)s characters", max_body=f"{MAX_BODY:,}"))
     checked = _check_uploads(attachments, max_bytes)
     subj = subject.strip() or (parent.subject if parent.subject.lower().startswith("re:") else f"Re: {parent.subject}")
     mid = uuid.uuid4()
@@ -588,7 +642,7 @@ def grant_forward_consent(session: Session, *, actor: Principal, message: Messag
     """The originator consents to onward forwarding to these members (``*``: any member of the network)."""
     who = require(actor, message, "reply")
     if not (who.sender or who.operator):
-        raise PermissionDenied("only the originator consents to onward forwarding")
+        raise PermissionDenied(_("only the originator consents to onward forwarding"))
     codes = sorted({"*" if c.strip() == "*" else c.strip().upper() for c in members if c.strip()})
     message.forward_consent = sorted(set(message.forward_consent) | set(codes))
     audit(
@@ -617,7 +671,7 @@ def forward(
     now = now or utcnow()
     who = require(actor, message, "forward")
     if not to_members:
-        raise InvalidInput("to", "name at least one member")
+        raise InvalidInput("to", _("name at least one member"))
     mark = message.marking
     to_members = member_codes(session, message.network, to_members)
     for c in to_members:
@@ -627,7 +681,9 @@ def forward(
         )
         if not decision.allowed:
             audit_refused = {"to": c, "reason": decision.reason}
-            raise PermissionDenied(f"forwarding to {c} refused: {decision.reason}", **audit_refused)
+            raise PermissionDenied(
+                _("forwarding to %(code)s refused: %(reason)s", code=c, reason=decision.reason), **audit_refused
+            )
     body = (note.strip() + "\n\n---- forwarded message ----\n" if note.strip() else "") + message.body
     copy = send_message(
         session,
@@ -662,7 +718,7 @@ def close(session: Session, *, actor: Principal, message: Message, outcome: str,
     now = now or utcnow()
     require(actor, message, "close")
     if message.status == "closed":
-        raise Conflict("already closed")
+        raise Conflict(_("already closed"))
     outcome = v.required_text(outcome, "outcome", 2000)
     message.status, message.closed_at, message.closed_by_name, message.outcome = "closed", now, actor.username, outcome
     for a in message.addressees:
@@ -690,13 +746,13 @@ def record_case_step(
     at = at or now
     who = require(actor, message, "reply")
     if message.kind != "victim_referral":
-        raise InvalidInput("step", "only a victim-assistance referral is a case with steps")
+        raise InvalidInput("step", _("only a victim-assistance referral is a case with steps"))
     if step not in CASE_STEPS:
-        raise InvalidInput("step", f"{step!r} is not one of {', '.join(CASE_STEPS)}")
+        raise InvalidInput("step", _("%(step)r is not one of %(choices)s", step=step, choices=", ".join(CASE_STEPS)))
     if at > now + timedelta(minutes=5):
-        raise InvalidInput("at", "a step cannot be dated in the future")
+        raise InvalidInput("at", _("a step cannot be dated in the future"))
     if message.status == "closed" or message.case_step == "closed":
-        raise Conflict("this case is closed")
+        raise Conflict(_("this case is closed"))
     row = CaseStep(
         message_id=message.id,
         step=step,
@@ -746,7 +802,7 @@ def parse_marking(
 def get_network(session: Session, actor: Principal, code: str) -> Network:
     n = session.scalar(select(Network).where(Network.code == code.strip().upper()))
     if n is None or not (is_operator(actor) or actor.can_see_network(n.id)):
-        raise NotFound(f"no network {code!r}")
+        raise NotFound(_("no network %(code)r", code=code))
     return n
 
 
@@ -788,12 +844,12 @@ def acknowledge_with_token(
             with sessions() as session:
                 n = session.get(Notification, uuid.UUID(token.split(".", 1)[0]))
         _refuse_link(sessions, n, via, ip, exc.kind, str(exc), token)
-        raise PermissionDenied(f"acknowledgement link refused: {exc}") from exc
+        raise PermissionDenied(_("acknowledgement link refused: %(reason)s", reason=exc)) from exc
     try:
         with transaction(sessions) as session:
             n = session.get(Notification, claim.notification_id)
             if n is None:
-                raise NotFound("the message of this link no longer exists")
+                raise NotFound(_("the message of this link no longer exists"))
             actor = link_actor(n, via, ip)
             a, first = acknowledge_notification(session, notification=n, actor=actor, now=now)
             return LinkResult(a, a.message_id, first)

@@ -13,6 +13,7 @@ from liaison.actions.audit import audit
 from liaison.actions.exchange import send_message
 from liaison.errors import Conflict, InvalidInput, PermissionDenied
 from liaison.escalation import queue
+from liaison.i18n import _
 from liaison.marking import Marking
 from liaison.models import Designation, Exercise, Member, Membership, Message, Network, utcnow
 from liaison.principal import Principal
@@ -30,10 +31,10 @@ def schedule_exercise(
 ) -> Exercise:
     now = now or utcnow()
     if not (actor.is_admin or actor.administers(network.id)):
-        raise PermissionDenied("only the network's secretariat schedules reachability exercises")
+        raise PermissionDenied(_("only the network's secretariat schedules reachability exercises"))
     at = timeinput.within(at, "at")
     if at < now - timedelta(minutes=1):
-        raise InvalidInput("at", "an exercise cannot be scheduled in the past")
+        raise InvalidInput("at", _("an exercise cannot be scheduled in the past"))
     timeinput.EXERCISE_WINDOW_MINUTES.check(window_minutes, "window_minutes")
     ex = Exercise(
         network_id=network.id,
@@ -60,9 +61,11 @@ def schedule_exercise(
 
 def cancel_exercise(session: Session, *, actor: Principal, exercise: Exercise) -> None:
     if not (actor.is_admin or actor.administers(exercise.network_id)):
-        raise PermissionDenied("only the network's secretariat cancels its exercises")
+        raise PermissionDenied(_("only the network's secretariat cancels its exercises"))
     if exercise.status != "scheduled":
-        raise Conflict(f"the exercise is {exercise.status}: only a scheduled exercise can be cancelled")
+        if exercise.status == "cancelled":
+            raise Conflict(_("the exercise is cancelled already"))
+        raise Conflict(_("the exercise has started: only a scheduled exercise can be cancelled"))
     exercise.status = "cancelled"
     queue.cancel(session, "exercise", exercise.id)
     audit(

@@ -27,6 +27,7 @@ from liaison.actions.audit import audit
 from liaison.actions.bank import bump_bank
 from liaison.bank.access import Viewer
 from liaison.errors import Conflict, InvalidInput
+from liaison.i18n import _, lazy_gettext
 from liaison.matching import Index, Name, Query, Record
 from liaison.models import BankEntity, ListReference, MergeProposal, Statement, utcnow
 from liaison.principal import Principal
@@ -182,9 +183,9 @@ def propose_merges(
     """Store a proposal for each likely duplicate pair found among what ``actor`` may see (see the module)."""
     viewer = _analyst(session, actor)
     if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise InvalidInput("threshold", "give a score between 0 and 1")
+        raise InvalidInput("threshold", _("give a score between 0 and 1"))
     if limit < 1:
-        raise InvalidInput("limit", "give at least 1")
+        raise InvalidInput("limit", _("give at least 1"))
     made = []
     for c in find_candidates(session, viewer, threshold=threshold, limit=limit):
         p = MergeProposal(
@@ -216,11 +217,27 @@ def propose_merges(
     return made
 
 
+# What a merge proposal's state (proposed, accepted, rejected, undone) means to someone acting on it.
+_MERGE_STATES = {
+    "proposed": lazy_gettext("this merge proposal is still proposed: accept it first"),
+    "accepted": lazy_gettext("this merge proposal was already accepted"),
+    "rejected": lazy_gettext("this merge proposal was already rejected"),
+    "undone": lazy_gettext("this merge proposal was already undone"),
+}
+
+
+def _merge_state(status: str, expect: str) -> str:
+    known = _MERGE_STATES.get(status)
+    if known is None:
+        return _("this merge proposal is %(status)s, not %(expect)s", status=status, expect=expect)
+    return str(known)
+
+
 def _decide(session: Session, actor: Principal, proposal_id: uuid.UUID | str, expect: str) -> MergeProposal:
     viewer = _analyst(session, actor)
     p = proposal_or_404(session, viewer, proposal_id)
     if p.status != expect:
-        raise Conflict(f"this merge proposal is {p.status}, not {expect}")
+        raise Conflict(_merge_state(p.status, expect))
     return p
 
 
@@ -246,10 +263,10 @@ def accept(session: Session, *, actor: Principal, proposal_id: uuid.UUID | str) 
     other = session.get(BankEntity, p.other_id)
     assert entity is not None and other is not None  # noqa: S101 - the foreign keys guarantee it
     if other.merged_into_id is not None:
-        raise Conflict("the other entity is already merged into another one: undo that merge first")
+        raise Conflict(_("the other entity is already merged into another one: undo that merge first"))
     target = canonical(session, entity)
     if target.id == other.id:
-        raise Conflict("these entities are already merged the other way round")
+        raise Conflict(_("these entities are already merged the other way round"))
     other.merged_into_id = target.id
     _record_decision(session, actor, p, "accepted", {"merged_into": str(target.id)})
     return p

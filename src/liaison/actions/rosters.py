@@ -12,7 +12,8 @@ from liaison import rosters, timeinput
 from liaison import validation as v
 from liaison.actions.audit import audit, bump_directory
 from liaison.actions.directory import require_edit_organisation
-from liaison.errors import InvalidInput
+from liaison.errors import UNKNOWN, InvalidInput
+from liaison.i18n import _
 from liaison.models import ContactPoint, Designation, Override, Rotation, RotationParticipant, utcnow
 from liaison.principal import Principal
 
@@ -30,9 +31,9 @@ def _contact_points(session: Session, designation: Designation, ids: list[uuid.U
     for cp_id in ids:
         cp = found.get(cp_id)
         if cp is None:
-            raise InvalidInput(field, f"no contact point {cp_id}")
+            raise InvalidInput(field, str(UNKNOWN["contact point"]) % {"id": cp_id})
         if cp.organisation_id != designation.agency_id:
-            raise InvalidInput(field, f"{cp.name} is not a contact point of the designated agency")
+            raise InvalidInput(field, _("%(name)s is not a contact point of the designated agency", name=cp.name))
         out.append(cp)
     return out
 
@@ -56,9 +57,9 @@ def add_rotation(
 ) -> Rotation:
     _can_edit(session, actor, designation)
     if not participants:
-        raise InvalidInput("participants", "a rotation needs at least one contact point")
+        raise InvalidInput("participants", _("a rotation needs at least one contact point"))
     if period not in ("daily", "weekly"):
-        raise InvalidInput("period", "must be daily or weekly")
+        raise InvalidInput("period", _("must be daily or weekly"))
     start = timeinput.in_years(start, "start")
     if end is not None:
         end = timeinput.in_years(end, "end")
@@ -152,7 +153,7 @@ def add_override(
     _can_edit(session, actor, designation)
     timeinput.within(start, "start"), timeinput.within(end, "end")
     if end <= start:
-        raise InvalidInput("end", "must be after start")
+        raise InvalidInput("end", _("must be after start"))
     (cp,) = _contact_points(session, designation, [contact_point_id], "contact_point_id")
     last = session.scalar(select(Override.seq).order_by(Override.seq.desc()).limit(1)) or 0
     seq = max(last + 1, int(utcnow().timestamp() * 1_000_000))

@@ -12,14 +12,15 @@ explanation saying who decided and when. Screening sees only the names the scree
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.actions.audit import audit
-from liaison.errors import InvalidInput, NotFound, PermissionDenied
+from liaison.errors import InvalidInput, NotFound, PermissionDenied, unknown
+from liaison.i18n import _
 from liaison.matching import Hit, Query
 from liaison.matching.normalize import analyze
 from liaison.models import ScreeningDecision, ScreeningHit, ScreeningRun, utcnow
@@ -41,8 +42,17 @@ def query_key(name: str) -> str:
 
 
 def _decision_note(d: ScreeningDecision) -> str:
+    """The decision in English, stored in the hit's explanation (a record: the same words whoever reads it later);
+    a page shows :func:`decision_words` instead."""
     verdict = "true" if d.verdict == "true_match" else "false"
     return f"decided {verdict} match by {d.decided_by_name} on {d.updated_at.date().isoformat()}"
+
+
+def decision_words(decision: Mapping[str, Any]) -> str:
+    """A stored decision (``explanation["decision"]``: verdict, by, on) in the reader's language."""
+    if decision.get("verdict") == "true_match":
+        return _("decided true match by %(user)s on %(day)s", user=decision.get("by", ""), day=decision.get("on", ""))
+    return _("decided false match by %(user)s on %(day)s", user=decision.get("by", ""), day=decision.get("on", ""))
 
 
 def _decisions(
@@ -112,14 +122,14 @@ def screen(
     viewer = viewer_for(session, actor)
     require_reader(viewer)
     if not 1 <= top <= MAX_TOP:
-        raise InvalidInput("top", f"between 1 and {MAX_TOP}")
+        raise InvalidInput("top", _("between 1 and %(most)s", most=MAX_TOP))
     if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise InvalidInput("threshold", "between 0 and 1")
+        raise InvalidInput("threshold", _("between 0 and 1"))
     if not queries:
-        raise InvalidInput("queries", "no names to screen")
+        raise InvalidInput("queries", _("no names to screen"))
     ids = [q.id for q in queries]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("queries", "query ids must be unique")
+        raise InvalidInput("queries", _("query ids must be unique"))
     idx = index or index_for(session, algorithm)
     if algorithm is not None and idx.algorithm.name != algorithm:
         idx = index_for(session, algorithm)
@@ -215,7 +225,7 @@ def run_or_404(session: Session, actor: Principal, run_id: uuid.UUID) -> Screeni
     viewer = viewer_for(session, actor)
     require_reader(viewer)
     if run is None or not (viewer.operator or run.organisation_id == actor.organisation_id):
-        raise NotFound(f"no screening run {run_id}")
+        raise unknown("screening run", run_id)
     return run
 
 
@@ -227,20 +237,20 @@ def decide(session: Session, *, actor: Principal, hit_id: uuid.UUID, verdict: st
     hit = session.get(ScreeningHit, hit_id)
     run = session.get(ScreeningRun, hit.run_id) if hit is not None else None
     if hit is None or run is None or not (viewer.operator or run.organisation_id == actor.organisation_id):
-        raise NotFound(f"no screening hit {hit_id}")
+        raise unknown("screening hit", hit_id)
     try:
         entity_or_404(session, viewer, hit.entity_id)
     except NotFound:  # the entity became invisible since the run: say no more than for an unknown hit
-        raise NotFound(f"no screening hit {hit_id}") from None
+        raise unknown("screening hit", hit_id) from None
     try:
         require_analyst(viewer)
     except PermissionDenied:
-        raise PermissionDenied("only an analyst may decide whether a hit is a true or a false match") from None
+        raise PermissionDenied(_("only an analyst may decide whether a hit is a true or a false match")) from None
     if verdict not in VERDICTS:
-        raise InvalidInput("verdict", f"one of {', '.join(VERDICTS)}")
+        raise InvalidInput("verdict", _("one of %(choices)s", choices=", ".join(VERDICTS)))
     note = note.strip()
     if len(note) > 2000:
-        raise InvalidInput("note", "at most 2000 characters")
+        raise InvalidInput("note", _("at most 2000 characters"))
     key = query_key(hit.query_name)
     org = (
         ScreeningDecision.organisation_id.is_(None)

@@ -51,6 +51,7 @@ class Outgoing:
     channel_id: uuid.UUID | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     priority: str = "routine"
+    language: str = ""  # the language of subject and body (BCP 47), sent as Content-Language where a channel can
 
 
 class Sender(Protocol):
@@ -136,6 +137,8 @@ class SmtpSender:
         if item.priority == "flash":
             msg["Importance"], msg["X-Priority"] = "high", "1"
         msg.set_content(visible_bidi(item.body))
+        if item.language:  # after set_content, which clears the Content-* headers
+            msg["Content-Language"] = item.language
         for last_try in (False, True):
             conn, reused = None, False
             try:

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from liaison.i18n import _
+
 TARGETS: tuple[str, ...] = ("on-duty", "deputy", "desk", "secretariat")
 """Escalation targets, in the order a chain usually climbs them."""
 
@@ -55,6 +57,11 @@ _REPEAT = re.compile(r"repeat(?:\s*@\s*(?P<gap>[^:]*?))?(?:\s*:\s*(?P<rounds>.*?
 _TARGET_LIST = ", ".join(TARGETS)
 
 
+def _step(n: int) -> str:
+    # Translators: where an escalation policy is wrong: its n-th step (1-based), e.g. "step 2: empty step"
+    return _("step %(n)s", n=n)
+
+
 class PolicyError(ValueError):
     """An invalid policy or argument; the message reads ``"<where>: <reason>"``.
 
@@ -64,7 +71,7 @@ class PolicyError(ValueError):
     """
 
     def __init__(self, where: str, reason: str) -> None:
-        super().__init__(f"{where}: {reason}")
+        super().__init__(_("%(field)s: %(reason)s", field=where, reason=reason))
         self.where = where
         self.reason = reason
 
@@ -128,22 +135,22 @@ class Policy:
     def from_json(cls, data: object) -> Policy:
         """Inverse of :meth:`to_json`; strict about keys and types (raises :class:`PolicyError`)."""
         if not isinstance(data, dict):
-            raise PolicyError("policy", "expected an object")
+            raise PolicyError("policy", _("expected an object"))
         _exact_keys("policy", data, {"steps", "repeat", "max_rounds", "gap_seconds"})
         raw_steps = data["steps"]
         if not isinstance(raw_steps, list):
-            raise PolicyError("steps", "expected a list")
+            raise PolicyError("steps", _("expected a list"))
         steps = []
         for n, raw in enumerate(raw_steps, 1):
             if not isinstance(raw, dict):
-                raise PolicyError(f"step {n}", "expected an object")
-            _exact_keys(f"step {n}", raw, {"target", "delay_seconds"})
+                raise PolicyError(_step(n), _("expected an object"))
+            _exact_keys(_step(n), raw, {"target", "delay_seconds"})
             if not isinstance(raw["target"], str):
-                raise PolicyError(f"step {n}", "target must be a string")
-            steps.append(Step(raw["target"], _json_seconds(f"step {n}", raw["delay_seconds"])))
+                raise PolicyError(_step(n), _("target must be a string"))
+            steps.append(Step(raw["target"], _json_seconds(_step(n), raw["delay_seconds"])))
         repeat = data["repeat"]
         if not isinstance(repeat, bool):
-            raise PolicyError("repeat", "expected true or false")
+            raise PolicyError("repeat", _("expected true or false"))
         max_rounds = data["max_rounds"]
         if max_rounds is not None:
             max_rounds = _json_int("max_rounds", max_rounds)
@@ -182,25 +189,30 @@ def parse_delay(text: str, where: str = "delay") -> timedelta:
     text = text.strip()
     match = _DELAY.fullmatch(text)
     if not text or match is None or not any(match.groups()):
-        hint = (
-            " (missing unit: s, m or h)" if text.isdigit() else " (units s, m, h, in that order, e.g. 90s, 5m, 1h30m)"
+        raise PolicyError(
+            where,
+            _("bad delay %(text)r (missing unit: s, m or h)", text=text)
+            if text.isdigit()
+            else _("bad delay %(text)r (units s, m, h, in that order, e.g. 90s, 5m, 1h30m)", text=text),
         )
-        raise PolicyError(where, f"bad delay {text!r}{hint}")
     if any(g and len(g) > 9 for g in match.groups()):  # far over MAX_DELAY, and no huge int() to convert
-        raise PolicyError(where, f"delay {text[:40]!r} is longer than {format_delay(MAX_DELAY)}")
+        raise PolicyError(
+            where,
+            _("delay %(text)r is longer than %(most)s", text=text[:40], most=format_delay(MAX_DELAY)),
+        )
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
     if total > _seconds(MAX_DELAY):
-        raise PolicyError(where, f"delay {text!r} is longer than {format_delay(MAX_DELAY)}")
+        raise PolicyError(where, _("delay %(text)r is longer than %(most)s", text=text, most=format_delay(MAX_DELAY)))
     return timedelta(seconds=total)
 
 
 def parse_policy(text: str) -> Policy:
     """Parse the text form (module doc); raises :class:`PolicyError` naming the step and the problem."""
     if not isinstance(text, str):
-        raise PolicyError("policy", "expected text")
+        raise PolicyError("policy", _("expected text"))
     if not text.strip():
-        raise PolicyError("policy", "empty (expected e.g. 'on-duty@0s,deputy@5m,repeat')")
+        raise PolicyError("policy", _("empty (expected e.g. 'on-duty@0s,deputy@5m,repeat')"))
     steps: list[Step] = []
     repeat_at: int | None = None
     repeat = False
@@ -208,15 +220,15 @@ def parse_policy(text: str) -> Policy:
     gap: timedelta | None = None
     for n, raw in enumerate(text.split(","), 1):
         token = raw.strip()
-        where = f"step {n}"
+        where = _step(n)
         if not token:
-            raise PolicyError(where, "empty step")
+            raise PolicyError(where, _("empty step"))
         repeat_match = _REPEAT.fullmatch(token)
         if repeat_match is not None:
             if repeat_at is not None:
-                raise PolicyError(where, f"duplicate 'repeat' (already at step {repeat_at})")
+                raise PolicyError(where, _("duplicate 'repeat' (already at step %(repeat_at)s)", repeat_at=repeat_at))
             if not steps:
-                raise PolicyError(where, "'repeat' needs at least one step before it")
+                raise PolicyError(where, _("'repeat' needs at least one step before it"))
             repeat_at, repeat = n, True
             if repeat_match["gap"] is not None:
                 gap = parse_delay(repeat_match["gap"], where)
@@ -224,30 +236,39 @@ def parse_policy(text: str) -> Policy:
                 rounds = repeat_match["rounds"].strip()
                 if not re.fullmatch(r"[0-9]{1,9}", rounds) or not 1 <= int(rounds) <= MAX_ROUNDS:
                     raise PolicyError(
-                        where, f"bad round count {rounds[:40]!r} (expected repeat:N with 1 <= N <= {MAX_ROUNDS})"
+                        where,
+                        _(
+                            "bad round count %(rounds)r (expected repeat:N with 1 <= N <= %(max_rounds)s)",
+                            rounds=rounds[:40],
+                            max_rounds=MAX_ROUNDS,
+                        ),
                     )
                 max_rounds = int(rounds)
             continue
         if repeat_at is not None:
-            raise PolicyError(where, f"'repeat' (step {repeat_at}) must be the last step")
+            raise PolicyError(where, _("'repeat' (step %(repeat_at)s) must be the last step", repeat_at=repeat_at))
         target, at, delay_text = token.partition("@")
         target = target.strip()
         if not at:
-            raise PolicyError(where, f"expected TARGET@DELAY, got {token!r}")
+            raise PolicyError(where, _("expected TARGET@DELAY, got %(token)r", token=token))
         if target not in TARGETS:
-            raise PolicyError(where, f"unknown target {target!r} ({_TARGET_LIST})")
+            raise PolicyError(where, _("unknown target %(target)r (%(targets)s)", target=target, targets=_TARGET_LIST))
         delay = parse_delay(delay_text, where)
         if steps and delay < steps[-1].delay:
             raise PolicyError(
                 where,
-                f"delay {format_delay(delay)} is earlier than step {n - 1}'s {format_delay(steps[-1].delay)} "
-                "(delays must not decrease)",
+                _(
+                    "delay %(delay)s is earlier than step %(step)s's %(earlier)s (delays must not decrease)",
+                    delay=format_delay(delay),
+                    step=n - 1,
+                    earlier=format_delay(steps[-1].delay),
+                ),
             )
         steps.append(Step(target, delay))
     if repeat and _period(steps[-1].delay, gap) == _ZERO:
         raise PolicyError(
-            f"step {repeat_at}",
-            "'repeat' with zero period (the last step is at 0s; give a gap, e.g. repeat@5m)",
+            _step(repeat_at or len(steps) + 1),
+            _("'repeat' with zero period (the last step is at 0s; give a gap, e.g. repeat@5m)"),
         )
     return Policy(tuple(steps), repeat, max_rounds, gap)
 
@@ -306,7 +327,7 @@ def response_deadline(sent_at: datetime, hours: float = DEFAULT_RESPONSE_HOURS) 
     """When the response clock runs out: ``hours`` (default 8) of elapsed time after ``sent_at``, in UTC."""
     start = _aware("sent_at", sent_at)
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not math.isfinite(hours) or hours <= 0:
-        raise PolicyError("hours", f"must be a positive number, got {hours!r}")
+        raise PolicyError("hours", _("must be a positive number, got %(hours)r", hours=hours))
     return start + timedelta(hours=hours)
 
 
@@ -356,37 +377,46 @@ def _period(last: timedelta, gap: timedelta | None) -> timedelta:
 
 def _validate(policy: Policy) -> None:
     if not isinstance(policy.steps, tuple) or not policy.steps:
-        raise PolicyError("steps", "need at least one step (a tuple of Step)")
+        raise PolicyError("steps", _("need at least one step (a tuple of Step)"))
     previous = _ZERO
     for n, step in enumerate(policy.steps, 1):
-        where = f"step {n}"
+        where = _step(n)
         if not isinstance(step, Step):
-            raise PolicyError(where, "expected a Step")
+            raise PolicyError(where, _("expected a Step"))
         if step.target not in TARGETS:
-            raise PolicyError(where, f"unknown target {step.target!r} ({_TARGET_LIST})")
+            raise PolicyError(
+                where, _("unknown target %(target)r (%(targets)s)", target=step.target, targets=_TARGET_LIST)
+            )
         _check_delay(where, step.delay)
         if step.delay < previous:
-            raise PolicyError(where, "delays must not decrease")
+            raise PolicyError(where, _("delays must not decrease"))
         previous = step.delay
     if not isinstance(policy.repeat, bool):
-        raise PolicyError("repeat", "expected a bool")
+        raise PolicyError("repeat", _("expected a bool"))
     if policy.max_rounds is not None:
         if not policy.repeat:
-            raise PolicyError("max_rounds", "only allowed with repeat")
+            raise PolicyError("max_rounds", _("only allowed with repeat"))
         if isinstance(policy.max_rounds, bool) or not isinstance(policy.max_rounds, int) or policy.max_rounds < 1:
-            raise PolicyError("max_rounds", f"must be an integer >= 1, got {policy.max_rounds!r}")
+            raise PolicyError(
+                "max_rounds", _("must be an integer >= 1, got %(max_rounds)r", max_rounds=policy.max_rounds)
+            )
     if policy.gap is not None:
         if not policy.repeat:
-            raise PolicyError("gap", "only allowed with repeat")
+            raise PolicyError("gap", _("only allowed with repeat"))
         _check_delay("gap", policy.gap)
     if policy.repeat and _period(previous, policy.gap) == _ZERO:
-        raise PolicyError("repeat", "zero period (the last step is at 0s; give a positive gap)")
+        raise PolicyError("repeat", _("zero period (the last step is at 0s; give a positive gap)"))
 
 
 def _check_delay(where: str, delay: object) -> None:
     if not isinstance(delay, timedelta) or delay < _ZERO or delay > MAX_DELAY or delay % _SECOND:
         raise PolicyError(
-            where, f"delay must be a whole number of seconds from 0s to {format_delay(MAX_DELAY)}, got {delay!r}"
+            where,
+            _(
+                "delay must be a whole number of seconds from 0s to %(most)s, got %(delay)r",
+                most=format_delay(MAX_DELAY),
+                delay=delay,
+            ),
         )
 
 
@@ -396,14 +426,21 @@ def _seconds(delay: timedelta) -> int:
 
 def _json_int(where: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise PolicyError(where, f"expected an integer, got {value!r}")
+        raise PolicyError(where, _("expected an integer, got %(value)r", value=value))
     return value
 
 
 def _json_seconds(where: str, value: object) -> timedelta:
     seconds = _json_int(where, value)
     if not 0 <= seconds <= _seconds(MAX_DELAY):
-        raise PolicyError(where, f"delay must be 0 to {_seconds(MAX_DELAY)} seconds, got {seconds}")
+        raise PolicyError(
+            where,
+            _(
+                "delay must be 0 to %(most)s seconds, got %(seconds)s",
+                most=_seconds(MAX_DELAY),
+                seconds=seconds,
+            ),
+        )
     return timedelta(seconds=seconds)
 
 
@@ -411,14 +448,14 @@ def _exact_keys(where: str, data: dict[Any, Any], expected: set[str]) -> None:
     missing = expected - data.keys()
     extra = data.keys() - expected
     if missing:
-        raise PolicyError(where, f"missing {', '.join(sorted(missing))}")
+        raise PolicyError(where, _("missing %(choices)s", choices=", ".join(sorted(missing))))
     if extra:
-        raise PolicyError(where, f"unexpected {', '.join(sorted(map(str, extra)))}")
+        raise PolicyError(where, _("unexpected %(choices)s", choices=", ".join(sorted(map(str, extra)))))
 
 
 def _aware(name: str, value: object) -> datetime:
     if not isinstance(value, datetime):
-        raise PolicyError(name, f"expected a datetime, got {type(value).__name__}")
+        raise PolicyError(name, _("expected a datetime, got %(type)s", type=type(value).__name__))
     if value.tzinfo is None or value.utcoffset() is None:
-        raise PolicyError(name, "must be timezone-aware")
+        raise PolicyError(name, _("must be timezone-aware"))
     return value.astimezone(UTC)

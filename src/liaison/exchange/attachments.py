@@ -26,6 +26,11 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
+from liaison import i18n
+from liaison.i18n import _, ngettext
+
 ALLOWED: dict[str, tuple[str, ...]] = {
     "application/pdf": ("pdf",),
     "image/png": ("png",),
@@ -78,7 +83,8 @@ class AttachmentError(ValueError):
     """A refused attachment. ``str(error)`` names the file; ``reason`` is the part after the name."""
 
     def __init__(self, filename: str, reason: str) -> None:
-        super().__init__(f"{filename}: {reason}")
+        # Translators: a refused attachment: its file name, then why it was refused
+        super().__init__(_("%(file)s: %(reason)s", file=filename, reason=reason))
         self.filename = filename
         self.reason = reason
 
@@ -99,8 +105,18 @@ def human_size(size: int) -> str:
             break
         value /= 1000
     if unit == "bytes":
-        return f"{size} byte" + ("" if size == 1 else "s")
-    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+        return _bytes(size)
+    shown = format_decimal(round(value, 1), "#,##0.#", locale=i18n.babel_locale())
+    if unit == "KB":
+        # Translators: file sizes in decimal units; write the unit as your language does (French: Ko, Mo, Go)
+        return _("%(size)s KB", size=shown)
+    if unit == "MB":
+        return _("%(size)s MB", size=shown)
+    return _("%(size)s GB", size=shown)
+
+
+def _bytes(size: int) -> str:
+    return ngettext("%(size)s byte", "%(size)s bytes", size, size=i18n.number(size))
 
 
 def sanitise_filename(filename: str) -> str:
@@ -121,31 +137,47 @@ def check_attachment(
     """Accept ``data`` as an attachment called ``filename``, or raise :class:`AttachmentError`."""
     label = sanitise_filename(filename) or "attachment"
     if not data:
-        raise AttachmentError(label, "the file is empty")
+        raise AttachmentError(label, _("the file is empty"))
     if len(data) > max_bytes:
         size, limit = human_size(len(data)), human_size(max_bytes)
         if size == limit:
-            size, limit = f"{len(data):,} bytes", f"{max_bytes:,} bytes"
-        raise AttachmentError(label, f"the file is {size}, over the {limit} limit")
+            size, limit = _bytes(len(data)), _bytes(max_bytes)
+        raise AttachmentError(label, _("the file is %(size)s, over the %(limit)s limit", size=size, limit=limit))
     name = sanitise_filename(filename)
     stem, dot, extension = name.rpartition(".")
     if not name or not dot or not stem.strip() or not extension:
-        raise AttachmentError(label, "the file name needs a name and an extension, such as report.pdf")
+        raise AttachmentError(label, _("the file name needs a name and an extension, such as report.pdf"))
     by_name = _BY_EXTENSION.get(extension.lower())
     if by_name is None:
-        raise AttachmentError(label, f"type not allowed (allowed: {_ALLOWED_NAMES})")
+        raise AttachmentError(label, _("type not allowed (allowed: %(allowed)s)", allowed=_ALLOWED_NAMES))
     if len(name) > MAX_FILENAME:
         name = stem[: MAX_FILENAME - len(extension) - 1].rstrip(". ") + "." + extension
     sniffed = _sniff(name, data, max_bytes=max_bytes, text_type=by_name)
     if sniffed is None:
-        raise AttachmentError(name, f"the content is not an allowed type (allowed: {_ALLOWED_NAMES})")
+        raise AttachmentError(
+            name, _("the content is not an allowed type (allowed: %(allowed)s)", allowed=_ALLOWED_NAMES)
+        )
     if sniffed != by_name:
-        raise AttachmentError(name, f"the content is {_describe(sniffed)} but the name ends in .{extension}")
+        raise AttachmentError(
+            name,
+            _(
+                "the content is %(content)s but the name ends in .%(extension)s",
+                content=_describe(sniffed),
+                extension=extension,
+            ),
+        )
     if declared_type is not None:
         declared = declared_type.split(";", 1)[0].strip().lower()
         declared = _ALIASES.get(declared, declared)
         if declared not in _UNDECLARED and declared != sniffed:
-            raise AttachmentError(name, f"declared as {declared} but the content is {_describe(sniffed)}")
+            raise AttachmentError(
+                name,
+                _(
+                    "declared as %(declared)s but the content is %(content)s",
+                    declared=declared,
+                    content=_describe(sniffed),
+                ),
+            )
     return CheckedAttachment(name, sniffed, len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -177,13 +209,13 @@ def _sniff_zip(name: str, data: bytes, *, max_bytes: int) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if len(members) > ZIP_MAX_MEMBERS:
-                raise AttachmentError(name, f"the archive has more than {ZIP_MAX_MEMBERS} members")
+                raise AttachmentError(name, _("the archive has more than %(most)s members", most=ZIP_MAX_MEMBERS))
             expanded = sum(member.file_size for member in members)
             if expanded > ZIP_MAX_RATIO * max_bytes:
-                raise AttachmentError(name, f"the archive would expand to {human_size(expanded)}")
+                raise AttachmentError(name, _("the archive would expand to %(size)s", size=human_size(expanded)))
             names = {member.filename for member in members}
             if any(os.path.basename(n).lower() == "vbaproject.bin" for n in names):
-                raise AttachmentError(name, "documents with macros are not allowed")
+                raise AttachmentError(name, _("documents with macros are not allowed"))
             if "mimetype" in names:
                 with archive.open("mimetype") as member:
                     mimetype = member.read(100).decode("ascii", "replace").strip()
@@ -197,7 +229,7 @@ def _sniff_zip(name: str, data: bytes, *, max_bytes: int) -> str | None:
         raise
     # zipfile reports damage through many exception types; all of them mean "cannot be opened".
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
-        raise AttachmentError(name, "the archive is damaged or encrypted") from exc
+        raise AttachmentError(name, _("the archive is damaged or encrypted")) from exc
 
 
 def _sniff_text(name: str, data: bytes, text_type: str) -> str | None:
@@ -206,15 +238,17 @@ def _sniff_text(name: str, data: bytes, text_type: str) -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AttachmentError(name, f"text files must be UTF-8 (invalid byte at offset {exc.start})") from exc
+        raise AttachmentError(
+            name, _("text files must be UTF-8 (invalid byte at offset %(start)s)", start=exc.start)
+        ) from exc
     if text_type == "application/json":
         try:
             json.loads(text)
         except (ValueError, RecursionError) as exc:
-            raise AttachmentError(name, f"not valid JSON ({exc})") from exc
+            raise AttachmentError(name, _("not valid JSON (%(reason)s)", reason=exc)) from exc
     elif text_type == "message/rfc822":
         if not _HEADER_LINE.match(text):
-            raise AttachmentError(name, "not an e-mail message (it must start with a header such as From:)")
+            raise AttachmentError(name, _("not an e-mail message (it must start with a header such as From:)"))
     elif _MARKUP.match(data.removeprefix(b"\xef\xbb\xbf")):
-        raise AttachmentError(name, "HTML, SVG and XML files are not allowed, even renamed as text")
+        raise AttachmentError(name, _("HTML, SVG and XML files are not allowed, even renamed as text"))
     return text_type

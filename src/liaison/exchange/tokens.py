@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from liaison.i18n import _
+
 MAX_TOKEN_LENGTH = 200
 _PURPOSE = b"liaison-ack\0"
 # 32 lower-case hex, 1-11 digits of expiry (up to year 5138), 43 characters of base64url (32 bytes).
@@ -80,18 +82,20 @@ def read_ack_token(key: str, token: str, now: datetime) -> AckClaim:
     """
     _require_aware("now", now)
     if len(token) > MAX_TOKEN_LENGTH:
-        raise TokenError("malformed", f"longer than {MAX_TOKEN_LENGTH} characters")
+        raise TokenError(
+            "malformed", _("longer than %(max_token_length)s characters", max_token_length=MAX_TOKEN_LENGTH)
+        )
     match = _SHAPE.fullmatch(token)
     if match is None:
-        raise TokenError("malformed", "not of the form <id>.<expiry>.<signature>")
+        raise TokenError("malformed", _("not of the form <id>.<expiry>.<signature>"))
     id_hex, expiry, signature = match.groups()
     expected = _signature(key, id_hex, expiry)
     if not hmac.compare_digest(signature.encode("ascii"), expected.encode("ascii")):
-        raise TokenError("forged", "the signature does not match")
+        raise TokenError("forged", _("the signature does not match"))
     try:
         expires_at = datetime.fromtimestamp(int(expiry), UTC)
     except (OverflowError, OSError, ValueError) as exc:  # a genuine token always fits; be safe anyway
-        raise TokenError("malformed", "expiry out of range") from exc
+        raise TokenError("malformed", _("expiry out of range")) from exc
     if now >= expires_at:
-        raise TokenError("expired", f"expired at {expires_at.isoformat()}")
+        raise TokenError("expired", _("expired at %(expires_at)s", expires_at=expires_at.isoformat()))
     return AckClaim(uuid.UUID(hex=id_hex), expires_at)

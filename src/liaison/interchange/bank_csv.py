@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 from liaison.bank.props import NAME_KINDS, PROPS, RELATIONS
 from liaison.errors import LiaisonError
+from liaison.i18n import _, ngettext
 from liaison.interchange import csv_safe
 
 SEPARATOR = ";"
@@ -69,8 +70,9 @@ class CsvError(LiaisonError):
     code = "invalid"
 
     def __init__(self, detail: str, line: int) -> None:
-        super().__init__(f"line {line}: {detail}", line=line)
+        super().__init__(_("line %(line)s: %(reason)s", line=line, reason=detail), line=line)
         self.line = line
+        self.reason = detail
 
 
 @dataclass(frozen=True)
@@ -102,17 +104,24 @@ def read(text: str) -> Iterator[CsvRow]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise CsvError("the file is empty: expected a header row (schema,name,...)", 1) from None
+        raise CsvError(_("the file is empty: expected a header row (schema,name,...)"), 1) from None
     except csv.Error as exc:
-        raise CsvError(f"not CSV ({exc})", 1) from exc
+        raise CsvError(_("not CSV (%(reason)s)", reason=exc), 1) from exc
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
-        raise CsvError(f"unknown column(s) {', '.join(repr(u) for u in unknown)}; known: {', '.join(COLUMNS)}", 1)
+        raise CsvError(
+            _(
+                "unknown column(s) %(unknown)s; known: %(known)s",
+                unknown=", ".join(repr(u) for u in unknown),
+                known=", ".join(COLUMNS),
+            ),
+            1,
+        )
     for required in ("schema", "name"):
         if required not in header:
-            raise CsvError(f"the header needs a {required!r} column", 1)
+            raise CsvError(_("the header needs a %(required)r column", required=required), 1)
     if len(set(header)) != len(header):
-        raise CsvError("a column appears twice in the header", 1)
+        raise CsvError(_("a column appears twice in the header"), 1)
     keys: dict[str, str] = {}
     try:
         for cells in reader:
@@ -120,22 +129,32 @@ def read(text: str) -> Iterator[CsvRow]:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                raise CsvError(f"{len(cells)} cells where the header has {len(header)} columns", line)
+                raise CsvError(
+                    ngettext(
+                        "%(cells)s cells where the header has %(num)d column",
+                        "%(cells)s cells where the header has %(num)d columns",
+                        len(header),
+                        cells=len(cells),
+                    ),
+                    line,
+                )
             row = dict(zip(header, map(csv_safe.restore, cells), strict=True))
             yield _row(row, line, keys)
     except csv.Error as exc:
-        raise CsvError(f"not CSV ({exc})", reader.line_num) from exc
+        raise CsvError(_("not CSV (%(reason)s)", reason=exc), reader.line_num) from exc
 
 
 def _row(row: dict[str, str], line: int, keys: dict[str, str]) -> CsvRow:
     schema = row["schema"].strip()
     if schema not in PROPS:
-        raise CsvError(f"schema {schema!r} is not one of {', '.join(PROPS)}", line)
+        raise CsvError(_("schema %(schema)r is not one of %(choices)s", schema=schema, choices=", ".join(PROPS)), line)
     key = row.get("key", "").strip()
     more = False
     if key:
         if key in keys and keys[key] != schema:
-            raise CsvError(f"key {key!r} was used by an earlier row of another schema ({keys[key]})", line)
+            raise CsvError(
+                _("key %(key)r was used by an earlier row of another schema (%(keys)s)", key=key, keys=keys[key]), line
+            )
         more = key in keys
         keys[key] = schema
     values: list[tuple[str, str, str | None]] = []
@@ -144,7 +163,7 @@ def _row(row: dict[str, str], line: int, keys: dict[str, str]) -> CsvRow:
     for column, prop in VALUE_COLUMNS.items():
         found = split(row.get(column))
         if found and prop not in PROPS[schema]:
-            raise CsvError(f"a {schema} has no {column}", line)
+            raise CsvError(_("a %(schema)s has no %(column)s", schema=schema, column=column), line)
         values.extend((prop, v, None) for v in found)
     relations = tuple((rel, target) for rel in RELATIONS for target in split(row.get(rel)))
     meta = {m: row[m].strip() for m in META if row.get(m, "").strip() and m not in ("references", "contributor_name")}
@@ -153,7 +172,7 @@ def _row(row: dict[str, str], line: int, keys: dict[str, str]) -> CsvRow:
         match = _REFERENCE.match(text)
         if match is None:
             form = "LIST/REFERENCE [listed YYYY-MM-DD] [delisted YYYY-MM-DD]"
-            raise CsvError(f"references: {text!r} is not {form}", line)
+            raise CsvError(_("references: %(text)r is not %(form)s", text=text, form=form), line)
         references.append((match["list"], match["ref"], match["listed"], match["delisted"]))
     return CsvRow(line, key, schema, tuple(values), relations, meta, more, tuple(references))
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -38,6 +38,7 @@ from followthemoney.schema import Schema
 
 from liaison.bank.props import NAME_KIND_FTM, PROPS, RELATIONS
 from liaison.errors import LiaisonError
+from liaison.i18n import _
 
 SCHEMAS = {
     "Person": "Person",
@@ -67,8 +68,9 @@ class FtmError(LiaisonError):
     code = "invalid"
 
     def __init__(self, detail: str, line: int) -> None:
-        super().__init__(f"line {line}: {detail}", line=line)
+        super().__init__(_("line %(line)s: %(reason)s", line=line, reason=detail), line=line)
         self.line = line
+        self.reason = detail
 
 
 # Provenance keys of a value in the statement form (their text as in the analysts' CSV columns).
@@ -121,23 +123,23 @@ def read(lines: Iterable[bytes | str], stats: ReadStats | None = None) -> Iterat
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise FtmError(f"not JSON ({exc})", number) from exc
+            raise FtmError(_("not JSON (%(reason)s)", reason=exc), number) from exc
         if not isinstance(data, dict):
-            raise FtmError("a line is one JSON object (an FtM entity)", number)
+            raise FtmError(_("a line is one JSON object (an FtM entity)"), number)
         yield from _entity(data, number, stats)
 
 
 def _props(data: dict[str, object], schema: Schema, line: int) -> dict[str, list[str]]:
     props = data.get("properties") or {}
     if not isinstance(props, dict):
-        raise FtmError("'properties' is not an object", line)
+        raise FtmError(_("'properties' is not an object"), line)
     known = schema.properties
     out: dict[str, list[str]] = {}
     for key, values in props.items():
         if key not in known:
-            raise FtmError(f"{schema.name} has no property {key!r} in FollowTheMoney", line)
+            raise FtmError(_("%(name)s has no property %(key)r in FollowTheMoney", name=schema.name, key=key), line)
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise FtmError(f"{key}: values are a list of strings", line)
+            raise FtmError(_("%(key)s: values are a list of strings", key=key), line)
         # FtM's schema (above) decides what is a property; values are deduplicated in order, as an EntityProxy
         # does, and checked by the bank's own value rules when the import writes them.
         if values:
@@ -151,20 +153,20 @@ def _statements(
     """The statement form: values by FtM property, and each value's provenance beside it."""
     raw = data.get("statements")
     if not isinstance(raw, list):
-        raise FtmError("'statements' is a list of FtM statements", line)
+        raise FtmError(_("'statements' is a list of FtM statements"), line)
     known = schema.properties
     props: dict[str, list[str]] = {}
     given: dict[str, list[Given]] = {}
     seen: set[tuple[str, str, Given]] = set()
     for stmt in raw:
         if not isinstance(stmt, dict):
-            raise FtmError("a statement is a JSON object", line)
+            raise FtmError(_("a statement is a JSON object"), line)
         prop, value = stmt.get("prop"), stmt.get("value")
         if not isinstance(prop, str) or not isinstance(value, str):
-            raise FtmError("a statement needs a 'prop' and a 'value' (text)", line)
+            raise FtmError(_("a statement needs a 'prop' and a 'value' (text)"), line)
         if prop not in known:
-            raise FtmError(f"{schema.name} has no property {prop!r} in FollowTheMoney", line)
-        pairs = _texts(stmt, PROVENANCE_KEYS, f"{prop}: a statement's {{key!r}} is text", line)
+            raise FtmError(_("%(name)s has no property %(prop)r in FollowTheMoney", name=schema.name, prop=prop), line)
+        pairs = _texts(stmt, PROVENANCE_KEYS, functools.partial(_not_text, prop), line)
         kind = stmt.get("name_kind")
         if isinstance(kind, str) and kind:
             pairs.append(("name_kind", kind))
@@ -177,16 +179,22 @@ def _statements(
     return props, given
 
 
-def _texts(obj: dict[str, object], keys: tuple[str, ...], error: str, line: int) -> list[tuple[str, str]]:
+def _not_text(prop: str, key: str) -> str:
+    return _("%(prop)s: a statement's %(key)r is text", prop=prop, key=key)
+
+
+def _texts(
+    obj: dict[str, object], keys: tuple[str, ...], error: Callable[[str], str], line: int
+) -> list[tuple[str, str]]:
     """The given ``keys`` of ``obj`` that hold text, in ``keys`` order; a key holding anything else is refused
-    with ``error`` (formatted with the key). Missing and empty keys are left out."""
+    with ``error(key)``. Missing and empty keys are left out."""
     pairs = []
     for key in keys:
         found = obj.get(key)
         if found is None or found == "":
             continue
         if not isinstance(found, str):
-            raise FtmError(error.format(key=key), line)
+            raise FtmError(error(key), line)
         pairs.append((key, found))
     return pairs
 
@@ -197,17 +205,17 @@ def _liaison(data: dict[str, object], line: int) -> tuple[dict[str, str] | None,
     if raw is None:
         return None, ()
     if not isinstance(raw, dict):
-        raise FtmError("'liaison' is an object", line)
-    meta = dict(_texts(raw, ENTITY_KEYS, "liaison.{key} is text", line))
+        raise FtmError(_("'liaison' is an object"), line)
+    meta = dict(_texts(raw, ENTITY_KEYS, lambda key: _("liaison.%(key)s is text", key=key), line))
     refs: list[Reference] = []
     for ref in raw.get("references") or ():
         if not isinstance(ref, dict):
-            raise FtmError("a reference is an object (list, reference, listed_on, delisted_on)", line)
+            raise FtmError(_("a reference is an object (list, reference, listed_on, delisted_on)"), line)
         fields = [ref.get(k) for k in ("list", "reference", "listed_on", "delisted_on")]
         if not all(isinstance(f, str) and f for f in fields[:2]) or not all(
             f is None or isinstance(f, str) for f in fields[2:]
         ):
-            raise FtmError("a reference names its 'list' and 'reference' (text)", line)
+            raise FtmError(_("a reference names its 'list' and 'reference' (text)"), line)
         refs.append((str(fields[0]), str(fields[1]), fields[2] or None, fields[3] or None))
     return meta or None, tuple(refs)
 
@@ -217,9 +225,9 @@ def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[Ft
     ftm_id = data.get("id")
     schema = model.get(name) if isinstance(name, str) else None
     if schema is None:
-        raise FtmError(f"unknown FollowTheMoney schema {name!r}", line)
+        raise FtmError(_("unknown FollowTheMoney schema %(name)r", name=name), line)
     if not isinstance(ftm_id, str) or not ftm_id.strip():
-        raise FtmError("an entity needs an 'id'", line)
+        raise FtmError(_("an entity needs an 'id'"), line)
     given_by: dict[str, list[Given]] | None = None
     if "statements" in data:
         props, given_by = _statements(data, schema, line)
@@ -232,7 +240,9 @@ def _entity(data: dict[str, object], line: int, stats: ReadStats) -> Iterator[Ft
     bank_schema = SCHEMAS.get(schema.name)
     if bank_schema is None:
         kept = ", ".join(sorted(set(SCHEMAS) | set(RELATION_SCHEMAS)))
-        raise FtmError(f"the bank does not keep {schema.name} entities (it keeps {kept})", line)
+        raise FtmError(
+            _("the bank does not keep %(name)s entities (it keeps %(kept)s)", name=schema.name, kept=kept), line
+        )
     extra = _extra_props(bank_schema, schema.name)
     values: list[tuple[str, str, str | None]] = []
     for prop, found in props.items():
@@ -271,7 +281,15 @@ def _relation(schema: str, ftm_id: str, props: dict[str, list[str]], line: int) 
     subject_prop, object_prop, relation = RELATION_SCHEMAS[schema]
     subjects, objects = props.get(subject_prop, []), props.get(object_prop, [])
     if len(subjects) != 1 or len(objects) != 1:
-        raise FtmError(f"a {schema} names exactly one {subject_prop} and one {object_prop}", line)
+        raise FtmError(
+            _(
+                "a %(schema)s names exactly one %(subject_prop)s and one %(object_prop)s",
+                schema=schema,
+                subject_prop=subject_prop,
+                object_prop=object_prop,
+            ),
+            line,
+        )
     roles = props.get("role", [])
     note = "; ".join(roles)
     if relation is None:

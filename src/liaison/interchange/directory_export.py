@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.errors import NotFound
+from liaison.i18n import _
 from liaison.interchange import csv_safe
 from liaison.interchange.directory_format import CSV_COLUMNS, FORMAT, VERSION
 from liaison.models import (
@@ -63,7 +64,7 @@ def _selected(snap: Snapshot, networks: list[str] | None) -> list[NetworkView]:
     out = []
     for code in dict.fromkeys(c.strip().upper() for c in networks):
         if code not in snap.networks:
-            raise NotFound(f"no network {code!r}", suggestions=sorted(snap.networks)[:5])
+            raise NotFound(_("no network %(code)r", code=code), suggestions=sorted(snap.networks)[:5])
         out.append(snap.networks[code])
     return out
 

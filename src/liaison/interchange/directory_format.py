@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from liaison.errors import InvalidInput, TooLarge
+from liaison.i18n import _, lazy_gettext
 
 FORMAT = "liaison-directory"
 VERSION = 1
@@ -42,12 +43,12 @@ OUTCOME_RANK = {"unchanged": 0, "updated": 1, "added": 2}
 CLOCK_SKEW = timedelta(hours=1)  # a timestamp from another node may be this far ahead of our clock
 
 
-TOO_LARGE = f"the document is over the {MAX_MB} MB limit; split it by network"
+TOO_LARGE = lazy_gettext("the document is over the %(size)s MB limit; split it by network", size=MAX_MB)
 
 
 def check_size(size: int) -> None:
     if size > MAX_BYTES:
-        raise TooLarge(TOO_LARGE)
+        raise TooLarge(str(TOO_LARGE))
 
 
 def decode_text(data: bytes) -> str:
@@ -55,7 +56,9 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput("document", f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from exc
+        raise InvalidInput(
+            "document", _("is not UTF-8 text (byte %(start)s); save it as CSV UTF-8", start=exc.start)
+        ) from exc
 
 
 def parse_document(data: bytes | str) -> dict[str, Any]:
@@ -64,11 +67,19 @@ def parse_document(data: bytes | str) -> dict[str, Any]:
     try:
         doc = json.loads(data)
     except json.JSONDecodeError as exc:
-        raise InvalidInput("document", f"is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+        raise InvalidInput(
+            "document",
+            _(
+                "is not JSON (line %(lineno)s, column %(colno)s: %(msg)s)",
+                lineno=exc.lineno,
+                colno=exc.colno,
+                msg=exc.msg,
+            ),
+        ) from exc
     except (ValueError, RecursionError) as exc:
-        raise InvalidInput("document", "is not JSON that can be read (bad encoding or nested too deeply)") from exc
+        raise InvalidInput("document", _("is not JSON that can be read (bad encoding or nested too deeply)")) from exc
     if not isinstance(doc, dict):
-        raise InvalidInput("document", "must be a JSON object")
+        raise InvalidInput("document", _("must be a JSON object"))
     return doc
 
 

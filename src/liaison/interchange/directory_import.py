@@ -22,6 +22,7 @@ from liaison.actions import directory as act
 from liaison.actions import rosters as roster_act
 from liaison.actions.audit import audit, bump_directory
 from liaison.errors import Conflict, InvalidInput, LiaisonError, NotFound, PermissionDenied
+from liaison.i18n import _, ngettext
 from liaison.interchange.csv_safe import restore
 from liaison.interchange.directory_format import (
     CLOCK_SKEW,
@@ -97,13 +98,23 @@ class ImportReport:
         }
 
     def lines(self) -> list[str]:
-        out = ["dry run: nothing was written"] if self.dry_run else []
+        """The report for people (the CLI prints it) in the current language; the kinds are the JSON's keys."""
+        out = [_("dry run: nothing was written")] if self.dry_run else []
         for kind, c in self.counts.items():
             if any(c.values()):
-                out.append(f"{kind:<15} {c['added']:>5} added {c['updated']:>5} updated {c['unchanged']:>5} unchanged")
+                out.append(
+                    # Translators: one row of a directory import's report, in columns (keep the numbers' widths)
+                    _(
+                        "%(kind)s %(added)s added %(updated)s updated %(unchanged)s unchanged",
+                        kind=f"{kind:<15}",
+                        added=f"{c['added']:>5}",
+                        updated=f"{c['updated']:>5}",
+                        unchanged=f"{c['unchanged']:>5}",
+                    )
+                )
         if not self.outcomes:
-            out.append("nothing to import")
-        out += [f"warning: {w}" for w in self.warnings]
+            out.append(_("nothing to import"))
+        out += [_("warning: %(warning)s", warning=w) for w in self.warnings]
         return out
 
 
@@ -153,21 +164,21 @@ def _guard(loc: _Loc) -> Iterator[None]:
         if getattr(exc, "located", False):
             raise
         if isinstance(exc, InvalidInput):
-            raise _err(loc.at(exc.field), exc.detail.removeprefix(f"{exc.field}: ")) from exc
+            raise _err(loc.at(exc.field), exc.reason) from exc
         if isinstance(exc, NotFound | PermissionDenied | Conflict):
-            raise _located(type(exc)(f"{loc.prefix}: {exc.detail}")) from exc
+            raise _located(type(exc)(_("%(field)s: %(reason)s", field=loc.prefix, reason=exc.detail))) from exc
         raise
 
 
 def _obj(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _err(where, "must be an object")
+        raise _err(where, _("must be an object"))
     return value
 
 
 def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise _err(where, "must be a list")
+        raise _err(where, _("must be a list"))
     return value
 
 
@@ -175,12 +186,14 @@ def _str(d: dict[str, Any], key: str, loc: _Loc, *, required: bool = False, max_
     value = d.get(key)
     if value is None:
         if required:
-            raise _err(loc.at(key), "is required")
+            raise _err(loc.at(key), _("is required"))
         return None
     if not isinstance(value, str):
-        raise _err(loc.at(key), "must be a string")
+        raise _err(loc.at(key), _("must be a string"))
     if len(value) > max_length:
-        raise _err(loc.at(key), f"is longer than {max_length} characters")
+        raise _err(
+            loc.at(key), ngettext("is longer than %(num)d character", "is longer than %(num)d characters", max_length)
+        )
     return value
 
 
@@ -193,14 +206,14 @@ def _need(d: dict[str, Any], key: str, loc: _Loc) -> str:
 def _int(d: dict[str, Any], key: str, loc: _Loc, default: int) -> int:
     value = d.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
-        raise _err(loc.at(key), "must be a whole number from 0 to 10000")
+        raise _err(loc.at(key), _("must be a whole number from 0 to 10000"))
     return value
 
 
 def _bool(d: dict[str, Any], key: str, loc: _Loc) -> bool | None:
     value = d.get(key)
     if value is not None and not isinstance(value, bool):
-        raise _err(loc.at(key), "must be true or false")
+        raise _err(loc.at(key), _("must be true or false"))
     return value
 
 
@@ -210,9 +223,9 @@ def _parse(kind: type[date] | type[datetime] | type[time], text: str | None, whe
     try:
         value = kind.fromisoformat(text.replace("Z", "+00:00") if kind is datetime else text)
     except ValueError as exc:
-        raise _err(where, f"{text!r} is not an ISO 8601 {kind.__name__}") from exc
+        raise _err(where, _("%(text)r is not an ISO 8601 %(type)s", text=text, type=kind.__name__)) from exc
     if isinstance(value, datetime) and value.tzinfo is None:
-        raise _err(where, "give a time zone offset, e.g. 2026-11-23T03:00:00+01:00 or ...Z")
+        raise _err(where, _("give a time zone offset, e.g. 2026-11-23T03:00:00+01:00 or ...Z"))
     return value
 
 
@@ -223,7 +236,7 @@ def _uuid(d: dict[str, Any], loc: _Loc) -> uuid.UUID | None:
     try:
         return uuid.UUID(text)
     except ValueError as exc:
-        raise _err(loc.at("id"), f"{text!r} is not a UUID") from exc
+        raise _err(loc.at("id"), _("%(text)r is not a UUID", text=text)) from exc
 
 
 def _is_country(code: str) -> bool:
@@ -259,7 +272,7 @@ class _Importer:
     @contextmanager
     def creating(self, loc: _Loc, cls: type, wanted: uuid.UUID | None) -> Iterator[None]:
         if wanted is not None and self.s.get(cls, wanted) is not None:
-            raise _err(loc.at("id"), f"{wanted} is already used by another record on this node")
+            raise _err(loc.at("id"), _("%(wanted)s is already used by another record on this node", wanted=wanted))
         self._wish = (cls, wanted) if wanted is not None else None
         try:
             with _guard(loc):
@@ -269,7 +282,14 @@ class _Importer:
 
     def differs(self, loc: _Loc, key: str, here: object, there: object) -> None:
         if there is not None and there != here:
-            self.report.warn(f"{loc.at(key)}: {there!r} differs from this node's {here!r}; not changed")
+            self.report.warn(
+                _(
+                    "%(loc)s: %(there)r differs from this node's %(here)r; not changed",
+                    loc=loc.at(key),
+                    there=there,
+                    here=here,
+                )
+            )
 
     def network(
         self,
@@ -301,7 +321,15 @@ class _Importer:
                 self.differs(loc, "secretariat", net.secretariat.name if net.secretariat else None, secretariat.name)
             self.report.note("networks", net.id, "unchanged")
         if not self.actor.administers(net.id):
-            raise _located(PermissionDenied(f"{loc.prefix}: only {code}'s secretariat or a node admin may import it"))
+            raise _located(
+                PermissionDenied(
+                    _(
+                        "%(prefix)s: only %(code)s's secretariat or a node admin may import it",
+                        prefix=loc.prefix,
+                        code=code,
+                    )
+                )
+            )
         return net
 
     def member(self, loc: _Loc, code: str, kind: str | None, name: str | None, wanted: uuid.UUID | None) -> Member:
@@ -351,7 +379,10 @@ class _Importer:
         member_id = member.id if member else None
         org = self.s.get(Organisation, wanted) if wanted else None
         if org is not None and (org.kind != kind or org.member_id != member_id):
-            raise _err(loc.at("id"), f"{wanted} is {org.name!r}, an organisation of another member or kind")
+            raise _err(
+                loc.at("id"),
+                _("%(wanted)s is %(name)r, an organisation of another member or kind", wanted=wanted, name=org.name),
+            )
         if org is None:
             org = self.s.scalars(
                 select(Organisation).where(
@@ -367,7 +398,7 @@ class _Importer:
             self.report.note("agencies", org.id, "unchanged")
             return org
         if agency_kind is not None and agency_kind not in AGENCY_KINDS:
-            raise _err(loc.at("agency_kind"), f"must be one of {', '.join(AGENCY_KINDS)}")
+            raise _err(loc.at("agency_kind"), _("must be one of %(choices)s", choices=", ".join(AGENCY_KINDS)))
         with self.creating(loc, Organisation, wanted):
             if member is None:
                 org = accounts.create_organisation(
@@ -414,8 +445,12 @@ class _Importer:
         if d is not None and source is None:
             raise _err(
                 loc.at("agency"),
-                f"{member.code} has designated {d.agency.name!r} on {network.code}; "
-                "change a designation in Liaison, not by CSV",
+                _(
+                    "%(code)s has designated %(name)r on %(network_code)s; change a designation in Liaison, not by CSV",
+                    code=member.code,
+                    name=d.agency.name,
+                    network_code=network.code,
+                ),
             )
         with self.creating(loc, Designation, wanted if d is None else None):
             new = act.designate(
@@ -434,7 +469,7 @@ class _Importer:
         name = _need(d, "name", loc).strip()
         cp = self.s.get(ContactPoint, wanted) if wanted else None
         if cp is not None and cp.organisation_id != agency.id:
-            raise _err(loc.at("id"), f"{wanted} is a contact point of another agency")
+            raise _err(loc.at("id"), _("%(wanted)s is a contact point of another agency", wanted=wanted))
         if cp is None:
             same = self.s.scalars(
                 select(ContactPoint).where(ContactPoint.organisation_id == agency.id, ContactPoint.name == name)
@@ -442,7 +477,13 @@ class _Importer:
             if len(same) > 1:
                 raise _err(
                     loc.at("name"),
-                    f"{agency.name} has {len(same)} contact points named {name!r}; give the id of the one meant",
+                    ngettext(
+                        "%(agency)s has %(num)d contact point named %(name)r; give the id of the one meant",
+                        "%(agency)s has %(num)d contact points named %(name)r; give the id of the one meant",
+                        len(same),
+                        agency=agency.name,
+                        name=name,
+                    ),
                 )
             cp = same[0] if same else None
         fields: dict[str, Any] = {
@@ -460,7 +501,7 @@ class _Importer:
                 fields["languages"] = [v.language(x) for x in fields["languages"]]
         if cp is None:
             if fields["timezone"] is None:
-                raise _err(loc.at("timezone"), "is required")
+                raise _err(loc.at("timezone"), _("is required"))
             with self.creating(loc, ContactPoint, wanted):
                 cp = act.create_contact_point(
                     self.s,
@@ -499,7 +540,7 @@ class _Importer:
             value = v.channel_value(kind, value, region)
         ch = self.s.get(Channel, wanted) if wanted else None
         if ch is not None and ch.contact_point_id != cp.id:
-            raise _err(loc.at("id"), f"{wanted} is a channel of another contact point")
+            raise _err(loc.at("id"), _("%(wanted)s is a channel of another contact point", wanted=wanted))
         if ch is None:
             ch = next((c for c in cp.channels if c.kind == kind and c.value == value), None)
         outcome = "unchanged"
@@ -526,11 +567,13 @@ class _Importer:
         if when is None or (ch.verified_at is not None and ch.verified_at >= when):
             return False
         if when > self.now + CLOCK_SKEW:
-            raise _err(loc.at("verified_at"), "is in the future")
+            raise _err(loc.at("verified_at"), _("is in the future"))
         if not self.actor.is_admin:
             self.report.warn(
-                "verification dates are carried over only by a node admin; "
-                "imported channels stay unverified until verified again"
+                _(
+                    "verification dates are carried over only by a node admin; imported channels stay unverified "
+                    "until verified again"
+                )
             )
             return False
         ch.verified_at = when
@@ -555,9 +598,18 @@ class _Importer:
         def contact(name: Any, where: str) -> uuid.UUID:
             ids = by_name.get(name) if isinstance(name, str) else None
             if not ids:
-                raise _err(where, f"{name!r} is not a contact point of {agency.name}")
+                raise _err(where, _("%(name)r is not a contact point of %(agency)s", name=name, agency=agency.name))
             if len(ids) > 1:
-                raise _err(where, f"{agency.name} has {len(ids)} contact points named {name!r}")
+                raise _err(
+                    where,
+                    ngettext(
+                        "%(agency)s has %(num)d contact point named %(name)r",
+                        "%(agency)s has %(num)d contact points named %(name)r",
+                        len(ids),
+                        agency=agency.name,
+                        name=name,
+                    ),
+                )
             return ids[0]
 
         changed = False
@@ -572,7 +624,7 @@ class _Importer:
         confirmed = _parse(datetime, _str(dd, "roster_confirmed_at", loc), loc.at("roster_confirmed_at"))
         if confirmed and (desig.roster_confirmed_at is None or confirmed > desig.roster_confirmed_at):
             if confirmed > self.now + CLOCK_SKEW:
-                raise _err(loc.at("roster_confirmed_at"), "is in the future")
+                raise _err(loc.at("roster_confirmed_at"), _("is in the future"))
             with _guard(loc):
                 if not self.actor.administers(desig.network_id):
                     act.require_edit_organisation(self.s, self.actor, desig.agency_id)
@@ -602,12 +654,12 @@ class _Importer:
             if window is not None and (
                 not isinstance(window, list) or len(window) != 2 or not all(isinstance(w, str) for w in window)
             ):
-                raise _err(rl.at("window"), "must be [start, end] times or null")
+                raise _err(rl.at("window"), _("must be [start, end] times or null"))
             weekdays = r.get("weekdays")
             if weekdays is not None and (
                 not isinstance(weekdays, list) or not all(isinstance(x, int) and 0 <= x <= 6 for x in weekdays)
             ):
-                raise _err(rl.at("weekdays"), "must be a list of 0 (Monday) to 6 (Sunday), or null")
+                raise _err(rl.at("weekdays"), _("must be a list of 0 (Monday) to 6 (Sunday), or null"))
             names = _list(r.get("participants"), rl.at("participants"))
             args: dict[str, Any] = {
                 "name": _str(r, "name", rl, max_length=200) or "",
@@ -704,7 +756,7 @@ def _override_sig(o: Override) -> tuple[Any, ...]:
 
 def _run(session: Session, actor: Principal, dry_run: bool, body: Any) -> ImportReport:
     if not actor.is_admin and not actor.administered_networks:
-        raise PermissionDenied("importing a directory needs a node admin or a network's secretariat")
+        raise PermissionDenied(_("importing a directory needs a node admin or a network's secretariat"))
     report = ImportReport(dry_run=dry_run)
     importer = _Importer(session, actor, report)
     event.listen(session, "before_flush", importer.assign_ids)
@@ -736,9 +788,11 @@ def import_directory(
 
 def _apply_document(imp: _Importer, doc: dict[str, Any]) -> None:
     if doc.get("format") != FORMAT:
-        raise _err("format", f"must be {FORMAT!r}, not {doc.get('format')!r}")
+        raise _err("format", _("must be %(format)r, not %(doc)r", format=FORMAT, doc=doc.get("format")))
     if doc.get("version") != VERSION or isinstance(doc.get("version"), bool):
-        raise _err("version", f"this node reads version {VERSION}, not {doc.get('version')!r}")
+        raise _err(
+            "version", _("this node reads version %(version)s, not %(doc)r", version=VERSION, doc=doc.get("version"))
+        )
     root = _Loc("")
     # 1. secretariats, which networks name
     secretariats: dict[str, Organisation] = {}
@@ -753,7 +807,7 @@ def _apply_document(imp: _Importer, doc: dict[str, Any]) -> None:
         elif kind == "agency":
             agencies.append((loc, a))
         else:
-            raise _err(loc.at("kind"), "must be agency or secretariat")
+            raise _err(loc.at("kind"), _("must be agency or secretariat"))
     # 2. networks, members and memberships
     members: list[tuple[_Loc, Network, Member, str, Any]] = []
     for i, raw in enumerate(_list(doc.get("networks", []), "networks")):
@@ -778,10 +832,10 @@ def _apply_document(imp: _Importer, doc: dict[str, Any]) -> None:
             m = _obj(raw_m, ml.prefix)
             status = m.get("status", "active")
             if status not in MEMBERSHIP_STATUSES:
-                raise _err(ml.at("status"), f"must be one of {', '.join(MEMBERSHIP_STATUSES)}")
+                raise _err(ml.at("status"), _("must be one of %(choices)s", choices=", ".join(MEMBERSHIP_STATUSES)))
             kind = m.get("kind", "state")
             if kind not in ("state", "organisation"):
-                raise _err(ml.at("kind"), "must be state or organisation")
+                raise _err(ml.at("kind"), _("must be state or organisation"))
             member = imp.member(ml, _need(m, "code", ml), kind, _str(m, "name", ml, max_length=200), _uuid(m, ml))
             imp.membership(ml, net, member, status)
             members.append((ml, net, member, status, m.get("designation")))
@@ -824,7 +878,7 @@ def _apply_document(imp: _Importer, doc: dict[str, Any]) -> None:
             if c.get("languages") is not None and not all(
                 isinstance(x, str) for x in _list(c["languages"], cl.at("languages"))
             ):
-                raise _err(cl.at("languages"), "must be a list of language codes")
+                raise _err(cl.at("languages"), _("must be a list of language codes"))
             cp = imp.contact(cl, org, c, _uuid(c, cl))
             for k, raw_ch in enumerate(_list(c.get("channels", []), cl.at("channels"))):
                 hl = cl.sub(f"channels[{k}]")
@@ -868,32 +922,39 @@ def _apply_csv(imp: _Importer, text: str) -> None:
         unknown = [c for c in header if c not in CSV_COLUMNS]
         if missing or unknown or len(set(header)) != len(header):
             problems = (
-                ([f"missing columns {', '.join(missing)}"] if missing else [])
-                + ([f"unknown columns {', '.join(repr(c) for c in unknown)}"] if unknown else [])
-                + (["a column appears twice"] if len(set(header)) != len(header) else [])
+                ([_("missing columns %(columns)s", columns=", ".join(missing))] if missing else [])
+                + ([_("unknown columns %(columns)s", columns=", ".join(repr(c) for c in unknown))] if unknown else [])
+                + ([_("a column appears twice")] if len(set(header)) != len(header) else [])
             )
-            raise _err("line 1", "; ".join(problems) + f"; expected the columns {','.join(CSV_COLUMNS)}")
+            # Translators: what is wrong with a CSV file's header (one or more problems, joined by "; "), then the
+            # columns it should have
+            expected = _(
+                "%(problems)s; expected the columns %(columns)s",
+                problems="; ".join(problems),
+                columns=",".join(CSV_COLUMNS),
+            )
+            raise _err("line 1", expected)
         seen: dict[tuple[uuid.UUID, str], tuple[int, tuple[Any, ...]]] = {}
         for row in reader:
             line = reader.line_num
             if None in row:
-                raise _err(f"line {line}", f"has more cells than the header's {len(header)}")
+                raise _err(f"line {line}", _("has more cells than the header's %(columns)s", columns=len(header)))
             cells = {k: restore((row.get(k) or "").strip()) for k in CSV_COLUMNS}
             if any(cells.values()):
                 _csv_row(imp, line, cells, seen)
     except csv.Error as exc:
-        raise _err(f"line {reader.line_num}", f"cannot be read as CSV ({exc})") from exc
+        raise _err(f"line {reader.line_num}", _("cannot be read as CSV (%(reason)s)", reason=exc)) from exc
 
 
 def _csv_row(
     imp: _Importer, line: int, c: dict[str, str], seen: dict[tuple[uuid.UUID, str], tuple[int, tuple[Any, ...]]]
 ) -> None:
-    def required(*columns: str, because: str) -> None:
+    def required(*columns: str, reason: str) -> None:
         for col in columns:
             if not c[col]:
-                raise _err(f"line {line}: {col}", f"is required {because}".strip())
+                raise _err(f"line {line}: {col}", reason)
 
-    required("network", "member", because="")
+    required("network", "member", reason=_("is required"))
     net = imp.network(_line(line, code="network"), c["network"], None, None, None, None)
     member = imp.member(
         _line(line, code="member", kind="member", name="member_name"), c["member"], None, c["member_name"] or None, None
@@ -911,18 +972,18 @@ def _csv_row(
     )
     if not c["agency"]:
         if any(c[k] for k in later):
-            required("agency", because="for a contact point")
+            required("agency", reason=_("is required for a contact point"))
         return
     agency = imp.organisation(_line(line, name="agency", id="agency"), {"name": c["agency"]}, member, "agency")
     imp.designation(_line(line), net, member, agency, None, None, None)
     if not c["contact_point"]:
         if any(c[k] for k in later):
-            required("contact_point", because="for a channel")
+            required("contact_point", reason=_("is required for a channel"))
         return
-    required("timezone", because="for a contact point")
+    required("timezone", reason=_("is required for a contact point"))
     flag = c["is_24_7"].lower()
     if flag not in ("", "true", "false", "yes", "no", "1", "0"):
-        raise _err(f"line {line}: is_24_7", f"{c['is_24_7']!r} is not true or false")
+        raise _err(f"line {line}: is_24_7", _("%(value)r is not true or false", value=c["is_24_7"]))
     contact: dict[str, Any] = {
         "name": c["contact_point"],
         "kind": c["contact_kind"] or None,
@@ -936,8 +997,12 @@ def _csv_row(
     if key in seen and seen[key][1] != values:
         raise _err(
             f"line {line}: contact_point",
-            f"{contact['name']!r} is described differently on line "
-            f"{seen[key][0]} (kind, 24/7, time zone and languages must agree)",
+            _(
+                "%(contact)r is described differently on line %(seen)s (kind, 24/7, time zone and languages must "
+                "agree)",
+                contact=contact["name"],
+                seen=seen[key][0],
+            ),
         )
     seen.setdefault(key, (line, values))
     cp = imp.contact(
@@ -948,9 +1013,9 @@ def _csv_row(
     )
     if not c["channel_kind"] and not c["channel_value"]:
         if c["verified_at"]:
-            required("channel_kind", because="for verified_at")
+            required("channel_kind", reason=_("is required for verified_at"))
         return
-    required("channel_kind", "channel_value", because="for a channel")
+    required("channel_kind", "channel_value", reason=_("is required for a channel"))
     hl = _line(line, kind="channel_kind", value="channel_value", verified_at="verified_at")
     imp.channel(
         hl,

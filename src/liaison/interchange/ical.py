@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event, vText
 
 from liaison import rosters
+from liaison.i18n import _
 from liaison.queries.snapshot import DesignationView, MemberView, NetworkView, Snapshot
 
 
@@ -43,12 +44,21 @@ def roster_calendar(
             ev.add("dtstart", shift.start)
             ev.add("dtend", shift.end)
             ev.add("summary", contact.name)
-            lines = [f"{contact.agency} ({member.name}) on {network.code}", f"Time zone: {contact.timezone}"]
+            lines = [
+                _(
+                    "%(agency)s (%(member)s) on %(network)s",
+                    agency=contact.agency,
+                    member=member.name,
+                    network=network.code,
+                ),
+                _("Time zone: %(zone)s", zone=contact.timezone),
+            ]
             if contact.languages:
-                lines.append("Languages: " + ", ".join(contact.languages))
+                lines.append(_("Languages: %(languages)s", languages=", ".join(contact.languages)))
             lines += [f"{ch.kind}: {ch.value}" for ch in contact.channels]
             if shift.source == "override":
-                lines.append("Override")
+                # Translators: in a calendar event's description: this shift is an override of the rotation
+                lines.append(_("Override"))
             ev.add("description", "\n".join(lines))
             ev.add("categories", [shift.source])
             ev["contact"] = vText(

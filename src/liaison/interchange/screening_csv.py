@@ -16,6 +16,7 @@ import re
 import pycountry
 
 from liaison.errors import LiaisonError, TooLarge
+from liaison.i18n import _
 from liaison.interchange.csv_safe import restore
 from liaison.matching import Query
 
@@ -53,7 +54,8 @@ class ScreeningFileError(LiaisonError):
     code = "invalid"
 
     def __init__(self, detail: str, line: int | None = None) -> None:
-        super().__init__(f"line {line}: {detail}" if line else detail, line=line, field="file")
+        located = _("line %(line)s: %(reason)s", line=line, reason=detail) if line else detail
+        super().__init__(located, line=line, field="file")
         self.line = line
 
 
@@ -96,36 +98,41 @@ def parse(data: bytes | str, *, max_rows: int = 10_000) -> list[Query]:
     :class:`TooLarge` over ``max_rows`` rows."""
     if isinstance(data, bytes):
         if len(data) > max_rows * 2 * MAX_FIELD + 4096:
-            raise TooLarge(f"the file is too large for {max_rows} rows")
+            raise TooLarge(_("the file is too large for %(max_rows)s rows", max_rows=max_rows))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise ScreeningFileError("not UTF-8 text (save the file as UTF-8 CSV)", line) from exc
+            raise ScreeningFileError(_("not UTF-8 text (save the file as UTF-8 CSV)"), line) from exc
     else:
         text = data.removeprefix("\ufeff")
     if "\x00" in text:
-        raise ScreeningFileError("the file contains NUL characters (is it a CSV file?)")
+        raise ScreeningFileError(_("the file contains NUL characters (is it a CSV file?)"))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise ScreeningFileError(f"malformed CSV ({exc})", 1) from exc
+        raise ScreeningFileError(_("malformed CSV (%(reason)s)", reason=exc), 1) from exc
     if header is None or not any(h.strip() for h in header):
-        raise ScreeningFileError("the file is empty: it needs a header line 'id,name[,birth_date,nationality]'")
+        raise ScreeningFileError(_("the file is empty: it needs a header line 'id,name[,birth_date,nationality]'"))
     columns = [h.strip().lower() for h in header]
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
     missing = [c for c in REQUIRED if c not in columns]
     if unknown or missing or len(set(columns)) != len(columns):
         problems = []
         if missing:
-            problems.append("missing " + ", ".join(missing))
+            problems.append(_("missing %(columns)s", columns=", ".join(missing)))
         if unknown:
-            problems.append("unknown " + ", ".join(repr(c) for c in unknown))
+            problems.append(_("unknown %(columns)s", columns=", ".join(repr(c) for c in unknown)))
         if len(set(columns)) != len(columns):
-            problems.append("a column is repeated")
+            problems.append(_("a column is repeated"))
         raise ScreeningFileError(
-            f"wrong columns ({'; '.join(problems)}): expected id,name and optionally birth_date,nationality", 1
+            # Translators: the problems of a screening file's header, joined by "; "
+            _(
+                "wrong columns (%(problems)s): expected id,name and optionally birth_date,nationality",
+                problems="; ".join(problems),
+            ),
+            1,
         )
     where = {c: i for i, c in enumerate(columns)}
     queries: list[Query] = []
@@ -136,32 +143,44 @@ def parse(data: bytes | str, *, max_rows: int = 10_000) -> list[Query]:
             if not any(cell.strip() for cell in row):
                 continue  # blank lines are harmless
             if len(row) != len(columns):
-                raise ScreeningFileError(f"{len(row)} fields where the header has {len(columns)}", line)
+                raise ScreeningFileError(
+                    _("%(fields)s fields where the header has %(columns)s", fields=len(row), columns=len(columns)), line
+                )
             if len(queries) >= max_rows:
-                raise TooLarge(f"more than {max_rows} rows (LIAISON_SCREEN_MAX_ROWS); split the file")
+                raise TooLarge(
+                    _("more than %(max_rows)s rows (LIAISON_SCREEN_MAX_ROWS); split the file", max_rows=max_rows)
+                )
             cells = {c: restore(row[i].strip()) for c, i in where.items()}
             if any(len(v) > MAX_FIELD for v in cells.values()):
-                raise ScreeningFileError(f"a field is longer than {MAX_FIELD} characters", line)
+                raise ScreeningFileError(
+                    _("a field is longer than %(max_field)s characters", max_field=MAX_FIELD), line
+                )
             ident, name = cells["id"], " ".join(cells["name"].split())
             if not ident:
-                raise ScreeningFileError("empty id", line)
+                raise ScreeningFileError(_("empty id"), line)
             if not name:
-                raise ScreeningFileError(f"empty name (id {ident})", line)
+                raise ScreeningFileError(_("empty name (id %(ident)s)", ident=ident), line)
             if ident in seen:
-                raise ScreeningFileError(f"duplicate id {ident!r} (first on line {seen[ident]})", line)
+                raise ScreeningFileError(
+                    _("duplicate id %(ident)r (first on line %(seen)s)", ident=ident, seen=seen[ident]), line
+                )
             seen[ident] = line
             dob = cells.get("birth_date", "")
             if dob and birth_date(dob) is None:
-                raise ScreeningFileError(f"bad birth_date {dob!r}: use YYYY, YYYY-MM or YYYY-MM-DD", line)
+                raise ScreeningFileError(_("bad birth_date %(dob)r: use YYYY, YYYY-MM or YYYY-MM-DD", dob=dob), line)
             nat_text = cells.get("nationality", "")
             nat = country(nat_text) if nat_text else None
             if nat_text and nat is None:
                 raise ScreeningFileError(
-                    f"unknown country {nat_text!r}: use an ISO 3166 code (SY, SYR) or the country's name", line
+                    _(
+                        "unknown country %(nat_text)r: use an ISO 3166 code (SY, SYR) or the country's name",
+                        nat_text=nat_text,
+                    ),
+                    line,
                 )
             queries.append(Query(id=ident, name=name, birth_date=dob or None, nationality=nat))
     except csv.Error as exc:
-        raise ScreeningFileError(f"malformed CSV ({exc})", reader.line_num) from exc
+        raise ScreeningFileError(_("malformed CSV (%(reason)s)", reason=exc), reader.line_num) from exc
     if not queries:
-        raise ScreeningFileError("no names to screen: the file has a header but no rows")
+        raise ScreeningFileError(_("no names to screen: the file has a header but no rows"))
     return queries

@@ -25,6 +25,7 @@ import pycountry
 from defusedxml import DefusedXmlException
 
 from liaison.errors import LiaisonError
+from liaison.i18n import _
 
 ALIAS_KINDS = {"good": "alias", "a.k.a.": "alias", "aka": "alias", "low": "weak_alias", "f.k.a.": "former_name"}
 ROOT = "CONSOLIDATED_LIST"
@@ -137,12 +138,23 @@ def parse(source: bytes | BinaryIO) -> ListFile:
     try:
         root = SafeET.parse(io.BytesIO(data), forbid_dtd=True, forbid_entities=True, forbid_external=True).getroot()
     except DefusedXmlException as exc:
-        raise UNListError(f"refused: the XML declares a DTD or entities, which a UN list never needs ({exc})") from exc
+        raise UNListError(
+            _("refused: the XML declares a DTD or entities, which a UN list never needs (%(reason)s)", reason=exc)
+        ) from exc
     except ParseError as exc:
         line, column = exc.position
-        raise UNListError(f"malformed XML at line {line}, column {column}: {exc}", line=line) from exc
+        raise UNListError(
+            _("malformed XML at line %(line)s, column %(column)s: %(reason)s", line=line, column=column, reason=exc),
+            line=line,
+        ) from exc
     if _local(root.tag) != ROOT:
-        raise UNListError(f"the root element is <{_local(root.tag)}>, not <{ROOT}>: this is not a UN consolidated list")
+        raise UNListError(
+            _(
+                "the root element is <%(element)s>, not <%(root)s>: this is not a UN consolidated list",
+                element=_local(root.tag),
+                root=ROOT,
+            )
+        )
     entries: list[ListEntry] = []
     for section, tag, schema in (("INDIVIDUALS", "INDIVIDUAL", "Person"), ("ENTITIES", "ENTITY", "Organization")):
         for group in root.iter(section):
@@ -290,7 +302,7 @@ def _documents(node: Element) -> tuple[ListDocument, ...]:
 def _entry(node: Element, schema: str) -> ListEntry:
     reference = _text(node, "REFERENCE_NUMBER")
     if not reference:
-        raise UNListError(f"an entry (DATAID {_text(node, 'DATAID') or '?'}) has no REFERENCE_NUMBER")
+        raise UNListError(_("an entry (DATAID %(value)s) has no REFERENCE_NUMBER", value=_text(node, "DATAID") or "?"))
     names, script = _names(node, schema)
     prefix = "INDIVIDUAL" if schema == "Person" else "ENTITY"
     addresses: list[str] = []

@@ -105,9 +105,11 @@ class LiaisonNameV1:
     ) -> tuple[float, Explanation]:
         features = [Feature("name", best.comparison.score, best.comparison.detail())]
         if best.kind in KIND_ADJUSTMENT:
-            features.append(Feature(best.kind, KIND_ADJUSTMENT[best.kind], f"matched a {best.kind.replace('_', ' ')}"))
+            features.append(Feature.worded(best.kind, KIND_ADJUSTMENT[best.kind], best.kind))
         if prepared.form.ignored:
-            features.append(Feature("ignored_parts", 0.0, "honorifics/particles: " + " ".join(prepared.form.ignored)))
+            features.append(
+                Feature.worded("ignored_parts", 0.0, "ignored_parts", parts=" ".join(prepared.form.ignored))
+            )
         features.extend(self._birth(prepared, birth_dates))
         features.extend(self._nationality(prepared, nationalities))
         score = min(1.0, max(0.0, sum(f.weight for f in features)))
@@ -120,7 +122,7 @@ class LiaisonNameV1:
         if prepared.years is None or not birth_dates:
             return []
         if prepared.full_date and prepared.full_date in birth_dates:
-            return [Feature("birth_date", 0.08, f"{prepared.full_date} agrees")]
+            return [Feature.worded("birth_date", 0.08, "birth_date_agrees", date=prepared.full_date)]
         lo, hi = prepared.years
         gaps: list[tuple[int, str]] = []
         for text in birth_dates:
@@ -134,20 +136,24 @@ class LiaisonNameV1:
         gap, text = min(gaps)
         shown = prepared.query.birth_date
         if gap == 0:
-            return [Feature("birth_year", 0.05, f"{shown} agrees with {text}")]
+            return [Feature.worded("birth_year", 0.05, "birth_year_agrees", given=str(shown), listed=text)]
         if gap <= 1:
-            return [Feature("birth_year", 0.0, f"{shown} is within a year of {text}")]
+            return [Feature.worded("birth_year", 0.0, "birth_year_close", given=str(shown), listed=text)]
         weight = -0.08 if gap <= 4 else -0.15
         listed = ", ".join(birth_dates)
-        return [Feature("birth_year", weight, f"{shown} disagrees with {listed} ({gap} years apart)")]
+        return [
+            Feature.worded("birth_year", weight, "birth_year_disagrees", given=str(shown), listed=listed, gap=str(gap))
+        ]
 
     def _nationality(self, prepared: PreparedQuery, nationalities: tuple[str, ...]) -> list[Feature]:
         if not prepared.nationality or not nationalities:
             return []
         if prepared.nationality in nationalities:
-            return [Feature("nationality", 0.03, f"{prepared.nationality} agrees")]
+            return [Feature.worded("nationality", 0.03, "nationality_agrees", nationality=prepared.nationality)]
         listed = ", ".join(nationalities)
-        return [Feature("nationality", -0.05, f"{prepared.nationality} is not among {listed}")]
+        return [
+            Feature.worded("nationality", -0.05, "nationality_differs", nationality=prepared.nationality, listed=listed)
+        ]
 
     def score(self, query: Query, record: Record, audiences: frozenset[int] | None = None) -> tuple[float, Explanation]:
         """The score of one record for one query, looking only at what ``audiences`` may see."""
@@ -248,7 +254,7 @@ class TokenSortV1(LiaisonNameV1):
         birth_dates: tuple[str, ...],
         nationalities: tuple[str, ...],
     ) -> tuple[float, Explanation]:
-        feature = Feature("token_sort_ratio", best.value, "rapidfuzz token_sort_ratio of the Latin forms")
+        feature = Feature.worded("token_sort_ratio", best.value, "token_sort_ratio")
         return best.value, Explanation(self.name, prepared.query.name, best.name, best.kind, (feature,))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from liaison.matching.wording import english
+
 NAME_KINDS = ("primary", "alias", "code_name", "former_name", "weak_alias")
 
 
@@ -47,10 +49,19 @@ class Feature:
 
     name: str
     weight: float
-    detail: str
+    detail: str  # English, the record (see liaison.matching.wording)
+    wording: str = ""  # the key of its wording, for a reader in another language; "" for the name comparison
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def worded(cls, name: str, weight: float, wording: str, **params: str) -> Feature:
+        return cls(name, weight, english(wording, **params), wording, tuple(params.items()))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "weight": round(self.weight, 4), "detail": self.detail}
+        out: dict[str, Any] = {"name": self.name, "weight": round(self.weight, 4), "detail": self.detail}
+        if self.wording:
+            out["wording"], out["params"] = self.wording, dict(self.params)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

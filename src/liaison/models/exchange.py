@@ -51,6 +51,8 @@ class Message(Record):
     priority: Mapped[str] = mapped_column(String(10))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    # ISO 639 code of the language the sender wrote in (None: not said, e.g. sent through an older client)
+    language: Mapped[str | None] = mapped_column(String(8))
     legal_basis: Mapped[str] = mapped_column(Text, default="")
     tlp: Mapped[str] = mapped_column(String(20), default="AMBER")
     originator_control: Mapped[bool] = mapped_column(default=False)

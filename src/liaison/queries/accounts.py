@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.errors import NotFound
+from liaison.i18n import _
 from liaison.models import ApiToken, User, WebSession
 
 
@@ -28,7 +29,7 @@ def own_api_token(session: Session, user_id: uuid.UUID | None, token_id: uuid.UU
     """One of the user's own tokens, or 404 (another user's is answered like an unknown one)."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user_id:
-        raise NotFound(f"no token {token_id} of yours")
+        raise NotFound(_("no token %(id)s of yours", id=token_id))
     return token
 
 

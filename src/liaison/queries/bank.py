@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from liaison.actions.audit import audit
 from liaison.bank.props import NAME_KINDS, RELATIONS
 from liaison.errors import InvalidInput
+from liaison.i18n import _
 from liaison.matching import Query
 from liaison.models import BankEntity, BankImport, ListReference, Organisation, Statement
 from liaison.principal import Principal
@@ -44,7 +45,7 @@ def roots(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UU
     """Each id's canonical entity: the one it was (transitively) merged into, or itself."""
     out = {i: i for i in ids}
     pending = set(out)
-    for _ in range(10):  # merge chains are short; a cycle must not spin
+    for _round in range(10):  # merge chains are short; a cycle must not spin
         if not pending:
             break
         step: dict[uuid.UUID, uuid.UUID] = {}
@@ -239,7 +240,7 @@ def search(
     require_reader(viewer)
     text = " ".join((text or "").split())
     if len(text) > 300:
-        raise InvalidInput("q", "at most 300 characters")
+        raise InvalidInput("q", _("at most 300 characters"))
     limit = max(1, min(limit, MAX_LIMIT))
     clauses = _filters(
         session,

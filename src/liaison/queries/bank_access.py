@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from liaison.bank.access import OPEN_LEVELS, Viewer
-from liaison.errors import NotFound, PermissionDenied, id_or_404
+from liaison.errors import PermissionDenied, id_or_404, unknown
+from liaison.i18n import _
 from liaison.models import BankEntity, Member, Statement
 from liaison.principal import Principal
 from liaison.queries.message_access import is_operator
@@ -24,12 +25,12 @@ def viewer_for(session: Session, p: Principal) -> Viewer:
 
 def require_reader(viewer: Viewer) -> None:
     if not viewer.reads_bank:
-        raise PermissionDenied("the information bank is for analysts and screening officers")
+        raise PermissionDenied(_("the information bank is for analysts and screening officers"))
 
 
 def require_analyst(viewer: Viewer) -> None:
     if not viewer.analyst:
-        raise PermissionDenied("only an analyst may change the information bank or decide on hits and merges")
+        raise PermissionDenied(_("only an analyst may change the information bank or decide on hits and merges"))
 
 
 def visible_statement(viewer: Viewer, stmt: Any = Statement) -> ColumnElement[bool]:
@@ -71,5 +72,5 @@ def entity_or_404(session: Session, viewer: Viewer, entity_id: uuid.UUID | str) 
     ident = id_or_404(entity_id, "entity")
     found = session.scalar(select(BankEntity).where(BankEntity.id == ident, visible_entity(viewer)))
     if found is None:
-        raise NotFound(f"no entity {entity_id}")
+        raise unknown("entity", entity_id)
     return found

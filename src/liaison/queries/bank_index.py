@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from liaison import matching
 from liaison.bank.access import Audiences, Viewer
+from liaison.i18n import _
 from liaison.matching.algorithms import ALGORITHMS, DEFAULT, Algorithm
 from liaison.models import BankChange, BankEntity, ListReference, Statement
 from liaison.models.bank import CHANGES_KEPT, releasable_codes
@@ -402,7 +403,10 @@ def choose_algorithm(name: str | None) -> Algorithm:
 
     found = ALGORITHMS.get(name or DEFAULT)
     if found is None:
-        raise InvalidInput("algorithm", f"unknown algorithm {name!r}; known: {', '.join(sorted(ALGORITHMS))}")
+        raise InvalidInput(
+            "algorithm",
+            _("unknown algorithm %(name)r; known: %(choices)s", name=name, choices=", ".join(sorted(ALGORITHMS))),
+        )
     return found
 
 

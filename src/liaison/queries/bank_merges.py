@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from liaison.bank.access import Viewer
-from liaison.errors import NotFound, id_or_404
+from liaison.errors import id_or_404, unknown
 from liaison.models import BankEntity, ListReference, MergeProposal, Organisation, Statement
 from liaison.queries.bank_access import require_reader, visible_entity, visible_statement
 
@@ -127,7 +127,7 @@ def proposal_or_404(session: Session, viewer: Viewer, proposal_id: uuid.UUID | s
     ident = id_or_404(proposal_id, "merge proposal")
     found = session.scalar(select(MergeProposal).where(MergeProposal.id == ident, _both_visible(viewer)))
     if found is None:
-        raise NotFound(f"no merge proposal {proposal_id}")
+        raise unknown("merge proposal", proposal_id)
     return found
 
 

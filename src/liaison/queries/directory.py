@@ -16,7 +16,8 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.errors import NotFound
+from liaison.errors import NotFound, unknown
+from liaison.i18n import _
 from liaison.models import (
     Channel,
     ContactPoint,
@@ -120,7 +121,7 @@ def agency(session: Session, ident: uuid.UUID) -> Organisation | None:
 def agency_or_404(session: Session, ident: uuid.UUID) -> Organisation:
     found = session.get(Organisation, ident)
     if found is None:
-        raise NotFound(f"no agency {ident}")
+        raise unknown("agency", ident)
     return found
 
 
@@ -138,7 +139,7 @@ def agency_contact_point(session: Session, agency_id: uuid.UUID, contact_point_i
     """A contact point of this agency, or 404 (one of another agency is answered like an unknown one)."""
     cp = session.get(ContactPoint, contact_point_id)
     if cp is None or cp.organisation_id != agency_id:
-        raise NotFound(f"no contact point {contact_point_id} in this agency")
+        raise NotFound(_("no contact point %(id)s in this agency", id=contact_point_id))
     return cp
 
 
@@ -147,7 +148,7 @@ def agency_channel(session: Session, agency_id: uuid.UUID, channel_id: uuid.UUID
     unknown one)."""
     channel = session.get(Channel, channel_id)
     if channel is None or channel.contact_point.organisation_id != agency_id:
-        raise NotFound(f"no channel {channel_id} in this agency")
+        raise NotFound(_("no channel %(id)s in this agency", id=channel_id))
     return channel
 
 
@@ -269,9 +270,11 @@ def _roster_item(session: Session, model: type[R], ident: uuid.UUID, designation
     what = model.__tablename__.removesuffix("s")
     item = session.get(model, ident)
     if item is None:
-        raise NotFound(f"no {what} {ident}")
+        raise unknown(what, ident)
     if item.designation_id != designation_id:
-        raise NotFound(f"no {what} {ident} on this roster")
+        if what == "override":
+            raise NotFound(_("no override %(id)s on this roster", id=ident))
+        raise NotFound(_("no rotation %(id)s on this roster", id=ident))
     return item
 
 

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 import orjson
 from rapidfuzz import fuzz
 
-from liaison import member_lookup, rosters
+from liaison import i18n, member_lookup, rosters
 from liaison.errors import NotFound
+from liaison.i18n import _
 from liaison.principal import Principal
 from liaison.queries.snapshot import ContactView, DesignationView, MemberView, NetworkView, Snapshot
 
@@ -31,7 +32,9 @@ def find_network(snap: Snapshot, code: str, principal: Principal | None = None) 
     for n in visible.values():
         if n.name.casefold() == code.strip().casefold():
             return n
-    raise NotFound(f"no network {code!r}", suggestions=_suggest(code, {n.code: n.name for n in visible.values()}))
+    raise NotFound(
+        _("no network %(code)r", code=code), suggestions=_suggest(code, {n.code: n.name for n in visible.values()})
+    )
 
 
 def find_member(snap: Snapshot, network: NetworkView, query: str) -> MemberView:
@@ -188,11 +191,20 @@ class DutyAnswer:
         }
 
     def message(self) -> str:
+        """The answer in one sentence, in the current language."""
         if self.designation is None:
-            return f"{self.member.name} has designated no authority on {self.network.code}; use the fallback."
+            return _(
+                "%(member)s has designated no authority on %(network)s; use the fallback.",
+                member=self.member.name,
+                network=self.network.code,
+            )
         if self.contact is None:
-            return f"Nobody is on duty for {self.member.name} on {self.network.code} now; use the fallback."
-        return f"{self.contact.name} ({self.contact.agency}) is on duty."
+            return _(
+                "Nobody is on duty for %(member)s on %(network)s now; use the fallback.",
+                member=self.member.name,
+                network=self.network.code,
+            )
+        return _("%(name)s (%(agency)s) is on duty.", name=self.contact.name, agency=self.contact.agency)
 
 
 def _segment(snap: Snapshot, d: DesignationView, at: datetime) -> tuple[rosters.Shift, rosters.Shift | None]:
@@ -241,11 +253,12 @@ def duty_answer_bytes(
     """The duty answer as JSON bytes, equal to ``duty_answer(...).to_json()``.
 
     Everything in an answer but ``at`` is fixed within a minute (local times are shown to the minute) and
-    within a roster segment, so the rest is serialised once per minute per member and ``at`` is spliced in.
+    within a roster segment, so the rest is serialised once per minute per member and language (the answer's
+    ``message`` is a sentence in the reader's language) and ``at`` is spliced in.
     """
     at = at.astimezone(UTC)
     minute = int(at.timestamp()) // 60
-    key = (network.id, member.id)
+    key = (network.id, member.id, i18n.current())
     memo = snap.answers.get(key)
     if not (
         isinstance(memo, AnswerBytes)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from liaison.actions.audit import audit
 from liaison.errors import NotFound, PermissionDenied
 from liaison.escalation import Policy, next_due
+from liaison.i18n import _
 from liaison.models import (
     Addressee,
     Attachment,
@@ -87,6 +88,7 @@ def clock_overdue(m: Message, a: Addressee, now: datetime) -> bool:
 def notification_json(n: Notification) -> dict[str, Any]:
     return {
         "id": str(n.id),
+        "addressee_id": str(n.addressee_id),
         "round": n.round,
         "step": n.step,
         "target": n.target,
@@ -133,6 +135,7 @@ def message_json(session: Session, p: Principal, m: Message, now: datetime | Non
         "priority": m.priority,
         "subject": m.subject,
         "body": m.body,
+        "language": m.language,
         "legal_basis": m.legal_basis,
         "marking": {
             "tlp": m.tlp,
@@ -245,8 +248,16 @@ def inbox(
     network: str | None = None,
     limit: int = 100,
     now: datetime | None = None,
+    order: str = "priority",
 ) -> list[InboxItem]:
-    """Messages to ``p``'s organisation (``box="in"``) or from it (``"out"``), flash first, then newest."""
+    """Messages to ``p``'s organisation (``box="in"``) or from it (``"out"``).
+
+    ``order="priority"``: flash first, then newest. ``order="waiting"`` (the inbox page): what is still waiting
+    for an acknowledgement first (to ``p``'s organisation, or for a sent message from any addressee), most
+    urgent first, then everything else newest first.
+
+    A reachability test that ``p``'s organisation has acknowledged is over for it: in its inbox it counts as
+    closed even while other members have still to acknowledge (the test closes itself once all have)."""
     now = now or utcnow()
     if p.organisation_id is None:
         return []
@@ -254,12 +265,30 @@ def inbox(
     q = select(Message).where(
         readable(p), to_me if box == "in" else Message.sender_organisation_id == p.organisation_id
     )
-    if status in ("open", "closed"):
-        q = q.where(Message.status == status)
+    unacked_by = Addressee.organisation_id == p.organisation_id if box == "in" else true()
+    waiting = and_(
+        Message.status == "open",
+        select(Addressee.id)
+        .where(Addressee.message_id == Message.id, unacked_by, Addressee.acknowledged_at.is_(None))
+        .exists(),
+    )
+    test_done = and_(Message.kind == "reachability_test", ~waiting) if box == "in" else None
+    if status == "open":
+        q = q.where(Message.status == "open")
+        if test_done is not None:
+            q = q.where(~test_done)
+    elif status == "closed":
+        q = q.where(or_(Message.status == "closed", test_done) if test_done is not None else Message.status == "closed")
     if network:
         q = q.join(Network, Network.id == Message.network_id).where(Network.code == network.upper())
     prio = case({"flash": 0, "urgent": 1}, value=Message.priority, else_=2)
-    rows = session.scalars(q.order_by(prio, Message.sent_at.desc()).limit(limit)).all()
+    if order == "waiting":
+        first = case((waiting, 0), else_=1)
+        urgent_first = case((waiting, prio), else_=0)
+        q = q.order_by(first, urgent_first, Message.sent_at.desc(), Message.id)
+    else:
+        q = q.order_by(prio, Message.sent_at.desc(), Message.id)
+    rows = session.scalars(q.limit(limit)).all()
     ids = [a.id for m in rows for a in m.addressees if a.organisation_id == p.organisation_id]
     due = (
         dict(
@@ -284,7 +313,7 @@ def inbox(
 
 def require_oversight(p: Principal, network: Network) -> None:
     if not (p.is_admin or p.administers(network.id)):
-        raise PermissionDenied("the dashboard is for the network's secretariat")
+        raise PermissionDenied(_("the dashboard is for the network's secretariat"))
 
 
 def dashboard(
@@ -440,10 +469,10 @@ def attachment_of(session: Session, message: Message, attachment_id: str) -> Att
     try:
         ident = uuid.UUID(attachment_id)
     except ValueError as exc:
-        raise NotFound(f"no attachment {attachment_id[:40]!r}") from exc
+        raise NotFound(_("no attachment %(id)r", id=attachment_id[:40])) from exc
     row = session.get(Attachment, ident)
     if row is None or row.message_id != message.id:
-        raise NotFound(f"no attachment {attachment_id[:40]!r} on this message")
+        raise NotFound(_("no attachment %(id)r on this message", id=attachment_id[:40]))
     return row
 
 

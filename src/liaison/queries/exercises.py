@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.errors import NotFound, id_or_404
+from liaison.errors import id_or_404, unknown
 from liaison.models import Channel, Exercise, Message, Network, Notification, utcnow
 from liaison.principal import Principal
 from liaison.queries.exchange import require_oversight
@@ -37,7 +37,7 @@ def get_exercise(session: Session, p: Principal, exercise_id: uuid.UUID | str) -
     ident = id_or_404(exercise_id, "exercise")
     ex = session.get(Exercise, ident)
     if ex is None or not (p.is_admin or p.administers(ex.network_id)):
-        raise NotFound(f"no exercise {exercise_id}")
+        raise unknown("exercise", exercise_id)
     return ex
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
-from liaison.errors import NotFound, PermissionDenied, id_or_404
+from liaison.errors import PermissionDenied, id_or_404, unknown
+from liaison.i18n import _, lazy_gettext
 from liaison.models import Addressee, Message
 from liaison.principal import Principal
 
 ACTIONS = ("read", "reply", "forward", "export", "acknowledge", "close")
 # Closing ends the message for every addressee, so it is the sender's; an addressee ends only its own part.
-CLOSE_REFUSED = (
+CLOSE_REFUSED = lazy_gettext(
     "only the sender closes a message; as an addressee, acknowledge it or answer its response clock, which "
     "stops the escalation of the part you answer for"
 )
@@ -73,17 +74,17 @@ def require(p: Principal, message: Message, action: str) -> Party:
     """Raise unless ``p`` may do ``action`` on ``message``; an unreadable message is unknown (404)."""
     who = party(p, message)
     if not who.reads:
-        raise NotFound(f"no message {message.id}")
+        raise unknown("message", message.id)
     if action == "read":
         return who
     if not acts(p):
-        raise PermissionDenied("your roles let you read messages but not act on them")
+        raise PermissionDenied(_("your roles let you read messages but not act on them"))
     if action in ("acknowledge",) and not (who.addressees or who.operator):
-        raise PermissionDenied("only the addressee acknowledges a message")
+        raise PermissionDenied(_("only the addressee acknowledges a message"))
     if action == "close" and not (who.sender or who.operator):
-        raise PermissionDenied(CLOSE_REFUSED)
+        raise PermissionDenied(str(CLOSE_REFUSED))
     if action == "export" and message.tlp == "RED" and not (who.sender or who.operator):
-        raise PermissionDenied("TLP:RED is for the named recipients only: it may be read here but not exported")
+        raise PermissionDenied(_("TLP:RED is for the named recipients only: it may be read here but not exported"))
     return who
 
 
@@ -92,5 +93,5 @@ def message_or_404(session: Session, p: Principal, message_id: uuid.UUID | str) 
     ident = id_or_404(message_id, "message")
     found = session.scalar(select(Message).where(Message.id == ident, readable(p)))
     if found is None:
-        raise NotFound(f"no message {message_id}")
+        raise unknown("message", message_id)
     return found

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.errors import NotFound
+from liaison.i18n import _
 from liaison.models import ScreeningHit, ScreeningRun
 
 
@@ -39,5 +40,5 @@ def run_hit(session: Session, run_id: uuid.UUID, hit_id: uuid.UUID, shown_id: st
     """A hit of this run, or 404 naming the id as the user gave it (``shown_id``)."""
     hit = session.get(ScreeningHit, hit_id)
     if hit is None or hit.run_id != run_id:
-        raise NotFound(f"no screening hit {shown_id[:40]} in this run")
+        raise NotFound(_("no screening hit %(shown_id)s in this run", shown_id=shown_id[:40]))
     return hit

@@ -138,8 +138,8 @@ class Snapshot:
     # Contacts by the string id the roster library uses; and a memo of fallback chains (see queries.duty).
     contacts_by_key: dict[str, ContactView] = field(default_factory=dict)
     fallbacks: dict[tuple[object, ...], tuple[object, ...]] = field(default_factory=dict)
-    # Serialised duty answers by (network id, member id), valid for one minute within one segment.
-    answers: dict[tuple[uuid.UUID, uuid.UUID], object] = field(default_factory=dict)
+    # Serialised duty answers by (network id, member id, language), valid for one minute within one segment.
+    answers: dict[tuple[uuid.UUID, uuid.UUID, str], object] = field(default_factory=dict)
 
 
 def rotation_view(r: Rotation) -> RotationView:

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from liaison.errors import NotFound
+from liaison.errors import unknown
 from liaison.models import (
     ApiToken,
     Base,
@@ -82,7 +82,7 @@ def visible_or_404(
     """The object if ``actor`` may see it; unknown and invisible get the same 404 (``no <what> <id>``)."""
     obj = session.get(model, ident)
     if obj is None or not sees(session, snap, actor, obj):
-        raise NotFound(f"no {what} {ident}")
+        raise unknown(what, ident)
     return obj
 
 

@@ -1,8 +1,13 @@
-"""Validation of rotations, overrides and rosters; every error names the offending field."""
+"""Validation of rotations, overrides and rosters; every error names the offending field.
+
+The reasons a person can meet through the API or a form (an end before the start, an empty window or weekday
+list) are in the reader's language; the rest guard this library's own callers and stay English."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
+
+from liaison.i18n import _
 
 from .localtime import load_zone
 from .model import Override, Roster, RosterError, Rotation
@@ -56,17 +61,23 @@ def validate_rotation(rotation: Rotation) -> None:
         if not _is_plain_date(r.end):
             raise RosterError(f"{where} end: must be a date or None")
         if r.end <= r.start:
-            raise RosterError(f"{where} end: must be after start")
+            raise RosterError("{} end: {}".format(where, _("must be after start")))
     if r.window is not None:
         if not (isinstance(r.window, tuple) and len(r.window) == 2 and all(map(_is_naive_time, r.window))):
             raise RosterError(f"{where} window: must be a (start, end) pair of naive times")
         if r.window[0] == r.window[1]:
-            raise RosterError(f"{where} window: start and end must differ (omit the window for 24 h cover)")
+            raise RosterError(
+                "{} window: {}".format(where, _("start and end must differ (omit the window for 24 h cover)"))
+            )
     if r.weekdays is not None:
         if not isinstance(r.weekdays, frozenset) or not r.weekdays:
-            raise RosterError(f"{where} weekdays: must be a non-empty frozenset or None")
+            raise RosterError(
+                "{} weekdays: {}".format(where, _("must be a non-empty list of weekdays, or none for every day"))
+            )
         if not all(_is_int(d) and 0 <= d <= 6 for d in r.weekdays):
-            raise RosterError(f"{where} weekdays: every weekday must be an integer in 0..6 (0 = Monday)")
+            raise RosterError(
+                "{} weekdays: {}".format(where, _("every weekday must be an integer in 0..6 (0 = Monday)"))
+            )
 
 
 def validate_override(override: Override) -> None:
@@ -82,7 +93,7 @@ def validate_override(override: Override) -> None:
     if not is_aware(o.end):
         raise RosterError(f"{where} end: must be a timezone-aware datetime")
     if o.end <= o.start:
-        raise RosterError(f"{where} end: must be after start")
+        raise RosterError("{} end: {}".format(where, _("must be after start")))
     if not _is_int(o.seq):
         raise RosterError(f"{where} seq: must be an integer")
 

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
 
 from liaison.errors import NotFound
+from liaison.i18n import _
 
 ASSETS_PREFIX = "/static/swagger-ui"
 # Only the two files the page loads, not the package's whole folder (ReDoc, which needs inline styles, is not served).
@@ -52,5 +53,5 @@ def register(app: FastAPI, openapi_url: str = "/openapi.json") -> None:
     def asset(name: str) -> FileResponse:
         media_type = ASSETS.get(name)
         if media_type is None:
-            raise NotFound(f"no file {name!r}")
+            raise NotFound(_("no file %(name)r", name=name))
         return FileResponse(str(files("fastapi_offline") / "static" / name), media_type=media_type)

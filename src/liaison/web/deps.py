@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from liaison.actions.accounts import stamp_token_use
 from liaison.errors import NotAuthenticated, PermissionDenied
+from liaison.i18n import _
 from liaison.models import utcnow
 from liaison.principal import Principal
 from liaison.queries.accounts import api_token_by_hash, web_session_by_hash
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from liaison.models import WebSession
 
 SESSION_COOKIE = "liaison_session"
-ENROL_FIRST = "this node requires a second factor: log in to the web app and set it up on your account page first"
 PRINCIPAL_TTL = 5.0  # seconds a token's principal is cached; revocation and role changes apply within this
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -62,9 +62,14 @@ def token_principal(st: AppState, token: str, ip: str) -> Principal:
         row = api_token_by_hash(session, key)
         when = utcnow()
         if row is None or row.revoked_at or (row.expires_at and row.expires_at < when) or not row.user.is_active:
-            raise NotAuthenticated("invalid, expired or revoked API token")
+            raise NotAuthenticated(_("invalid, expired or revoked API token"))
         if st.settings.totp_required and not row.user.totp_enabled:
-            raise NotAuthenticated(f"{ENROL_FIRST}; this token works again once it is on")
+            raise NotAuthenticated(
+                _(
+                    "this node requires a second factor: log in to the web app and set it up on your account page "
+                    "first; this token works again once it is on"
+                )
+            )
         stamp = row.last_used_at is None or (when - row.last_used_at).total_seconds() > 3600
         token_id = row.id
         p = principal_for_user(session, row.user, "api", ip)
@@ -98,14 +103,16 @@ def authenticate(request: Request) -> Principal:
         return token_principal(state(request), auth[7:].strip(), ip)
     found = web_session(request)
     if found is None:
-        raise NotAuthenticated("log in, or send an API token as 'Authorization: Bearer <token>'")
+        raise NotAuthenticated(_("log in, or send an API token as 'Authorization: Bearer <token>'"))
     ws, principal = found
     if state(request).settings.totp_required and not ws.user.totp_enabled:
-        raise PermissionDenied(ENROL_FIRST)
+        raise PermissionDenied(
+            _("this node requires a second factor: log in to the web app and set it up on your account page first")
+        )
     if request.method in UNSAFE:
         sent = request.headers.get("x-csrf-token", "")
         if not sent or not same(sent, ws.csrf_token):
-            raise PermissionDenied("missing or wrong X-CSRF-Token header for a cookie session")
+            raise PermissionDenied(_("missing or wrong X-CSRF-Token header for a cookie session"))
     return principal
 
 

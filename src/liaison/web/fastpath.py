@@ -15,9 +15,11 @@ from urllib.parse import parse_qs, unquote
 import orjson
 from starlette.types import Scope, Send
 
+from liaison import i18n
 from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.web.deps import cached_principal
 from liaison.web.headers import api_headers
+from liaison.web.language import request_language
 from liaison.web.on_duty import on_duty_bytes
 from liaison.web.state import AppState
 
@@ -47,6 +49,9 @@ class OnDutyFastPath:
         snap = self.state.cache.fresh()
         if actor is None or snap is None:
             return False
+        # Before the language middleware: an error's detail is in the request's language all the same.
+        language = request_language(scope, self.state.settings.default_language)
+        lang_token = i18n.set_locale(language)
         try:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             at = query.get("at", [None])[0]
@@ -57,7 +62,10 @@ class OnDutyFastPath:
             headers = [(b"content-type", b"application/json")]
             if isinstance(exc, NotAuthenticated):
                 headers.append((b"www-authenticate", b"Bearer"))
+        finally:
+            i18n.reset_locale(lang_token)
         headers.append((b"content-length", str(len(payload)).encode()))
+        headers += [(b"content-language", language.encode()), (b"vary", b"Accept-Language, Cookie")]
         # The same headers as every other API answer: the security headers, and never cached (personal data).
         headers += self.headers
         await send({"type": "http.response.start", "status": status, "headers": headers})

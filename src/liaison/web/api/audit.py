@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import PermissionDenied
+from liaison.i18n import _
 from liaison.queries import audit as q
 from liaison.web.api.common import parse_at
 from liaison.web.deps import Actor, State
@@ -34,7 +35,7 @@ def list_events(
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     if not actor.is_auditor:
-        raise PermissionDenied("reading the audit log needs the auditor role")
+        raise PermissionDenied(_("reading the audit log needs the auditor role"))
     st.read_audit.flush()
     with st.sessions() as session:
         rows = q.events(

@@ -16,14 +16,16 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from liaison import matching
+from liaison import i18n, matching
 from liaison.actions import screening as act
 from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
+from liaison.i18n import _
 from liaison.interchange import screening_csv
 from liaison.principal import Principal
 from liaison.queries import bank as q
 from liaison.timeinput import BIRTH_YEARS
+from liaison.web import input_errors
 from liaison.web.api.bank_models import (
     DecisionIn,
     DecisionOut,
@@ -145,15 +147,17 @@ def _json_queries(body: ScreeningIn) -> list[matching.Query]:
     for i, item in enumerate(body.queries):
         where = f"queries[{i}]"
         if item.id in seen:
-            raise InvalidInput(f"{where}.id", f"duplicate id {item.id!r}")
+            raise InvalidInput(f"{where}.id", _("duplicate id %(id)r", id=item.id))
         seen.add(item.id)
         if not item.name.strip():
-            raise InvalidInput(f"{where}.name", "empty name")
+            raise InvalidInput(f"{where}.name", _("empty name"))
         if item.birth_date and screening_csv.birth_date(item.birth_date) is None:
-            raise InvalidInput(f"{where}.birth_date", "use YYYY, YYYY-MM or YYYY-MM-DD")
+            raise InvalidInput(f"{where}.birth_date", _("use YYYY, YYYY-MM or YYYY-MM-DD"))
         nat = screening_csv.country(item.nationality) if item.nationality else None
         if item.nationality and nat is None:
-            raise InvalidInput(f"{where}.nationality", f"unknown country {item.nationality!r}")
+            raise InvalidInput(
+                f"{where}.nationality", _("unknown country %(nationality)r", nationality=item.nationality)
+            )
         out.append(matching.Query(item.id, " ".join(item.name.split()), item.birth_date or None, nat))
     return out
 
@@ -213,20 +217,18 @@ async def create_screening(
 ) -> Response:
     max_rows = st.settings.screen_max_rows
     limit = max_rows * 2 * screening_csv.MAX_FIELD + 65536
-    too_large = f"the body is over {limit} bytes"
+    too_large = _("the body is over %(limit)s bytes", limit=i18n.number(limit))
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     filename = ""
     if content_type == "application/json":
         try:
-            body = ScreeningIn.model_validate_json(
-                await read_limited(request, limit, f"the body is over {limit} bytes")
-            )
+            body = ScreeningIn.model_validate_json(await read_limited(request, limit, too_large))
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-            raise InvalidInput(where, first.get("msg", "invalid")) from exc
+            raise InvalidInput(where, input_errors.message(first)) from exc
         if len(body.queries) > max_rows:
-            raise TooLarge(f"more than {max_rows} names (LIAISON_SCREEN_MAX_ROWS)")
+            raise TooLarge(_("more than %(max_rows)s names (LIAISON_SCREEN_MAX_ROWS)", max_rows=max_rows))
         queries = _json_queries(body)
         top, threshold, algorithm = body.top, body.threshold, body.algorithm or algorithm
     elif content_type == "multipart/form-data":
@@ -236,16 +238,14 @@ async def create_screening(
         async with request.form(max_files=1, max_fields=5, max_part_size=limit) as form:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
-                raise InvalidInput("file", "upload the CSV as the form field 'file'")
+                raise InvalidInput("file", _("upload the CSV as the form field 'file'"))
             filename = upload.filename or ""
             data = await upload.read()
         queries = screening_csv.parse(data, max_rows=max_rows)
     elif content_type in ("text/csv", "application/csv", "text/plain"):
-        queries = screening_csv.parse(
-            await read_limited(request, limit, f"the body is over {limit} bytes"), max_rows=max_rows
-        )
+        queries = screening_csv.parse(await read_limited(request, limit, too_large), max_rows=max_rows)
     else:
-        raise InvalidInput("Content-Type", "send text/csv, multipart/form-data (field 'file') or application/json")
+        raise InvalidInput("Content-Type", _("send text/csv, multipart/form-data (field 'file') or application/json"))
     cut = threshold if threshold is not None else st.settings.match_threshold
     out = await run_in_threadpool(_screen, st, actor, queries, top, cut, algorithm, filename)
     return JSONResponse(out, status_code=201)

@@ -18,9 +18,11 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from liaison import i18n
 from liaison.actions import bank_import as act
 from liaison.db import transaction
 from liaison.errors import InvalidInput, TooLarge
+from liaison.i18n import _
 from liaison.marking import MarkingError, export_audience, parse_tlp
 from liaison.principal import Principal
 from liaison.queries import bank as bankq
@@ -43,17 +45,19 @@ Kind = Literal["un-sc", "ftm", "csv"]
 
 
 async def _upload(request: Request, limit: int) -> tuple[bytes, str]:
+    too_large = _(
+        "the file is over the import limit of %(limit)s bytes (LIAISON_IMPORT_MAX_BYTES)", limit=i18n.number(limit)
+    )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + 65536:
-        raise TooLarge(f"the file is over the import limit of {limit:,} bytes (LIAISON_IMPORT_MAX_BYTES)")
+        raise TooLarge(too_large)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         async with request.form(max_files=1, max_fields=10, max_part_size=limit + 1) as form:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
-                raise InvalidInput("file", "upload the file as the form field 'file'")
+                raise InvalidInput("file", _("upload the file as the form field 'file'"))
             return await upload.read(), upload.filename or ""
-    too_large = f"the file is over the import limit of {limit:,} bytes (LIAISON_IMPORT_MAX_BYTES)"
     return await read_limited(request, limit, too_large), request.headers.get("x-filename", "")[:300]
 
 
@@ -137,7 +141,7 @@ async def create_import(
 ) -> Response:
     data, filename = await _upload(request, st.settings.import_max_bytes)
     if not data:
-        raise InvalidInput("file", "the file is empty")
+        raise InvalidInput("file", _("the file is empty"))
     reliability, credibility = act.parse_grade(grade)
     defaults = act.Defaults(
         source=source or filename,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from liaison import timeinput
 from liaison.errors import TooLarge
+from liaison.i18n import _
 from liaison.queries.duty import network_member
 
 __all__ = ["ApiModel", "network_member", "parse_at", "read_limited"]
@@ -18,7 +19,7 @@ __all__ = ["ApiModel", "network_member", "parse_at", "read_limited"]
 def _refuse_nul(value: Any, path: str = "") -> None:
     if isinstance(value, str):
         if "\x00" in value:
-            raise ValueError(f"{path or 'value'} must not contain NUL characters")
+            raise ValueError(_("%(field)s must not contain NUL characters", field=path or "value"))
     elif isinstance(value, dict):
         for k, v in value.items():
             _refuse_nul(v, f"{path}.{k}" if path else str(k))

@@ -13,7 +13,8 @@ from pydantic import Field, StrictBool
 from liaison.actions import directory as act
 from liaison.actions import evidence
 from liaison.db import transaction
-from liaison.errors import DeliveryFailed, InvalidInput, NotFound, PermissionDenied
+from liaison.errors import DeliveryFailed, InvalidInput, NotFound, PermissionDenied, unknown
+from liaison.i18n import _
 from liaison.interchange.ical import roster_calendar
 from liaison.queries import directory as q
 from liaison.queries.duty import board, find_network
@@ -224,7 +225,7 @@ def membership_status(network: str, member: str, body: StatusIn, actor: Actor, s
     with transaction(st.sessions) as session:
         m = q.member_by_code(session, member.upper())
         if m is None:
-            raise NotFound(f"no member {member!r}")
+            raise NotFound(_("no member %(code)r", code=member))
         act.set_membership_status(session, actor=actor, network=q.network(session, n.id), member=m, status=body.status)
         return {"network": n.code, "member": m.code, "status": body.status}
 
@@ -260,7 +261,7 @@ def create_request(network: str, body: RequestIn, actor: Actor, st: State) -> di
     with transaction(st.sessions) as session:
         net = q.network_by_code(session, network.upper())
         if net is None:
-            raise NotFound(f"no network {network!r}")
+            raise NotFound(_("no network %(code)r", code=network))
         r = act.request_membership(
             session,
             actor=actor,
@@ -277,7 +278,7 @@ def create_request(network: str, body: RequestIn, actor: Actor, st: State) -> di
 def list_requests(network: str, actor: Actor, st: State, snap: Snap, status: str | None = None) -> list[dict[str, Any]]:
     n = find_network(snap, network, actor)
     if not actor.administers(n.id):
-        raise PermissionDenied("only the network's secretariat sees membership requests")
+        raise PermissionDenied(_("only the network's secretariat sees membership requests"))
     with st.sessions() as session:
         return [request_out(r) for r in q.membership_requests(session, n.id, status)]
 
@@ -309,7 +310,7 @@ def create_agency(member: str, body: AgencyIn, actor: Actor, st: State, snap: Sn
     with transaction(st.sessions) as session:
         m = q.member_by_code(session, member.upper())
         if m is None or not sees_member(snap, actor, m.id):
-            raise NotFound(f"no member {member!r}")
+            raise NotFound(_("no member %(code)r", code=member))
         a = act.create_agency(
             session, actor=actor, member=m, name=body.name, agency_kind=body.agency_kind, short_name=body.short_name
         )
@@ -319,7 +320,7 @@ def create_agency(member: str, body: AgencyIn, actor: Actor, st: State, snap: Sn
 @router.get("/agencies/{agency_id}", summary="An agency with its contact points")
 def get_agency(agency_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -> dict[str, Any]:
     if not sees_organisation(snap, actor, agency_id):
-        raise NotFound(f"no agency {agency_id}")
+        raise unknown("agency", agency_id)
     with st.sessions() as session:
         a = q.agency_or_404(session, agency_id)
     contacts = [contact_out(c) for c in snap.contacts.values() if c.organisation_id == agency_id]
@@ -416,7 +417,7 @@ def create_contact_point(
 def get_contact_point(request: Request, contact_point_id: uuid.UUID, actor: Actor, snap: Snap) -> dict[str, Any]:
     c = snap.contacts.get(contact_point_id)
     if c is None or not sees_organisation(snap, actor, c.organisation_id):
-        raise NotFound(f"no contact point {contact_point_id}")
+        raise unknown("contact point", contact_point_id)
     if c.kind == "person":
         evidence.contact_point_read(request.app.state.liaison.read_audit, actor=actor, contact_point_id=c.id)
     return contact_out(c)
@@ -465,7 +466,8 @@ def verify_channel(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -
         sent = deliver_verification(st.settings, kind=kind, value=value, contact_name=cp_name, code=code)
     except ChannelError as exc:
         raise DeliveryFailed(
-            f"the test message could not be sent: {exc.public}; try again later", permanent=exc.permanent
+            _("the test message could not be sent: %(public)s; try again later", public=exc.public),
+            permanent=exc.permanent,
         ) from exc
     return {"channel_id": str(channel_id), "sent_via": sent, "expires_in_hours": act.VERIFICATION_HOURS}
 
@@ -480,7 +482,7 @@ def webhook_secret(channel_id: uuid.UUID, actor: Actor, st: State, snap: Snap) -
         ch = visible_channel(session, snap, actor, channel_id)
         act.require_edit_organisation(session, actor, ch.contact_point.organisation_id)
         if ch.kind != "webhook":
-            raise InvalidInput("channel", f"a {ch.kind} channel has no signing secret")
+            raise InvalidInput("channel", _("a %(kind)s channel has no signing secret", kind=ch.kind))
         evidence.webhook_secret_read(session, actor=actor, channel=ch)
         return {
             "channel_id": str(ch.id),

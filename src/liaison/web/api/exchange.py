@@ -30,6 +30,7 @@ from liaison.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.escalation import parse_policy
 from liaison.exchange.attachments import ALLOWED, human_size
 from liaison.exchange.tokens import MAX_TOKEN_LENGTH
+from liaison.i18n import _
 from liaison.models import utcnow
 from liaison.principal import Principal
 from liaison.queries import exchange as q
@@ -93,13 +94,17 @@ def _uploads(items: list[AttachmentIn], max_bytes: int, field: str = "attachment
         text = "".join(a.content_base64.split())
         if len(text) > -(-max_bytes // 3) * 4:
             raise TooLarge(
-                f"attachment {a.filename}: about {human_size(len(text) * 3 // 4)} is over the "
-                f"{human_size(max_bytes)} limit"
+                _(
+                    "attachment %(filename)s: about %(size)s is over the %(limit)s limit",
+                    filename=a.filename,
+                    size=human_size(len(text) * 3 // 4),
+                    limit=human_size(max_bytes),
+                )
             )
         try:
             data = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise InvalidInput(f"{field}[{i}].content_base64", f"not valid base64 ({exc})") from exc
+            raise InvalidInput(f"{field}[{i}].content_base64", _("not valid base64 (%(reason)s)", reason=exc)) from exc
         out.append(act.Upload(a.filename, data, a.content_type))
     return out
 
@@ -240,7 +245,7 @@ def attachment(attachment_id: uuid.UUID, actor: Actor, st: State, message_id: uu
         m = message_or_404(session, actor, message_id)
         found = next((a for a in m.attachments if a.id == attachment_id), None)
         if found is None:
-            raise NotFound(f"no attachment {attachment_id} on this message")
+            raise NotFound(_("no attachment %(id)s on this message", id=attachment_id))
         data, filename, ctype = found.data, found.filename, found.content_type
         evidence.message_read(
             session,

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import InvalidInput, PermissionDenied
+from liaison.i18n import _
 from liaison.interchange import directory_io as dio
 from liaison.principal import Principal
 from liaison.web.api.common import read_limited
@@ -79,7 +80,7 @@ async def import_directory(
     dry_run: bool = False,
 ) -> dict[str, Any]:
     if not actor.is_admin and not actor.administered_networks:
-        raise PermissionDenied("importing a directory needs a node admin or a network's secretariat")
+        raise PermissionDenied(_("importing a directory needs a node admin or a network's secretariat"))
     body = await _read_limited(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     kind = fmt or ("csv" if content_type in ("text/csv", "application/csv") else "json")
@@ -91,8 +92,8 @@ async def _read_limited(request: Request) -> bytes:
     """The body, refused with 413 as soon as the declared or the actual size passes the limit."""
     declared = request.headers.get("content-length")
     if declared is not None and not declared.isdigit():
-        raise InvalidInput("Content-Length", "is not a number")
-    return await read_limited(request, dio.MAX_BYTES, dio.TOO_LARGE)
+        raise InvalidInput("Content-Length", _("is not a number"))
+    return await read_limited(request, dio.MAX_BYTES, str(dio.TOO_LARGE))
 
 
 def _import(st: AppState, actor: Principal, body: bytes, kind: str, dry_run: bool) -> dio.ImportReport:

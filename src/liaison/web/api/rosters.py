@@ -13,6 +13,7 @@ from pydantic import Field
 from liaison.actions import rosters as act
 from liaison.db import transaction
 from liaison.errors import NotFound
+from liaison.i18n import _
 from liaison.queries import directory as q
 from liaison.queries.duty import shifts
 from liaison.queries.snapshot import DesignationView, Snapshot
@@ -28,7 +29,7 @@ def _designation(snap: Snapshot, actor: Any, network: str, member: str) -> Desig
     n, m = network_member(snap, actor, network, member)
     d = snap.designations.get((n.id, m.id))
     if d is None:
-        raise NotFound(f"{m.name} has designated no authority on {n.code}")
+        raise NotFound(_("%(name)s has designated no authority on %(code)s", name=m.name, code=n.code))
     return d
 
 

@@ -202,7 +202,7 @@ def change_password(
                         session, actor=me.principal, user=user, password=new_password, keep_session_id=me.session_id
                     )
                 except InvalidInput as exc:
-                    raise InvalidInput("new_password", exc.detail.split(": ", 1)[-1]) from exc
+                    raise InvalidInput("new_password", exc.reason) from exc
         st.principals.clear()  # revoked tokens stop working now, not when their cached principal expires
         if refused:
             raise InvalidInput("current_password", refused)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liaison.actions import accounts
 from liaison.db import transaction
-from liaison.errors import LiaisonError, NotAuthenticated, PermissionDenied
+from liaison.errors import InvalidInput, LiaisonError, NotAuthenticated, PermissionDenied
 from liaison.i18n import _
 from liaison.models import utcnow
 from liaison.queries.accounts import web_session as web_session_row
@@ -232,7 +232,7 @@ def verify_submit(request: Request, code: str, csrf_token: FormStr = "") -> Resp
     try:
         channel = confirm_code(state(request), code, request)
     except LiaisonError as exc:
-        text = exc.detail.split(": ", 1)[-1] if exc.detail.startswith("code: ") else exc.detail
+        text = exc.reason if isinstance(exc, InvalidInput) and exc.field == "code" else exc.detail
         return _verify_form(request, code, status=exc.status, refusal=text[:1].upper() + text[1:] + ".")
     with state(request).sessions() as session:
         ch = channel_row(session, channel.id)

@@ -17,55 +17,30 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from liaison.actions.bank import country
-from liaison.bank.props import CREDIBILITY_TEXT, RELIABILITY_TEXT, SCHEMAS, SINGLE_VALUED
+from liaison.bank.props import SCHEMAS, SINGLE_VALUED
 from liaison.db import transaction
 from liaison.errors import InvalidInput, NotFound
 from liaison.graph import render_graph
+from liaison.i18n import _, lazy_gettext
 from liaison.queries import bank as bankq
 from liaison.queries.bank_access import require_reader, viewer_for
 from liaison.queries.bank_merges import accepted_merge_of, merged_here
 from liaison.timeinput import BIRTH_YEARS
 from liaison.web.deps import state
 from liaison.web.ui import bank_merges, bank_screening
+from liaison.web.ui.bank_display import HELPERS, entity_title, reader_language
 from liaison.web.ui.common import Me, render, uuid_or_404
 
 router = APIRouter()
 router.include_router(bank_screening.router)
 router.include_router(bank_merges.router)
 
-SCHEMA_LABELS = {"Person": "Person", "Organization": "Organisation (group)", "Address": "Place", "Event": "Incident"}
-PROP_LABELS = {
-    "birthDate": "Birth date",
-    "birthPlace": "Birth place",
-    "idNumber": "Identity number",
-    "passportNumber": "Passport number",
-    "trainingArea": "Training area",
-    "incorporationDate": "Founded",
-    "full": "Full address",
-}
 DONE = {
-    "undo": "The merge is undone: that entity stands on its own again.",
-    "accept": "Merged.",
-    "reject": "Rejected.",
+    "undo": lazy_gettext("The merge is undone: that entity stands on its own again."),
+    "accept": lazy_gettext("Merged."),
+    "reject": lazy_gettext("Rejected."),
 }
 PAGE_SIZES = (20, 50, 100, 200)
-
-
-def grade_meaning(grade: str) -> str:
-    """``B2`` -> ``source usually reliable; information probably true``."""
-    r, c = grade[:1], grade[1:2]
-    return f"source {RELIABILITY_TEXT.get(r, 'not graded')}; information {CREDIBILITY_TEXT.get(c, 'not graded')}"
-
-
-def prop_label(prop: str) -> str:
-    return PROP_LABELS.get(prop) or prop[:1].upper() + "".join(
-        f" {ch.lower()}" if ch.isupper() else ch for ch in prop[1:]
-    )
-
-
-def relation_label(relation: str, direction: str) -> str:
-    words = relation.replace("_", " ")
-    return words if direction == "out" else f"has {words.removesuffix(' of').removesuffix(' in')}"
 
 
 # -- search --
@@ -80,7 +55,7 @@ def _filters(form: dict[str, str]) -> tuple[dict[str, Any], str]:
     if form["nationality"]:
         code = country(form["nationality"])
         if code is None:
-            error = f"{form['nationality']!r} is not a country code like SY or SYR"
+            error = _('"%(value)s" is not a country code like SY or SYR', value=form["nationality"])
         else:
             out["nationality"] = code
     if form["birth_year"]:
@@ -90,7 +65,7 @@ def _filters(form: dict[str, str]) -> tuple[dict[str, Any], str]:
                 raise ValueError
             out["birth_year"] = year
         except ValueError:
-            error = f"{form['birth_year']!r} is not a year like 1975"
+            error = _('"%(value)s" is not a year like 1975', value=form["birth_year"])
     if form["list"]:
         out["list_name"] = form["list"]
     return out, error
@@ -117,11 +92,12 @@ def search_page(
         "group": group.strip(),
     }
     limit = max(x for x in PAGE_SIZES if x <= max(limit, PAGE_SIZES[0]))
-    filters, error = _filters(form)
+    with reader_language(me):  # the filters' errors are worded here
+        filters, error = _filters(form)
     results: list[dict[str, Any]] | None = None
     group_caption = ""
     st = state(request)
-    with transaction(st.sessions) as session:
+    with reader_language(me), transaction(st.sessions) as session:
         viewer = viewer_for(session, me.principal)
         require_reader(viewer)
         lists = bankq.list_names(session)
@@ -144,12 +120,12 @@ def search_page(
         results=results,
         error=error,
         lists=lists,
-        schemas=[(s, SCHEMA_LABELS.get(s, s)) for s in SCHEMAS],
-        schema_labels=SCHEMA_LABELS,
+        schemas=SCHEMAS,
         group_caption=group_caption,
         limit=limit,
         more=limit * 2 if results is not None and len(results) >= limit and limit < PAGE_SIZES[-1] else 0,
         more_query=str(request.url.include_query_params(limit=min(limit * 2, PAGE_SIZES[-1])).query),
+        **HELPERS,
     )
 
 
@@ -160,7 +136,7 @@ def _group(session: Any, me: Any, value: str) -> tuple[uuid.UUID | None, str, st
     except ValueError:
         found = bankq.search(session, me.principal, value, schema="Organization", limit=1)
         if not found:
-            return None, "", f"no group called {value!r}"
+            return None, "", _('no group called "%(name)s"', name=value)
         return uuid.UUID(found[0]["entity_id"]), found[0]["caption"], ""
     caption = bankq.captions(session, viewer_for(session, me.principal), [ident]).get(ident, "")
     return ident, caption, ""
@@ -181,7 +157,6 @@ def _groups(properties: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]
         out.append(
             {
                 "prop": prop,
-                "label": prop_label(prop),
                 "statements": ordered,
                 "conflict": prop in SINGLE_VALUED and len(current) > 1,
             }
@@ -210,7 +185,9 @@ def entity_page(request: Request, entity_id: str, me: Me, done: str = "") -> Res
     names = sorted(
         data["properties"].get("name", []), key=lambda s: (s["retracted_at"] is not None, rank.get(s["id"], 999))
     )
-    svg = render_graph(graph, title=f"Neighbourhood of {data['caption'] or data['reference']}")
+    with reader_language(me):  # the graph's title is drawn here, before the page
+        title = entity_title(data["caption"], data["reference"], data["id"], data["schema"])
+        svg = render_graph(graph, title=_("Neighbourhood of %(name)s", name=title))
     return render(
         request,
         "bank_entity.html",
@@ -224,8 +201,7 @@ def entity_page(request: Request, entity_id: str, me: Me, done: str = "") -> Res
         merged_by=str(merged_by.id) if merged_by is not None else "",
         root_caption=root_caption,
         analyst=viewer.analyst,
-        grade_meaning=grade_meaning,
-        relation_label=relation_label,
-        schema_labels=SCHEMA_LABELS,
+        title=title,
         done=DONE.get(done, ""),
+        **HELPERS,
     )

@@ -1,6 +1,7 @@
-"""The merge proposals page: both entities side by side with the matching explanation, accept or reject a
-proposal, undo an accepted merge, and run the duplicate finder. Every change goes through
-:mod:`liaison.actions.merges` (analysts only); the page itself is for every bank reader."""
+"""The merge proposals pages: the list and one proposal's own page (titled by the two entities' names and list
+references), both entities side by side with the matching explanation, accept or reject a proposal, undo an
+accepted merge, and run the duplicate finder. Every change goes through :mod:`liaison.actions.merges` (analysts
+only); the pages themselves are for every bank reader who may see both entities."""
 
 from __future__ import annotations
 
@@ -14,26 +15,28 @@ from fastapi.responses import Response
 from liaison.actions import merges as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput
+from liaison.i18n import lazy_gettext, ngettext
 from liaison.queries import bank_merges as q
 from liaison.queries.bank_access import require_reader, viewer_for
 from liaison.web.deps import state
-from liaison.web.ui.common import Me, check_csrf, redirect, render, safe_next
+from liaison.web.ui.bank_display import HELPERS, reader_language
+from liaison.web.ui.common import Me, check_csrf, redirect, render, safe_next, uuid_or_404
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 SHOW = ("proposed", "accepted", "rejected", "undone", "all")
 EMPTY = {
-    "proposed": "No merge proposals waiting",
-    "accepted": "No accepted merges",
-    "rejected": "No rejected merge proposals",
-    "undone": "No undone merges",
-    "all": "No merge proposals",
+    "proposed": lazy_gettext("No merge proposals waiting."),
+    "accepted": lazy_gettext("No accepted merges."),
+    "rejected": lazy_gettext("No rejected merge proposals."),
+    "undone": lazy_gettext("No undone merges."),
+    "all": lazy_gettext("No merge proposals."),
 }
 DONE = {
-    "run": "The duplicate finder ran.",
-    "accept": "Merged. Both entities keep every statement; the merge can be undone.",
-    "reject": "Rejected: this pair will not be proposed again.",
-    "undo": "The merge is undone: the entity stands on its own again.",
+    "run": lazy_gettext("The duplicate finder ran."),
+    "accept": lazy_gettext("Merged. Both entities keep every statement; the merge can be undone."),
+    "reject": lazy_gettext("Rejected: this pair will not be proposed again."),
+    "undo": lazy_gettext("The merge is undone: the entity stands on its own again."),
 }
 
 
@@ -44,9 +47,14 @@ def merges_page(request: Request, me: Me, show: str = "proposed", done: str = ""
         viewer = viewer_for(session, me.principal)
         require_reader(viewer)
         rows = q.list_proposals(session, viewer, status=None if show == "all" else show)
-    message = DONE.get(done, "")
+    message: Any = DONE.get(done, "")
     if done == "run" and made >= 0:
-        message = f"The duplicate finder ran: {made} new proposal{'s' if made != 1 else ''}."
+        with reader_language(me):
+            message = ngettext(
+                "The duplicate finder ran: %(num)d new proposal.",
+                "The duplicate finder ran: %(num)d new proposals.",
+                made,
+            )
     return render(
         request,
         "bank_merges.html",
@@ -58,6 +66,25 @@ def merges_page(request: Request, me: Me, show: str = "proposed", done: str = ""
         done=message,
         analyst=viewer.analyst,
         error="",
+        **HELPERS,
+    )
+
+
+@router.get("/bank/merges/{proposal_id}")
+def proposal_page(request: Request, proposal_id: str, me: Me, done: str = "") -> Response:
+    """One proposal on its own page, titled by the two entities it would merge."""
+    ident = uuid_or_404(proposal_id, "merge proposal")
+    with state(request).sessions() as session:
+        viewer = viewer_for(session, me.principal)
+        (proposal,) = q.proposals_json(session, viewer, [q.proposal_or_404(session, viewer, ident)])
+    return render(
+        request,
+        "bank_merge.html",
+        me=me,
+        p=proposal,
+        done=DONE.get(done, ""),
+        analyst=viewer.analyst,
+        **HELPERS,
     )
 
 
@@ -93,6 +120,7 @@ def _refused(request: Request, me: Any, exc: InvalidInput | Conflict) -> Respons
         done="",
         analyst=viewer.analyst,
         error=exc.detail,
+        **HELPERS,
     )
 
 

@@ -297,7 +297,7 @@ def field_label(field: str) -> str:
 def form_error(exc: InvalidInput | Conflict, default_field: str = "") -> FormError:
     """The error to show beside a form's field; ``default_field`` takes errors that name none (conflicts)."""
     field = getattr(exc, "field", "") or default_field
-    message = exc.detail.split(": ", 1)[1] if field and exc.detail.startswith(field + ": ") else exc.detail
+    message = exc.reason if isinstance(exc, InvalidInput) else exc.detail
     return FormError(field, field_label(field), message)
 
 

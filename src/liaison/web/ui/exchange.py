@@ -18,12 +18,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from liaison import i18n
 from liaison.actions import evidence
 from liaison.actions import exchange as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooLarge
 from liaison.exchange.attachments import human_size
+from liaison.exchange.languages import alpha2, ordered
 from liaison.exchange.tokens import TokenError, read_ack_token
+from liaison.exchange.wording import priority_label
+from liaison.i18n import _, lazy_gettext
 from liaison.models import utcnow
 from liaison.models.exchange import MESSAGE_KINDS, PRIORITIES
 from liaison.principal import Principal
@@ -32,7 +36,17 @@ from liaison.queries.message_access import acts, message_or_404
 from liaison.queries.snapshot import NetworkView, Snapshot
 from liaison.web.deps import client_ip, state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, redirect, render, safe_next
-from liaison.web.ui.exchange_views import DONE, TLP_HANDLING, form_err, inbox_rows, kind_label
+from liaison.web.ui.exchange_views import (
+    DONE,
+    TLP_HANDLING,
+    form_err,
+    inbox_rows,
+    kind_label,
+    language_warnings,
+    member_languages,
+    speaking,
+)
+from liaison.web.ui.fmt import language_name
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -55,8 +69,8 @@ def inbox_page(request: Request, me: Me, box: str = "in", status: str = "open", 
     box = box if box in ("in", "out") else "in"
     status = status if status in ("open", "closed", "all") else "open"
     now = utcnow()
-    with state(request).sessions() as session:
-        items = q.inbox(session, me.principal, box=box, status=status, now=now)
+    with state(request).sessions() as session, speaking(me):
+        items = q.inbox(session, me.principal, box=box, status=status, now=now, order="waiting")
         rows = inbox_rows(items, now)
         count = q.unacknowledged(session, me.principal)
     return render(
@@ -71,6 +85,7 @@ def inbox_page(request: Request, me: Me, box: str = "in", status: str = "open", 
         inbox_count=count,
         done=DONE.get(done, ""),
         kind_label=kind_label,
+        priority_label=priority_label,
         acts=acts(me.principal),
         may_send=bool(sendable_networks(state(request).cache.get(), me.principal)),
     )
@@ -106,6 +121,30 @@ def own_member_code(snap: Snapshot, p: Principal) -> str | None:
     return m.code if m else None
 
 
+@dataclass(frozen=True, slots=True)
+class Addressable:
+    """A member one may write to, with the working languages of whoever answers for it now."""
+
+    code: str
+    name: str
+    languages: tuple[str, ...]
+
+
+def addressables(snap: Snapshot, network: NetworkView, own: str | None, now: datetime) -> list[Addressable]:
+    return [
+        Addressable(c, snap.members[c].name if c in snap.members else c, member_languages(snap, network, c, now))
+        for c in network.members
+        if c != own
+    ]
+
+
+def language_choices(members: list[Addressable], chosen: str) -> list[str]:
+    """The languages a message may be said to be in: those Liaison speaks, those the members work in, and the
+    one chosen; sorted by their names in the reader's language."""
+    codes = ordered([*i18n.LANGUAGES, *(lang for m in members for lang in m.languages), *([chosen] if chosen else [])])
+    return sorted(codes, key=lambda c: (language_name(c).casefold(), c))
+
+
 def compose_response(
     request: Request,
     me: Viewer,
@@ -115,16 +154,20 @@ def compose_response(
     error: FormError | None = None,
     suggestions: list[str] | None = None,
     dropped: list[str] | None = None,
+    not_understood: list[str] | None = None,
     status: int = 200,
 ) -> Response:
     st = state(request)
     snap = st.cache.get()
     networks = sendable_networks(snap, me.principal)
     if not networks:
-        raise PermissionDenied("your agency's member takes part in no network you may send on")
+        raise PermissionDenied(_("your agency's member takes part in no network you may send on"))
     chosen = next((n for n in networks if n.code == network.strip().upper()), networks[0])
     own = own_member_code(snap, me.principal)
-    members = [(c, snap.members[c].name if c in snap.members else c) for c in chosen.members if c != own]
+    with speaking(me):
+        members = addressables(snap, chosen, own, utcnow())
+        language = alpha2((form or {}).get("language") or i18n.current())
+        choices = language_choices(members, language)
     with st.sessions() as session:
         count = q.unacknowledged(session, me.principal)
     values = {
@@ -139,7 +182,9 @@ def compose_response(
         "purpose": "",
         "releasable_to": "",
         "originator_control": "",
+        "language_ok": "",
         **(form or {}),
+        "language": language,
     }
     return render(
         request,
@@ -153,8 +198,11 @@ def compose_response(
         error=error,
         suggestions=suggestions or [],
         dropped=dropped or [],
+        not_understood=not_understood or [],
+        languages_spoken=choices,
         kinds=[(k, kind_label(k)) for k in MESSAGE_KINDS],
         priorities=PRIORITIES,
+        priority_label=priority_label,
         levels=list(TLP_HANDLING.items()),
         max_size=human_size(st.settings.attachment_max_bytes),
         response_hours=st.settings.response_hours,
@@ -186,7 +234,10 @@ def read_uploads(files: list[UploadFile | str] | None, max_bytes: int) -> list[a
             continue
         data = f.file.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise TooLarge(f"{f.filename}: the file is over the {human_size(max_bytes)} limit", field="attachments")
+            raise TooLarge(
+                _("%(file)s: the file is over the %(size)s limit", file=f.filename, size=human_size(max_bytes)),
+                field="attachments",
+            )
         uploads.append(act.Upload(f.filename, data, f.content_type))
     return uploads
 
@@ -208,6 +259,8 @@ def compose_submit(
     originator_control: FormStr = "",
     purpose: FormStr = "",
     releasable_to: FormStr = "",
+    language: FormStr = "",
+    language_ok: FormStr = "",
     attachments: Files = [],  # noqa: B006
 ) -> Response:
     check_csrf(me.csrf, csrf_token)
@@ -224,10 +277,25 @@ def compose_submit(
         "originator_control": originator_control,
         "purpose": purpose,
         "releasable_to": releasable_to,
+        "language": language.strip(),
+        "language_ok": language_ok,
     }
     names = [f.filename for f in attachments or [] if not isinstance(f, str) and f.filename]
     with st.sessions() as session:
         act.get_network(session, me.principal, network)  # a network one cannot see is a 404 page, as elsewhere
+    if language.strip() and not language_ok:
+        # Nothing is sent in a language none of an addressee's contact points works in without a second look:
+        # the form comes back with the warning and a box to send anyway (the page warns live with JavaScript).
+        snap = st.cache.get()
+        view = snap.networks.get(network.strip().upper())
+        if view is not None:
+            named = [c for c in codes(to, to_text) if c in view.member_set]
+            now = utcnow()
+            missing = language_warnings(language.strip(), {c: member_languages(snap, view, c, now) for c in named})
+            if missing:
+                return compose_response(
+                    request, me, network, form=form, not_understood=missing, dropped=names, status=409
+                )
     try:
         uploads = read_uploads(attachments, st.settings.attachment_max_bytes)
         marking = act.parse_marking(tlp, bool(originator_control), purpose, codes(releasable_to))
@@ -249,6 +317,7 @@ def compose_submit(
                 response_hours=st.settings.response_hours,
                 max_attachment_bytes=st.settings.attachment_max_bytes,
                 snapshot=snap,
+                language=language.strip() or None,
             )
             mid = m.id
     except (InvalidInput, NotFound, TooLarge, PermissionDenied) as exc:
@@ -316,13 +385,15 @@ def _link_info(request: Request, token: str) -> tuple[LinkInfo | None, str]:
     return info, ""
 
 
-NOT_VALID = "This acknowledgement link is not valid. Check that it was copied whole, or log in to acknowledge."
+NOT_VALID = lazy_gettext(
+    "This acknowledgement link is not valid. Check that it was copied whole, or log in to acknowledge."
+)
 REFUSALS = {
     "invalid": (404, NOT_VALID),  # shown for a GET: nothing said about what the link was for
     "forged": (403, NOT_VALID),
     "malformed": (403, NOT_VALID),
-    "expired": (403, "This acknowledgement link has expired. Log in to Liaison to acknowledge."),
-    "used": (409, "This acknowledgement link was already used. Each link works once."),
+    "expired": (403, lazy_gettext("This acknowledgement link has expired. Log in to Liaison to acknowledge.")),
+    "used": (409, lazy_gettext("This acknowledgement link was already used. Each link works once.")),
 }
 
 
@@ -340,7 +411,14 @@ def ack_page(request: Request, token: str) -> Response:
     if info.used:
         return _refused(request, token, "used")
     return render(
-        request, "ack.html", token=token, info=info, refusal="", result=None, kind_label=kind_label(info.kind)
+        request,
+        "ack.html",
+        token=token,
+        info=info,
+        refusal="",
+        result=None,
+        kind_label=kind_label,
+        priority_label=priority_label,
     )
 
 

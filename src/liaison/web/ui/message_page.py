@@ -17,11 +17,15 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from liaison import i18n
 from liaison.actions import evidence
 from liaison.actions import exchange as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, PermissionDenied, TooLarge
+from liaison.escalation import parse_policy
 from liaison.exchange.attachments import human_size
+from liaison.exchange.wording import policy_words, priority_label
+from liaison.i18n import _
 from liaison.models import utcnow
 from liaison.models.exchange import CASE_STEPS
 from liaison.queries import exchange as q
@@ -30,16 +34,18 @@ from liaison.web.deps import state
 from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, parse_local, redirect, render
 from liaison.web.ui.exchange import codes, own_member_code, read_uploads
 from liaison.web.ui.exchange_views import (
+    ANSWERS,
     CASE_STEP_LABELS,
     DONE,
     TLP_HANDLING,
     addressee_rows,
     form_err,
     forward_choices,
+    history,
     kind_label,
     parse_iso,
     response_timer,
-    timeline,
+    speaking,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +83,11 @@ def message_response(
     steps_left = [s for s in CASE_STEPS if s not in {c["step"] for c in data["case_steps"]}]
     if error_form == "close" and not you["may_close"]:
         error_form = ""  # a form this user is not shown (an addressee's close): the reason goes atop the page
+    with speaking(me):
+        events = history(data)
+        addressees = addressee_rows(data, now)
+        response = response_timer(due, now) if due and data["status"] == "open" and mine_waiting else None
+        policy = policy_words(parse_policy(data["escalation_policy"]).to_json()) if data["escalation_policy"] else ""
     return render(
         request,
         "message.html",
@@ -87,11 +98,16 @@ def message_response(
         now_iso=now.isoformat(timespec="seconds"),
         sent_at=parse_iso(data["sent_at"]),
         kind_label=kind_label(data["kind"]),
+        priority_label=priority_label,
         handling=TLP_HANDLING.get(data["marking"]["tlp"], ""),
-        events=timeline(data),
-        addressees=addressee_rows(data, now),
-        response=response_timer(due, now) if due and data["status"] == "open" and mine_waiting else None,
+        history=events,
+        addressees=addressees,
+        response=response,
         response_due=due,
+        policy_words=policy,
+        answers=ANSWERS,
+        zone=reader_zone(me),
+        parse_iso=parse_iso,
         may_answer=you["addressee"] and data["kind"] == "request" and data["status"] == "open" and may_act,
         may_consent=you["sender"] and data["marking"]["originator_control"] and data["status"] == "open" and may_act,
         may_step=data["kind"] == "victim_referral"
@@ -109,6 +125,11 @@ def message_response(
         max_size=human_size(st.settings.attachment_max_bytes),
         inbox_count=count,
     )
+
+
+def reader_zone(me: Viewer) -> str:
+    """The zone a date typed into a form means: the reader's own (their setting, else their browser's)."""
+    return i18n.valid_zone(me.time_zone) or i18n.current_zone()
 
 
 @router.get("/messages/{message_id}")
@@ -154,8 +175,9 @@ def answer_clock(
 
     def work(session: Session, m: Message) -> None:
         if decision not in ("will", "cannot"):
-            raise InvalidInput("decision", "choose whether you will answer")
-        by = parse_local(answer_by, "UTC", "answer_by") if decision == "will" and answer_by.strip() else None
+            raise InvalidInput("decision", _("choose whether you will answer"))
+        zone = reader_zone(me)
+        by = parse_local(answer_by, zone, "answer_by") if decision == "will" and answer_by.strip() else None
         act.answer_clock(
             session, actor=me.principal, message=m, will_answer=decision == "will", answer_by=by, note=note
         )
@@ -214,7 +236,7 @@ def consent(request: Request, message_id: str, me: Me, csrf_token: FormStr = "",
     def work(session: Session, m: Message) -> None:
         named = codes(members)
         if not named:
-            raise InvalidInput("members", "name at least one member, or * for any member of the network")
+            raise InvalidInput("members", _("name at least one member, or * for any member of the network"))
         act.grant_forward_consent(session, actor=me.principal, message=m, members=named)
 
     return _act_on(request, me, message_id, "consent", {"members": members}, "consent", work)
@@ -243,7 +265,7 @@ def case_step(
     check_csrf(me.csrf, csrf_token)
 
     def work(session: Session, m: Message) -> None:
-        when = parse_local(at, "UTC", "at") if at.strip() else None
+        when = parse_local(at, reader_zone(me), "at") if at.strip() else None
         act.record_case_step(session, actor=me.principal, message=m, step=step, note=note, at=when)
 
     return _act_on(request, me, message_id, "step", {"step": step, "note": note, "at": at}, "step", work)

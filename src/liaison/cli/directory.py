@@ -1,7 +1,4 @@
-"""``liaison directory``: export the directory as JSON or CSV, and import it back.
-
-Helpers come from :mod:`liaison.cli` at call time, since ``liaison.cli`` imports this module.
-"""
+"""``liaison directory``: export the directory as JSON or CSV, and import it back."""
 
 from __future__ import annotations
 
@@ -11,36 +8,42 @@ from typing import Annotated
 
 import typer
 
-directory_app = typer.Typer(help="Directory import and export (JSON, CSV).", no_args_is_help=True)
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, fail, handled, lazy_gettext
+from liaison.i18n import _
+
+directory_app = typer.Typer(help=lazy_gettext("Directory import and export (JSON, CSV)."), no_args_is_help=True)
+
 
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="json or csv (default: json; on import, from the file's extension).")
+    str | None,
+    typer.Option("--format", help=lazy_gettext("json or csv (default: json; on import, from the file's extension).")),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
 
 
 def _format(value: str | None, default: str) -> str:
-    from liaison.cli import fail
 
     kind = (value or default).lower()
     if kind not in ("json", "csv"):
-        fail(f"--format must be json or csv, not {value!r}", 2)
+        fail(_("--format must be json or csv, not %(value)r", value=value), 2)
     return kind
 
 
-@directory_app.command("export")
+@directory_app.command(
+    "export",
+    help=lazy_gettext(
+        "Export networks with their members, designations, rosters, agencies, contact points and channels."
+    ),
+)
 def export(
     network: Annotated[
-        list[str] | None, typer.Option("--network", "-n", help="Network code; repeatable (default: all you may see).")
+        list[str] | None,
+        typer.Option("--network", "-n", help=lazy_gettext("Network code; repeatable (default: all you may see).")),
     ] = None,
     fmt: FormatOpt = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help=lazy_gettext("File (default: stdout)."))] = None,
     as_user: AsOpt = None,
 ) -> None:
-    """Export networks with their members, designations, rosters, agencies, contact points and channels."""
     from liaison.actions.audit import audit
-    from liaison.cli import ctx, handled
     from liaison.db import transaction
     from liaison.interchange import directory_io as dio
 
@@ -71,16 +74,21 @@ def export(
         typer.echo(body, nl=False)
 
 
-@directory_app.command("import")
+@directory_app.command(
+    "import",
+    help=lazy_gettext(
+        "Create or update the directory from FILE in one transaction; exit 1 naming the first bad line or field."
+    ),
+)
 def import_(
-    file: Annotated[Path, typer.Argument(help="A JSON export or a contacts CSV.", exists=True, dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(help=lazy_gettext("A JSON export or a contacts CSV."), exists=True, dir_okay=False)
+    ],
     fmt: FormatOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count; write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=lazy_gettext("Check and count; write nothing."))] = False,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Create or update the directory from FILE in one transaction; exit 1 naming the first bad line or field."""
-    from liaison.cli import ctx, emit, handled
     from liaison.db import transaction
     from liaison.interchange import directory_io as dio
 

@@ -1,10 +1,8 @@
 """Merge proposals at the command line: ``liaison bank propose-merges``, ``liaison bank merges`` and
 ``liaison bank merge accept|reject|undo ID``.
 
-:func:`register` adds them to the ``bank`` group when one is registered already (the bank's import and export
-commands make it), else makes the group. Like every local command they act with the node operator's authority
-(audited as such) unless ``--as USER`` names a user, who then has exactly their own rights. Helpers come from
-:mod:`liaison.cli` at call time, since ``liaison.cli`` imports this module.
+Like every local command they act with the node operator's authority (audited as such) unless ``--as USER``
+names a user, who then has exactly their own rights.
 """
 
 from __future__ import annotations
@@ -14,11 +12,15 @@ from typing import Annotated, Any
 
 import typer
 
-merge_app = typer.Typer(help="Decide on one merge proposal: accept, reject, undo.", no_args_is_help=True)
+from liaison.cli.context import AsOpt, JsonOpt, ctx, emit, handled, lazy_gettext
+from liaison.i18n import _, ngettext
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="Act as this user (default: the node operator).")]
-IdArg = Annotated[str, typer.Argument(help="The merge proposal's id (from `liaison bank merges`).")]
+merge_app = typer.Typer(help=lazy_gettext("Decide on one merge proposal: accept, reject, undo."), no_args_is_help=True)
+
+commands = typer.Typer()  # this module's commands; liaison.cli adds them to `liaison bank`
+
+
+IdArg = Annotated[str, typer.Argument(help=lazy_gettext("The merge proposal's id (from `liaison bank merges`)."))]
 
 
 class Status(StrEnum):
@@ -29,17 +31,6 @@ class Status(StrEnum):
     all = "all"
 
 
-def register(app: typer.Typer) -> None:
-    """Add the merge commands to the ``liaison bank`` group (made here if no one made it before)."""
-    bank = next((g.typer_instance for g in app.registered_groups if g.name == "bank"), None)
-    if bank is None:
-        bank = typer.Typer(help="The information bank.", no_args_is_help=True)
-        app.add_typer(bank, name="bank")
-    bank.command("propose-merges")(propose_merges)
-    bank.command("merges")(merges)
-    bank.add_typer(merge_app, name="merge")
-
-
 def _line(p: dict[str, Any]) -> str:
     a, b = p["entity"], p["other"]
     return (
@@ -48,19 +39,24 @@ def _line(p: dict[str, Any]) -> str:
     )
 
 
+@commands.command(
+    "propose-merges",
+    help=lazy_gettext(
+        "Find likely duplicates contributed by different members and store them as merge proposals.\n"
+        "\n"
+        "A pair rejected before, or whose merge was undone, is not proposed again."
+    ),
+)
 def propose_merges(
     threshold: Annotated[
-        float | None, typer.Option("--threshold", min=0.0, max=1.0, help="Least score (default: the algorithm's).")
+        float | None,
+        typer.Option("--threshold", min=0.0, max=1.0, help=lazy_gettext("Least score (default: the algorithm's).")),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many new proposals.")] = 200,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=lazy_gettext("At most this many new proposals."))] = 200,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """Find likely duplicates contributed by different members and store them as merge proposals.
-
-    A pair rejected before, or whose merge was undone, is not proposed again."""
     from liaison.actions import merges as act
-    from liaison.cli import ctx, emit, handled
     from liaison.db import transaction
     from liaison.queries import bank_merges as q
     from liaison.queries.bank_access import viewer_for
@@ -73,19 +69,23 @@ def propose_merges(
     if as_json:
         emit({"proposed": len(out), "proposals": out})
         return
-    typer.echo(f"{len(out)} new merge proposal(s)")
+    typer.echo(ngettext("%(num)d new merge proposal(s)", "%(num)d new merge proposal(s)", len(out)))
     for p in out:
         typer.echo(_line(p))
 
 
+@commands.command(
+    "merges",
+    help=lazy_gettext(
+        "List merge proposals, best score first: id, status, score, the entity kept <- the one merged into it."
+    ),
+)
 def merges(
-    status: Annotated[Status, typer.Option("--status", help="Which proposals.")] = Status.proposed,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 200,
+    status: Annotated[Status, typer.Option("--status", help=lazy_gettext("Which proposals."))] = Status.proposed,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=lazy_gettext("At most this many."))] = 200,
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
-    """List merge proposals, best score first: id, status, score, the entity kept <- the one merged into it."""
-    from liaison.cli import ctx, emit, handled
     from liaison.queries import bank_merges as q
     from liaison.queries.bank_access import viewer_for
 
@@ -99,14 +99,13 @@ def merges(
         emit(out)
         return
     if not out:
-        typer.echo("no merge proposals")
+        typer.echo(_("no merge proposals"))
     for p in out:
         typer.echo(_line(p))
 
 
 def _decide(proposal_id: str, verb: str, as_json: bool, as_user: str | None) -> None:
     from liaison.actions import merges as act
-    from liaison.cli import ctx, emit, handled
     from liaison.db import transaction
     from liaison.queries import bank_merges as q
     from liaison.queries.bank_access import viewer_for
@@ -124,19 +123,21 @@ def _decide(proposal_id: str, verb: str, as_json: bool, as_user: str | None) -> 
         typer.echo(_line(out))
 
 
-@merge_app.command("accept")
+@merge_app.command(
+    "accept",
+    help=lazy_gettext(
+        "Merge the second entity into the first; both keep every statement. Exit 1 if it is not proposed."
+    ),
+)
 def accept(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """Merge the second entity into the first; both keep every statement. Exit 1 if it is not proposed."""
     _decide(proposal_id, "accept", as_json, as_user)
 
 
-@merge_app.command("reject")
+@merge_app.command("reject", help=lazy_gettext("Not the same entity: the pair is never proposed again."))
 def reject(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """Not the same entity: the pair is never proposed again."""
     _decide(proposal_id, "reject", as_json, as_user)
 
 
-@merge_app.command("undo")
+@merge_app.command("undo", help=lazy_gettext("Separate an accepted merge again."))
 def undo(proposal_id: IdArg, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
-    """Separate an accepted merge again."""
     _decide(proposal_id, "undo", as_json, as_user)

@@ -1,0 +1,101 @@
+"""The ``liaison`` command, assembled from one module per domain.
+
+Each domain module (``node``, ``duty``, ``networks``, ``messages``, ...) holds its commands and imports only
+:mod:`liaison.cli.context` (the context, output, errors and shared options) and the domain code, never another
+domain module; this module alone puts them together, in the order ``liaison --help`` lists them.
+Exit codes: 0 ok, 1 error (not found, invalid, forbidden), 2 usage, 3 nobody on duty (the fallback is printed)
+or, with ``screen --fail-on-match``, a match.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from liaison.cli import (
+    accounts,
+    audit,
+    bank,
+    demo,
+    directory,
+    docs,
+    duty,
+    exercises,
+    interchange,
+    merges,
+    messages,
+    networks,
+    node,
+    screening,
+)
+from liaison.cli.context import language, lazy_gettext
+from liaison.i18n import use_locale
+
+__all__ = ["app"]
+
+
+class _LocalisedGroup(TyperGroup):
+    """The root group: runs the command in the CLI's language (:func:`liaison.cli.context.language`), also when a
+    caller built the click command itself, as ``typer.testing.CliRunner`` does."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with use_locale(language(os.environ)):
+            return super().main(*args, **kwargs)
+
+
+class _Liaison(typer.Typer):
+    """``liaison``: the help texts are looked up when Typer builds the click command from this app, on each call,
+    so the call builds it in the CLI's language as well as running it there."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with use_locale(language(os.environ)):
+            return super().__call__(*args, **kwargs)
+
+
+app = _Liaison(
+    cls=_LocalisedGroup,
+    help=lazy_gettext("Liaison: 24/7 points-of-contact directory for counterterrorism networks."),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _add(group: typer.Typer, commands: typer.Typer, *names: str) -> None:
+    """Add the named commands that a domain module declared on its ``commands`` to ``group``, in this order."""
+    declared = {c.name: c for c in commands.registered_commands}
+    group.registered_commands.extend(declared[name] for name in names)
+
+
+# Commands, then groups: the order of `liaison --help`.
+_add(app, node.commands, "serve", "check-config")
+_add(app, networks.commands, "networks")
+_add(app, duty.commands, "on-duty", "board", "readiness")
+_add(app, messages.commands, "send", "ack")
+_add(app, node.commands, "worker")
+_add(app, bank.commands, "search")
+
+app.add_typer(node.db_app, name="db")
+app.add_typer(demo.demo_app, name="demo")
+app.add_typer(duty.roster_app, name="roster")
+app.add_typer(accounts.user_app, name="user")
+app.add_typer(directory.directory_app, name="directory")
+app.add_typer(audit.audit_app, name="audit")
+app.add_typer(messages.message_app, name="message")
+app.add_typer(exercises.exercise_app, name="exercise")
+app.add_typer(networks.network_app, name="network")
+app.add_typer(screening.screen_app, name="screen")
+
+bank_app = typer.Typer(help=lazy_gettext("The security information bank."), no_args_is_help=True)
+_add(bank_app, bank.commands, "show")
+_add(bank_app, merges.commands, "propose-merges", "merges")
+_add(bank_app, bank.commands, "reviews")
+bank_app.add_typer(merges.merge_app, name="merge")
+app.add_typer(bank_app, name="bank")
+
+app.add_typer(interchange.import_app, name="import")
+app.add_typer(interchange.export_app, name="export")
+docs.register(app)

@@ -1,0 +1,176 @@
+"""No English left on the main pages of a translated UI: every page is rendered in a pseudo-language whose catalog
+wraps each message in ⟦…⟧, and any English words outside the brackets are text that never reached the catalog
+(a string not marked for translation). Data (names, codes, the sender's text) is isolated in ``<bdi>`` or is not
+English prose, so it does not count."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from liaison import i18n
+from liaison.app import create_app
+from liaison.settings import load_settings
+from tests.test_ui import logged_in
+
+PSEUDO = "fr"  # the pseudo catalog stands in for French (two plural forms)
+# Words that only UI text would put on a page; data (names of people, networks, places) rarely reads like this.
+ENGLISH = frozenset(
+    """a about account acknowledge acknowledged acknowledgement add agency all an and any are as at back bank board by
+    call cancel change channel channels choose close closed contact date delete desk details do duty edit e-mail each
+    every exercise export filter find for from has have hit hits how if in inbox is it its language log logged member
+    members message messages more name names network new next no none not now of on open or out override password
+    phone please policy priority read reason request result results roster save screening search see select send sent
+    show sign status step subject test the this time to today until up verified verify view was what when where which
+    who will with yes you your""".split()
+)
+SKIP_TAGS = {"script", "style", "bdi", "code", "pre", "option", "textarea", "time"}
+ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.chunks: list[str] = []
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ATTRIBUTES:
+            if values.get(name):
+                self.chunks.append(str(values[name]))
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.chunks.append(str(values["value"]))
+        if tag in ("br", "img", "input", "meta", "link", "hr", "wbr", "source"):
+            return
+        self.stack.append(tag)
+        if tag in SKIP_TAGS or "translate" in values and values["translate"] == "no" or "data-data" in values:
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            top = self.stack.pop()
+            values_skip = top in SKIP_TAGS
+            if values_skip:
+                self.skip = max(0, self.skip - 1)
+            if top == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and data.strip():
+            self.chunks.append(data)
+
+
+BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
+
+
+def leftovers(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    found = []
+    for chunk in parser.chunks:
+        text = chunk
+        while True:  # nested placeholders: ⟦Sent to ⟦Paris⟧⟧
+            stripped = BRACKETED.sub(" ", text)
+            if stripped == text:
+                break
+            text = stripped
+        words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", text)}
+        if words & ENGLISH:
+            found.append(" ".join(chunk.split())[:120])
+    return found
+
+
+@pytest.fixture
+def client(demo_db_url: str) -> Iterator[TestClient]:
+    app = create_app(load_settings(database_url=demo_db_url, env="test", base_url="http://testserver"))
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def pseudo_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with (i18n.LOCALE_DIR / "messages.pot").open("rb") as f:
+        template = read_po(f)
+    pseudo = Catalog(locale=PSEUDO)
+    for message in template:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            pseudo.add(message.id, tuple(f"⟦{form}⟧" for form in message.id), context=message.context)
+        else:
+            pseudo.add(message.id, f"⟦{message.id}⟧", context=message.context)
+    target = tmp_path / PSEUDO / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as f:
+        write_mo(f, pseudo)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    yield
+    i18n.translations.cache_clear()
+
+
+# Pages whose address needs an id take it from the first link of that kind on another page.
+PAGES = {
+    None: ["/login"],
+    "secretariat.ftf": [
+        "/",
+        "/find?q=fr",
+        "/networks/FTF",
+        "/networks/FTF/members/FR",
+        "/dashboard",
+        "/networks/FTF/dashboard",
+        "/networks/FTF/readiness",
+        "/networks/FTF/exercises",
+        "/networks/FTF/admin",
+        "/networks/FTF/admin/members/FR",
+        "/inbox",
+        "/account",
+        "first:/networks/FTF/exercises:/exercises/",
+        "first:/inbox?box=out:/messages/",
+    ],
+    "fr.ftf": [
+        "/inbox",
+        "/messages/new",
+        "/join",
+        "first:/inbox:/messages/",
+        "first:/networks/FTF/members/FR:/agencies/",
+    ],
+    "analyst": ["/bank", "/bank?q=ahmad", "/bank/screening", "/bank/merges", "first:/bank?q=ahmad:/bank/entities/"],
+    "auditor": ["/audit"],
+}
+FIRST = re.compile(r'href="(/[^"]*)"')
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def _address(client: TestClient, path: str) -> str:
+    if not path.startswith("first:"):
+        return path
+    _first, page, prefix = path.split(":", 2)
+    links = [link for link in FIRST.findall(client.get(page).text) if re.match(re.escape(prefix) + UUID, link)]
+    assert links, f"no link starting with {prefix} on {page}"
+    return links[0].replace("&amp;", "&")
+
+
+@pytest.mark.parametrize(("user", "path"), [(u, p) for u, paths in PAGES.items() for p in paths])
+def test_no_english_left_on_a_translated_page(
+    client: TestClient, pseudo_catalog: None, user: str | None, path: str
+) -> None:
+    if user:
+        logged_in(client, user)
+    client.cookies.set("liaison_lang", PSEUDO)
+    path = _address(client, path)
+    page = client.get(path)
+    assert page.status_code == 200, (path, page.status_code)
+    assert f'lang="{PSEUDO}"' in page.text
+    left = leftovers(page.text)
+    assert not left, f"{path} as {user}: {len(left)} texts not translated: {left[:12]}"
