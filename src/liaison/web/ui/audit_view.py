@@ -195,10 +195,13 @@ KEYS: dict[str, LazyProxy] = {
     "previous_agency_id": lazy_gettext("Previous agency"),
     "priority": lazy_gettext("Priority"),
     "prop": lazy_gettext("Property"),
+    # Translators: what was searched for.
+    "q": lazy_gettext("Search"),
     "reason": lazy_gettext("Reason"),
     "refused_count": lazy_gettext("Refused"),
     "relisted_count": lazy_gettext("Listed again"),
     "reset_by_admin": lazy_gettext("Reset by an administrator"),
+    "results": lazy_gettext("Results"),
     "role": lazy_gettext("Role"),
     "round": lazy_gettext("Round"),
     "schema": lazy_gettext("Kind of record"),
