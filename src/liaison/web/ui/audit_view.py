@@ -6,6 +6,7 @@ words are looked up when the page is rendered (lazy), in the reader's language.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,6 +108,13 @@ ACTIONS: dict[str, LazyProxy] = {
 TARGETS: dict[str, LazyProxy] = {
     "agency": lazy_gettext("Agency"),
     "api_token": lazy_gettext("API token"),
+    "bank": lazy_gettext("Bank"),
+    "bank_entity": lazy_gettext("Bank record"),
+    "bank_import": lazy_gettext("Bank import"),
+    "directory": lazy_gettext("Directory"),
+    "merge_proposal": lazy_gettext("Merge proposal"),
+    "screening_hit": lazy_gettext("Screening hit"),
+    "screening_run": lazy_gettext("Screening run"),
     "channel": lazy_gettext("Channel"),
     "contact_point": lazy_gettext("Contact point"),
     "designation": lazy_gettext("Roster"),
@@ -123,13 +131,24 @@ TARGETS: dict[str, LazyProxy] = {
     "user": lazy_gettext("User"),
 }
 
-# Keys of the details, as labels; an unknown key is shown with its underscores as spaces.
+# How the action was done (AuditEvent.via).
+VIA: dict[str, LazyProxy] = {
+    "api": lazy_gettext("API"),
+    "cli": lazy_gettext("command line"),
+    "link": lazy_gettext("link in a notification"),
+    "web": lazy_gettext("web page"),
+    "worker": lazy_gettext("delivery worker"),
+}
+
+# Keys of the details, as labels; an unknown key is shown as it is stored, as code.
 KEYS: dict[str, LazyProxy] = {
+    "action": lazy_gettext("Action"),
     "added_count": lazy_gettext("Added"),
     "addressee": lazy_gettext("Addressee"),
     "after": lazy_gettext("After"),
     "agency": lazy_gettext("Agency"),
-    "agency_kind": lazy_gettext("Kind of agency"),
+    "agency_kind": lazy_gettext("Agency kind"),
+    "algorithm": lazy_gettext("Algorithm"),
     "at": lazy_gettext("Time"),
     "attachments": lazy_gettext("Attachments"),
     "before": lazy_gettext("Before"),
@@ -138,7 +157,7 @@ KEYS: dict[str, LazyProxy] = {
     "channels": lazy_gettext("Channels"),
     "code": lazy_gettext("Code"),
     "contact_point": lazy_gettext("Contact point"),
-    "contacts": lazy_gettext("Contact points"),
+    "contacts": lazy_gettext("Contacts"),
     "count": lazy_gettext("Count"),
     "delisted_count": lazy_gettext("Delisted"),
     "deputy_id": lazy_gettext("Deputy"),
@@ -147,18 +166,20 @@ KEYS: dict[str, LazyProxy] = {
     "every": lazy_gettext("Every"),
     "failed_codes": lazy_gettext("Wrong codes in a row"),
     "failed_logins": lazy_gettext("Wrong passwords in a row"),
-    "filename": lazy_gettext("File name"),
-    "filters": lazy_gettext("Filters"),
-    "for": lazy_gettext("For"),
+    "filename": lazy_gettext("File"),
+    # Translators: the members a message or an exercise was for.
+    "for": lazy_pgettext("audit detail", "For"),
     "handoff": lazy_gettext("Hand-over time"),
+    "hits": lazy_gettext("Hits"),
     "kind": lazy_gettext("Kind"),
     "language": lazy_gettext("Language"),
     "languages": lazy_gettext("Languages"),
-    "late_seconds": lazy_gettext("Late by (seconds)"),
+    "late_seconds": lazy_gettext("Late (seconds)"),
     "layer": lazy_gettext("Layer"),
     "limit": lazy_gettext("At most"),
     "locked_minutes": lazy_gettext("Locked for (minutes)"),
     "marking": lazy_gettext("Marking"),
+    "matches": lazy_gettext("Matches"),
     "member": lazy_gettext("Member"),
     "members": lazy_gettext("Members"),
     "message": lazy_gettext("Message"),
@@ -167,22 +188,23 @@ KEYS: dict[str, LazyProxy] = {
     "note": lazy_gettext("Note"),
     "organisation": lazy_gettext("Organisation"),
     "participants": lazy_gettext("Participants"),
+    "password": lazy_gettext("Password"),
     "period": lazy_gettext("Repeats"),
     "policy": lazy_gettext("Escalation policy"),
     "prefix": lazy_gettext("Starts with"),
     "previous_agency_id": lazy_gettext("Previous agency"),
     "priority": lazy_gettext("Priority"),
     "prop": lazy_gettext("Property"),
+    # Translators: what was searched for.
     "q": lazy_gettext("Search"),
     "reason": lazy_gettext("Reason"),
     "refused_count": lazy_gettext("Refused"),
-    "relisted_count": lazy_gettext("Relisted"),
+    "relisted_count": lazy_gettext("Listed again"),
     "reset_by_admin": lazy_gettext("Reset by an administrator"),
     "results": lazy_gettext("Results"),
     "role": lazy_gettext("Role"),
     "round": lazy_gettext("Round"),
-    "schema": lazy_gettext("Kind of entity"),
-    "sha256": lazy_gettext("SHA-256"),
+    "schema": lazy_gettext("Kind of record"),
     "since": lazy_pgettext("time span", "From"),
     "source": lazy_gettext("Source"),
     "start": lazy_gettext("Start"),
@@ -191,10 +213,10 @@ KEYS: dict[str, LazyProxy] = {
     "status": lazy_gettext("Status"),
     "step": lazy_gettext("Step"),
     "target": lazy_gettext("Target"),
+    "target_id": lazy_gettext("Target id"),
     "thread": lazy_gettext("Thread"),
     "time_zone": lazy_gettext("Time zone"),
     "timezone": lazy_gettext("Time zone"),
-    "tlp": lazy_gettext("TLP"),
     "to": lazy_pgettext("addressee", "To"),
     "tokens_revoked": lazy_gettext("API tokens revoked"),
     "unchanged_count": lazy_gettext("Unchanged"),
@@ -202,13 +224,14 @@ KEYS: dict[str, LazyProxy] = {
     "user": lazy_gettext("User"),
     "username": lazy_gettext("Username"),
     "value": lazy_gettext("Value"),
-    "verified_at": lazy_gettext("Verified at"),
+    "verified_at": lazy_gettext("Verified"),
     "via": lazy_gettext("Via"),
     "via_page": lazy_gettext("From the page"),
     "was_locked": lazy_gettext("Was locked"),
     "why": lazy_gettext("Why"),
     "window_minutes": lazy_gettext("Window (minutes)"),
 }
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 
 
 def action_words(action: str) -> Any:
@@ -216,15 +239,25 @@ def action_words(action: str) -> Any:
 
 
 def key_words(key: str) -> Any:
-    return KEYS.get(key) or key.replace("_", " ").capitalize()
+    """The key's label, or ``None`` when it has none (the page shows the key itself, as code)."""
+    return KEYS.get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A time written in the details (ISO 8601 with an offset), shown in the reader's zone with UTC beside."""
+
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class Detail:
-    """One labelled value: ``values`` are texts, numbers, booleans or :class:`Named` ids; ``before`` (a change)
-    is what the value was."""
+    """One labelled value: ``values`` are texts, numbers, booleans, :class:`Moment` times or :class:`Named` ids;
+    ``before`` (a change) is what the value was. ``labels`` are the labels of the key's path (None: no label,
+    show ``keys``' own name)."""
 
-    label: Any
+    keys: tuple[str, ...]
+    labels: tuple[Any, ...]
     values: list[Any]
     before: list[Any] | None = None
 
@@ -235,11 +268,13 @@ class AuditRow:
     actor_name: str
     action: str
     action_words: Any
-    target_type: Any
+    target_type: Any  # its label; None: show target_code
+    target_code: str
     target_id: str
     target: Named | None
     network: Named | None
-    via: str
+    via: Any  # its label; None: show via_code
+    via_code: str
     ip: str
     details: list[Detail] = field(default_factory=list)
 
@@ -249,6 +284,11 @@ def _values(value: Any, names: dict[uuid.UUID, Named]) -> list[Any]:
         return [item for v in value for item in _values(v, names)]
     if isinstance(value, str) and (found := [names[i] for i in ids_in(value) if i in names]):
         return found
+    if isinstance(value, str) and ISO_TIME.match(value):
+        try:
+            return [Moment(datetime.fromisoformat(value.replace("Z", "+00:00")))]
+        except ValueError:
+            return [value]
     if value is None or value == "":
         return []
     return [value]
@@ -259,9 +299,10 @@ def _details(details: dict[str, Any], names: dict[uuid.UUID, Named], prefix: tup
     before, after = details.get("before"), details.get("after")
     if isinstance(before, dict) and isinstance(after, dict) and not prefix:  # a change: field, before -> after
         for key in sorted(set(before) | set(after)):
-            shown.append(Detail(key_words(key), _values(after.get(key), names), _values(before.get(key), names)))
+            values, was = _values(after.get(key), names), _values(before.get(key), names)
+            shown.append(Detail((key,), (key_words(key),), values, was))
         rest = {k: v for k, v in details.items() if k not in ("before", "after")}
-        return shown + _details(rest, names, ("",)) if rest else shown
+        return shown + _details(rest, names) if rest else shown
     for key in sorted(details):
         value = details[key]
         if isinstance(value, dict):
@@ -270,10 +311,8 @@ def _details(details: dict[str, Any], names: dict[uuid.UUID, Named], prefix: tup
         values = _values(value, names)
         if not values:  # an empty filter, a field left blank: nothing to read
             continue
-        label = key_words(key)
-        if prefix and prefix[-1]:
-            label = f"{key_words(prefix[-1])} › {label}"
-        shown.append(Detail(label, values))
+        path = (*prefix, key)
+        shown.append(Detail(path, tuple(key_words(k) for k in path), values))
     return shown
 
 
@@ -293,11 +332,13 @@ def audit_row(event: AuditEvent, names: dict[uuid.UUID, Named]) -> AuditRow:
         actor_name=event.actor_name,
         action=event.action,
         action_words=action_words(event.action),
-        target_type=TARGETS.get(event.target_type) or event.target_type.replace("_", " "),
+        target_type=TARGETS.get(event.target_type),
+        target_code=event.target_type,
         target_id=event.target_id,
         target=names.get(target_ids[0]) if target_ids else None,
         network=names.get(event.network_id) if event.network_id else None,
-        via=event.via,
+        via=VIA.get(event.via),
+        via_code=event.via,
         ip=event.ip,
         details=_details(event.details or {}, names),
     )

@@ -28,6 +28,7 @@ from liaison.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, P
 from liaison.i18n import _, lazy_gettext
 from liaison.principal import Principal
 from liaison.security import same, sign
+from liaison.textsafety import visible_bidi
 from liaison.web.deps import SESSION_COOKIE, state, web_session
 from liaison.web.ui import duty_fmt, fmt, words
 
@@ -56,8 +57,16 @@ def templates() -> Environment:
         i18n.raw_gettext, i18n.raw_ngettext, newstyle=True, pgettext=i18n.raw_pgettext, npgettext=i18n.raw_npgettext
     )
     env.filters.update(fmt.FILTERS)
+    env.filters["isolate_text"] = isolate_text
     env.globals.update(fmt.GLOBALS | duty_fmt.GLOBALS | words.GLOBALS)
     return env
+
+
+def isolate_text(value: Any) -> str:
+    """``value`` between the Unicode isolates FSI and PDI, for a name or code placed inside a translated sentence:
+    its direction does not reorder the words around it, as ``<bdi>`` would do, but without markup in the
+    message (a translated sentence stays one piece of text). Its own directional controls are shown, not obeyed."""
+    return "\u2068" + visible_bidi(str(value)) + "\u2069"
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,12 +119,14 @@
     return (h ? h + ":" : "") + mm + ":" + (r < 10 ? "0" : "") + r;
   }
 
-  // "7 hr", "2 hr 5 min", "under 1 min" in the page's language (Intl's unit names; the page gives "under").
+  // "7 h", "2 h 5 min", "under 1 min" in the page's language: the words come from the page (data-hours,
+  // data-minutes, data-under-minute on <body>), the digits from Intl.
   function unit(amount, name) {
-    try {
-      return new Intl.NumberFormat(document.documentElement.lang || undefined,
-        { style: "unit", unit: name, unitDisplay: "short" }).format(amount);
-    } catch (e) { return amount + (name === "hour" ? " h" : " min"); }
+    var template = document.body.getAttribute(name === "hour" ? "data-hours" : "data-minutes") ||
+      (name === "hour" ? "{n} h" : "{n} min");
+    var digits;
+    try { digits = new Intl.NumberFormat(document.documentElement.lang || undefined).format(amount); } catch (e) { digits = String(amount); }
+    return template.replace("{n}", digits);
   }
 
   function hoursText(seconds) {
