@@ -68,19 +68,23 @@ def short(dt: datetime, tz: str | None, now: datetime) -> str:
     return str(locale.datetime_formats.get("short", "{1} {0}")).format(fmt.hm(dt, tz), _skeleton("MMMd", dt, tz))
 
 
-def contact_time(dt: datetime | None, tz: str | None, now: datetime | None = None) -> Markup:
-    """The contact's local time with UTC beside: '03:10 in Amman, 01:10 UTC'. With ``now``, a time on another day
-    than ``now`` there carries its day ('Mon 08:00 in Dubai, 04:00 UTC')."""
+def contact_text(dt: datetime | None, tz: str | None, now: datetime | None = None) -> str:
+    """The contact's local time with UTC beside, as plain text for a sentence: '03:10 in Amman, 01:10 UTC'. With
+    ``now``, a time on another day than ``now`` there carries its day ('Mon 08:00 in Dubai, Mon 04:00 UTC')."""
     if dt is None:
-        return Markup("")
+        return ""
     zone = tz or "UTC"
     there = fmt.hm(dt, zone) if now is None else short(dt, zone, now)
     utc = fmt.hm(dt, "UTC") if now is None else short(dt, "UTC", now)
     if zone in UTC_NAMES:
-        return _time(dt, _("%(time)s UTC", time=utc))
+        return _("%(time)s UTC", time=utc)
     # Translators: a contact point's local time, e.g. "03:10 in Amman, 01:10 UTC".
-    text = _("%(time)s in %(city)s, %(utc)s UTC", time=there, city=city(zone), utc=utc)
-    return _time(dt, text)
+    return _("%(time)s in %(city)s, %(utc)s UTC", time=there, city=city(zone), utc=utc)
+
+
+def contact_time(dt: datetime | None, tz: str | None, now: datetime | None = None) -> Markup:
+    """:func:`contact_text` in a ``<time>`` element, where it stands alone (a card's local time)."""
+    return Markup("") if dt is None else _time(dt, contact_text(dt, tz, now))
 
 
 def contact_clock(dt: datetime | None, tz: str | None, now: datetime | None = None) -> Markup:
@@ -137,6 +141,7 @@ GLOBALS = {
     "member_name": member_name,
     "member_names": member_names,
     "contact_time": contact_time,
+    "contact_text": contact_text,
     "contact_clock": contact_clock,
     "user_short": user_short,
     "beside": beside,
