@@ -131,7 +131,7 @@ def test_find_france_on_the_duty_board_and_call(browser, server, screenshot_dir:
         _log_in_with_the_keyboard(page, server, "secretariat.ftf")
         page.get_by_role("link", name="Duty board of FTF").click()
         page.wait_for_url(f"{server}/networks/FTF")
-        assert page.locator("table.board tbody tr").count() > 20
+        assert page.locator("#board tbody tr").count() > 20
 
         # Live filtering (static JS) hides the other members as one types ...
         page.fill("#board-filter", "France")
@@ -140,7 +140,7 @@ def test_find_france_on_the_duty_board_and_call(browser, server, screenshot_dir:
         # ... and the same box works as a plain GET form.
         with page.expect_navigation():
             page.press("#board-filter", "Enter")
-        assert "q=France" in page.url and page.locator("table.board tbody tr").count() == 1
+        assert "q=France" in page.url and page.locator("#board tbody tr").count() == 1
         board_shot = screenshot_dir / "board-desktop.png"
         page.goto(f"{server}/networks/FTF")
         page.screenshot(path=str(board_shot), full_page=False)

@@ -316,3 +316,14 @@ def test_the_cli_speaks_the_language_it_finds(env, pseudo_french):
     assert r.exit_code == 0 and "members⟧)" in r.output
     r = runner.invoke(app, ["networks", "--json"], env=french)  # JSON is for machines: never translated
     assert "⟦" not in r.output and json.loads(r.output)[0]["code"]
+
+
+def test_chinese_help_is_wrapped_not_cut() -> None:
+    """Chinese has no spaces to wrap at: rich would cut each help line with '…'; the plain formatter wraps it."""
+    exe = str(Path(sys.executable).parent / "liaison")
+    env = {**os.environ, "LIAISON_LANGUAGE": "zh", "COLUMNS": "80"}
+    shown = subprocess.run([exe, "send", "--help"], env=env, capture_output=True, text=True, check=True).stdout
+    assert "发送" in shown and "…" not in shown
+    english = subprocess.run([exe, "send", "--help"], env={**env, "LIAISON_LANGUAGE": "en"}, capture_output=True,
+                             text=True, check=True).stdout
+    assert "Send a request" in english and "╭" in english  # the others keep rich's panels

@@ -310,7 +310,7 @@ def test_secretariat_adds_a_rotation_and_the_duty_answer_follows_it(client):
     assert on_duty(client.get(f"{member}?at={quote('2027-06-06T03:00:00Z')}").text) == sunday  # not before it starts
     row = audit_rows(client, "rotation.create")[-1]
     assert row.actor_name == "secretariat.ftf" and row.details["layer"] == 7 and row.details["participants"] == [who]
-    rotation_id = re.search(rf'id="rotation-({UUID})">\s*<p class="rotation-name">Summer cover<', then).group(1)
+    rotation_id = re.search(rf'id="rotation-({UUID})">\s*<p class="rotation-name"[^>]*>Summer cover<', then).group(1)
     r = client.post(f"{member}/rotations/{rotation_id}/delete", data={"csrf_token": csrf(then)}, follow_redirects=False)
     assert r.status_code == 303 and "Summer cover" not in client.get(member).text
     assert on_duty(client.get(f"{member}?at={at}").text) == before

@@ -35,6 +35,7 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from liaison import i18n
 from liaison.charts import Svg
 from liaison.i18n import _, lazy_gettext, ngettext
 
@@ -304,7 +305,7 @@ def render_graph(
         _(
             "%(source)s: %(relations)s %(target)s.",
             source=names[e.source],
-            relations=", ".join(map(relation_words, e.kinds)),
+            relations=i18n.listing(map(relation_words, e.kinds), style="unit"),
             target=names[e.target],
         )
         for e in edges
@@ -326,7 +327,7 @@ def render_graph(
         ux, uy = (x2 - x1) / d, (y2 - y1) / d
         sx, sy = x1 + ux * (radius[e.source] + 2), y1 + uy * (radius[e.source] + 2)
         tx, ty = x2 - ux * (radius[e.target] + 5), y2 - uy * (radius[e.target] + 5)
-        words = ", ".join(relation_words(k) for k in e.kinds)
+        words = i18n.listing((relation_words(k) for k in e.kinds), style="unit")
         classes = " ".join(f"graph-edge-{_class(k)}" for k in e.kinds)
         tip = edge_title(names[e.source], words, names[e.target])
         parts.append(

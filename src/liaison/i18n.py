@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import LazyProxy, Translations
 
@@ -173,6 +174,12 @@ def npgettext(context: str, singular: str, plural: str, num: int, **variables: A
 def number(value: float) -> str:
     """A number as the current language writes it (``12,345`` in English, ``12 345`` in French), for messages."""
     return format_decimal(value, locale=babel_locale())
+
+
+def listing(items: Iterable[Any], style: str = "standard") -> str:
+    """'A, B and C' as the current language joins a list (``style="unit"``: 'A, B, C' with no conjunction)."""
+    listed = [str(item) for item in items]
+    return format_list(listed, style=style, locale=babel_locale()) if listed else ""  # type: ignore[arg-type]
 
 
 def lazy_gettext(message: str, **variables: Any) -> LazyProxy:

@@ -1,5 +1,8 @@
 """The readiness digest: readiness warnings sent to a network secretariat's 24/7 desk by e-mail, so gaps
-and unverified channels are fixed before they matter (run it daily, e.g. from a systemd timer or cron)."""
+and unverified channels are fixed before they matter (run it daily, e.g. from a systemd timer or cron).
+
+The digest is written in the first working language of the secretariat's desk that Liaison speaks (else the
+current language), with times in UTC: the desk reads it in its own language, whoever runs the command."""
 
 from __future__ import annotations
 
@@ -51,16 +54,23 @@ def digest_text(network: NetworkView, warnings: list[Warning], horizon_days: int
         lines.append(_("No warnings: every member has someone on duty, reachable on a verified channel."))
     for w in warnings:
         tag = TAGS.get(w.severity)
-        lines.append(
-            # Translators: one readiness warning: its severity tag, the member's name and code, and the warning
-            _(
-                "[%(severity)s] %(member_name)s (%(member)s): %(warning)s",
-                severity=str(tag) if tag is not None else w.severity.upper(),
-                member_name=w.member_name,
-                member=w.member,
-                warning=w.message,
+        severity = str(tag) if tag is not None else w.severity.upper()
+        if w.member:
+            lines.append(
+                # Translators: one readiness warning: its severity tag, the member's name and code, and the warning
+                _(
+                    "[%(severity)s] %(member_name)s (%(member)s): %(warning)s",
+                    severity=severity,
+                    member_name=w.member_name,
+                    member=w.member,
+                    warning=w.message,
+                )
             )
-        )
+        else:  # about the whole network (the secretariat's own desk)
+            lines.append(
+                # Translators: one readiness warning about the whole network: severity tag, who, and the warning
+                _("[%(severity)s] %(who)s: %(warning)s", severity=severity, who=w.member_name, warning=w.message)
+            )
     return subject, "\n".join(lines) + "\n"
 
 
@@ -73,11 +83,18 @@ def recipients(snap: Snapshot, network: NetworkView) -> list[str]:
     ]
 
 
+def digest_language(snap: Snapshot, network: NetworkView, default: str | None = None) -> str:
+    """The first working language of the secretariat's desks that Liaison speaks, else ``default`` (the current)."""
+    desks = snap.desks.get(network.secretariat_id, ()) if network.secretariat_id else ()
+    return i18n.choose([code for desk in desks for code in desk.languages], default=default or i18n.current())
+
+
 def send_digest(
     settings: Settings, snap: Snapshot, network: NetworkView, warnings: list[Warning], horizon_days: int
 ) -> list[tuple[str, str | None]]:
-    """Send to every recipient; returns (address, error or None) per recipient."""
-    subject, body = digest_text(network, warnings, horizon_days)
+    """Send to every recipient, in the desk's language; returns (address, error or None) per recipient."""
+    with i18n.use_locale(digest_language(snap, network)):
+        subject, body = digest_text(network, warnings, horizon_days)
     sender = sender_for(settings, "email")
     results: list[tuple[str, str | None]] = []
     for address in recipients(snap, network):

@@ -10,9 +10,12 @@ or, with ``screen --fail-on-match``, a match.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
+import typer.core
 from typer.core import TyperGroup
 
 from liaison.cli import (
@@ -37,12 +40,28 @@ from liaison.i18n import use_locale
 __all__ = ["app"]
 
 
+# Languages written without spaces between words: rich's help tables wrap only at spaces and cut the rest of a
+# line with "…", so their help goes through click's plain formatter, which breaks long words instead.
+UNSPACED = frozenset({"zh"})
+
+
+@contextmanager
+def _speaking(code: str) -> Iterator[None]:
+    rich = typer.core.HAS_RICH
+    typer.core.HAS_RICH = rich and code not in UNSPACED
+    try:
+        with use_locale(code):
+            yield
+    finally:
+        typer.core.HAS_RICH = rich
+
+
 class _LocalisedGroup(TyperGroup):
     """The root group: runs the command in the CLI's language (:func:`liaison.cli.context.language`), also when a
     caller built the click command itself, as ``typer.testing.CliRunner`` does."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        with use_locale(language(os.environ)):
+        with _speaking(language(os.environ)):
             return super().main(*args, **kwargs)
 
 
@@ -51,7 +70,7 @@ class _Liaison(typer.Typer):
     so the call builds it in the CLI's language as well as running it there."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with use_locale(language(os.environ)):
+        with _speaking(language(os.environ)):
             return super().__call__(*args, **kwargs)
 
 

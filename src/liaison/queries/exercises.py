@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.channels.freshness import STALE_DAYS, staleness
 from liaison.errors import id_or_404, unknown
 from liaison.models import Channel, Exercise, Message, Network, Notification, utcnow
 from liaison.principal import Principal
@@ -64,7 +65,7 @@ def _summary(ex: Exercise, message: Message | None, now: datetime) -> dict[str, 
 
 
 def report(
-    session: Session, p: Principal, ex: Exercise, now: datetime | None = None, stale_days: int = 180
+    session: Session, p: Principal, ex: Exercise, now: datetime | None = None, stale_days: int = STALE_DAYS
 ) -> dict[str, Any]:
     now = now or utcnow()
     require_oversight(p, ex.network)
@@ -97,17 +98,12 @@ def report(
             for n in mine:
                 if n.channel_id is None:
                     continue
-                v = verified.get(n.channel_id)
                 if n.status == "failed":
                     stale.append(
                         {"channel": n.channel_kind, "address": n.address, "problem": f"failed: {n.last_error}"}
                     )
-                elif v is None:
-                    stale.append({"channel": n.channel_kind, "address": n.address, "problem": "never verified"})
-                elif now - v > timedelta(days=stale_days):
-                    stale.append(
-                        {"channel": n.channel_kind, "address": n.address, "problem": f"last verified {v:%Y-%m-%d}"}
-                    )
+                elif (found := staleness(verified.get(n.channel_id), now, stale_days)) is not None:
+                    stale.append({"channel": n.channel_kind, "address": n.address, "problem": found.problem()})
             members.append(
                 {
                     "member": a.member_code or a.label,

@@ -16,12 +16,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from liaison.actions import directory as act
+from liaison.actions.exchange import policies_in_force
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from liaison.i18n import _, lazy_gettext
 from liaison.models.directory import MEMBERSHIP_STATUSES
 from liaison.queries import directory as q
 from liaison.queries.snapshot import NetworkView, Snapshot
 from liaison.web.deps import state
+from liaison.web.ui import words
 from liaison.web.ui.common import (
     FormError,
     Me,
@@ -37,7 +40,13 @@ from liaison.web.ui.views import network_or_404
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
-SAVED = {"declined": "Request declined. The requester sees the decision and your note."}
+SAVED = {"declined": lazy_gettext("Request declined. The requester sees the decision and your note.")}
+PRIORITY_WORDS = {
+    # Translators: a message priority; the escalation policy of flash messages follows.
+    "flash": lazy_gettext("Flash messages"),
+    "urgent": lazy_gettext("Urgent messages"),
+    "routine": lazy_gettext("Routine messages"),
+}
 DECIDED_SHOWN = 20
 MEMBER_FIELDS = {"code": "member_code", "kind": "member_kind", "name": "member_name"}  # action's -> form's
 
@@ -72,7 +81,7 @@ def admin_network(request: Request, me: Viewer, code: str) -> tuple[Snapshot, Ne
     snap = state(request).cache.get()
     n = network_or_404(snap, me.principal, code)
     if not me.principal.administers(n.id):
-        raise PermissionDenied(f"only the secretariat of {n.code} administers it")
+        raise PermissionDenied(_("only the secretariat of %(network)s administers it", network=n.code))
     return snap, n
 
 
@@ -129,6 +138,15 @@ def admin_response(
     snap, n = admin_network(request, me, code)
     requests = _requests(request, n.id)
     members = _members(request, snap, n.id)
+    with state(request).sessions() as session:
+        in_force = policies_in_force(session, n.id)
+    policies = [
+        (PRIORITY_WORDS.get(priority, priority), words.policy_sentences(text), default)
+        for priority, (text, default) in in_force.items()
+    ]
+    codes = {net.id: net.code for net in snap.networks.values()}
+    grants = [(role, codes.get(net) if net else None) for role, net in sorted(me.principal.grants, key=str)]
+    mine = [(role, network) for role, network in grants if network in (None, n.code)]
     return render(
         request,
         "network_admin.html",
@@ -144,6 +162,8 @@ def admin_response(
         error_form=error_form,
         form=form or {},
         url=admin_url(n.code),
+        policies=policies,
+        my_roles=words.roles_text(mine),
     )
 
 
@@ -167,11 +187,11 @@ def decide_request(
     ident = uuid_or_404(request_id, "membership request")
     try:
         if decision not in ("approve", "decline"):
-            raise InvalidInput("decision", "press Approve or Decline")
+            raise InvalidInput("decision", _("press Approve or Decline"))
         with transaction(state(request).sessions) as session:
             req = q.membership_request(session, ident)
             if req is None or req.network_id != n.id:
-                raise NotFound(f"no membership request {ident} on {n.code}")
+                raise NotFound(_("no membership request %(id)s on %(network)s", id=ident, network=n.code))
             act.decide_membership_request(
                 session, actor=me.principal, request=req, approve=decision == "approve", note=note.strip()[:2000]
             )

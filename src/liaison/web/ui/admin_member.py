@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from liaison.actions import directory as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.i18n import _, lazy_gettext
 from liaison.models import utcnow
 from liaison.models.accounts import AGENCY_KINDS
 from liaison.models.directory import MEMBERSHIP_STATUSES
@@ -40,10 +41,12 @@ from liaison.web.ui.views import member_url
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 SAVED = {
-    "approved": "Request approved: {member} is now an active member. Next, record its designated authority below.",
-    "admitted": "{member} is now an active member. Next, record its designated authority below.",
-    "status": "Membership status saved.",
-    "designation": "Designation saved. The agency's contact points can now keep its roster.",
+    "approved": lazy_gettext(
+        "Request approved: %(member)s is now an active member. Next, record its designated authority below."
+    ),
+    "admitted": lazy_gettext("%(member)s is now an active member. Next, record its designated authority below."),
+    "status": lazy_gettext("Membership status saved."),
+    "designation": lazy_gettext("Designation saved. The agency's contact points can now keep its roster."),
 }
 DESIGNATION_FIELDS = {"agency": "agency_id", "name": "new_agency_name"}  # action's field -> form's
 
@@ -64,7 +67,7 @@ def _facts(request: Request, network_id: uuid.UUID, code: str) -> MembershipFact
         member = q.member_by_code(session, code.strip().upper())
         ms = q.membership(session, network_id, member.id) if member is not None else None
         if member is None or ms is None:
-            raise NotFound(f"{code!r} has never been a member of this network")
+            raise NotFound(_("“%(code)s” has never been a member of this network", code=code))
         agencies = q.agencies_of(session, member.id)
         return MembershipFacts(
             member.id,
@@ -102,7 +105,7 @@ def manage_response(
         d=d,
         statuses=MEMBERSHIP_STATUSES,
         agency_kinds=AGENCY_KINDS,
-        saved=SAVED.get(saved, "").format(member=facts.name),
+        saved=str(SAVED[saved]) % {"member": facts.name} if saved in SAVED else "",
         error=error,
         error_form=error_form,
         form=form or {},
@@ -175,7 +178,9 @@ def set_designation(
             else:
                 found = q.agency(session, parse_uuid(agency_id, "agency_id"))
                 if found is None or found.member_id != owner.id:
-                    raise InvalidInput("agency_id", f"choose one of the agencies of {owner.name}, or a new one")
+                    raise InvalidInput(
+                        "agency_id", _("choose one of the agencies of %(member)s, or a new one", member=owner.name)
+                    )
                 agency = found
             act.designate(
                 session,

@@ -17,6 +17,7 @@ from liaison.actions import directory as act
 from liaison.actions import evidence
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.i18n import _, lazy_gettext
 from liaison.models import utcnow
 from liaison.models.directory import CHANNEL_KINDS
 from liaison.queries import directory as q
@@ -34,14 +35,14 @@ if TYPE_CHECKING:
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 SAVED = {
-    "contact": "Contact point added.",
-    "contact_updated": "Contact point saved.",
-    "channel": "Channel added. Send it a test message to verify it.",
-    "channel_removed": "Channel removed.",
+    "contact": lazy_gettext("Contact point added."),
+    "contact_updated": lazy_gettext("Contact point saved."),
+    "channel": lazy_gettext("Channel added. Send it a test message to verify it."),
+    "channel_removed": lazy_gettext("Channel removed."),
 }
 SENT_VIA = {
-    "log": "the node's message log (no gateway for this kind of channel is set up on this node)",
-    "smtp": "e-mail",
+    "log": lazy_gettext("the node's message log (no gateway for this kind of channel is set up on this node)"),
+    "smtp": lazy_gettext("e-mail"),
 }
 
 
@@ -55,7 +56,7 @@ def visible_agency(request: Request, me: Viewer, agency_id: str) -> tuple[Snapsh
     snap = state(request).cache.get()
     ident = uuid_or_404(agency_id, "agency")
     if not sees_organisation(snap, me.principal, ident):
-        raise NotFound(f"no agency {ident}")
+        raise NotFound(_("no agency %(id)s", id=ident))
     return snap, ident
 
 
@@ -70,7 +71,7 @@ def agency_response(
     agency_id: str,
     *,
     saved: str = "",
-    sent: dict[str, str] | None = None,
+    sent: dict[str, Any] | None = None,
     failure: str = "",
     error: FormError | None = None,
     error_form: str = "",
@@ -179,7 +180,7 @@ def add_contact_point(
         }
         err = form_error(exc, "name")
         if first and err.field in ("value", "kind"):  # the first channel's fields carry a prefix on this form
-            err = FormError("channel_" + err.field, "First channel", err.message)
+            err = FormError("channel_" + err.field, _("First channel"), err.message)
         return agency_response(request, me, agency_id, error=err, error_form="new-cp", form=form, status=exc.status)
     return redirect(f"/agencies/{ident}?saved=contact#contact-points")
 

@@ -17,6 +17,7 @@ from liaison.channels import ChannelError
 from liaison.channels.verification import deliver_verification
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput
+from liaison.i18n import _
 from liaison.queries import directory as q
 from liaison.web.deps import state
 from liaison.web.ui.agency import agency_response, visible_agency
@@ -84,9 +85,22 @@ def send_test_message(request: Request, agency_id: str, channel_id: str, me: Me,
     try:
         sent = deliver_verification(st.settings, kind=kind, value=value, contact_name=contact, code=code)
     except ChannelError as exc:
-        advice = "check the address or number" if exc.permanent else "try again later"
         failure = (
-            f"The test message to {value} ({contact}) could not be sent: {exc.public}. Nothing was sent; {advice}."
+            _(
+                "The test message to %(value)s (%(contact)s) could not be sent: %(error)s. Nothing was sent; check "
+                "the address or number.",
+                value=value,
+                contact=contact,
+                error=exc.public,
+            )
+            if exc.permanent
+            else _(
+                "The test message to %(value)s (%(contact)s) could not be sent: %(error)s. Nothing was sent; try "
+                "again later.",
+                value=value,
+                contact=contact,
+                error=exc.public,
+            )
         )
         return agency_response(request, me, agency_id, failure=failure, status=502)
     via = SENT_VIA.get(sent, "log")

@@ -30,7 +30,7 @@ from liaison.principal import Principal
 from liaison.security import same, sign
 from liaison.textsafety import visible_bidi
 from liaison.web.deps import SESSION_COOKIE, state, web_session
-from liaison.web.ui import fmt
+from liaison.web.ui import duty_fmt, fmt, words
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -58,7 +58,7 @@ def templates() -> Environment:
     )
     env.filters.update(fmt.FILTERS)
     env.filters["isolate_text"] = isolate_text
-    env.globals.update(fmt.GLOBALS)
+    env.globals.update(fmt.GLOBALS | duty_fmt.GLOBALS | words.GLOBALS)
     return env
 
 

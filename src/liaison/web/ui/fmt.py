@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 import pycountry
 from babel.dates import format_skeleton, format_timedelta
-from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
@@ -158,8 +157,7 @@ def percent(value: float) -> str:
 
 def join(items: Iterable[Any]) -> str:
     """'A, B and C' in the current language."""
-    listed = [str(item) for item in items]
-    return format_list(listed, locale=i18n.babel_locale()) if listed else ""
+    return i18n.listing(items)
 
 
 def pretty_phone(value: str) -> str:

@@ -10,10 +10,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from liaison import i18n
 from liaison.actions import evidence
 from liaison.actions import rosters as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.i18n import _, lazy_gettext
 from liaison.models import utcnow
 from liaison.queries import directory as q
 from liaison.queries.duty import duty_answer, shifts
@@ -34,9 +36,9 @@ from liaison.web.ui.common import (
 )
 from liaison.web.ui.forms import zone_choices
 from liaison.web.ui.views import (
-    DAY_SHORT,
     agency_contacts,
     can_edit,
+    day_names,
     describe_rotation,
     member_or_404,
     member_url,
@@ -49,13 +51,13 @@ router = APIRouter()
 FormStr = Annotated[str, Form()]
 SHIFT_DAYS = 14
 SAVED = {
-    "override": "Override saved. It wins over the rotation for its time.",
-    "override_deleted": "Override removed.",
-    "confirmed": "Roster confirmed as true as it stands.",
-    "rotation": "Rotation added. Check the shifts below.",
-    "rotation_deleted": "Rotation deleted. Check the shifts below for gaps.",
-    "deputy": "Deputy saved.",
-    "deputy_cleared": "Deputy cleared: the fallback now starts with the agency's 24/7 desk.",
+    "override": lazy_gettext("Override saved. It wins over the rotation for its time."),
+    "override_deleted": lazy_gettext("Override removed."),
+    "confirmed": lazy_gettext("Roster confirmed as true as it stands."),
+    "rotation": lazy_gettext("Rotation added. Check the shifts below."),
+    "rotation_deleted": lazy_gettext("Rotation deleted. Check the shifts below for gaps."),
+    "deputy": lazy_gettext("Deputy saved."),
+    "deputy_cleared": lazy_gettext("Deputy cleared: the fallback now starts with the agency's 24/7 desk."),
 }
 
 
@@ -76,7 +78,13 @@ def lookup(request: Request, me: Viewer, code: str, member: str) -> tuple[Snapsh
 def roster_of(snap: Snapshot, n: NetworkView, m: MemberView) -> DesignationView:
     d = snap.designations.get((n.id, m.id))
     if d is None:
-        raise NotFound(f"{m.name} has designated no authority on {n.code}, so there is no roster to change")
+        raise NotFound(
+            _(
+                "%(member)s has designated no authority on %(network)s, so there is no roster to change",
+                member=m.name,
+                network=n.code,
+            )
+        )
     return d
 
 
@@ -113,7 +121,8 @@ def member_response(
         editable = can_edit(snap, me.principal, d)
         choices = agency_contacts(snap, d) if editable else []
     roster_zones = zone_choices([zone, *(c.timezone for c in choices)]) if editable else []
-    zones = sorted({"UTC", zone, *(c.timezone for c in ([answer.contact] if answer.contact else []))})
+    mine = i18n.valid_zone(me.time_zone) or i18n.current_zone()  # the zone the page is shown in (see render)
+    zones = sorted({"UTC", zone, mine, *(c.timezone for c in ([answer.contact] if answer.contact else []))})
     return render(
         request,
         "member.html",
@@ -133,7 +142,7 @@ def member_response(
         rotations=rotations,
         roster_zones=roster_zones,
         slots=min(max(len(choices), 2), 8),
-        weekdays=DAY_SHORT,
+        weekdays=day_names("abbreviated"),
         today=utcnow().astimezone(fmt.zone(zone)).date().isoformat(),
         editable=editable,
         choices=choices,

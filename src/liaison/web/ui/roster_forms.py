@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from liaison.actions import rosters as act
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput
+from liaison.i18n import _, lazy_gettext
 from liaison.models import utcnow
 from liaison.queries import directory as q
 from liaison.queries.snapshot import DesignationView, Snapshot
@@ -29,36 +30,36 @@ router = APIRouter()
 FormStr = Annotated[str, Form()]
 FormList = Annotated[list[str] | None, Form()]
 LABELS = {  # this form's own words for the fields, so the error names what the person sees
-    "start": "First hand-over date",
-    "end": "Ends on",
-    "every": "Every how many weeks or days",
-    "timezone": "Time zone of the hand-over",
-    "window_start": "Only between: from",
-    "window_end": "Only between: to",
-    "weekdays": "Only on",
-    "period": "Hand over",
+    "start": lazy_gettext("First hand-over date"),
+    "end": lazy_gettext("Ends on"),
+    "every": lazy_gettext("Every how many weeks or days"),
+    "timezone": lazy_gettext("Time zone of the hand-over"),
+    "window_start": lazy_gettext("Only between: from"),
+    "window_end": lazy_gettext("Only between: to"),
+    "weekdays": lazy_gettext("Only on"),
+    "period": lazy_gettext("Hand over"),
 }
 
 
 def _participants(snap: Snapshot, values: list[str]) -> list[uuid.UUID]:
     chosen = [parse_uuid(v, "participants") for v in values if v.strip()]
     if not chosen:
-        raise InvalidInput("participants", "choose at least one contact point, in the order they take turns")
+        raise InvalidInput("participants", _("choose at least one contact point, in the order they take turns"))
     for cp in chosen:
         if cp not in snap.contacts:
-            raise InvalidInput("participants", "choose contact points from the list")
+            raise InvalidInput("participants", _("choose contact points from the list"))
     return chosen
 
 
 def _window(start: str, end: str) -> tuple[time, time] | None:
     a, b = optional_time(start, "window_start"), optional_time(end, "window_end")
     if (a is None) != (b is None):
-        raise InvalidInput("window_end" if a else "window_start", "give both ends of the daily window, or neither")
+        raise InvalidInput("window_end" if a else "window_start", _("give both ends of the daily window, or neither"))
     return (a, b) if a is not None and b is not None else None
 
 
 def _labelled(error: FormError) -> FormError:
-    return FormError(error.field, LABELS.get(error.field, error.label), error.message)
+    return FormError(error.field, str(LABELS.get(error.field, error.label)), error.message)
 
 
 @router.post("/networks/{code}/members/{member}/rotations")
