@@ -39,7 +39,11 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "account": ("fr.ftf", "/account"),
 }
 # (check, language, page) -> why it is expected to fail; every entry is a page another helper owns.
-KNOWN: dict[tuple[str, str, str], str] = {}
+KNOWN: dict[tuple[str, str, str], str] = {
+    ("axe", "ar", "screening"): "bank_run.html (bank helper) and the Arabic catalog: the verdict buttons' aria-label "
+    "('False match: ... is not ...') does not contain their visible Arabic word for 'False' "
+    "(serious: label-content-name-mismatch)",
+}
 
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});

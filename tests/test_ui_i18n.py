@@ -176,6 +176,30 @@ def test_the_audit_page_names_ids_and_says_actions_in_words(client: TestClient) 
     assert found[france.id].detail == "FR" and found[ftf.id].detail == "FTF"
 
 
+def test_the_names_of_a_page_of_events_come_from_one_query(demo_db_url: str) -> None:
+    from sqlalchemy import event
+
+    from liaison.db import make_engine, make_session_factory
+    from liaison.queries.audit import events
+    from liaison.web.ui.audit_view import event_ids
+
+    engine = make_engine(demo_db_url)  # an engine of its own: nothing else runs on it
+    try:
+        with make_session_factory(engine)() as s:
+            ids = {i for e in events(s, limit=500) for i in event_ids(e)}
+            statements: list[str] = []
+            listen = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+            event.listen(engine, "before_cursor_execute", listen)
+            try:
+                found = names(s, ids)
+            finally:
+                event.remove(engine, "before_cursor_execute", listen)
+    finally:
+        engine.dispose()
+    assert len(ids) > 50 and len(found) > 30
+    assert len(statements) == 1 and statements[0].count("UNION ALL") >= 9, statements
+
+
 def test_axe_core_is_served_in_test_mode_only(client: TestClient, demo_db_url: str) -> None:
     r = client.get("/static/vendor/axe.min.js")
     assert r.status_code == 200 and "axe" in r.text[:2000] and r.headers["content-type"].startswith("text/javascript")
