@@ -39,11 +39,7 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "account": ("fr.ftf", "/account"),
 }
 # (check, language, page) -> why it is expected to fail; every entry is a page another helper owns.
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("axe", "ar", "screening"): "bank_run.html (bank helper) and the Arabic catalog: the verdict buttons' aria-label "
-    "('False match: ... is not ...') does not contain their visible Arabic word for 'False' "
-    "(serious: label-content-name-mismatch)",
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -140,8 +136,9 @@ def _cases(check: str, languages: tuple[str, ...]) -> list[Any]:
 
 
 @pytest.mark.parametrize(("language", "name"), _cases("axe", ("en", "ar")))
-def test_no_serious_accessibility_violation(browser: Any, server: str, site: dict[str, Any], language: str,
-                                            name: str) -> None:
+def test_no_serious_accessibility_violation(
+    browser: Any, server: str, site: dict[str, Any], language: str, name: str
+) -> None:
     context, page = _open(browser, server, site, name, language, DESKTOP)
     try:
         assert page.evaluate("document.documentElement.lang") == language
@@ -164,8 +161,9 @@ def _keep(shot: Path) -> None:
 
 
 @pytest.mark.parametrize(("language", "name"), _cases("rtl", ("ar",)))
-def test_arabic_pages_are_right_to_left_without_overflow(browser: Any, server: str, site: dict[str, Any],
-                                                         tmp_path: Path, language: str, name: str) -> None:
+def test_arabic_pages_are_right_to_left_without_overflow(
+    browser: Any, server: str, site: dict[str, Any], tmp_path: Path, language: str, name: str
+) -> None:
     problems = []
     for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         context, page = _open(browser, server, site, name, language, viewport)
@@ -208,8 +206,9 @@ def test_the_language_switcher_submits_itself_and_the_page_comes_back_in_arabic(
 
 
 def test_the_header_folds_behind_a_menu_button_on_a_phone(browser: Any, server: str, site: dict[str, Any]) -> None:
-    context = browser.new_context(viewport=PHONE, storage_state=site["states"]["secretariat.ftf"], is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport=PHONE, storage_state=site["states"]["secretariat.ftf"], is_mobile=True, has_touch=True
+    )
     try:
         page = context.new_page()
         page.goto(f"{server}/")
@@ -226,8 +225,9 @@ def test_the_header_folds_behind_a_menu_button_on_a_phone(browser: Any, server: 
         assert cookies.get("liaison_browser_tz"), cookies
     finally:
         context.close()
-    desktop = browser.new_context(viewport=DESKTOP, storage_state=site["states"]["secretariat.ftf"],
-                                  timezone_id="Asia/Amman")
+    desktop = browser.new_context(
+        viewport=DESKTOP, storage_state=site["states"]["secretariat.ftf"], timezone_id="Asia/Amman"
+    )
     try:
         page = desktop.new_page()
         page.goto(f"{server}/")
