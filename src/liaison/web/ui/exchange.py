@@ -2,8 +2,8 @@
 and the one-click acknowledgement page reached from a notification. The message page and its action forms are in
 :mod:`liaison.web.ui.message_page`; the page models in :mod:`liaison.web.ui.exchange_views`.
 
-Every page works without JavaScript: timers are rendered as text with a ``data-deadline`` attribute that
-``liaison.js`` counts down, and every action is a plain POST form carrying the session's CSRF token (except
+Every page works without JavaScript: timers are rendered as text with a ``data-countdown`` attribute that
+``exchange.js`` counts down, and every action is a plain POST form carrying the session's CSRF token (except
 the acknowledgement link, whose signed token is the credential). Every change goes through
 :mod:`liaison.actions.exchange`.
 """
