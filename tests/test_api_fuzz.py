@@ -59,6 +59,7 @@ SELF_SERVICE = {
     ("DELETE", "/api/v1/tokens/{token_id}"),  # one's own API token
     ("POST", "/api/v1/networks/{network}/membership-requests"),  # "open to any state or organisation"
     ("POST", "/api/v1/channel-verifications"),  # confirming a channel by the code from its test message
+    ("PATCH", "/api/v1/me"),  # one's own language and time zone
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from liaison.i18n import _, use_locale
 from tests.test_browser import PASSWORD, _liaison, serving
 
 pytestmark = pytest.mark.browser
@@ -179,11 +180,13 @@ EIGHT_NAMES = (
 )
 
 
-def _screen(page, base: str, path: Path) -> None:  # type: ignore[no-untyped-def]
+def _screen(page, base: str, path: Path, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/bank/screening")
     page.set_input_files("#file", str(path))
+    with use_locale(lang):
+        screen = _("Screen")  # the button as the page's language names it
     with page.expect_navigation():
-        page.get_by_role("button", name="Screen").click()
+        page.get_by_role("button", name=screen, exact=True).click()
     assert "/bank/screening/" in page.url
 
 
@@ -232,7 +235,7 @@ def test_screening_results_in_arabic_mirror_and_fit(  # type: ignore[no-untyped-
         context.add_cookies([{"name": "liaison_lang", "value": "ar", "url": server}])
         csv = tmp_path / "eight.csv"
         csv.write_text(EIGHT_NAMES, encoding="utf-8")
-        _screen(page, server, csv)
+        _screen(page, server, csv, "ar")
         assert page.evaluate("document.documentElement.dir") == "rtl"
         assert _fits(page), "the Arabic results are wider than the screen"
         query = page.locator("tbody.query").first.locator("th.query-cell").bounding_box()
