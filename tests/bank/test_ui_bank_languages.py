@@ -55,6 +55,9 @@ def listed(api, world: Bank) -> uuid.UUID:  # type: ignore[no-untyped-def]
     """The node's UN list entry for Ahmad Example, QDi.400, with an Arabic alias."""
     with transaction(api.sessions) as s:
         import_csv(s, actor=OPERATOR, data=LISTED.encode(), filename="listed.csv")
+    # The app's name index catches up now, not whenever its background check comes round (a search waits for
+    # no refresh already under way, so under load it could still see the bank before this import).
+    api.client.app.state.liaison.bank_index.refresh(wait=True)
     with api.sessions() as s:
         found = s.scalar(select(ListReference.entity_id).where(ListReference.reference == "QDi.400"))
     assert found is not None

@@ -43,6 +43,9 @@ def run(api, world: Bank) -> Run:  # type: ignore[no-untyped-def]
     """The node's list entry for Ahmad Example (QDi.400) and two namesakes, then a screening of three names."""
     with transaction(api.sessions) as s:
         import_csv(s, actor=OPERATOR, data=LISTED.encode(), filename="listed.csv")
+    # The app's name index catches up now, not whenever its background check comes round (a search waits for
+    # no refresh already under way, so under load it could still see the bank before this import).
+    api.client.app.state.liaison.bank_index.refresh(wait=True)
     c = log_in(api.client, "de.analyst")
     r = _upload(c, SCREENED.encode())
     assert r.status_code == 303, r.text
