@@ -19,6 +19,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_timedelta
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import LazyProxy, Translations
@@ -174,6 +176,12 @@ def npgettext(context: str, singular: str, plural: str, num: int, **variables: A
 def number(value: float) -> str:
     """A number as the current language writes it (``12,345`` in English, ``12 345`` in French), for messages."""
     return format_decimal(value, locale=babel_locale())
+
+
+def unit(amount: int, name: str, length: str = "short") -> str:
+    """``amount`` of one time unit (``days``, ``hours``, ``minutes``, ``seconds``) as the current language writes
+    it, with its plural: '3 days', '2 hr', '15 min' (CLDR)."""
+    return format_timedelta(timedelta(**{name: amount}), threshold=1, format=length, locale=babel_locale())  # type: ignore[arg-type]
 
 
 def listing(items: Iterable[Any], style: str = "standard") -> str:

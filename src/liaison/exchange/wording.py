@@ -10,12 +10,12 @@ shown. Pure functions of :mod:`liaison.i18n` and Babel; no web or database.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, format_timedelta
+from babel.dates import format_skeleton
 from babel.lists import format_list
 
 from liaison import i18n
@@ -119,10 +119,7 @@ def span(seconds: float | None, *, precise: bool = True) -> str:
     days, rest = divmod(s, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    locale = i18n.babel_locale()
-
-    def unit(amount: int, name: str, length: Literal["long", "short"] = "short") -> str:
-        return format_timedelta(timedelta(**{name: amount}), threshold=1, format=length, locale=locale)
+    unit = i18n.unit
 
     if days:
         return " ".join([unit(days, "days", "long")] + ([unit(hours, "hours")] if hours else []))

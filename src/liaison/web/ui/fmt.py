@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pycountry
-from babel.dates import format_skeleton, format_timedelta
-from babel.numbers import format_decimal, format_percent
+from babel.dates import format_skeleton
+from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
 from liaison import i18n
@@ -122,11 +122,7 @@ def _duration(seconds: int) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    locale = i18n.babel_locale()
-
-    def unit(amount: int, name: str, length: Literal["long", "short"]) -> str:
-        return format_timedelta(timedelta(**{name: amount}), threshold=1, format=length, locale=locale)
-
+    unit = i18n.unit
     parts: list[str] = []
     if days:
         parts.append(unit(days, "days", "long"))
@@ -146,8 +142,7 @@ def relative(dt: datetime | None, now: datetime) -> str:
     return _("in %(duration)s", duration=text) if delta >= timedelta(0) else _("%(duration)s ago", duration=text)
 
 
-def number(value: float | int) -> str:
-    return format_decimal(value, locale=i18n.babel_locale())
+number = i18n.number
 
 
 def percent(value: float) -> str:

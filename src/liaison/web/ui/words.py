@@ -12,9 +12,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Literal
 
-from babel.dates import format_timedelta
-from babel.lists import format_list
-
 from liaison import i18n
 from liaison.escalation.rules import Policy, PolicyError, parse_policy
 from liaison.i18n import _, lazy_gettext, ngettext
@@ -113,7 +110,6 @@ def roles_text(grants: Iterable[tuple[str, str | None]]) -> list[str]:
 def duration_words(delay: timedelta) -> str:
     """'5 minutes', '1 hour and 30 minutes', '2 days' in the current language (CLDR units and plurals)."""
     total = int(delay.total_seconds())
-    locale = i18n.babel_locale()
     parts: list[str] = []
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
@@ -126,10 +122,10 @@ def duration_words(delay: timedelta) -> str:
     )
     for amount, name in units:
         if amount:
-            parts.append(format_timedelta(timedelta(**{name: amount}), threshold=1, format="long", locale=locale))
+            parts.append(i18n.unit(amount, name, "long"))
     if not parts:
-        return format_timedelta(timedelta(0), threshold=1, format="long", locale=locale)
-    return format_list(parts, locale=locale)
+        return i18n.unit(0, "seconds", "long")
+    return i18n.listing(parts)
 
 
 def target_words(target: str) -> str:
