@@ -106,6 +106,7 @@ class DemoSummary:
     operator_created: bool = True
     bench: bool = False
     bank: dict[str, int] = field(default_factory=dict)  # counts from liaison.demo_bank
+    analysis: dict[str, Any] = field(default_factory=dict)  # counts from liaison.demo_analysis, by part
 
     def lines(self) -> list[str]:
         """The summary for people (the CLI prints it), in the current language. Codes (network, member, request
@@ -699,6 +700,10 @@ def load_demo(
 
     bank_counts = load_bank_demo(session, operator=ctx.actor)
     session.flush()
+    from liaison.demo_analysis import load_analysis_demo
+
+    analysis_counts = load_analysis_demo(session, operator=ctx.actor)
+    session.flush()
     summary = _summary(
         ctx,
         list(networks),
@@ -713,6 +718,7 @@ def load_demo(
         },
     )
     summary.bank = bank_counts
+    summary.analysis = analysis_counts
     return summary
 
 

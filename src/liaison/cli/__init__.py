@@ -20,8 +20,13 @@ from typer.core import TyperGroup
 
 from liaison.cli import (
     accounts,
+    analysis_forecast,
+    analysis_incidents,
+    analysis_links,
+    analysis_money,
     audit,
     bank,
+    briefing,
     demo,
     directory,
     docs,
@@ -114,6 +119,16 @@ _add(bank_app, merges.commands, "propose-merges", "merges")
 _add(bank_app, bank.commands, "reviews")
 bank_app.add_typer(merges.merge_app, name="merge")
 app.add_typer(bank_app, name="bank")
+
+analyze_app = typer.Typer(
+    help=lazy_gettext("The analysis centre: link analysis, funding, trends and forecasts."), no_args_is_help=True
+)
+for _module in (analysis_links, analysis_money, analysis_incidents, analysis_forecast):
+    analyze_app.registered_commands.extend(_module.analyze.registered_commands)
+app.add_typer(analyze_app, name="analyze")
+app.add_typer(analysis_incidents.incidents_app, name="incidents")
+app.add_typer(analysis_money.transactions_app, name="transactions")
+app.registered_commands.extend(briefing.commands.registered_commands)
 
 app.add_typer(interchange.import_app, name="import")
 app.add_typer(interchange.export_app, name="export")

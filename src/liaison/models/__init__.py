@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed ORM, one module per aggregate. Importing this package registers every table."""
 
 from liaison.models.accounts import ApiToken, Organisation, RoleGrant, User, WebSession
+from liaison.models.analysis import Incident, Transaction
 from liaison.models.audit import AuditEvent
 from liaison.models.bank import (
     BankChange,
@@ -38,6 +39,8 @@ from liaison.models.exchange import (
 from liaison.models.rosters import Override, Rotation, RotationParticipant
 
 __all__ = [
+    "Incident",
+    "Transaction",
     "BankChange",
     "BankEntity",
     "BankImport",

@@ -2,7 +2,21 @@
 
 from fastapi import APIRouter
 
-from liaison.web.api import accounts, audit, bank_imports, bank_merges, directory, exchange, interchange, rosters
+from liaison.web.api import (
+    accounts,
+    analysis_forecast,
+    analysis_incidents,
+    analysis_links,
+    analysis_money,
+    audit,
+    bank_imports,
+    bank_merges,
+    briefings,
+    directory,
+    exchange,
+    interchange,
+    rosters,
+)
 from liaison.web.api import bank as bank_api
 
 router = APIRouter()
@@ -15,3 +29,5 @@ router.include_router(exchange.router)
 router.include_router(bank_api.router)
 router.include_router(bank_merges.router)
 router.include_router(bank_imports.router)
+for _module in (analysis_links, analysis_money, analysis_incidents, analysis_forecast, briefings):
+    router.include_router(_module.router)

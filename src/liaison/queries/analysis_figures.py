@@ -1,0 +1,3 @@
+"""Registers every analysis's briefing figures with :mod:`liaison.queries.figures` (by importing their modules)."""
+
+from __future__ import annotations

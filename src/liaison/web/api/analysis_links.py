@@ -1,0 +1,7 @@
+"""API: analysis_links of the analysis centre (placeholder until built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["analysis"])
