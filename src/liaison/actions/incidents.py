@@ -24,11 +24,12 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.actions.audit import audit
 from liaison.actions.bank_bulk import REPORT_LIMIT, ImportRefused, begin_import, check_size
 from liaison.bank.access import Viewer
+from liaison.db import transaction
 from liaison.i18n import _
 from liaison.interchange import incidents_csv
 from liaison.interchange.incidents_csv import IncidentRow, RowError
@@ -241,3 +242,9 @@ def summary(imp: BankImport) -> dict[str, Any]:
         "refused": imp.refused,
         "report": imp.report,
     }
+
+
+def run_import(sessions: sessionmaker[Session], *, actor: Principal, **options: Any) -> dict[str, Any]:
+    """:func:`import_incidents` in a transaction of its own; its summary (raises :class:`ImportRefused`)."""
+    with transaction(sessions) as session:
+        return summary(import_incidents(session, actor=actor, **options))

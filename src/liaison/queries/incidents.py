@@ -26,7 +26,8 @@ from liaison.marking import Marking, stricter
 from liaison.models import BankEntity
 from liaison.models.analysis import Incident
 from liaison.models.bank import releasable_codes
-from liaison.queries.bank_access import require_reader, visible_entity, visible_statement
+from liaison.timeinput import calendar_day
+from liaison.queries.bank_access import entity_or_404, require_reader, visible_entity, visible_statement
 
 Dimension = Literal["region", "attack-type", "target-type", "group"]
 Period = Literal["month", "quarter", "year"]
@@ -83,6 +84,52 @@ class Filters:
         if self.group is not None:
             clauses.append(Incident.group_entity_id == self.group)
         return clauses
+
+
+def parse_filters(
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    region: str | int | None = None,
+    country: str | None = None,
+    attack_type: str | int | None = None,
+    target_type: str | int | None = None,
+    group: str | uuid.UUID | None = None,
+) -> Filters:
+    """Filters as the CLI, API and page receive them (text), checked; empty values are no filter."""
+
+    def code(name: str, value: str | int | None) -> int | None:
+        if value is None or value == "":
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise InvalidInput(name, _("%(value)r is not a code of the GTD codebook", value=value)) from None
+
+    group_id = None
+    if group:
+        try:
+            group_id = group if isinstance(group, uuid.UUID) else uuid.UUID(str(group))
+        except ValueError:
+            raise InvalidInput("group", _("%(value)r is not an entity id", value=group)) from None
+    return Filters(
+        start=calendar_day(start, "from") if start else None,
+        end=calendar_day(end, "to") if end else None,
+        region=code("region", region),
+        country=country.strip() or None if country else None,
+        attack_type=code("attack_type", attack_type),
+        target_type=code("target_type", target_type),
+        group=group_id,
+    ).check()
+
+
+def _allowed(session: Session, viewer: Viewer, filters: Filters) -> Filters:
+    """The filters, once the viewer is known to read the bank and to see the group filtered on: filtering on a
+    group the viewer may not see would tell which incidents are linked to it (a 404, as for any hidden entity)."""
+    require_reader(viewer)
+    if filters.group is not None:
+        entity_or_404(session, viewer, filters.group)
+    return filters
 
 
 def _marking(session: Session, viewer: Viewer, filters: Filters) -> tuple[Marking | None, bool]:
@@ -174,7 +221,7 @@ def list_incidents(
     session: Session, viewer: Viewer, filters: Filters, *, page: int = 1, per_page: int = 50
 ) -> IncidentPage:
     """One page of the incidents the viewer may see, newest first (ties by eventid)."""
-    require_reader(viewer)
+    filters = _allowed(session, viewer, filters)
     page, per_page = max(1, page), min(max(1, per_page), 500)
     where = filters.where(viewer)
     total = session.scalar(select(func.count()).select_from(Incident).where(*where)) or 0
@@ -272,12 +319,11 @@ def trends(
 ) -> Trend:
     """Incident counts, killed and wounded per period, one series per region, attack type, target type or group
     (the ``top`` largest by count; the rest summed as one "other" series). Periods with no incident count 0."""
-    require_reader(viewer)
+    filters = _allowed(session, viewer, filters or Filters())
     if by not in DIMENSIONS:
         raise InvalidInput("by", _("%(value)r: choose from %(choices)s", value=by, choices=", ".join(DIMENSIONS)))
     if period not in PERIODS:
         raise InvalidInput("period", _("%(value)r: choose from %(choices)s", value=period, choices=", ".join(PERIODS)))
-    filters = filters or Filters()
     if by == "group":
         dims: list[Any] = [Incident.group_name, Incident.group_entity_id]
     else:
@@ -366,8 +412,7 @@ class MapData:
 
 def map_points(session: Session, viewer: Viewer, filters: Filters | None = None, *, limit: int = MAP_LIMIT) -> MapData:
     """The incidents with coordinates, most recent first, for the map."""
-    require_reader(viewer)
-    filters = filters or Filters()
+    filters = _allowed(session, viewer, filters or Filters())
     where = [*filters.where(viewer), and_(Incident.latitude.is_not(None), Incident.longitude.is_not(None))]
     total = session.scalar(select(func.count()).select_from(Incident).where(*where)) or 0
     rows = session.execute(
