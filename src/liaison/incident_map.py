@@ -37,14 +37,24 @@ LAND, BORDER = "#d9d9d9", "#ffffff"
 
 
 class Point(Protocol):
-    latitude: float
-    longitude: float
-    killed: int
-    wounded: int
-    attack_type: int
-    occurred_on: date
-    place: str
-    group_name: str
+    """What the map needs of an incident (:class:`liaison.queries.incidents.MapPoint` has it)."""
+
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+    @property
+    def killed(self) -> int: ...
+    @property
+    def wounded(self) -> int: ...
+    @property
+    def attack_type(self) -> int: ...
+    @property
+    def occurred_on(self) -> date: ...
+    @property
+    def place(self) -> str: ...
+    @property
+    def group_name(self) -> str: ...
 
 
 @cache

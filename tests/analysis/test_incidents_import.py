@@ -21,7 +21,8 @@ from liaison.models.analysis import Incident
 from liaison.queries import incidents as q
 from liaison.queries.bank_access import viewer_for
 from tests.analysis.incident_rows import csv_text, row
-from tests.bank.conftest import BankWorld, bank  # noqa: F401 (the fixture)
+from tests.bank.conftest import BankWorld
+from tests.bank.conftest import bank as bank_fixture  # noqa: F401 (pytest finds the fixture `bank` here)
 
 
 def group(bank: BankWorld, who: str, name: str, marking: Marking, alias: str | None = None) -> uuid.UUID:

@@ -41,6 +41,8 @@ from liaison.principal import Principal
 from liaison.queries.bank_access import visible_entity, visible_statement
 
 KIND = "incidents"
+
+
 def normalise_name(name: str) -> str:
     """A group name for comparison: accents off, case folded, spacing and punctuation collapsed."""
     text = unicodedata.normalize("NFKD", name)
@@ -128,7 +130,9 @@ def import_incidents(
     for row in rows:
         held = existing.get(row.event_key)
         if held is not None and not (viewer.operator or held.contributor_organisation_id == actor.organisation_id):
-            reason = _("eventid %(id)s is another organisation's record: an import does not change it", id=row.event_key)
+            reason = _(
+                "eventid %(id)s is another organisation's record: an import does not change it", id=row.event_key
+            )
             errors.append(RowError(row.line, reason))
             continue
         accepted.append((row, _values(row, links, marking, reliability, credibility, source, synthetic)))

@@ -222,7 +222,9 @@ def _coordinates(row: dict[str, str]) -> tuple[float | None, float | None]:
     try:
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
-        raise _Bad(_("latitude/longitude: %(value)r is not a number", value=f"{lat_text[:20]},{lon_text[:20]}")) from None
+        raise _Bad(
+            _("latitude/longitude: %(value)r is not a number", value=f"{lat_text[:20]},{lon_text[:20]}")
+        ) from None
     if not (math.isfinite(lat) and math.isfinite(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise _Bad(_("coordinates %(lat)s, %(lon)s are out of range", lat=lat_text[:20], lon=lon_text[:20]))
     if lat == 0 and lon == 0:
@@ -353,4 +355,3 @@ COLUMNS = (
     "credibility",
 )
 """The columns :func:`read` takes, in the order a file written for Liaison would list them."""
-

@@ -26,8 +26,8 @@ from liaison.marking import Marking, stricter
 from liaison.models import BankEntity
 from liaison.models.analysis import Incident
 from liaison.models.bank import releasable_codes
-from liaison.timeinput import calendar_day
 from liaison.queries.bank_access import entity_or_404, require_reader, visible_entity, visible_statement
+from liaison.timeinput import calendar_day
 
 Dimension = Literal["region", "attack-type", "target-type", "group"]
 Period = Literal["month", "quarter", "year"]
@@ -433,8 +433,8 @@ def map_points(session: Session, viewer: Viewer, filters: Filters | None = None,
     )
     points = [
         MapPoint(
-            float(lat),
-            float(lon),
+            float(lat or 0.0),  # never None: the query keeps rows with coordinates
+            float(lon or 0.0),
             int(killed or 0),
             int(wounded or 0),
             int(attack),

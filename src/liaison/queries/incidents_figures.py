@@ -43,7 +43,9 @@ def _argument(argument: str) -> tuple[str, q.Filters]:
     by, _sep, group = argument.partition(",")
     by = by.strip() or "region"
     if by not in q.DIMENSIONS:
-        raise InvalidInput("include", _("%(value)r: choose from %(choices)s", value=by, choices=", ".join(q.DIMENSIONS)))
+        raise InvalidInput(
+            "include", _("%(value)r: choose from %(choices)s", value=by, choices=", ".join(q.DIMENSIONS))
+        )
     return by, q.parse_filters(group=group.strip() or None)
 
 

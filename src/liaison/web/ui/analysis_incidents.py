@@ -112,7 +112,14 @@ def incidents_page(
 def _import_page(request: Request, me: Me, *, status: int = 200, **context: Any) -> Response:
     with state(request).sessions() as session:
         require_analyst(viewer_for(session, me.principal))
-    defaults = {"error": None, "errors": [], "result": None, "skip_invalid": False, "tlp": "AMBER", "grade": "F6"}
+    defaults: dict[str, Any] = {
+        "error": None,
+        "errors": [],
+        "result": None,
+        "skip_invalid": False,
+        "tlp": "AMBER",
+        "grade": "F6",
+    }
     return render(
         request,
         "analysis_incidents_import.html",
@@ -142,7 +149,12 @@ def import_upload(
 ) -> Response:
     check_csrf(me.csrf, csrf_token)
     st = state(request)
-    form = {"tlp": tlp, "grade": grade, "skip_invalid": bool(skip_invalid), "releasable_to": releasable_to}
+    form: dict[str, Any] = {
+        "tlp": tlp,
+        "grade": grade,
+        "skip_invalid": bool(skip_invalid),
+        "releasable_to": releasable_to,
+    }
     if isinstance(file, str) or not file.filename:
         return _import_page(request, me, status=422, error=_("Choose a CSV file to import."), **form)
     limit = st.settings.import_max_bytes
@@ -175,4 +187,3 @@ def import_upload(
     except (TooLarge, LiaisonError) as exc:
         return _import_page(request, me, status=exc.status, error=exc.detail, **form)
     return _import_page(request, me, result=result, **form)
-
