@@ -27,7 +27,7 @@ from liaison.charts import PALETTE, Svg, _open, _text, fmt
 from liaison.data import WORLD_110M
 from liaison.i18n import _, ngettext
 
-SCALE = 3.0  # SVG units per degree
+SCALE = 2.0  # SVG units per degree: 720 wide, about the width of the charts, so their text reads the same size
 NORTH, SOUTH = 84.0, -60.0  # latitudes shown
 WIDTH = int(360 * SCALE)
 MAP_HEIGHT = int((NORTH - SOUTH) * SCALE)
@@ -76,8 +76,8 @@ def style_of(attack_type: int) -> tuple[str, str]:
 
 
 def radius(casualties: int) -> float:
-    """The mark's radius: area in proportion to the casualties, from 3 units (none) to 18."""
-    return min(18.0, 3.0 + 1.6 * math.sqrt(max(0, casualties)))
+    """The mark's radius: area in proportion to the casualties, from 2.5 units (none) to 14."""
+    return min(14.0, 2.5 + 1.2 * math.sqrt(max(0, casualties)))
 
 
 def _mark(x: float, y: float, r: float, colour: str, shape: str, title: str) -> str:

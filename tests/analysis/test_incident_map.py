@@ -32,8 +32,8 @@ POINTS = [
 
 def test_the_outline_is_bundled_and_projected() -> None:
     assert len(outline()) > 150
-    assert project(90 - 6, -180) == (0.0, 28.0)
-    assert radius(0) == 3.0 and radius(60) > radius(1) and radius(10**6) == 18.0
+    assert project(90 - 6, -180) == (0.0, 28.0) and project(0, 0) == (360.0, 28 + 84 * 2)
+    assert radius(0) == 2.5 and radius(60) > radius(1) and radius(10**6) == 14.0
 
 
 def test_marks_titles_shapes_and_safety() -> None:

@@ -21,8 +21,10 @@ from liaison.models.analysis import Incident
 from liaison.queries import incidents as q
 from liaison.queries.bank_access import viewer_for
 from tests.analysis.incident_rows import csv_text, row
+from tests.bank import conftest as bank_conftest
 from tests.bank.conftest import BankWorld
-from tests.bank.conftest import bank as bank_fixture  # noqa: F401 (pytest finds the fixture `bank` here)
+
+bank = bank_conftest.bank  # the bank fixture (tests/bank/conftest.py), for this module outside tests/bank
 
 
 def group(bank: BankWorld, who: str, name: str, marking: Marking, alias: str | None = None) -> uuid.UUID:
