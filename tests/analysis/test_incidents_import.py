@@ -90,16 +90,19 @@ def test_reimport_updates_or_leaves_unchanged_and_never_rewrites_another_organis
 def test_groups_link_by_normalised_name_only_where_the_importer_sees_them(bank: BankWorld) -> None:
     shared = group(bank, "fr.analyst", "Northern Front", Marking("GREEN"), alias="Jabhat al-Shamal")
     group(bank, "fr.analyst", "Hidden Cell", Marking("AMBER+STRICT"))
+    group(bank, "fr.analyst", "Twin Brigade", Marking("GREEN"))
+    group(bank, "de.analyst", "Twin Brigade", Marking("GREEN"))
     text = csv_text(
         row(eventid="1", gname="northern  FRONT"),
-        row(eventid="2", gname="Jabhat al-Shamal"),
+        row(eventid="2", gname="Jabhat al Shamal"),
         row(eventid="3", gname="Hidden Cell"),
+        row(eventid="4", gname="Twin Brigade"),
     )
     out = run_import(bank.sessions, actor=bank["de.analyst"], data=io.BytesIO(text.encode()))
-    assert out["report"]["unlinked_groups"] == ["Hidden Cell"]
+    assert out["report"]["unlinked_groups"] == ["Hidden Cell", "Twin Brigade"]  # unseen; two of that name
     with bank.sessions() as s:
         linked = dict(s.execute(select(Incident.event_key, Incident.group_entity_id)).all())
-    assert linked == {"1": shared, "2": shared, "3": None}
+    assert linked == {"1": shared, "2": shared, "3": None, "4": None}
 
 
 def test_row_marking_or_the_importers_default(bank: BankWorld) -> None:

@@ -35,6 +35,30 @@ _EVENT_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,39}\Z")
 _MEMBER = re.compile(r"[A-Z][A-Z0-9-]{1,19}\Z")
 _LIMITS = {"provstate": 200, "city": 200, "gname": 300, "source": 300, "summary": 20_000}
 FIRST_YEAR = 1900
+_READ = frozenset(
+    (
+        *REQUIRED,
+        "country",
+        "country_txt",
+        "provstate",
+        "city",
+        "latitude",
+        "longitude",
+        "nkill",
+        "nwound",
+        "gname",
+        "claimed",
+        "success",
+        "suicide",
+        "summary",
+        "scite1",
+        "dbsource",
+        "tlp",
+        "releasable_to",
+        "reliability",
+        "credibility",
+    )
+)
 
 
 class FileRefused(LiaisonError):
@@ -128,6 +152,8 @@ def read(text: str) -> Iterator[IncidentRow | RowError]:
         missing.append("country_txt")
     if missing:
         raise FileRefused(_("line 1: the header lacks the column(s) %(columns)s", columns=", ".join(missing)))
+    # Only the columns read are cleaned: a GTD export has about 135, most of which Liaison does not keep.
+    wanted = [(h, i) for i, h in enumerate(header) if h in _READ]
     seen: set[str] = set()
     today = date.today()  # noqa: DTZ011 - the calendar day, for "not in the future"
     try:
@@ -141,7 +167,7 @@ def read(text: str) -> Iterator[IncidentRow | RowError]:
                     _("%(cells)s cells where the header has %(columns)s", cells=len(cells), columns=len(header)),
                 )
                 continue
-            row = {h: csv_safe.restore(c).strip() for h, c in zip(header, cells, strict=True)}
+            row = {h: csv_safe.restore(cells[i]).strip() for h, i in wanted}
             try:
                 parsed = _row(row, line, today)
             except _Bad as bad:
