@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -179,7 +178,6 @@ def _key(name: str) -> str:
 _ALIAS_KEYS = {_key(name): found for name, found in ALIASES.items()}
 
 
-@lru_cache(maxsize=4096)
 def country_code(name: str) -> tuple[str, int | None] | None:
     """A GTD country name (or an ISO alpha-2/alpha-3 code) to (ISO alpha-2, the GTD region it belongs to);
     None when unknown. The region is None for ``International``."""

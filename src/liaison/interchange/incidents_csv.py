@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from liaison.analysis import gtd
 from liaison.errors import LiaisonError
@@ -295,13 +296,18 @@ def _handling(row: dict[str, str]) -> tuple[str | None, tuple[str, ...] | None, 
     return tlp, releasable, reliability, credibility
 
 
+@lru_cache(maxsize=4096)
+def _country(name: str) -> tuple[str, int | None] | None:
+    return gtd.country_code(name)  # a file names the same few countries thousands of times
+
+
 def _row(row: dict[str, str], line: int, today: date) -> IncidentRow:
     key = row["eventid"]
     if not _EVENT_KEY.match(key):
         raise _Bad(_("eventid %(id)r is not an identifier (letters, digits, . _ : -; at most 40)", id=key[:60]))
     occurred_on, precision = _date(row, today)
     name = row.get("country_txt") or row.get("country", "")
-    found = gtd.country_code(name)
+    found = _country(name)
     if found is None:
         raise _Bad(_("country %(name)r is not a country GTD or ISO 3166 knows", name=name[:80]))
     country, gtd_region = found
