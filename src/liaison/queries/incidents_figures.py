@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from liaison import charts
+from liaison.charts import fmt
 from liaison.bank.access import Viewer
 from liaison.errors import InvalidInput
 from liaison.i18n import _, lazy_gettext
@@ -89,7 +90,9 @@ def map_figure(session: Session, viewer: Viewer, filters: q.Filters) -> Figure:
     svg = incident_map(title, data.points, total=data.total)
     notes = [synthetic_note()] if data.synthetic else []
     if data.total > len(data.points):
-        notes.append(_("The %(shown)s most recent of %(total)s incidents.", shown=len(data.points), total=data.total))
+        notes.append(
+            _("The %(shown)s most recent of %(total)s incidents.", shown=fmt(len(data.points)), total=fmt(data.total))
+        )
     table = Table(
         [_("Date"), _("Place"), _("Killed"), _("Wounded"), _("Group")],
         [[p.occurred_on.isoformat(), p.place, str(p.killed), str(p.wounded), p.group_name] for p in data.points[:50]],
