@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from liaison import charts
-from liaison.charts import fmt
 from liaison.bank.access import Viewer
+from liaison.charts import fmt
 from liaison.errors import InvalidInput
 from liaison.i18n import _, lazy_gettext
 from liaison.incident_map import incident_map
