@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from liaison.actions.bank import StatementInput, create_entity
+from liaison.db import transaction
+from liaison.errors import NotFound
+from liaison.marking import Marking
 from liaison.queries import figures
 from liaison.queries.bank_access import viewer_for
 from tests.analysis.incident_rows import csv_text, row
+from tests.bank.conftest import principals
 from tests.bank.test_ui_bank import csrf, log_in
 from tests.conftest import Api
 
@@ -94,8 +101,6 @@ def test_briefing_figures_are_marked_as_their_strictest_row(api: Api) -> None:
     fr = api.as_("fr.analyst")
     assert fr.post("/api/v1/incidents/imports", content=ROWS.encode()).status_code == 201
     with api.sessions() as s:
-        from tests.bank.conftest import principals
-
         people = principals(api.sessions)
         fig = figures.build(s, people["fr.analyst"], "trends:region")
         assert fig.marking.tlp == "AMBER+STRICT" and fig.svg and fig.table and fig.table.rows
@@ -105,3 +110,26 @@ def test_briefing_figures_are_marked_as_their_strictest_row(api: Api) -> None:
         assert the_map.key == "map" and the_map.svg and "<title>" in the_map.svg
         assert figures.build(s, people["fr.analyst"], "breakdown:group").table is not None
         assert viewer_for(s, people["de.analyst"]).reads_bank
+
+
+def test_a_group_one_may_not_see_is_a_404_everywhere(api: Api) -> None:
+    people = principals(api.sessions)
+    with transaction(api.sessions) as s:
+        name = StatementInput("name", "Hidden Cell", name_kind="primary", marking=Marking("AMBER+STRICT"))
+        hidden = str(create_entity(s, actor=people["fr.analyst"], schema="Organization", statements=[name]).id)
+    rows = csv_text(row(eventid="g1", gname="Hidden Cell"), row(eventid="g2"))
+    assert api.as_("fr.analyst").post("/api/v1/incidents/imports", content=rows.encode()).status_code == 201
+    mine = api.as_("fr.analyst").get("/api/v1/incidents", params={"group": hidden}).json()
+    assert [i["eventid"] for i in mine["items"]] == ["g1"] and mine["items"][0]["group_id"] == hidden
+    for who in ("de.analyst", "jp.screener"):
+        assert api.as_(who).get("/api/v1/incidents", params={"group": hidden}).status_code == 404
+        assert api.as_(who).get("/api/v1/analysis/trends", params={"group": hidden}).status_code == 404
+        listed = api.as_(who).get("/api/v1/incidents").json()["items"]
+        assert {i["eventid"]: i["group_id"] for i in listed} == {"g1": None, "g2": None}
+    with api.sessions() as s:
+        assert figures.build(s, people["fr.analyst"], f"trends:group,{hidden}").key == f"trends:group,{hidden}"
+        assert figures.build(s, people["fr.analyst"], f"map:{hidden}").key == f"map:{hidden}"
+        with pytest.raises(NotFound):
+            figures.build(s, people["de.analyst"], f"map:{hidden}")
+    page = log_in(api.client, "de.analyst").get("/analysis/incidents", params={"group": hidden})
+    assert page.status_code == 404 and "Hidden Cell" not in page.text
