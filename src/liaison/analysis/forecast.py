@@ -50,7 +50,7 @@ class CountModel:
 
     window: int = 72  # months of history used in a fit
     half_life: float = 36.0  # months: weight of a month halves with this age
-    season_prior: float = 1.0  # ridge on the month effects, in years of data
+    season_prior: float = 0.25  # ridge on the month effects, in years of data
     trend_prior: float = 0.25  # ridge on the yearly log-trend, in years of data
     min_history: int = 6  # months needed to fit at all
 
