@@ -32,7 +32,7 @@ rate.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -355,7 +355,12 @@ def forecast_counts(
         "dispersion": round(fit.alpha, 4),
     }
     return SeriesForecast(
-        series, history, period, point, backtest_counts(y, month, origins=origins, horizon=horizon, model=model), described
+        series,
+        history,
+        period,
+        point,
+        backtest_counts(y, month, origins=origins, horizon=horizon, model=model),
+        described,
     )
 
 
@@ -365,7 +370,11 @@ HALF_LIVES = (3.0, 6.0, 12.0, 24.0, 48.0)
 
 
 def probabilities(
-    events: Sequence[tuple[int, int]], before: int, categories: Sequence[int], half_life: float | None, prior: float = 1.0
+    events: Sequence[tuple[int, int]],
+    before: int,
+    categories: Sequence[int],
+    half_life: float | None,
+    prior: float = 1.0,
 ) -> np.ndarray:
     """Dirichlet parameters for the next event after month index ``before`` (exclusive) from ``events`` (month
     index, category), each weighted ``0.5 ** (age / half_life)`` (all 1 when ``half_life`` is None), plus
@@ -522,4 +531,3 @@ class GroupForecast:
 
     def as_dict(self) -> dict[str, Any]:
         return {"group": self.group, **self.counts.as_dict(), "next": [d.as_dict() for d in self.dimensions]}
-

@@ -234,7 +234,14 @@ def default_scenario(seed: int = 13, *, start: date = date(2016, 1, 1), months: 
                 targets_after={19: 0.55, 3: 0.15, 14: 0.2, 2: 0.1},
             ),
             Source(
-                "Crescent Youth Wing", 1.5, 1.10, 0.0, 1, {10: 1.0}, {8: 0.4, 14: 0.3, 15: 0.3}, attacks={2: 0.6, 8: 0.4}
+                "Crescent Youth Wing",
+                1.5,
+                1.10,
+                0.0,
+                1,
+                {10: 1.0},
+                {8: 0.4, 14: 0.3, 15: 0.3},
+                attacks={2: 0.6, 8: 0.4},
             ),
             Source("Sahel Shield Front", 3.0, 1.12, 0.30, 3, {11: 1.0}, {4: 0.5, 3: 0.2, 14: 0.3}),
             Source(

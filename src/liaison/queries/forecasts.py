@@ -69,9 +69,7 @@ def _group_filter(session: Session, group: str | None) -> tuple[ColumnElement[bo
 def _marking_and_synthetic(session: Session, where: list[Any]) -> tuple[Marking | None, bool, bool]:
     """The strictest marking of the rows used, whether any and whether all of them are synthetic."""
     rows = session.execute(
-        select(
-            Incident.tlp, Incident.originator_control, Incident.purpose, Incident.releasable_to, Incident.synthetic
-        )
+        select(Incident.tlp, Incident.originator_control, Incident.purpose, Incident.releasable_to, Incident.synthetic)
         .where(*where)
         .distinct()
     ).all()
@@ -86,9 +84,17 @@ def _marking_and_synthetic(session: Session, where: list[Any]) -> tuple[Marking 
 def forecast(
     session: Session, actor: Principal, *, by: str = "region", group: str | None = None, horizon: int = 1
 ) -> dict[str, Any]:
+    """:func:`forecast_marked` without the Marking object (its label is in the JSON)."""
+    return forecast_marked(session, actor, by=by, group=group, horizon=horizon)[0]
+
+
+def forecast_marked(
+    session: Session, actor: Principal, *, by: str = "region", group: str | None = None, horizon: int = 1
+) -> tuple[dict[str, Any], Marking]:
     """Forecasts, intervals and backtests for every series of ``by`` (``region``, ``target-type`` or ``group``),
     over the incidents ``actor`` may see; with ``group`` (a bank entity id or a group's name), that group's monthly
-    count and its likely next target types and regions instead."""
+    count and its likely next target types and regions instead. Also returns the marking of the rows used
+    (TLP:CLEAR when there were none)."""
     if by not in BY:
         raise InvalidInput("by", _("choose region, target-type or group"))
     if not 1 <= horizon <= MAX_HORIZON:
@@ -106,9 +112,10 @@ def forecast(
     ).one()
     notes: list[str] = []
     result: dict[str, Any] = {"by": "group" if group else by, "group": group_name or None, "horizon": horizon}
-    marking, any_synthetic, all_synthetic = _marking_and_synthetic(session, where)
+    found, any_synthetic, all_synthetic = _marking_and_synthetic(session, where)
+    marking = found or Marking("CLEAR")
     result |= {
-        "marking": marking.label if marking else None,
+        "marking": found.label if found else None,
         "synthetic": any_synthetic,
         "all_synthetic": all_synthetic,
         "model": model.CountModel().describe(),
@@ -118,7 +125,7 @@ def forecast(
     }
     if first_day is None:
         notes.append(_("No incidents you may see."))
-        return result
+        return result, Marking("CLEAR")
     start, end = _month(first_day), _month(last_day)
     if end - start + 1 > MAX_MONTHS:
         start = end - MAX_MONTHS + 1
@@ -127,7 +134,7 @@ def forecast(
     n_months = end - start + 1
     first = (start // 12, start % 12 + 1)
     if group:
-        return result | _group_forecast(session, where, group_name, start, n_months, first, horizon)
+        return result | _group_forecast(session, where, group_name, start, n_months, first, horizon), marking
     key = _key_column(by)
     daily = session.execute(
         select(Incident.occurred_on, key, func.count()).where(*where).group_by(Incident.occurred_on, key)
@@ -140,19 +147,15 @@ def forecast(
         notes.append(_("Showing the %(n)s largest of %(total)s series.", n=MAX_SERIES, total=len(ranked)))
         ranked = ranked[:MAX_SERIES]
     for k in ranked:
-        one = model.forecast_counts(
-            label(by, k), counts[k], first, horizon=horizon, origins=BACKTEST_ORIGINS
-        ).as_dict()
+        one = model.forecast_counts(label(by, k), counts[k], first, horizon=horizon, origins=BACKTEST_ORIGINS).as_dict()
         result["series"].append({"key": str(k), **one})
-    return result
+    return result, marking
 
 
 def _group_forecast(
     session: Session, where: list[Any], name: str, start: int, n_months: int, first: tuple[int, int], horizon: int
 ) -> dict[str, Any]:
-    rows = session.execute(
-        select(Incident.occurred_on, Incident.target_type, Incident.region).where(*where)
-    ).all()
+    rows = session.execute(select(Incident.occurred_on, Incident.target_type, Incident.region).where(*where)).all()
     monthly = Counter(_month(d) - start for d, _t, _r in rows)
     y = [monthly.get(i, 0) for i in range(n_months)]
     series = model.forecast_counts(name, y, first, horizon=horizon, origins=BACKTEST_ORIGINS).as_dict()
