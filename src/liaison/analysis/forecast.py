@@ -218,14 +218,15 @@ def naive_point(y: Sequence[float], horizon: int = 1) -> Point:
     n = len(y)
     value = float(y[n - 12 + horizon - 1]) if n - 12 + horizon - 1 >= 0 else float(y[-1])
     diffs = np.asarray([y[i] - y[i - 12] for i in range(12, n)], dtype=float)
-    intervals = []
+    intervals: list[tuple[float, float]] = []
     for level in LEVELS:
         if len(diffs) >= 12:
             lo_d, hi_d = np.quantile(diffs, [(1 - level) / 2, 1 - (1 - level) / 2])
             intervals.append((max(0.0, round(value + float(lo_d))), max(0.0, round(value + float(hi_d)))))
         else:
-            intervals.append(tuple(float(v) for v in nb_interval(value, 0.0, level)))
-    return Point(value, intervals[0], intervals[1])  # type: ignore[arg-type]
+            lo, hi = nb_interval(value, 0.0, level)
+            intervals.append((float(lo), float(hi)))
+    return Point(value, intervals[0], intervals[1])
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def _group_forecast(
         ("target-type", 1, range(1, 23), TARGET_TYPES),
         ("region", 2, range(1, 13), REGIONS),
     ):
-        events = [(_month(r[0]) - start, int(r[position])) for r in rows]
+        events = [(_month(r[0]) - start, int(r[1] if position == 1 else r[2])) for r in rows]
         found = model.forecast_categories(dimension, events, n_months, first, list(codes)).as_dict()
         for row in found["categories"]:
             row["label"] = names.get(row["code"], str(row["code"]))
