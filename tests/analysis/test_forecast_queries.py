@@ -83,3 +83,32 @@ def test_bad_arguments_and_bounds(world, monkeypatch):
     assert len(out["series"]) == 3
     assert any("largest" in n for n in out["notes"]) and any("36 months" in n for n in out["notes"])
     assert len(out["series"][0]["history"]) == 36
+
+
+def test_a_group_by_its_bank_entity_and_nothing_leaks_through_the_id(world):
+    from sqlalchemy import update
+
+    from liaison.models import BankEntity
+    from liaison.models.analysis import Incident
+
+    bank_, _rows = world
+    with bank_.sessions.begin() as s:  # two bare entities to link to (the link is all this test needs)
+        made = [BankEntity(schema="Organization", created_by_name="tests") for _ in range(2)]
+        s.add_all(made)
+        s.flush()
+        entity = [e.id for e in made]
+        s.execute(
+            update(Incident)
+            .where(Incident.group_name == "Northern Crescent Brigades")
+            .values(group_entity_id=entity[0])
+        )
+        s.execute(
+            update(Incident).where(Incident.group_name == "Eastern Levant Network").values(group_entity_id=entity[1])
+        )
+    with bank_.sessions() as s:
+        linked = q.forecast(s, bank_["fr.analyst"], group=str(entity[0]))
+        hidden = q.forecast(s, bank_["fr.analyst"], group=str(entity[1]))
+        shown = q.forecast(s, bank_["de.analyst"], group=str(entity[1]))
+    assert linked["group"] == "Northern Crescent Brigades" and linked["next"][0]["categories"]
+    assert hidden["group"] == str(entity[1]) and hidden["series"] == []  # not even the name
+    assert shown["group"] == "Eastern Levant Network" and shown["series"]

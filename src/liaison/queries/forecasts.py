@@ -51,9 +51,12 @@ def label(by: str, key: Any) -> str:
     return str(key)
 
 
-def _group_filter(session: Session, group: str | None) -> tuple[ColumnElement[bool] | None, str]:
+def _group_filter(
+    session: Session, visible: ColumnElement[bool], group: str | None
+) -> tuple[ColumnElement[bool] | None, str]:
     """The incidents of ``group``: a bank entity id (incidents linked to it) or, for incidents not linked to the
-    bank, the perpetrator's name as the source wrote it (gname)."""
+    bank, the perpetrator's name as the source wrote it (gname). The group's name is read from an incident the
+    viewer may see (``visible``), never from another."""
     if not group:
         return None, ""
     try:
@@ -61,7 +64,10 @@ def _group_filter(session: Session, group: str | None) -> tuple[ColumnElement[bo
     except ValueError:
         return Incident.group_name == group, group
     name = session.scalar(
-        select(Incident.group_name).where(Incident.group_entity_id == ident).order_by(Incident.occurred_on.desc())
+        select(Incident.group_name)
+        .where(Incident.group_entity_id == ident, visible)
+        .order_by(Incident.occurred_on.desc())
+        .limit(1)
     )
     return Incident.group_entity_id == ident, name or group
 
@@ -102,7 +108,7 @@ def forecast_marked(
     viewer = viewer_for(session, actor)
     require_reader(viewer)
     where: list[Any] = [visible_statement(viewer, Incident)]
-    group_where, group_name = _group_filter(session, group)
+    group_where, group_name = _group_filter(session, where[0], group)
     if group_where is not None:
         where.append(group_where)
     elif by == "group":
