@@ -12,3 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 UN_LIST_2017 = HERE / "un-sc-consolidated-2017-07-03.xml"
+WORLD_110M = HERE / "world-110m.json"
+"""Natural Earth's 1:110m countries (public domain: https://www.naturalearthdata.com/about/terms-of-use/), as
+equirectangular SVG paths made by ``scripts/world_outline.py`` from the npm package world-atlas 2.0.2; the
+incident map's outline (:mod:`liaison.incident_map`)."""
