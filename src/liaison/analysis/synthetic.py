@@ -204,8 +204,10 @@ def _background(region: int, level: float, trend: float, amplitude: float, peak:
     )
 
 
-def default_scenario(seed: int = 13, *, start: date = date(2016, 1, 1), months: int = 132) -> Scenario:
-    """The demo's world, 2016-2026: the four demo groups (:data:`liaison.demo_analysis.GROUPS`) and two others.
+def default_scenario(seed: int = 13, *, start: date = date(2016, 1, 1), months: int = 131) -> Scenario:
+    """The demo's world, January 2016 to November 2026: the four demo groups
+    (:data:`liaison.demo_analysis.GROUPS`) and two others. A caller that imports it passes ``months`` so that it
+    ends before today (an importer refuses dates in the future).
 
     Planted: the Middle East background rises 8 % a year with a summer peak, Sub-Saharan Africa's rises 15 % a year
     peaking in the dry season (March), South Asia's falls; the Northern Crescent Brigades move from police to

@@ -18,7 +18,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from liaison.analysis import forecast as model
-from liaison.analysis.synthetic import REGIONS, TARGET_TYPES
+from liaison.analysis.gtd import REGIONS, TARGET_TYPES
+from liaison.analysis.gtd import label as gtd_label
 from liaison.errors import InvalidInput
 from liaison.i18n import _
 from liaison.marking import Marking, stricter
@@ -45,9 +46,9 @@ def _key_column(by: str) -> Any:
 def label(by: str, key: Any) -> str:
     """A series' name as people read it: the codebook's name of a region or target type, a group's name."""
     if by == "region":
-        return REGIONS.get(int(key), str(key))
+        return gtd_label(REGIONS, int(key))
     if by == "target-type":
-        return TARGET_TYPES.get(int(key), str(key))
+        return gtd_label(TARGET_TYPES, int(key))
     return str(key)
 
 
@@ -173,6 +174,6 @@ def _group_forecast(
         events = [(_month(r[0]) - start, int(r[1] if position == 1 else r[2])) for r in rows]
         found = model.forecast_categories(dimension, events, n_months, first, list(codes)).as_dict()
         for row in found["categories"]:
-            row["label"] = names.get(row["code"], str(row["code"]))
+            row["label"] = gtd_label(names, row["code"])
         nxt.append(found)
     return {"series": [{"key": name, **series}], "next": nxt, "group_model": nxt[0]["model"]["name"]}
