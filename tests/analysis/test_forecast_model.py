@@ -203,3 +203,10 @@ def test_a_stable_group_loses_little_to_the_baseline():
         list(range(1, 23)),
     )
     assert result.model_scores.log_loss < result.baseline_scores.log_loss + 0.05
+
+
+def test_a_scenario_can_end_with_the_last_complete_month():
+    months = S.months_before(date(2016, 1, 1), date(2026, 12, 2))
+    scenario = S.default_scenario(months=months)
+    assert months == 131 and scenario.month_list()[-1] == (2026, 11)
+    assert max((r["iyear"], r["imonth"]) for r in S.generate(scenario)) == (2026, 11)

@@ -263,6 +263,12 @@ def default_scenario(seed: int = 13, *, start: date = date(2016, 1, 1), months: 
     )
 
 
+def months_before(start: date, today: date) -> int:
+    """How many whole months from ``start``'s month up to (not including) ``today``'s: the ``months`` of a scenario
+    that ends with the last complete month, as a demo loader passes it (this module reads no clock)."""
+    return (today.year - start.year) * 12 + today.month - start.month
+
+
 def held_out_scenarios() -> list[Scenario]:
     """Scenarios the model was NOT tuned on (other seeds, levels, trends and a different shift), for figures that
     do not flatter: the tests report on these separately."""
