@@ -487,7 +487,11 @@ def forecast_categories(
     base = probabilities(events, n_months, categories, None)
     total, base_total = float(alpha.sum()), float(base.sum())
     rng = np.random.default_rng(0)  # the interval's Monte Carlo draws: fixed, so a page shows the same every time
-    order = np.argsort(-alpha, kind="stable")[:top]
+    # the categories either the model or the baseline expects (at least 1 %), the model's likeliest first, so a
+    # habit the group dropped still shows beside the one it took up
+    share, base_share = alpha / total, base / base_total
+    order = [int(i) for i in np.argsort(-share, kind="stable") if max(share[i], base_share[i]) >= 0.01]
+    order = order[:top]
     rows = []
     for i in order:
         a, b = float(alpha[i]), total - float(alpha[i])
