@@ -370,22 +370,37 @@ def forecast_counts(
 HALF_LIVES = (3.0, 6.0, 12.0, 24.0, 48.0)
 
 
-def probabilities(
-    events: Sequence[tuple[int, int]],
-    before: int,
-    categories: Sequence[int],
-    half_life: float | None,
-    prior: float = 1.0,
-) -> np.ndarray:
-    """Dirichlet parameters for the next event after month index ``before`` (exclusive) from ``events`` (month
-    index, category), each weighted ``0.5 ** (age / half_life)`` (all 1 when ``half_life`` is None), plus
-    ``prior`` pseudo-events spread evenly over ``categories``."""
+Events = Sequence[tuple[int, ...]]
+"""A group's past incidents: ``(month index, category)`` or ``(month index, category, how many)``."""
+
+
+def _matrix(events: Events, categories: Sequence[int]) -> np.ndarray:
+    """Counts by month (rows, from index 0 to the last event's) and category (columns, in ``categories``' order);
+    events in other categories or before month 0 are left out."""
     position = {c: i for i, c in enumerate(categories)}
-    alpha = np.full(len(categories), prior / len(categories))
-    for t, c in events:
-        if t < before and c in position:
-            alpha[position[c]] += 1.0 if half_life is None else 0.5 ** ((before - 1 - t) / half_life)
-    return alpha
+    kept = [(e[0], position[e[1]], e[2] if len(e) > 2 else 1) for e in events if e[1] in position and e[0] >= 0]
+    m = np.zeros((max((t for t, _c, _n in kept), default=-1) + 1, len(categories)))
+    for t, i, n in kept:
+        m[t, i] += n
+    return m
+
+
+def _alpha(m: np.ndarray, before: int, half_life: float | None, prior: float) -> np.ndarray:
+    past = m[: max(before, 0)]
+    if half_life is None:
+        weights = np.ones(len(past))
+    else:
+        weights = 0.5 ** ((before - 1 - np.arange(len(past))) / half_life)
+    return prior / m.shape[1] + weights @ past
+
+
+def probabilities(
+    events: Events, before: int, categories: Sequence[int], half_life: float | None, prior: float = 1.0
+) -> np.ndarray:
+    """Dirichlet parameters for the next event after month index ``before`` (exclusive) from ``events``, each
+    weighted ``0.5 ** (age in months / half_life)`` (all 1 when ``half_life`` is None), plus ``prior``
+    pseudo-events spread evenly over ``categories``."""
+    return _alpha(_matrix(events, categories), before, half_life, prior)
 
 
 @dataclass(frozen=True)
@@ -404,28 +419,26 @@ class Scores:
         }
 
 
-def score(
-    events: Sequence[tuple[int, int]], months: range, categories: Sequence[int], half_life: float | None
-) -> Scores | None:
-    """Rolling-origin scores over ``months``: each month's events predicted from those before it."""
-    position = {c: i for i, c in enumerate(categories)}
-    by_month: dict[int, list[int]] = {}
-    for t, c in events:
-        if t in months and c in position:
-            by_month.setdefault(t, []).append(position[c])
-    losses, briers, hits = [], [], []
-    for t, seen in sorted(by_month.items()):
-        alpha = probabilities(events, t, categories, half_life)
+def score(events: Events, months: range, categories: Sequence[int], half_life: float | None) -> Scores | None:
+    """Rolling-origin scores over ``months``: each month's events predicted from those before it (every event
+    counts once: a month with ten incidents weighs ten times one with one)."""
+    m = _matrix(events, categories)
+    loss = brier = hits = total = 0.0
+    for t in months:
+        if t >= len(m) or not m[t].any():
+            continue
+        alpha = _alpha(m, t, half_life, 1.0)
         p = alpha / alpha.sum()
-        for i in seen:
-            losses.append(-math.log(max(float(p[i]), 1e-12)))
-            onehot = np.zeros(len(categories))
-            onehot[i] = 1.0
-            briers.append(float(np.sum((p - onehot) ** 2)))
-            hits.append(1.0 if int(np.argmax(p)) == i else 0.0)
-    if not losses:
+        counts = m[t]
+        n = float(counts.sum())
+        loss += float(-(counts * np.log(np.maximum(p, 1e-12))).sum())
+        # Brier of one event in category i: sum((p - onehot_i)^2) = sum(p^2) - 2 p_i + 1
+        brier += float((counts * (np.sum(p**2) - 2 * p + 1)).sum())
+        hits += float(counts[int(np.argmax(p))])
+        total += n
+    if not total:
         return None
-    return Scores(float(np.mean(losses)), float(np.mean(briers)), float(np.mean(hits)), len(losses))
+    return Scores(loss / total, brier / total, hits / total, int(total))
 
 
 @dataclass(frozen=True)
@@ -460,7 +473,7 @@ def _beta_interval(rng: np.random.Generator, a: float, b: float, level: float, d
 
 def forecast_categories(
     dimension: str,
-    events: Sequence[tuple[int, int]],
+    events: Events,
     n_months: int,
     first: tuple[int, int],
     categories: Sequence[int],
