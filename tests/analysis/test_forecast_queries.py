@@ -77,6 +77,8 @@ def test_bad_arguments_and_bounds(world, monkeypatch):
             q.forecast(s, bank_["de.analyst"], by="weather")
         with pytest.raises(InvalidInput):
             q.forecast(s, bank_["de.analyst"], by="region", horizon=99)
+        with pytest.raises(InvalidInput):
+            q.forecast(s, bank_["de.analyst"], group="a\x00b")  # PostgreSQL cannot even compare it
         monkeypatch.setattr(q, "MAX_SERIES", 3)
         monkeypatch.setattr(q, "MAX_MONTHS", 36)
         out = q.forecast(s, bank_["de.analyst"], by="target-type")

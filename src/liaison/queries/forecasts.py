@@ -104,6 +104,8 @@ def forecast_marked(
     (TLP:CLEAR when there were none)."""
     if by not in BY:
         raise InvalidInput("by", _("choose region, target-type or group"))
+    if group is not None and (len(group) > 300 or any(ord(ch) < 32 or ord(ch) == 127 for ch in group)):
+        raise InvalidInput("group", _("a group is its bank id or its name (at most 300 characters, no control codes)"))
     if not 1 <= horizon <= MAX_HORIZON:
         raise InvalidInput("horizon", _("the horizon is 1 to %(n)s months", n=MAX_HORIZON))
     viewer = viewer_for(session, actor)
