@@ -32,7 +32,7 @@ from liaison.models import BankEntity, BankImport, Statement
 from liaison.models.analysis import Transaction
 from liaison.models.bank import releasable_text
 from liaison.principal import Principal
-from liaison.queries.bank_access import visible_entity, visible_statement
+from liaison.queries.bank_access import require_analyst, viewer_for, visible_entity, visible_statement
 
 CHUNK = 500
 PROGRESS_EVERY = 1000
@@ -63,6 +63,7 @@ def import_transactions(
 ) -> BankImport:
     """Check and import a transactions CSV (see the module docstring)."""
     defaults = defaults or ImportDefaults()
+    require_analyst(viewer_for(session, actor))  # who may import is answered before what the file holds
     check_size(data, max_bytes)
     try:
         rows, errors = tcsv.read(tcsv.decode(data))
