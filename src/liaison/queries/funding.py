@@ -277,6 +277,27 @@ def _graph(up: money.Upstream, data: _Loaded) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges, "marking": marking.label if marking else None}
 
 
+def recipients(session: Session, actor: Principal, limit: int = 100) -> list[dict[str, str]]:
+    """The entities the viewer may see that receive money in transactions they may read (the page's group
+    picker), by name."""
+    viewer = viewer_for(session, actor)
+    require_reader(viewer)
+    ids = set(
+        session.scalars(
+            select(Transaction.to_entity_id)
+            .where(Transaction.to_entity_id.is_not(None), visible_statement(viewer, Transaction))
+            .distinct()
+            .limit(limit * 4)
+        )
+    )
+    root = roots(session, [i for i in ids if i is not None])
+    shown = set(
+        session.scalars(select(BankEntity.id).where(BankEntity.id.in_(set(root.values())), visible_entity(viewer)))
+    ) if root else set()
+    names = captions(session, viewer, shown)
+    return sorted(({"id": str(i), "caption": names.get(i, "")} for i in shown), key=lambda g: g["caption"])[:limit]
+
+
 def _window(since: date | None, until: date | None) -> None:
     if since and until and since > until:
         raise InvalidInput("from", _("the window starts after it ends"))
