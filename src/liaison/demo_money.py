@@ -50,8 +50,16 @@ def rows(seed: int = 13) -> list[dict[str, str]]:
 
     def add(on: date, amount: str, currency: str, a: str, b: str, ref: str, kind: str = "transfer") -> None:
         out.append(
-            {"date": on.isoformat(), "amount": amount, "currency": currency, "from": a, "to": b, "reference": ref,
-             "source": SOURCE, "kind": kind}
+            {
+                "date": on.isoformat(),
+                "amount": amount,
+                "currency": currency,
+                "from": a,
+                "to": b,
+                "reference": ref,
+                "source": SOURCE,
+                "kind": kind,
+            }
         )
 
     span = (LAST - FIRST).days
@@ -74,8 +82,8 @@ def rows(seed: int = 13) -> list[dict[str, str]]:
     add(date(2025, 2, 10), "48000.00", "USD", TRADER, EXCHANGE, "MIE-GDE-7781")
     add(date(2025, 2, 11), "40000.00", "USD", EXCHANGE, MAIN, "GDE-OUT-0211")
     # Planted structuring: four payments just below 10,000 EUR within six days.
-    for k, (day, amount) in enumerate(((3, "9400.00"), (4, "9650.00"), (6, "9800.00"), (8, "9550.00"))):
-        add(date(2024, 11, day), amount, "EUR", SMURF, MAIN, f"HKR-{k + 1}")
+    for k, (day_of, paid) in enumerate(((3, "9400.00"), (4, "9650.00"), (6, "9800.00"), (8, "9550.00"))):
+        add(date(2024, 11, day_of), paid, "EUR", SMURF, MAIN, f"HKR-{k + 1}")
     # Planted circular flow, each hop days apart (no pass-through), then part of it on to the Levant network.
     a, b, c = CYCLE
     add(date(2025, 6, 2), "30000.00", "EUR", a, b, "BHH-CRT-01")

@@ -15,8 +15,14 @@ from tests.bank.conftest import BankWorld
 HEADER = "date,amount,currency,from,to,reference,source\n"
 
 
-def organisation(bank: BankWorld, name: str, *, who: str = "fr.analyst", marking: Marking | None = None,
-                 finances: uuid.UUID | None = None) -> uuid.UUID:
+def organisation(
+    bank: BankWorld,
+    name: str,
+    *,
+    who: str = "fr.analyst",
+    marking: Marking | None = None,
+    finances: uuid.UUID | None = None,
+) -> uuid.UUID:
     statements = [StatementInput("name", name, name_kind="primary", marking=marking or Marking("AMBER"))]
     if finances is not None:
         statements.append(StatementInput("finances", "", object_id=finances, marking=marking or Marking("AMBER")))
@@ -30,11 +36,16 @@ def csv_text(rows: list[tuple[str, ...]] | list[dict[str, str]]) -> bytes:
     return write_rows(dicts).encode()
 
 
-def load(bank: BankWorld, data: bytes, *, who: str = "fr.analyst", marking: Marking | None = None,
-         skip_invalid: bool = False) -> BankImport:
+def load(
+    bank: BankWorld, data: bytes, *, who: str = "fr.analyst", marking: Marking | None = None, skip_invalid: bool = False
+) -> BankImport:
     with transaction(bank.sessions) as s:
         imp = import_transactions(
-            s, actor=bank[who], data=data, filename="t.csv", skip_invalid=skip_invalid,
+            s,
+            actor=bank[who],
+            data=data,
+            filename="t.csv",
+            skip_invalid=skip_invalid,
             defaults=ImportDefaults(marking=marking or Marking("AMBER"), source="test"),
         )
         s.expunge(imp)

@@ -13,7 +13,8 @@ from liaison.marking import Marking
 from liaison.models import AuditEvent
 from liaison.queries import funding as q
 from tests.analysis.money_helpers import csv_text, load, organisation
-from tests.bank.conftest import BankWorld, bank  # noqa: F401 - the fixture
+from tests.bank.conftest import BankWorld
+from tests.bank.conftest import bank as bank_fixture  # noqa: F401 - the `bank` fixture, by its own name
 
 
 def world(bank: BankWorld) -> dict[str, str]:
@@ -34,8 +35,11 @@ def world(bank: BankWorld) -> dict[str, str]:
         ),
         marking=Marking("AMBER"),
     )
-    load(bank, csv_text([("2024-01-20", "7000.00", "EUR", "Hidden Donor", "Northern Front", "h", "x")]),
-         marking=Marking("RED"))
+    load(
+        bank,
+        csv_text([("2024-01-20", "7000.00", "EUR", "Hidden Donor", "Northern Front", "h", "x")]),
+        marking=Marking("RED"),
+    )
     return {"group": str(group), "other": str(other), "secret": str(secret), "patron": str(patron)}
 
 

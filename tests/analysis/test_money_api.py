@@ -41,8 +41,9 @@ def test_upload_and_analyse(api: Api) -> None:
     assert r.json()["added"] == 4 and r.json()["refused"] == 1 and r.json()["report"]["parties_linked"] == 2
     assert api.as_("jp.screener").post("/api/v1/transactions/imports", content=dirty).status_code == 403
 
-    r = api.as_("de.analyst").get(f"/api/v1/analysis/groups/{groups['Front Api Test']}/funding",
-                                  params={"from": "2024-01-01", "to": "2024-12-31"})
+    r = api.as_("de.analyst").get(
+        f"/api/v1/analysis/groups/{groups['Front Api Test']}/funding", params={"from": "2024-01-01", "to": "2024-12-31"}
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["funders"][0]["caption"] == "Api Smurf" and body["funders"][0]["total"] == "29100.00"
@@ -56,8 +57,15 @@ def test_upload_and_analyse(api: Api) -> None:
     assert r.status_code == 200 and any(f["rule"] == "structuring" for f in r.json()["flags"])
     assert api.as_("outsider").get("/api/v1/analysis/flags").status_code == 403
     assert api.as_("fr.analyst").get("/api/v1/analysis/flags", params={"from": "2024-02-30"}).status_code == 422
-    assert api.as_("fr.analyst").get(f"/api/v1/analysis/groups/{groups['Front Api Test']}/funding",
-                                     params={"from": "2024-05-01", "to": "2024-01-01"}).status_code == 422
+    assert (
+        api.as_("fr.analyst")
+        .get(
+            f"/api/v1/analysis/groups/{groups['Front Api Test']}/funding",
+            params={"from": "2024-05-01", "to": "2024-01-01"},
+        )
+        .status_code
+        == 422
+    )
 
 
 def test_oversize_is_413(api: Api) -> None:

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from liaison.cli import app
 from tests.analysis.money_helpers import csv_text, organisation
-from tests.bank.conftest import BankWorld, bank  # noqa: F401 - the fixture
+from tests.bank.conftest import BankWorld
+from tests.bank.conftest import bank as bank_fixture  # noqa: F401 - the `bank` fixture, by its own name
 
 runner = CliRunner()
 
@@ -32,7 +33,7 @@ def test_import_then_analyse(bank: BankWorld, tmp_path: Path) -> None:
     assert r.exit_code == 1 and "line 7" in r.output and "negative" in r.output and "--skip-invalid" in r.output
     r = run(bank, "transactions", "import", str(bad), "--skip-invalid", "--json", "--tlp", "TLP:GREEN")
     assert r.exit_code == 0, r.output
-    out = json.loads(r.stdout[r.stdout.index("{"):])
+    out = json.loads(r.stdout[r.stdout.index("{") :])
     assert out["added"] == 5 and out["refused"] == 1 and out["kind"] == "transactions"
     r = run(bank, "transactions", "import", str(bad), "--tlp", "TLP:WHITE")
     assert r.exit_code == 2 and "TLP:CLEAR" in r.output

@@ -107,9 +107,7 @@ def test_common_funders_of_two_groups() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.tuples(
-            st.sampled_from("ABCDEG"), st.sampled_from("ABCDEG"), st.integers(0, 60), st.integers(1, 5000)
-        ),
+        st.tuples(st.sampled_from("ABCDEG"), st.sampled_from("ABCDEG"), st.integers(0, 60), st.integers(1, 5000)),
         max_size=40,
     )
 )

@@ -11,7 +11,8 @@ from liaison.demo_analysis import GROUPS
 from liaison.models.analysis import Transaction
 from liaison.queries import funding as q
 from tests.analysis.money_helpers import organisation
-from tests.bank.conftest import BankWorld, bank  # noqa: F401 - the fixture
+from tests.bank.conftest import BankWorld
+from tests.bank.conftest import bank as bank_fixture  # noqa: F401 - the `bank` fixture, by its own name
 
 
 def test_the_flags_find_exactly_the_planted_patterns(bank: BankWorld) -> None:
@@ -46,8 +47,13 @@ def test_the_background_alone_raises_no_flag() -> None:
 
     planted = {"HKR-", "GDE-", "MIE-GDE", "BHH-", "CRT-", "TML-"}
     flows = [
-        money.Flow(r["reference"], r["from"], r["to"], date.fromisoformat(r["date"]),
-                   rates.convert(Decimal(r["amount"]), r["currency"], date.fromisoformat(r["date"])).amount)
+        money.Flow(
+            r["reference"],
+            r["from"],
+            r["to"],
+            date.fromisoformat(r["date"]),
+            rates.convert(Decimal(r["amount"]), r["currency"], date.fromisoformat(r["date"])).amount,
+        )
         for r in demo_money.rows()
         if not any(r["reference"].startswith(p) for p in planted) and r["kind"] != "ownership"
     ]

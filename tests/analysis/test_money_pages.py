@@ -24,19 +24,32 @@ def setup(api: Api) -> dict[str, str]:
     with transaction(api.sessions) as s:
         demo_money.load(s, operator=people["operator"])
     with api.sessions() as s:
-        return {v: str(e) for v, e in s.execute(select(Statement.value, Statement.entity_id).where(
-            Statement.value.in_(GROUPS)))}
+        return {
+            v: str(e)
+            for v, e in s.execute(select(Statement.value, Statement.entity_id).where(Statement.value.in_(GROUPS)))
+        }
 
 
 def test_pages(api: Api) -> None:
     groups = setup(api)
     main, sahel = groups[GROUPS[0]], groups[GROUPS[2]]
     client = log_in(api.client, "de.analyst")
-    r = client.get("/analysis/funding", params={"group": main, "other": sahel, "from": "2023-01-01", "to": "2026-12-31"})
+    r = client.get(
+        "/analysis/funding", params={"group": main, "other": sahel, "from": "2023-01-01", "to": "2026-12-31"}
+    )
     assert r.status_code == 200, r.text
     page = r.text
-    for text in (demo_money.SMURF, demo_money.EXCHANGE, demo_money.CHARITY, demo_money.TRADER, "graph-data",
-                 f'data-picture="funding:{main}"', "Synthetic demo data", "<svg", "HKR-1"):
+    for text in (
+        demo_money.SMURF,
+        demo_money.EXCHANGE,
+        demo_money.CHARITY,
+        demo_money.TRADER,
+        "graph-data",
+        f'data-picture="funding:{main}"',
+        "Synthetic demo data",
+        "<svg",
+        "HKR-1",
+    ):
         assert text in page, text
     assert "Common funders of" in page
     assert client.get("/analysis/funding").status_code == 200
@@ -52,11 +65,17 @@ def test_import_form(api: Api) -> None:
     assert page.status_code == 200
     token = csrf(page.text)
     dirty = csv_text([("2024-01-01", "10", "EUR", "A", "B", "r", "s"), ("2024-01-02", "-3", "EUR", "A", "B", "r", "s")])
-    r = client.post("/analysis/transactions/import", data={"csrf_token": token, "tlp": "GREEN"},
-                    files={"file": ("t.csv", dirty, "text/csv")})
+    r = client.post(
+        "/analysis/transactions/import",
+        data={"csrf_token": token, "tlp": "GREEN"},
+        files={"file": ("t.csv", dirty, "text/csv")},
+    )
     assert r.status_code == 422 and "line 3" in r.text and "negative" in r.text
-    r = client.post("/analysis/transactions/import", data={"csrf_token": token, "tlp": "GREEN", "skip_invalid": "1"},
-                    files={"file": ("t.csv", dirty, "text/csv")})
+    r = client.post(
+        "/analysis/transactions/import",
+        data={"csrf_token": token, "tlp": "GREEN", "skip_invalid": "1"},
+        files={"file": ("t.csv", dirty, "text/csv")},
+    )
     assert r.status_code == 200 and "1 transactions imported" in r.text and "line 3" in r.text
     client = log_in(api.client, "jp.screener")
     assert client.get("/analysis/transactions/import").status_code == 403

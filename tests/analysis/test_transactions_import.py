@@ -7,15 +7,16 @@ import pytest
 from sqlalchemy import func, select
 
 from liaison.actions.bank_bulk import ImportRefused
-from liaison.errors import PermissionDenied, TooLarge
 from liaison.actions.transactions import import_transactions
 from liaison.db import transaction
+from liaison.errors import PermissionDenied, TooLarge
 from liaison.interchange import transactions_csv as tcsv
 from liaison.marking import Marking
 from liaison.models import AuditEvent, BankImport
 from liaison.models.analysis import Transaction
 from tests.analysis.money_helpers import HEADER, csv_text, load, organisation
-from tests.bank.conftest import BankWorld, bank  # noqa: F401 - the fixture
+from tests.bank.conftest import BankWorld
+from tests.bank.conftest import bank as bank_fixture  # noqa: F401 - the `bank` fixture, by its own name
 
 GOOD = ("2024-03-01", "9500.00", "USD", "Acme Trading", "Northern Front", "ref-1", "bank statement")
 
@@ -130,8 +131,11 @@ def test_only_analysts_import(bank: BankWorld) -> None:
 def test_parties_link_to_entities_the_importer_may_see(bank: BankWorld) -> None:
     front = organisation(bank, "Northern Front")
     hidden = organisation(bank, "Hidden Fund", marking=Marking("RED"))  # French only
-    rows = [GOOD, ("2024-03-02", "10", "EUR", "Hidden Fund", str(front), "r2", "s"),
-            ("2024-03-03", "10", "EUR", str(hidden), "Acme Trading", "r3", "s")]
+    rows = [
+        GOOD,
+        ("2024-03-02", "10", "EUR", "Hidden Fund", str(front), "r2", "s"),
+        ("2024-03-03", "10", "EUR", str(hidden), "Acme Trading", "r3", "s"),
+    ]
     load(bank, csv_text(rows), who="de.analyst", marking=Marking("GREEN"))
     with bank.sessions() as s:
         txs = {t.reference: t for t in s.scalars(select(Transaction))}

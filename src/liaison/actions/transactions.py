@@ -155,11 +155,11 @@ def resolve(session: Session, viewer: Viewer, texts: Iterable[str]) -> dict[str,
     names = [t for t in texts if found[t] is None and t not in ids.values()]
     matches: dict[str, set[uuid.UUID]] = {}
     for start in range(0, len(names), CHUNK):
-        chunk = names[start : start + CHUNK]
+        batch = names[start : start + CHUNK]
         for value, entity in session.execute(
             select(Statement.value, Statement.entity_id).where(
                 Statement.prop == "name",
-                Statement.value.in_(chunk),
+                Statement.value.in_(batch),
                 Statement.retracted_at.is_(None),
                 visible_statement(viewer),
             )

@@ -47,7 +47,7 @@ from decimal import Decimal
 import networkx as nx
 
 STRUCTURING = "structuring"
-PASS_THROUGH = "pass_through"
+PASS_THROUGH = "pass_through"  # noqa: S105 - a rule name, not a password
 CIRCULAR = "circular"
 RULES = (STRUCTURING, PASS_THROUGH, CIRCULAR)
 
@@ -160,7 +160,11 @@ def upstream(
 
 
 def common_funders(
-    flows: Sequence[Flow], groups: Sequence[str], *, since: date | None = None, until: date | None = None,
+    flows: Sequence[Flow],
+    groups: Sequence[str],
+    *,
+    since: date | None = None,
+    until: date | None = None,
     max_hops: int = 5,
 ) -> list[tuple[str, dict[str, Decimal]]]:
     """Parties upstream of every group, each with what it sent towards each group, largest total first."""
@@ -298,7 +302,7 @@ def circular(flows: Sequence[Flow], rules: Rules) -> list[Flag]:
             order = cycle[r:] + cycle[:r]
             for first in between[(order[0], order[1])]:
                 chain = _chain(first, order, between, span)
-                if chain and (best is None or (chain[0].on, chain[-1].on) < (best[0].on, best[-1].on)):  # type: ignore[operator]
+                if chain and (best is None or (chain[0].on, chain[-1].on) < (best[0].on, best[-1].on)):
                     best = chain
                     break
         if best is not None:

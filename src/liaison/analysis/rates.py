@@ -69,8 +69,11 @@ class RateTable:
         currency = currency.upper()
         if currency not in self.currencies:
             raise RateError(
-                _("no exchange rate for %(currency)s: the rate table knows %(known)s", currency=currency,
-                  known=", ".join(sorted(self.currencies)))
+                _(
+                    "no exchange rate for %(currency)s: the rate table knows %(known)s",
+                    currency=currency,
+                    known=", ".join(sorted(self.currencies)),
+                )
             )
         if currency == "EUR":
             return Decimal(1), day
@@ -101,9 +104,7 @@ class RateTable:
                 continue
             self._cache[key] = (value, probe)
             return value, probe
-        raise RateError(
-            _("no %(currency)s rate on or before %(day)s", currency=currency, day=day.isoformat())
-        )
+        raise RateError(_("no %(currency)s rate on or before %(day)s", currency=currency, day=day.isoformat()))
 
     def convert(self, amount: Decimal, currency: str, day: date, to: str = "EUR") -> Converted:
         """``amount`` of ``currency`` on ``day`` in ``to`` (see the module docstring for the rules)."""

@@ -20,9 +20,7 @@ from liaison.i18n import _, ngettext
 analyze = typer.Typer()
 transactions_app = typer.Typer(help=lazy_gettext("Money transactions for the analysis centre."), no_args_is_help=True)
 
-FromOpt = Annotated[
-    str | None, typer.Option("--from", help=lazy_gettext("First day of the window (YYYY-MM-DD)."))
-]
+FromOpt = Annotated[str | None, typer.Option("--from", help=lazy_gettext("First day of the window (YYYY-MM-DD)."))]
 ToOpt = Annotated[str | None, typer.Option("--to", help=lazy_gettext("Last day of the window (YYYY-MM-DD)."))]
 
 
@@ -72,7 +70,11 @@ def funding(
     actor = c.actor(as_user)
     with handled(), transaction(c.sessions) as session:
         out = q.funding(
-            session, actor, _group(session, actor, group), since=start, until=end,
+            session,
+            actor,
+            _group(session, actor, group),
+            since=start,
+            until=end,
             currency=c.settings.reporting_currency,
         )
     if as_json:
@@ -138,7 +140,9 @@ def common_funders(
         typer.echo(f"  {f['caption']:<40} {per}")
 
 
-@analyze.command("flags", help=lazy_gettext("Structuring, rapid pass-through and circular flows, with their transactions."))
+@analyze.command(
+    "flags", help=lazy_gettext("Structuring, rapid pass-through and circular flows, with their transactions.")
+)
 def flags(since: FromOpt = None, until: ToOpt = None, as_json: JsonOpt = False, as_user: AsOpt = None) -> None:
     from liaison.db import transaction
     from liaison.queries import funding as q
@@ -170,7 +174,9 @@ def import_file(
         str, typer.Option("--tlp", help=lazy_gettext("Marking of rows without their own, e.g. 'TLP:AMBER REL TO FR'."))
     ] = "TLP:AMBER",
     source: Annotated[str, typer.Option("--source", help=lazy_gettext("Source of rows without their own."))] = "",
-    grade: Annotated[str, typer.Option("--grade", help=lazy_gettext("Grade of every row without its own, e.g. B2."))] = "F6",
+    grade: Annotated[
+        str, typer.Option("--grade", help=lazy_gettext("Grade of every row without its own, e.g. B2."))
+    ] = "F6",
     as_json: JsonOpt = False,
     as_user: AsOpt = None,
 ) -> None:
@@ -200,8 +206,14 @@ def import_file(
         try:
             with transaction(c.sessions) as session:
                 imp = import_transactions(
-                    session, actor=actor, data=data, filename=str(name), defaults=defaults,
-                    skip_invalid=skip_invalid, max_bytes=c.settings.import_max_bytes, progress=progress,
+                    session,
+                    actor=actor,
+                    data=data,
+                    filename=str(name),
+                    defaults=defaults,
+                    skip_invalid=skip_invalid,
+                    max_bytes=c.settings.import_max_bytes,
+                    progress=progress,
                 )
                 out = import_summary(imp)
         except ImportRefused as exc:

@@ -25,7 +25,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 import pycountry
@@ -108,7 +108,10 @@ def read(text: str) -> tuple[list[Row], list[RowError]]:
     rows: list[Row] = []
     errors: list[RowError] = []
     for item in iterate(text):
-        (rows if isinstance(item, Row) else errors).append(item)
+        if isinstance(item, Row):
+            rows.append(item)
+        else:
+            errors.append(item)
     return rows, errors
 
 
@@ -120,7 +123,9 @@ def iterate(text: str) -> Iterator[Row | RowError]:
     try:
         header = [csv_safe.restore(h).strip().lower() for h in next(reader)]
     except StopIteration:
-        raise CsvFileError(_("the file is empty: expected a header row (%(columns)s)", columns=",".join(REQUIRED))) from None
+        raise CsvFileError(
+            _("the file is empty: expected a header row (%(columns)s)", columns=",".join(REQUIRED))
+        ) from None
     except csv.Error as exc:
         raise CsvFileError(_("not CSV (%(reason)s)", reason=exc)) from exc
     unknown = [h for h in header if h not in COLUMNS]
@@ -207,8 +212,19 @@ def _check(c: dict[str, str], line: int) -> Row:
     if credibility is not None and (len(credibility) != 1 or credibility not in "123456"):
         raise _Bad(_("credibility: %(value)r is not 1-6", value=credibility[:10]))
     return Row(
-        line, on, amount, currency, c["from"], c["to"], c.get("reference", ""), c.get("source", ""), kind, tlp,
-        releasable, reliability, credibility,
+        line,
+        on,
+        amount,
+        currency,
+        c["from"],
+        c["to"],
+        c.get("reference", ""),
+        c.get("source", ""),
+        kind,
+        tlp,
+        releasable,
+        reliability,
+        credibility,
     )
 
 
@@ -219,7 +235,7 @@ def day(text: str) -> date:
         on = date.fromisoformat(text)
     except ValueError:
         raise _Bad(_("date: %(text)s does not exist", text=text)) from None
-    if on < FIRST_DAY or on > date.today():
+    if on < FIRST_DAY or on > datetime.now(UTC).date():
         raise _Bad(_("date: %(text)s is not between 1900 and today", text=text))
     return on
 

@@ -99,9 +99,11 @@ def _load(session: Session, viewer: Viewer, currency: str, since: date | None, u
     ids = {i for t in txs for i in (t.from_entity_id, t.to_entity_id) if i is not None}
     ids |= {i for s in relations for i in (s.entity_id, s.object_id) if i is not None}
     root = roots(session, ids)
-    seen_roots = set(
-        session.scalars(select(BankEntity.id).where(BankEntity.id.in_(set(root.values())), visible_entity(viewer)))
-    ) if root else set()
+    seen_roots = (
+        set(session.scalars(select(BankEntity.id).where(BankEntity.id.in_(set(root.values())), visible_entity(viewer))))
+        if root
+        else set()
+    )
     visible = {i: r for i, r in root.items() if r in seen_roots}
     entities = {str(e.id): e for e in session.scalars(select(BankEntity).where(BankEntity.id.in_(seen_roots)))}
     names: dict[str, str] = {str(k): v for k, v in captions(session, viewer, seen_roots).items()}
@@ -245,8 +247,17 @@ def _graph(up: money.Upstream, data: _Loaded) -> dict[str, Any]:
     nodes = []
     for key, hop in sorted(up.hops.items(), key=lambda kv: (kv[1], data.names.get(kv[0], ""), kv[0])):
         p = _party_json(key, data)
-        roles = ["focus"] if hop == 0 else (["funder"] if key in up.direct else ["intermediary"] if any(
-            f.target == key for f in up.flows) else ["funder"])
+        roles = (
+            ["focus"]
+            if hop == 0
+            else (
+                ["funder"]
+                if key in up.direct
+                else ["intermediary"]
+                if any(f.target == key for f in up.flows)
+                else ["funder"]
+            )
+        )
         weight = 1.0 if hop == 0 else float(min(Decimal(1), up.sent.get(key, Decimal(0)) / biggest)) * 0.8 + 0.2
         nodes.append(p | {"roles": roles, "community": None, "weight": round(weight, 3), "depth": hop})
     edges = []
@@ -291,9 +302,11 @@ def recipients(session: Session, actor: Principal, limit: int = 100) -> list[dic
         )
     )
     root = roots(session, [i for i in ids if i is not None])
-    shown = set(
-        session.scalars(select(BankEntity.id).where(BankEntity.id.in_(set(root.values())), visible_entity(viewer)))
-    ) if root else set()
+    shown = (
+        set(session.scalars(select(BankEntity.id).where(BankEntity.id.in_(set(root.values())), visible_entity(viewer))))
+        if root
+        else set()
+    )
     names = captions(session, viewer, shown)
     return sorted(({"id": str(i), "caption": names.get(i, "")} for i in shown), key=lambda g: g["caption"])[:limit]
 
@@ -400,8 +413,8 @@ def common_funders(
         "from": since.isoformat() if since else None,
         "to": until.isoformat() if until else None,
         "funders": [
-            _party_json(p, data) | {"by_group": {g: f"{v:.2f}" for g, v in per.items()},
-                                    "total": f"{sum(per.values(), Decimal(0)):.2f}"}
+            _party_json(p, data)
+            | {"by_group": {g: f"{v:.2f}" for g, v in per.items()}, "total": f"{sum(per.values(), Decimal(0)):.2f}"}
             for p, per in common
         ],
     }

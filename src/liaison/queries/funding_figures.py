@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from liaison.actions.bank_bulk import marking_from_text
 from liaison.charts import bar_chart
 from liaison.graph import entity_href, render_graph
 from liaison.i18n import _, lazy_gettext
-from liaison.actions.bank_bulk import marking_from_text
 from liaison.marking import Marking, stricter
 from liaison.principal import Principal
 from liaison.queries import funding as q
@@ -65,8 +65,14 @@ def flags_figure(session: Session, actor: Principal, argument: str) -> Figure:
     title = _("Financing flags")
     svg = bar_chart(title, [(labels[r], float(v)) for r, v in totals.items()], x_label=cur, unit=cur)
     rows = [
-        [f["label"], f["party"]["caption"], f"{f['first']} – {f['last']}", f"{f['amount']} {cur}",
-         str(len(f["transactions"])), f["marking"] or ""]
+        [
+            f["label"],
+            f["party"]["caption"],
+            f"{f['first']} – {f['last']}",
+            f"{f['amount']} {cur}",
+            str(len(f["transactions"])),
+            f["marking"] or "",
+        ]
         for f in data["flags"]
     ]
     notes = [str(SYNTHETIC)] if data["synthetic"] else []

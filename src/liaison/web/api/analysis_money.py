@@ -45,9 +45,7 @@ To = Annotated[date | None, Query(alias="to", description="Last day of the windo
         "name the transaction gives (schema `Account`, no link). Bank readers; audited."
     ),
 )
-def group_funding(
-    group_id: uuid.UUID, actor: Actor, st: State, since: From = None, until: To = None
-) -> Response:
+def group_funding(group_id: uuid.UUID, actor: Actor, st: State, since: From = None, until: To = None) -> Response:
     with transaction(st.sessions) as session:
         out = q.funding(session, actor, group_id, since=since, until=until, currency=st.settings.reporting_currency)
     return JSONResponse(out)
@@ -67,9 +65,7 @@ def common_funders(
     until: To = None,
 ) -> Response:
     with transaction(st.sessions) as session:
-        out = q.common_funders(
-            session, actor, group, since=since, until=until, currency=st.settings.reporting_currency
-        )
+        out = q.common_funders(session, actor, group, since=since, until=until, currency=st.settings.reporting_currency)
     return JSONResponse(out)
 
 
@@ -88,7 +84,12 @@ def flags(actor: Actor, st: State, since: From = None, until: To = None) -> Resp
 def _import(st: AppState, actor: Principal, data: bytes, filename: str, defaults: ImportDefaults, skip: bool) -> Any:
     with transaction(st.sessions) as session:
         imp = import_transactions(
-            session, actor=actor, data=data, filename=filename, defaults=defaults, skip_invalid=skip,
+            session,
+            actor=actor,
+            data=data,
+            filename=filename,
+            defaults=defaults,
+            skip_invalid=skip,
             max_bytes=st.settings.import_max_bytes,
         )
         return import_summary(imp)

@@ -30,7 +30,6 @@ from liaison.web.deps import state
 from liaison.web.ui.common import Me, check_csrf, render
 from liaison.web.ui.fmt import date_only
 
-
 router = APIRouter()
 FormStr = Annotated[str, Form()]
 SYNTHETIC = lazy_gettext("Synthetic demo data: generated transactions, not real ones.")
@@ -78,12 +77,14 @@ def funding_page(
         try:
             start, end = _day(since, "from"), _day(until, "to")
             if group:
-                data = q.funding(
-                    session, me.principal, _uuid(group), since=start, until=end, currency=currency
-                )
+                data = q.funding(session, me.principal, _uuid(group), since=start, until=end, currency=currency)
                 if other and other != group:
                     common = q.common_funders(
-                        session, me.principal, [_uuid(group), _uuid(other)], since=start, until=end,
+                        session,
+                        me.principal,
+                        [_uuid(group), _uuid(other)],
+                        since=start,
+                        until=end,
                         currency=currency,
                     )
         except NotFound:
@@ -130,7 +131,12 @@ def _uuid(text: str) -> uuid.UUID:
 
 
 def _import_page(request: Request, me: Me, *, status: int = 200, **extra: Any) -> Response:
-    values = {"result": None, "errors": [], "error": "", "form": {"tlp": "AMBER", "source": "", "skip": False, "releasable_to": ""}}
+    values: dict[str, Any] = {
+        "result": None,
+        "errors": [],
+        "error": "",
+        "form": {"tlp": "AMBER", "source": "", "skip": False, "releasable_to": ""},
+    }
     return render(request, "analysis_import.html", status=status, me=me, levels=LEVELS, **(values | extra))
 
 
@@ -165,8 +171,13 @@ def import_upload(
         defaults = ImportDefaults(marking, source.strip()[:300] or file.filename)
         with transaction(st.sessions) as session:
             imp = import_transactions(
-                session, actor=me.principal, data=data, filename=file.filename, defaults=defaults,
-                skip_invalid=bool(skip_invalid), max_bytes=limit,
+                session,
+                actor=me.principal,
+                data=data,
+                filename=file.filename,
+                defaults=defaults,
+                skip_invalid=bool(skip_invalid),
+                max_bytes=limit,
             )
             result = import_summary(imp)
     except ImportRefused as exc:
