@@ -12,9 +12,9 @@ from liaison.errors import NotFound, PermissionDenied
 from liaison.marking import Marking
 from liaison.models import AuditEvent
 from liaison.queries import funding as q
+from tests.analysis.conftest_money import money_bank  # noqa: F401 - the `bank` fixture
 from tests.analysis.money_helpers import csv_text, load, organisation
 from tests.bank.conftest import BankWorld
-from tests.bank.conftest import bank as bank_fixture  # noqa: F401 - the `bank` fixture, by its own name
 
 
 def world(bank: BankWorld) -> dict[str, str]:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from liaison.cli import app
+from tests.analysis.conftest_money import money_bank  # noqa: F401 - the `bank` fixture
 from tests.analysis.money_helpers import csv_text, organisation
 from tests.bank.conftest import BankWorld
-from tests.bank.conftest import bank as bank_fixture  # noqa: F401 - the `bank` fixture, by its own name
 
 runner = CliRunner()
 

@@ -10,9 +10,9 @@ from liaison.db import transaction
 from liaison.demo_analysis import GROUPS
 from liaison.models.analysis import Transaction
 from liaison.queries import funding as q
+from tests.analysis.conftest_money import money_bank  # noqa: F401 - the `bank` fixture
 from tests.analysis.money_helpers import organisation
 from tests.bank.conftest import BankWorld
-from tests.bank.conftest import bank as bank_fixture  # noqa: F401 - the `bank` fixture, by its own name
 
 
 def test_the_flags_find_exactly_the_planted_patterns(bank: BankWorld) -> None:

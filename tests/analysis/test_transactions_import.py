@@ -14,9 +14,9 @@ from liaison.interchange import transactions_csv as tcsv
 from liaison.marking import Marking
 from liaison.models import AuditEvent, BankImport
 from liaison.models.analysis import Transaction
+from tests.analysis.conftest_money import money_bank  # noqa: F401 - the `bank` fixture
 from tests.analysis.money_helpers import HEADER, csv_text, load, organisation
 from tests.bank.conftest import BankWorld
-from tests.bank.conftest import bank as bank_fixture  # noqa: F401 - the `bank` fixture, by its own name
 
 GOOD = ("2024-03-01", "9500.00", "USD", "Acme Trading", "Northern Front", "ref-1", "bank statement")
 
