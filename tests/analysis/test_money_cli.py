@@ -53,3 +53,16 @@ def test_import_then_analyse(bank: BankWorld, tmp_path: Path) -> None:
     assert r.exit_code == 1
     r = run(bank, "analyze", "funding", "Northern Front", "--from", "2024-13-01")
     assert r.exit_code == 2
+
+
+def test_a_big_file_reports_progress_on_stderr(bank: BankWorld, tmp_path: Path) -> None:
+    rows = [
+        (f"2024-0{1 + i % 9}-1{i % 10}", f"{100 + i}.00", "EUR", f"Donor {i % 50}", "Cause", f"p{i}", "s")
+        for i in range(6000)
+    ]
+    big = tmp_path / "big.csv"
+    big.write_bytes(csv_text(rows))
+    r = run(bank, "transactions", "import", str(big), "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["added"] == 6000
+    assert "6000 of 6000 rows written" in r.stderr

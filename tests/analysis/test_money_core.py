@@ -201,3 +201,12 @@ def test_clean_data_raises_no_flag(raw: list[tuple[int, int, int, int]]) -> None
         for i, (a, b, d, n) in enumerate(raw)
     ]
     assert money.flags(flows) == []
+
+
+def test_the_reporting_currency_setting_is_validated() -> None:
+    from liaison.settings import ConfigError, load_settings
+
+    assert load_settings(env="test", reporting_currency="usd").reporting_currency == "USD"
+    assert load_settings(env="test").reporting_currency == "EUR"
+    with pytest.raises(ConfigError, match="LIAISON_REPORTING_CURRENCY"):
+        load_settings(env="test", reporting_currency="XYZ")
