@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from liaison.actions.transactions import ImportDefaults, import_transactions
 from liaison.demo_analysis import GROUPS
+from liaison.demo_bank import _analyst as demo_analyst
 from liaison.interchange.transactions_csv import write_rows
 from liaison.marking import Marking
 from liaison.principal import Principal
@@ -94,7 +95,12 @@ def rows(seed: int = 13) -> list[dict[str, str]]:
 
 
 def load(session: Session, *, operator: Principal) -> dict[str, Any]:
+    """Import the demo's transactions as a contribution of France's first agency (as the bank's demo records
+    are contributed by members' analysts); nothing when the directory has no French member."""
+    importer = demo_analyst(session, "FR")
+    if importer is None:
+        return {"transactions": 0, "parties_linked": 0}
     data = write_rows(rows()).encode()
     defaults = ImportDefaults(Marking("AMBER"), SOURCE, "C", "3", synthetic=True)
-    imp = import_transactions(session, actor=operator, data=data, filename="demo-transactions.csv", defaults=defaults)
+    imp = import_transactions(session, actor=importer, data=data, filename="demo-transactions.csv", defaults=defaults)
     return {"transactions": imp.added, "parties_linked": imp.report.get("parties_linked", 0)}
