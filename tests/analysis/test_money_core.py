@@ -210,3 +210,35 @@ def test_the_reporting_currency_setting_is_validated() -> None:
     assert load_settings(env="test").reporting_currency == "EUR"
     with pytest.raises(ConfigError, match="LIAISON_REPORTING_CURRENCY"):
         load_settings(env="test", reporting_currency="XYZ")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABCDE"), st.sampled_from("ABCDE"), st.integers(0, 120), st.integers(1, 12000)),
+        max_size=40,
+    )
+)
+def test_every_flag_satisfies_its_rule(raw: list[tuple[str, str, int, int]]) -> None:
+    """Whatever the data, a flag's own transactions show the pattern it names, with the default parameters."""
+    start = date(2024, 1, 1)
+    flows = [flow(i, a, b, start + timedelta(days=d), str(n)) for i, (a, b, d, n) in enumerate(raw) if a != b]
+    by_id = {f.id: f for f in flows}
+    rules = Rules()
+    for flag in money.flags(flows):
+        txs = [by_id[t] for t in flag.transactions]
+        assert flag.amount == sum((t.amount or D(0) for t in txs), D(0))
+        if flag.rule == "structuring":
+            assert len(txs) >= rules.min_count
+            assert all(D(9000) <= (t.amount or 0) < D(10000) for t in txs)
+            assert all((t.source if flag.role == "sender" else t.target) == flag.party for t in txs)
+        elif flag.rule == "pass_through":
+            ins = [t for t in txs if t.target == flag.party]
+            outs = [t for t in txs if t.source == flag.party]
+            assert ins and outs
+            assert sum(o.amount or 0 for o in outs) >= rules.share * min(i.amount or 0 for i in ins)
+        else:
+            assert [t.source for t in txs] == list(flag.parties)
+            assert txs[-1].target == flag.parties[0]
+            assert all(a.on <= b.on for a, b in zip(txs, txs[1:], strict=False))  # type: ignore[operator]
+            assert (txs[-1].on - txs[0].on).days <= rules.circular_days  # type: ignore[operator]
