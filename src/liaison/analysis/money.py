@@ -187,12 +187,13 @@ def flags(flows: Sequence[Flow], rules: Rules | None = None) -> list[Flag]:
     return found
 
 
-def _flag(rule: str, party: str, txs: Sequence[Flow], **extra: object) -> Flag:
+def _flag(rule: str, party: str, txs: Sequence[Flow], *, in_order: bool = False, **extra: object) -> Flag:
+    """A flag over ``txs``, listed by date (``in_order``: as given, e.g. a cycle's transactions in its order)."""
     days = [f.on for f in txs if f.on is not None]
     return Flag(
         rule,
         party,
-        tuple(f.id for f in sorted(txs, key=lambda f: (f.on or date.min, f.id))),
+        tuple(f.id for f in (txs if in_order else sorted(txs, key=lambda f: (f.on or date.min, f.id)))),
         sum((f.amount or Decimal(0) for f in txs), Decimal(0)),
         min(days),
         max(days),
@@ -308,7 +309,7 @@ def circular(flows: Sequence[Flow], rules: Rules) -> list[Flag]:
         if best is not None:
             start = best[0].source
             k = cycle.index(start)
-            found.append(_flag(CIRCULAR, start, best, parties=tuple(cycle[k:] + cycle[:k])))
+            found.append(_flag(CIRCULAR, start, best, in_order=True, parties=tuple(cycle[k:] + cycle[:k])))
     return sorted(found, key=lambda f: (f.first, f.party))
 
 
