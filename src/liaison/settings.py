@@ -121,6 +121,11 @@ class Settings(BaseSettings):
         None, ge=0, le=1, description="Score from which a screening hit is a match (default: the algorithm's own)."
     )
     screen_max_rows: int = Field(10_000, ge=1, le=1_000_000, description="Most names one screening file may hold.")
+    reporting_currency: str = Field(
+        "EUR",
+        description="Currency the financing analysis converts every amount into (ISO 4217, one the bundled ECB "
+        "rate table quotes, e.g. EUR, USD, GBP).",
+    )
     worker_name: str = Field(
         "", description="Name of this worker (default: host name and process id); see `liaison worker --help`."
     )
@@ -141,6 +146,17 @@ class Settings(BaseSettings):
     @classmethod
     def _spoken_language(cls, value: str) -> str:
         return i18n.normalize(value) or i18n.DEFAULT
+
+    @field_validator("reporting_currency")
+    @classmethod
+    def _quoted_currency(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code != "EUR":  # the euro needs no table; any other code must be one the bundled table quotes
+            from liaison.analysis import rates
+
+            if not rates.known(code):
+                raise ValueError(f"{value!r} is not a currency of the bundled ECB rate table")
+        return code
 
     @field_validator("database_url")
     @classmethod
