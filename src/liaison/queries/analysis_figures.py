@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-from liaison.queries import forecast_figures  # noqa: F401
-from liaison.queries import funding_figures  # noqa: F401
-from liaison.queries import incidents_figures  # noqa: F401
+from liaison.queries import (
+    forecast_figures,  # noqa: F401
+    funding_figures,  # noqa: F401
+    incidents_figures,  # noqa: F401
+)
