@@ -82,7 +82,8 @@ CELLS: tuple[tuple[str, str, str | None, str, tuple[int, int], tuple[tuple[str, 
     (
         "valley", "JO", "wadi", "brigades", (2023, 2025),
         (
-            ("Omar al-Masri", "عمر المصري", "A"), ("Bilal Qasem", "بلال قاسم", "A"), ("Hamza Obeidat", "حمزة عبيدات", "A"),
+            ("Omar al-Masri", "عمر المصري", "A"), ("Bilal Qasem", "بلال قاسم", "A"),
+            ("Hamza Obeidat", "حمزة عبيدات", "A"),
             ("Layla Haddadin", "ليلى حدادين", "A"), ("Tariq Zoubi", "طارق الزعبي", "A"), ("Faris al-Najjar", "", "A"),
             ("Rami Khalaileh", "رامي خلايلة", "S"), ("Ziad Shboul", "زياد شبول", "S"),
         ),
@@ -105,7 +106,10 @@ CELLS: tuple[tuple[str, str, str | None, str, tuple[int, int], tuple[tuple[str, 
     ),
     (
         "youth", "DE", None, "youth", (2025, 2026),
-        (("Deniz Arslan", "", "G"), ("Malik Osei", "", "G"), ("Sami Rahimi", "سامی رحیمی", "G"), ("Ahmet Çelik", "", "G")),
+        (
+            ("Deniz Arslan", "", "G"), ("Malik Osei", "", "G"), ("Sami Rahimi", "سامی رحیمی", "G"),
+            ("Ahmet Çelik", "", "G"),
+        ),
     ),
 )  # fmt: skip
 # The cells' and groups' ties to the outside: (a, b, relation, contributor, date, marking code). Person keys are
