@@ -2,18 +2,19 @@
 link analysis has something known to find.
 
 The Northern Crescent Brigades (from :mod:`liaison.demo_bank`, led by Yusuf al-Tikrani) get three cells of eight
-("Harbour", contributed by France; "Mountain", by Germany; "Valley", by Jordan). Inside a cell everyone is tied to
-the cell's head and to the next two members round the cell, so each cell is dense and the cells touch only
-through the leader (tied to the three heads) and two brokers: Idris Abdullahi links the Harbour cell to the
-Sahel Shield Front, Kamal Darwish links the Valley cell to the Eastern Levant Network. The Crescent Youth Wing
-gets four members tied to the Mountain cell. So the leader and the two brokers have the highest betweenness,
-and community detection finds the cells and the two other groups.
+("Harbour", contributed by France; "Mountain", by Germany; "Valley", by Jordan). Inside a cell each member is tied
+to the two before it, round the ring: each cell is dense, and the cells touch only through the leader (tied to
+each cell's head and deputy, and to the leaders of the two allied groups) and two brokers. Idris Abdullahi ties
+the Harbour and Mountain cells, the Crescent Youth Wing's four members and the Sahel Shield Front together;
+Kamal Darwish the Valley, Mountain and Harbour cells, the bank demo's Karim Haddar and Dmitri Volkanov, and the
+Eastern Levant Network. So in the Brigades' network the leader and the two brokers have the highest
+betweenness, and community detection finds the three cells.
 
 Members join from 2019 (Harbour) to 2026 (the youth wing), so the network grows over time. Some statements are
 restricted: two Valley members and a third of the Valley cell's ties are TLP:AMBER+STRICT (Jordan only), the
-Valley-Levant bridge is TLP:RED releasable to Germany, some Harbour ties are releasable to France and Germany
-only. A French analyst therefore sees a smaller Valley cell and no path from the Brigades to the Eastern Levant
-Network. Every record is invented; its notes say so.
+ties into the Eastern Levant Network are TLP:RED releasable to Germany or AMBER+STRICT, some Harbour ties are
+releasable to France and Germany only. A French analyst therefore sees a smaller Valley cell and no path from
+the Brigades to the Eastern Levant Network. Every record is invented; its notes say so.
 """
 
 from __future__ import annotations
@@ -116,28 +117,32 @@ CELLS: tuple[tuple[str, str, str | None, str, tuple[int, int], tuple[tuple[str, 
 # "cell:index"; groups "group:key"; the leader "leader".
 BRIDGES: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("leader", "harbour:0", "associate_of", "FR", "2019-06-01", "A"),
+    ("leader", "harbour:4", "associate_of", "FR", "2020-02-01", "A"),
     ("leader", "mountain:0", "associate_of", "DE", "2021-03-15", "G"),
+    ("leader", "mountain:4", "associate_of", "DE", "2021-11-15", "A"),
     ("leader", "valley:0", "associate_of", "JO", "2023-02-10", "A"),
+    ("leader", "valley:4", "associate_of", "JO", "2024-06-10", "A"),
     ("leader", "sahel:0", "associate_of", "JO", "2022-05-20", "A"),
     ("leader", "levant:0", "associate_of", "JO", "2023-07-07", "S"),
-    ("harbour:0", "karim", "associate_of", "FR", "2019-09-01", "A"),
-    ("mountain:3", "dmitri", "associate_of", "DE", "2021-10-01", "R>FR"),
     ("broker1", "group:brigades", "member_of", "FR", "2024-03-01", "A"),
+    ("broker1", "group:sahel", "member_of", "FR", "2022-01-20", "A"),
     ("broker1", "harbour:2", "associate_of", "FR", "2024-04-02", "A"),
     ("broker1", "harbour:5", "associate_of", "FR", "2024-05-11", "A>FR,DE"),
     ("broker1", "mountain:6", "associate_of", "DE", "2024-07-19", "A"),
-    ("broker1", "group:sahel", "member_of", "FR", "2022-01-20", "A"),
     ("broker1", "sahel:1", "associate_of", "FR", "2022-02-01", "A"),
     ("broker1", "sahel:4", "family_of", "FR", "2022-02-01", "G"),
+    ("youth:0", "broker1", "associate_of", "DE", "2025-06-01", "G"),
+    ("youth:1", "broker1", "associate_of", "DE", "2025-09-01", "G"),
     ("broker2", "group:brigades", "member_of", "JO", "2024-08-01", "A"),
     ("broker2", "valley:3", "associate_of", "JO", "2024-08-01", "A"),
     ("broker2", "valley:5", "associate_of", "JO", "2024-09-12", "A"),
     ("broker2", "mountain:1", "associate_of", "DE", "2025-02-02", "A"),
+    ("broker2", "harbour:6", "associate_of", "FR", "2025-05-05", "A"),
+    ("broker2", "karim", "associate_of", "FR", "2025-02-20", "A"),
+    ("broker2", "dmitri", "associate_of", "DE", "2025-03-01", "R>FR"),
     ("broker2", "levant:0", "associate_of", "JO", "2025-01-05", "R>DE"),
     ("broker2", "levant:2", "associate_of", "JO", "2025-03-18", "R>DE"),
     ("broker2", "levant:6", "associate_of", "DE", "2025-04-30", "S"),
-    ("youth:0", "mountain:2", "associate_of", "DE", "2025-06-01", "G"),
-    ("youth:1", "mountain:6", "associate_of", "DE", "2025-09-01", "G"),
 )
 BROKERS = {
     "broker1": ("FR", ("Idris Abdullahi", ""), "suspect"),
