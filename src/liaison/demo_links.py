@@ -238,8 +238,8 @@ def load(session: Session, *, operator: Principal) -> dict[str, Any]:
                         object_id=ids[f"place:{place}"], observed_on=joined)
                 )  # fmt: skip
             # Ties to the previous two members, and the last to the first two: a ring with chords, a dense cell.
-            last = len(members) - 1
-            for back in sorted({n - 1, n - 2} | ({0, 1} if n == last else set())):
+            final = len(members) - 1
+            for back in sorted({n - 1, n - 2} | ({0, 1} if n == final else set())):
                 if 0 <= back < n:
                     tie_mark = "S" if (mark == "S" or (cell == "valley" and (n + back) % 3 == 0)) else "A"
                     if cell == "harbour" and (n + back) % 4 == 1:
