@@ -75,3 +75,21 @@ def test_render_graph_marks_roles_and_draws_edges_by_grade() -> None:
     assert 'stroke-dasharray="7 4"' in svg  # the better of the two parallel statements: probable
     assert 'stroke-dasharray="2 4"' not in svg
     assert "broker" in svg and "style=" not in svg
+
+
+def test_briefing_figures_are_marked_and_run_as_the_viewer(api: Api) -> None:
+    from liaison.queries.figures import build as figure
+
+    w = build(api.sessions, principals(api.sessions)["fr.analyst"])
+    people = principals(api.sessions)
+    with api.sessions() as s:
+        german = figure(s, people["de.analyst"], f"group-network:{w.group}")
+        french = figure(s, people["fr.analyst"], f"group-network:{w.group}")
+        years = figure(s, people["de.analyst"], f"group-timeline:{w.group}")
+        path = figure(s, people["de.analyst"], f"path:{w.people['Carim']},{w.people['Emad']}")
+    assert german.marking.tlp == "AMBER" and french.marking.tlp == "RED"
+    assert german.svg and "Secret" not in german.svg and german.table
+    assert "Secret" not in str(german.table.rows) and any("Broker Dan" in r for r in german.table.rows)
+    assert any(r[0] == "Secret Sami" for r in french.table.rows)
+    assert years.svg and [r[0] for r in years.table.rows] == ["2018", "2019", "2020"]  # type: ignore[union-attr]
+    assert path.key == f"path:{w.people['Carim']},{w.people['Emad']}" and len(path.table.rows) == 2  # type: ignore[union-attr]

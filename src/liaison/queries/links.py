@@ -431,6 +431,13 @@ def timeline(
 ) -> dict[str, Any]:
     """The structure of a group's network year by year (members tied by dated relations observed by then,
     relations, density, the top broker)."""
+    return timeline_marked(session, actor, group_id, index=index)[0]
+
+
+def timeline_marked(
+    session: Session, actor: Principal, group_id: uuid.UUID | str, *, index: LinkIndex | None = None
+) -> tuple[dict[str, Any], Marking]:
+    """:func:`timeline` and the strictest marking of the relations it counted (for a briefing)."""
     viewer = viewer_for(session, actor)
     require_reader(viewer)
     idx = _index(session, index)
@@ -465,7 +472,7 @@ def timeline(
         target_id=root,
         details={"entities": [str(root), *brokers]},
     )
-    return out
+    return out, marking
 
 
 # -- the whole graph --

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from liaison.analysis.network import GraphTooLarge
-from liaison.charts import line_chart
 from liaison.db import transaction
 from liaison.errors import InvalidInput, NotFound
 from liaison.graph import render_graph
@@ -23,6 +22,7 @@ from liaison.i18n import _, lazy_gettext
 from liaison.queries import links
 from liaison.queries.bank_access import require_reader, viewer_for
 from liaison.queries.link_index import shared_link_index
+from liaison.queries.links_figures import structure_chart
 from liaison.web.deps import state
 from liaison.web.ui.bank_display import HELPERS, reader_language
 from liaison.web.ui.common import Me, render, uuid_or_404
@@ -41,16 +41,6 @@ def _date(value: str, field: str) -> date | None:
 
 def _form(min_grade: str, since: str, until: str) -> dict[str, str]:
     return {"min_grade": min_grade.strip().upper()[:2], "since": since.strip()[:10], "until": until.strip()[:10]}
-
-
-def structure_chart(years: list[dict[str, Any]], title: str) -> Any:
-    labels = [str(y["year"]) for y in years]
-    return line_chart(
-        title,
-        labels,
-        [(_("members"), [y["members"] for y in years]), (_("relations"), [y["relations"] for y in years])],
-        y_label=_("count"),
-    )
 
 
 def role_words() -> dict[str, Any]:
