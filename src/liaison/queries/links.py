@@ -305,7 +305,13 @@ def _group_graph(
     since: date | None,
     until: date | None,
 ) -> tuple[
-    uuid.UUID, dict[uuid.UUID, dict[str, Any]], dict[str, set[str]], list[dict[str, Any]], network.Graph, Marking
+    uuid.UUID,
+    dict[uuid.UUID, dict[str, Any]],
+    dict[str, set[str]],
+    list[dict[str, Any]],
+    network.Graph,
+    network.Graph,
+    Marking,
 ]:
     """The group's entities (Graph JSON nodes), stated roles, edges (Graph JSON, SQL-checked), the pure graph
     of its members and factions (for centrality), the same with the group, and the strictest marking shown."""
@@ -384,7 +390,7 @@ def group_network(
         node["weight"] = round(0.2 + 0.8 * s.eigenvector / top, 3)
     nodes[root]["roles"] = ["focus"]
     nodes[root]["weight"] = 1.0
-    members = [
+    members: list[dict[str, Any]] = [
         {
             "entity": {k: nodes[uuid.UUID(s.id)][k] for k in ("id", "caption", "schema", "href")},
             "stated_roles": sorted(roles.get(s.id, ())),
