@@ -28,7 +28,8 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import warnings
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -393,7 +394,11 @@ def centrality(
     pairs = (n - 1) * (n - 2) / 2
     between = [b / pairs if pairs else 0.0 for b in raw_between]
     budget.check()
-    eigen = g.eigenvector_centrality() if g.ecount() else [0.0] * n
+    with warnings.catch_warnings():
+        # igraph warns that a disconnected graph's smaller components get (nearly) zero: that is the answer we
+        # document (the measure ranks entities within the best-tied part of the network).
+        warnings.simplefilter("ignore", RuntimeWarning)
+        eigen = [max(0.0, float(x)) for x in g.eigenvector_centrality()] if g.ecount() else [0.0] * n
     cells = cells or communities(graph)
     stated = {x for x in leaders if x in graph.number}
     if not stated:
@@ -424,32 +429,38 @@ def centrality(
 
 
 def timeline(
-    graph: Graph, *, years: Sequence[int] | None = None, seconds: float = ANALYSIS_SECONDS
+    graph: Graph,
+    *,
+    years: Sequence[int] | None = None,
+    ignore: Collection[str] = (),
+    seconds: float = ANALYSIS_SECONDS,
 ) -> list[YearStructure]:
     """The network as known at the end of each year: the dated relations observed by then and the entities they
-    tie (undated relations cannot be placed in time and are left out). Density is relations over possible pairs;
-    the top broker is the entity with the highest betweenness that year."""
+    tie (undated relations cannot be placed in time and are left out). Entities in ``ignore`` (the group itself,
+    tied to every member) count neither as members nor as brokers, and their relations not in the density. Density
+    is relations over possible pairs; the top broker is the entity with the highest betweenness that year."""
     dated = [e for e in graph.edges if e.observed_on is not None]
     if not dated:
         return []
-    wanted = years or range(
-        min(e.observed_on.year for e in dated if e.observed_on),
-        max(e.observed_on.year for e in dated if e.observed_on) + 1,
-    )
+    first = min(e.observed_on.year for e in dated if e.observed_on)
+    last = max(e.observed_on.year for e in dated if e.observed_on)
+    wanted = years or range(first, last + 1)
+    skip = set(ignore)
     budget = Budget(seconds, narrow_hint())
     out = []
     for year in wanted:
         budget.check()
         known = [e for e in dated if e.observed_on is not None and e.observed_on.year <= year]
-        ids = {x for e in known for x in (e.source, e.target)}
+        ids = {x for e in known for x in (e.source, e.target)} - skip
         g = Graph((graph.nodes[i] for i in ids), known)
-        m = len(g.igraph().get_edgelist())
+        simple = g.igraph()
+        m = simple.ecount()
         n = len(g.ids)
         density = (2 * m / (n * (n - 1))) if n > 1 else 0.0
         top = None
-        if n > 2:
-            between = g.igraph().betweenness(directed=False)
+        if n > 2 and m:
+            between = simple.betweenness(directed=False)
             best = max(range(n), key=lambda i: (between[i], -i))
             top = g.ids[best] if between[best] > 0 else None
-        out.append(YearStructure(year, n, len(g.edges), round(density, 4), top))
+        out.append(YearStructure(year, n, m, round(density, 4), top))
     return out

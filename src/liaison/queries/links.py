@@ -305,10 +305,16 @@ def _group_graph(
     since: date | None,
     until: date | None,
 ) -> tuple[
-    uuid.UUID, dict[uuid.UUID, dict[str, Any]], dict[str, set[str]], list[dict[str, Any]], network.Graph, Marking
+    uuid.UUID,
+    dict[uuid.UUID, dict[str, Any]],
+    dict[str, set[str]],
+    list[dict[str, Any]],
+    network.Graph,
+    network.Graph,
+    Marking,
 ]:
     """The group's entities (Graph JSON nodes), stated roles, edges (Graph JSON, SQL-checked), the pure graph
-    of its members and factions (for centrality), and the strictest marking shown."""
+    of its members and factions (for centrality), the same with the group, and the strictest marking shown."""
     root = _entity(session, viewer, group_id)
     allowed = idx.allowed(viewer)
     with idx._lock:
@@ -330,6 +336,7 @@ def _group_graph(
     nodes = _nodes(session, viewer, [root, *member_ids])
     edges: list[dict[str, Any]] = []
     pure_edges: list[network.Edge] = []
+    all_edges: list[network.Edge] = []
     for k in wanted:
         src, dst, _rel, _grade, _day, sid = ends[k]
         s = statements.get(sid)
@@ -337,14 +344,16 @@ def _group_graph(
         if s is None or a not in nodes or b not in nodes:
             continue
         edges.append(edge_json(s, a, b))
+        edge = network.Edge(str(sid), str(a), str(b), s.prop, s.grade, s.observed_on, s.marking.label)
+        all_edges.append(edge)
         if a != root and b != root:
-            pure_edges.append(network.Edge(str(sid), str(a), str(b), s.prop, s.grade, s.observed_on, s.marking.label))
+            pure_edges.append(edge)
     roles_by_id = {str(i): r for i, r in member_ids.items() if i in nodes}
-    pure = network.Graph(
-        [network.Node(str(i), nodes[i]["schema"], nodes[i]["caption"]) for i in member_ids if i in nodes], pure_edges
-    )
+    shown = [network.Node(str(i), nodes[i]["schema"], nodes[i]["caption"]) for i in member_ids if i in nodes]
+    members_graph = network.Graph(shown, pure_edges)
+    whole = network.Graph([*shown, network.Node(str(root), nodes[root]["schema"])], all_edges)
     marking = strictest(statements[uuid.UUID(e["id"])].marking for e in edges)
-    return root, nodes, roles_by_id, edges, pure, marking
+    return root, nodes, roles_by_id, edges, members_graph, whole, marking
 
 
 def group_network(
@@ -367,7 +376,7 @@ def group_network(
     require_reader(viewer)
     grade = check_filters(min_grade, since, until)
     idx = _index(session, index)
-    root, nodes, roles, edges, pure, marking = _group_graph(
+    root, nodes, roles, edges, pure, _whole, marking = _group_graph(
         session, viewer, idx, group_id, min_grade=grade, since=since, until=until
     )
     leaders = [i for i, r in roles.items() if "leader" in r]
@@ -381,7 +390,7 @@ def group_network(
         node["weight"] = round(0.2 + 0.8 * s.eigenvector / top, 3)
     nodes[root]["roles"] = ["focus"]
     nodes[root]["weight"] = 1.0
-    members = [
+    members: list[dict[str, Any]] = [
         {
             "entity": {k: nodes[uuid.UUID(s.id)][k] for k in ("id", "caption", "schema", "href")},
             "stated_roles": sorted(roles.get(s.id, ())),
@@ -428,13 +437,20 @@ def timeline(
 ) -> dict[str, Any]:
     """The structure of a group's network year by year (members tied by dated relations observed by then,
     relations, density, the top broker)."""
+    return timeline_marked(session, actor, group_id, index=index)[0]
+
+
+def timeline_marked(
+    session: Session, actor: Principal, group_id: uuid.UUID | str, *, index: LinkIndex | None = None
+) -> tuple[dict[str, Any], Marking]:
+    """:func:`timeline` and the strictest marking of the relations it counted (for a briefing)."""
     viewer = viewer_for(session, actor)
     require_reader(viewer)
     idx = _index(session, index)
-    root, nodes, _roles, _edges, pure, marking = _group_graph(
+    root, nodes, _roles, _edges, _members, whole, marking = _group_graph(
         session, viewer, idx, group_id, min_grade=None, since=None, until=None
     )
-    years = network.timeline(pure)
+    years = network.timeline(whole, ignore=[str(root)])
     out = {
         "group": {k: nodes[root][k] for k in ("id", "caption", "schema", "href")},
         "years": [
@@ -462,7 +478,7 @@ def timeline(
         target_id=root,
         details={"entities": [str(root), *brokers]},
     )
-    return out
+    return out, marking
 
 
 # -- the whole graph --
