@@ -106,6 +106,7 @@ class Node:
     label: str
     schema: str
     focus: bool
+    roles: tuple[str, ...] = ()  # leader, broker (link analysis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,13 @@ class Edge:
     source: str
     target: str
     kinds: tuple[str, ...]
+    style: str = ""  # confirmed | probable | doubtful (analysis.grades.style): solid, dashed, dotted
+
+
+# How an edge is drawn by the grade of its best statement (analysis.grades.STYLES), and role words.
+DASHES = {"confirmed": "", "probable": "7 4", "doubtful": "2 4"}
+STYLE_ORDER = ("confirmed", "probable", "doubtful")
+ROLE_WORDS = {"leader": lazy_gettext("leader"), "broker": lazy_gettext("broker")}
 
 
 def _parse(graph: Mapping[str, Any], max_nodes: int) -> tuple[list[Node], list[Edge], int]:
@@ -123,13 +131,21 @@ def _parse(graph: Mapping[str, Any], max_nodes: int) -> tuple[list[Node], list[E
         ident = str(raw.get("id", ""))
         if ident and ident not in seen:
             label = str(raw.get("label") or raw.get("caption") or ident)
-            focus = bool(raw.get("focus")) or raw.get("depth") == 0
-            seen[ident] = Node(ident, label, str(raw.get("schema") or ""), focus)
+            roles = tuple(str(r) for r in raw.get("roles") or ())
+            focus = bool(raw.get("focus")) or raw.get("depth") == 0 or "focus" in roles
+            kept_roles = tuple(r for r in roles if r in ROLE_WORDS)
+            seen[ident] = Node(ident, label, str(raw.get("schema") or ""), focus, kept_roles)
     kinds: dict[tuple[str, str], set[str]] = {}
+    styles: dict[tuple[str, str], str] = {}
     for raw in graph.get("edges") or []:
         a, b = str(raw.get("source", "")), str(raw.get("target", ""))
         if a in seen and b in seen and a != b:
             kinds.setdefault((a, b), set()).add(str(raw.get("kind") or raw.get("relation") or "related"))
+            style = str(raw.get("style") or "")
+            if style in DASHES:  # parallel statements: drawn as the best graded of them
+                old = styles.get((a, b))
+                if old is None or STYLE_ORDER.index(style) < STYLE_ORDER.index(old):
+                    styles[(a, b)] = style
     g = nx.Graph()
     g.add_nodes_from(sorted(seen))
     g.add_edges_from(sorted(kinds))
@@ -141,7 +157,11 @@ def _parse(graph: Mapping[str, Any], max_nodes: int) -> tuple[list[Node], list[E
     order = sorted(seen, key=lambda i: (depth.get(i, far), not seen[i].focus, i))
     kept = set(order[:max_nodes])
     nodes = [seen[i] for i in order if i in kept]
-    edges = [Edge(a, b, tuple(sorted(k))) for (a, b), k in sorted(kinds.items()) if a in kept and b in kept]
+    edges = [
+        Edge(a, b, tuple(sorted(k)), styles.get((a, b), ""))
+        for (a, b), k in sorted(kinds.items())
+        if a in kept and b in kept
+    ]
     return nodes, edges, len(seen) - len(nodes)
 
 
@@ -258,6 +278,22 @@ def _shape(schema: str, x: float, y: float, r: float, colour: str) -> str:
     return f'<circle {common} cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>'
 
 
+def _role_rings(roles: tuple[str, ...], x: float, y: float, r: float) -> str:
+    """A leader gets a thick solid ring, a broker a dashed one (told apart without colour)."""
+    out = ""
+    if "leader" in roles:
+        out += (
+            f'<circle class="graph-role graph-role-leader" cx="{x:.1f}" cy="{y:.1f}" r="{r + 5:.1f}" fill="none"'
+            ' stroke="currentColor" stroke-width="3"/>'
+        )
+    if "broker" in roles:
+        out += (
+            f'<circle class="graph-role graph-role-broker" cx="{x:.1f}" cy="{y:.1f}" r="{r + 9:.1f}" fill="none"'
+            ' stroke="currentColor" stroke-width="2" stroke-dasharray="4 3"/>'
+        )
+    return out
+
+
 def entity_href(entity_id: str) -> str:
     return f"/bank/entities/{quote(entity_id, safe='')}"
 
@@ -329,11 +365,14 @@ def render_graph(
         tx, ty = x2 - ux * (radius[e.target] + 5), y2 - uy * (radius[e.target] + 5)
         words = i18n.listing((relation_words(k) for k in e.kinds), style="unit")
         classes = " ".join(f"graph-edge-{_class(k)}" for k in e.kinds)
+        if e.style:
+            classes += f" graph-edge-{e.style}"
+        dash = f' stroke-dasharray="{DASHES[e.style]}"' if DASHES.get(e.style) else ""
         tip = edge_title(names[e.source], words, names[e.target])
         parts.append(
             f'<g class="graph-edge {classes}"><title>{_text(tip)}</title>'
             f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" stroke="currentColor" stroke-width="1.5"'
-            f' stroke-opacity="0.6" marker-end="url(#{ident}-arrow)"/>'
+            f' stroke-opacity="0.6"{dash} marker-end="url(#{ident}-arrow)"/>'
             f'<text class="graph-edge-label" x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" text-anchor="middle"'
             f' font-size="11" fill="currentColor" paint-order="stroke">{_text(short(words, 30))}</text></g>'
         )
@@ -342,8 +381,11 @@ def render_graph(
         x, y = pos[n.id]
         r = radius[n.id]
         classes = f"graph-node graph-{_class(n.schema)}" + (" graph-focus" if n.focus else "")
+        classes += "".join(f" graph-{role}" for role in n.roles)
         found = SCHEMA_WORDS.get(n.schema)
         what = str(found) if found is not None else n.schema.lower() or _("entity")
+        if n.roles:
+            what = i18n.listing([what, *(str(ROLE_WORDS[r]) for r in n.roles)], style="unit")
         tooltip = (
             _("%(label)s (%(what)s, this entity)", label=n.label, what=what)
             if n.focus
@@ -352,6 +394,7 @@ def render_graph(
         parts.append(
             f'<a class="{classes}" href="{_attr(href(n.id))}"><title>{_text(tooltip)}</title>'
             + _shape(n.schema, x, y, r, COLOURS.get(n.schema, OTHER_COLOUR))
+            + _role_rings(n.roles, x, y, r)
             + f'<text class="graph-label" x="{x:.1f}" y="{y + r + 15:.1f}" text-anchor="middle" fill="currentColor"'
             f"{' font-weight=' + chr(34) + 'bold' + chr(34) if n.focus else ''}>{_text(short(n.label))}</text></a>"
         )

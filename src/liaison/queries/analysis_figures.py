@@ -6,4 +6,5 @@ from liaison.queries import (
     forecast_figures,  # noqa: F401
     funding_figures,  # noqa: F401
     incidents_figures,  # noqa: F401
+    links_figures,  # noqa: F401
 )
