@@ -164,9 +164,11 @@
     var to = [copy].concat(Array.prototype.slice.call(copy.querySelectorAll("*")));
     for (var i = 0; i < from.length && i < to.length; i++) {
       var computed = window.getComputedStyle(from[i]);
+      // What the parent already says is inherited in the file too: written once, on the outermost element.
+      var parent = i > 0 && from[i].parentElement ? window.getComputedStyle(from[i].parentElement) : null;
       PRESENTATION.forEach(function (name) {
         var value = computed.getPropertyValue(name);
-        if (value) { to[i].setAttribute(name, value); }
+        if (value && (!parent || parent.getPropertyValue(name) !== value)) { to[i].setAttribute(name, value); }
       });
       to[i].removeAttribute("class");
     }
@@ -206,7 +208,7 @@
   }
 
   // A standalone SVG document: the picture moved down under a marking line, with another under it.
-  function markedSvg(svg, marking) {
+  function markedSvg(svg, marking, paper) {
     var box = size(svg);
     var doc = svg.ownerDocument;
     var out = doc.createElementNS(SVG_NS, "svg");
@@ -216,10 +218,14 @@
     out.setAttribute("height", String(height));
     out.setAttribute("viewBox", "0 0 " + box.width + " " + height);
     var title = svg.querySelector("title");
-    if (title) { out.appendChild(title.cloneNode(true)); }
+    if (title) {
+      var named = doc.createElementNS(SVG_NS, "title");
+      named.textContent = title.textContent;
+      out.appendChild(named);
+    }
     var background = doc.createElementNS(SVG_NS, "rect");
     background.setAttribute("width", "100%"); background.setAttribute("height", "100%");
-    background.setAttribute("fill", "#FFFFFF");
+    background.setAttribute("fill", paper || "#FFFFFF");
     out.appendChild(background);
     out.appendChild(markingLine(doc, marking, 0, box.width));
     var inner = svg.cloneNode(true);
@@ -323,7 +329,10 @@
     }
     var source = drawn ? cytoscapeSvg(view) : figure.querySelector(".picture-body svg:not(.legend-icon)");
     if (!source) { return; }
-    var marked = markedSvg(source, marking);
+    // The page's own background under an inline chart (its colours were chosen for it: dark mode included).
+    var paper = drawn ? "#FFFFFF" : window.getComputedStyle(figure).backgroundColor;
+    if (!paper || paper === "transparent" || paper === "rgba(0, 0, 0, 0)") { paper = "#FFFFFF"; }
+    var marked = markedSvg(source, marking, paper);
     if (!drawn) { inlinePresentation(source, marked.inner); }
     var text = serialize(marked.svg);
     if (format === "svg") {
