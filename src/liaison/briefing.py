@@ -21,8 +21,6 @@ from datetime import datetime
 from functools import reduce
 from typing import Any
 
-from markupsafe import Markup
-
 from liaison import i18n
 from liaison.marking import Marking, stricter
 from liaison.queries.figures import Figure
@@ -79,8 +77,7 @@ def _figure(f: Figure) -> dict[str, Any]:
         "title": f.title,
         "marking": f.marking.label,
         "level": f.marking.tlp.lower().replace("+", "-"),
-        # The SVG is the server's own drawing (liaison.charts / liaison.graph), every label in it XML-escaped.
-        "svg": Markup(str(f.svg)) if f.svg else None,
+        "svg": f.svg,  # an Svg: the server's own drawing (liaison.charts / liaison.graph), inserted as it is
         "table": f.table,
         "notes": list(f.notes),
     }
@@ -91,7 +88,7 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     if url.startswith("data:"):
         from weasyprint import default_url_fetcher
 
-        return default_url_fetcher(url, *args, **kwargs)  # type: ignore[no-any-return]
+        return default_url_fetcher(url, *args, **kwargs)
     raise ValueError("a briefing fetches nothing")
 
 

@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.charts import bar_chart
+from liaison.charts import Svg, bar_chart
 from liaison.marking import Marking, stricter
 from liaison.models import Statement
 from liaison.principal import Principal
@@ -60,3 +60,14 @@ def amber(session: Session, actor: Principal, argument: str) -> Figure:
         marking=Marking("AMBER", releasable_to=("DE", "FR")),
         table=Table(["Flag", "Group"], rows),
     )
+
+
+@register("test-external", "A picture naming an outside image (test)", needs_argument=True)
+def external(session: Session, actor: Principal, argument: str) -> Figure:
+    """An SVG that names an image on another host (``argument``: a port on loopback): a briefing must not fetch it."""
+    url = f"http://127.0.0.1:{int(argument)}/tracker.png"
+    svg = Svg(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+        f'<image href="{url}" width="10" height="10"/></svg>'
+    )
+    return Figure(key=f"test-external:{argument}", title="Outside image (test)", marking=Marking("CLEAR"), svg=svg)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import socket
 import uuid
+from collections.abc import Iterator
 
 import pypdf
 import pytest
@@ -18,16 +20,27 @@ from liaison.actions.bank import StatementInput, create_entity
 from liaison.actions.briefings import export_briefing
 from liaison.briefing import MAX_ITEMS
 from liaison.cli import app as cli_app
-from liaison.db import transaction
+from liaison.db import make_engine, make_session_factory, transaction
 from liaison.errors import InvalidInput, PermissionDenied
 from liaison.marking import Marking
 from liaison.models import AuditEvent
 from tests.analysis import figures_for_tests  # noqa: F401  (registers the test-* figures)
-from tests.bank.conftest import bank, principals  # noqa: F401  (bank: a fixture)
+from tests.bank.conftest import BankWorld, principals
 from tests.bank.test_ui_bank import csrf, log_in
+from tests.conftest import Databases, build_world_into
 
 BASIS = "Art. 18 Europol Regulation"
 OVERALL = "TLP:AMBER, REL TO DE, FR"
+
+
+@pytest.fixture
+def bank(databases: Databases, tmp_path) -> Iterator[BankWorld]:  # type: ignore[no-untyped-def]
+    """The test world with its bank personas (as tests/bank/conftest.py's fixture of the same name)."""
+    url = databases.clone("world", build_world_into, tmp_path)
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    yield BankWorld(url, sessions, principals(sessions))
+    engine.dispose()
 
 
 def pages(pdf: bytes) -> list[str]:
@@ -43,7 +56,9 @@ def secret_entity(sessions, people) -> uuid.UUID:  # type: ignore[no-untyped-def
             actor=people["de.analyst"],
             schema="Person",
             statements=[
-                StatementInput("name", "Karim OPENNAME", name_kind="primary", source="UN list", marking=Marking("GREEN")),
+                StatementInput(
+                    "name", "Karim OPENNAME", name_kind="primary", source="UN list", marking=Marking("GREEN")
+                ),
                 StatementInput("name", "Abu Hidden", name_kind="alias", source="BKA source 9", marking=Marking("RED")),
             ],
             data_subject_category="suspect",
@@ -179,3 +194,16 @@ def test_cli(world_db_url, tmp_path):  # type: ignore[no-untyped-def]
     assert [i["item"] for i in data["items"]] == ["test-green", "test-amber"]
     r = CliRunner().invoke(cli_app, ["briefing", str(tmp_path / "c.pdf"), "--include", "nope"], env=env)
     assert r.exit_code == 1 and "unknown picture nope" in r.output
+
+
+def test_a_briefing_fetches_nothing(bank):  # type: ignore[no-untyped-def]
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        with transaction(bank.sessions) as s:
+            made = export_briefing(s, actor=bank["fr.analyst"], items=[f"test-external:{port}"])
+        assert "Outside image (test)" in "".join(pages(made.pdf))
+        with pytest.raises(TimeoutError):
+            listener.accept()

@@ -27,35 +27,127 @@ pytestmark = pytest.mark.browser
 MARKING = "TLP:AMBER, REL TO DE, FR"
 GRAPH: dict[str, Any] = {
     "nodes": [
-        {"id": "g", "caption": "Northern Crescent Brigades", "schema": "Organization", "href": "/__test/node/g",
-         "roles": ["focus"], "community": 0, "weight": 1.0},
-        {"id": "a", "caption": "Abu Example", "schema": "Person", "href": "/__test/node/a",
-         "roles": ["leader"], "community": 0, "weight": 0.8},
-        {"id": "b", "caption": "Broker Person", "schema": "Person", "href": "/__test/node/b",
-         "roles": ["broker"], "community": 1, "weight": 0.6},
-        {"id": "p", "caption": "Training camp", "schema": "Address", "href": None,
-         "roles": [], "community": 1, "weight": 0.2},
-        {"id": "e", "caption": "Attack 2025-03", "schema": "Event", "href": "/__test/node/e",
-         "roles": [], "community": None, "weight": 0.3},
-        {"id": "x", "caption": "Account 42", "schema": "Account", "href": "/__test/node/x",
-         "roles": [], "community": 2, "weight": 0.1},
+        {
+            "id": "g",
+            "caption": "Northern Crescent Brigades",
+            "schema": "Organization",
+            "href": "/__test/node/g",
+            "roles": ["focus"],
+            "community": 0,
+            "weight": 1.0,
+        },
+        {
+            "id": "a",
+            "caption": "Abu Example",
+            "schema": "Person",
+            "href": "/__test/node/a",
+            "roles": ["leader"],
+            "community": 0,
+            "weight": 0.8,
+        },
+        {
+            "id": "b",
+            "caption": "Broker Person",
+            "schema": "Person",
+            "href": "/__test/node/b",
+            "roles": ["broker"],
+            "community": 1,
+            "weight": 0.6,
+        },
+        {
+            "id": "p",
+            "caption": "Training camp",
+            "schema": "Address",
+            "href": None,
+            "roles": [],
+            "community": 1,
+            "weight": 0.2,
+        },
+        {
+            "id": "e",
+            "caption": "Attack 2025-03",
+            "schema": "Event",
+            "href": "/__test/node/e",
+            "roles": [],
+            "community": None,
+            "weight": 0.3,
+        },
+        {
+            "id": "x",
+            "caption": "Account 42",
+            "schema": "Account",
+            "href": "/__test/node/x",
+            "roles": [],
+            "community": 2,
+            "weight": 0.1,
+        },
     ],
     "edges": [
-        {"id": "1", "source": "a", "target": "g", "relation": "leader_of", "label": "leader of", "grade": "A1",
-         "style": "confirmed", "source_citation": "BKA 1", "observed_on": "2025-01-02", "marking": MARKING,
-         "amount": None},
-        {"id": "2", "source": "b", "target": "g", "relation": "member_of", "label": "member of", "grade": "C3",
-         "style": "probable", "source_citation": "report", "observed_on": None, "marking": "TLP:GREEN",
-         "amount": None},
-        {"id": "3", "source": "b", "target": "p", "relation": "trains_at", "label": "trains at", "grade": "E5",
-         "style": "doubtful", "source_citation": "rumour", "observed_on": None, "marking": "TLP:GREEN",
-         "amount": None},
-        {"id": "4", "source": "a", "target": "e", "relation": "involved_in", "label": "involved in", "grade": "B2",
-         "style": "confirmed", "source_citation": "court", "observed_on": "2025-03-01", "marking": "TLP:GREEN",
-         "amount": None},
-        {"id": "5", "source": "x", "target": "g", "relation": "finances", "label": "finances", "grade": "B3",
-         "style": "probable", "source_citation": "bank", "observed_on": None, "marking": "TLP:GREEN",
-         "amount": "1000 EUR"},
+        {
+            "id": "1",
+            "source": "a",
+            "target": "g",
+            "relation": "leader_of",
+            "label": "leader of",
+            "grade": "A1",
+            "style": "confirmed",
+            "source_citation": "BKA 1",
+            "observed_on": "2025-01-02",
+            "marking": MARKING,
+            "amount": None,
+        },
+        {
+            "id": "2",
+            "source": "b",
+            "target": "g",
+            "relation": "member_of",
+            "label": "member of",
+            "grade": "C3",
+            "style": "probable",
+            "source_citation": "report",
+            "observed_on": None,
+            "marking": "TLP:GREEN",
+            "amount": None,
+        },
+        {
+            "id": "3",
+            "source": "b",
+            "target": "p",
+            "relation": "trains_at",
+            "label": "trains at",
+            "grade": "E5",
+            "style": "doubtful",
+            "source_citation": "rumour",
+            "observed_on": None,
+            "marking": "TLP:GREEN",
+            "amount": None,
+        },
+        {
+            "id": "4",
+            "source": "a",
+            "target": "e",
+            "relation": "involved_in",
+            "label": "involved in",
+            "grade": "B2",
+            "style": "confirmed",
+            "source_citation": "court",
+            "observed_on": "2025-03-01",
+            "marking": "TLP:GREEN",
+            "amount": None,
+        },
+        {
+            "id": "5",
+            "source": "x",
+            "target": "g",
+            "relation": "finances",
+            "label": "finances",
+            "grade": "B3",
+            "style": "probable",
+            "source_citation": "bank",
+            "observed_on": None,
+            "marking": "TLP:GREEN",
+            "amount": "1000 EUR",
+        },
     ],
     "marking": MARKING,
 }
@@ -73,8 +165,10 @@ PAGE = """{% from "analysis_macros.html" import analysis_head, picture, graph_vi
 def _html() -> str:
     fallback = render_graph(
         {
-            "nodes": [{"id": n["id"], "label": n["caption"], "schema": n["schema"], "focus": n["id"] == "g"}
-                      for n in GRAPH["nodes"]],
+            "nodes": [
+                {"id": n["id"], "label": n["caption"], "schema": n["schema"], "focus": n["id"] == "g"}
+                for n in GRAPH["nodes"]
+            ],
             "edges": [{"source": e["source"], "target": e["target"], "kind": e["relation"]} for e in GRAPH["edges"]],
         },
         title="Network",
@@ -88,8 +182,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (STATIC_DIR / "vendor" / "cytoscape.min.js").is_file():
         pytest.fail("static/vendor/cytoscape.min.js is missing: run `make vendor` (npm ci, then the copy)")
     root = tmp_path_factory.mktemp("browser-analysis")
-    env = {**os.environ, "LIAISON_DATABASE_URL": f"sqlite:///{root / 'l.db'}", "LIAISON_ENV": "test",
-           "LIAISON_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "LIAISON_DATABASE_URL": f"sqlite:///{root / 'l.db'}",
+        "LIAISON_ENV": "test",
+        "LIAISON_LOG_LEVEL": "warning",
+    }
     env.pop("LIAISON_DATABASE_URL_FILE", None)
     done = subprocess.run([_liaison(), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
@@ -108,7 +206,9 @@ def _page(browser, base: str, width: int = 1280):  # type: ignore[no-untyped-def
     page.route(f"{base}/__test/pictures", lambda route: route.fulfill(status=200, body=html, headers=headers))
     page.route(
         f"{base}/__test/node/*",
-        lambda route: route.fulfill(status=200, body="<!doctype html><title>node</title><h1>node</h1>", headers=headers),
+        lambda route: route.fulfill(
+            status=200, body="<!doctype html><title>node</title><h1>node</h1>", headers=headers
+        ),
     )
     page.goto(f"{base}/__test/pictures")
     page.wait_for_selector("html[data-graphs-drawn]")
@@ -127,8 +227,14 @@ def test_cytoscape_draws_the_graph_and_a_click_opens_the_entity(browser, server,
         shapes = page.evaluate(
             "Object.fromEntries(document.querySelector('.graph-view').cy.nodes().map(n => [n.id(), n.style('shape')]))"
         )
-        assert shapes == {"g": "round-rectangle", "a": "ellipse", "b": "ellipse", "p": "diamond", "e": "triangle",
-                          "x": "hexagon"}
+        assert shapes == {
+            "g": "round-rectangle",
+            "a": "ellipse",
+            "b": "ellipse",
+            "p": "diamond",
+            "e": "triangle",
+            "x": "hexagon",
+        }
         lines = page.evaluate(
             "Object.fromEntries(document.querySelector('.graph-view').cy.edges().map(e => "
             "[e.data('source') + e.data('target'), e.style('line-style')]))"

@@ -13,10 +13,24 @@ from liaison.web.ui.common import STATIC_DIR, templates
 
 GRAPH = {
     "nodes": [
-        {"id": "g", "caption": "Brigades <b>", "schema": "Organization", "href": "/bank/entities/g", "roles": ["focus"],
-         "community": 0, "weight": 1.0},
-        {"id": "a", "caption": "Abu", "schema": "Person", "href": None, "roles": ["leader"], "community": 0,
-         "weight": 0.5},
+        {
+            "id": "g",
+            "caption": "Brigades <b>",
+            "schema": "Organization",
+            "href": "/bank/entities/g",
+            "roles": ["focus"],
+            "community": 0,
+            "weight": 1.0,
+        },
+        {
+            "id": "a",
+            "caption": "Abu",
+            "schema": "Person",
+            "href": None,
+            "roles": ["leader"],
+            "community": 0,
+            "weight": 0.5,
+        },
     ],
     "edges": [],
     "marking": "TLP:RED",
@@ -42,8 +56,20 @@ def test_picture_macros() -> None:
     assert "Brigades <b>" not in html  # names are escaped, in the JSON and in the list
     assert '<a href="/bank/entities/g">Brigades &lt;b&gt;</a>' in html
     assert "(person, leader)" in html and "(organisation, in focus)" in html
-    for words in ("Legend", "person", "organisation", "place", "incident", "account", "confirmed", "probable",
-                  "doubtful", "Zoom in", "Fit to view", "2 entities in this graph"):
+    for words in (
+        "Legend",
+        "person",
+        "organisation",
+        "place",
+        "incident",
+        "account",
+        "confirmed",
+        "probable",
+        "doubtful",
+        "Zoom in",
+        "Fit to view",
+        "2 entities in this graph",
+    ):
         assert words in html, words
 
 
@@ -56,8 +82,15 @@ def test_legend_in_the_readers_language() -> None:
 
 def test_cytoscape_is_served_in_production_axe_is_not(demo_db_url: str) -> None:
     assert (STATIC_DIR / "vendor" / "cytoscape.min.js").is_file(), "run `make vendor`"
-    app = create_app(load_settings(database_url=demo_db_url, env="production", base_url="http://testserver",
-                                   secret_key="s" * 48, require_totp=False))
+    app = create_app(
+        load_settings(
+            database_url=demo_db_url,
+            env="production",
+            base_url="http://testserver",
+            secret_key="s" * 48,
+            require_totp=False,
+        )
+    )
     with TestClient(app, base_url="http://testserver") as c:
         r = c.get("/static/vendor/cytoscape.min.js")
         assert r.status_code == 200 and "cytoscape" in r.text[:5000]

@@ -90,5 +90,7 @@ def export_briefing(session: Session, *, actor: Principal, items: list[str], tit
 def _author(session: Session, actor: Principal) -> tuple[str, str]:
     user = session.get(User, actor.user_id) if actor.user_id else None
     name = (user.display_name or user.username) if user else actor.username
-    org = actor.organisation_id and session.scalar(select(Organisation.name).where(Organisation.id == actor.organisation_id))
+    org = actor.organisation_id and session.scalar(
+        select(Organisation.name).where(Organisation.id == actor.organisation_id)
+    )
     return name or _("the node operator"), org or ""

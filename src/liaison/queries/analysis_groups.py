@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from liaison.models import BankEntity, Statement
 from liaison.principal import Principal
 from liaison.queries.bank import captions
-from liaison.queries.bank_access import require_reader, visible_entity, visible_statement, viewer_for
+from liaison.queries.bank_access import require_reader, viewer_for, visible_entity, visible_statement
 
 GROUP_RELATIONS = ("member_of", "leader_of", "faction_of")
 MAX_GROUPS = 500

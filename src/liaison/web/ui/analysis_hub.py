@@ -88,9 +88,7 @@ def briefing_export(
                 made = act.export_briefing(session, actor=me.principal, items=items, title=title)
     except InvalidInput as exc:
         with reader_language(me):
-            return _form(
-                request, me, include=items, title=title, language=code, error=exc.reason, status=422
-            )
+            return _form(request, me, include=items, title=title, language=code, error=exc.reason, status=422)
     return Response(
         made.pdf,
         media_type="application/pdf",
