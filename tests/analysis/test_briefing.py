@@ -10,20 +10,23 @@ import re
 import socket
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pypdf
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from liaison import i18n
 from liaison.actions.bank import StatementInput, create_entity
 from liaison.actions.briefings import export_briefing
-from liaison.briefing import MAX_ITEMS
+from liaison.briefing import MAX_ITEMS, render_html, render_pdf
 from liaison.cli import app as cli_app
 from liaison.db import make_engine, make_session_factory, transaction
 from liaison.errors import InvalidInput, PermissionDenied
 from liaison.marking import Marking
 from liaison.models import AuditEvent
+from liaison.queries.figures import Figure, Table
 from tests.analysis import figures_for_tests  # noqa: F401  (registers the test-* figures)
 from tests.bank.conftest import BankWorld, principals
 from tests.bank.test_ui_bank import csrf, log_in
@@ -207,3 +210,24 @@ def test_a_briefing_fetches_nothing(bank):  # type: ignore[no-untyped-def]
         assert "Outside image (test)" in "".join(pages(made.pdf))
         with pytest.raises(TimeoutError):
             listener.accept()
+
+
+def fonts(pdf: bytes) -> set[str]:
+    found = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            found.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return found
+
+
+@pytest.mark.parametrize("language", ["ar", "zh"])
+def test_arabic_and_chinese_are_set_in_their_fonts(language: str) -> None:
+    figure = Figure("x", "الشبكة 网络", Marking("GREEN"), table=Table(["A", "B"], [["محمد علي حسن", "北方新月旅"]]))
+    with i18n.use_locale(language):
+        html = render_html(
+            [figure], title="موجز 简报", author="A", organisation="", made_at=datetime.now(UTC), marking=figure.marking
+        )
+    assert f'lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}"' in html
+    used = fonts(render_pdf(html).pdf)
+    assert any(f.startswith("Noto-Sans-Arabic") for f in used), used  # scripts/install-system-deps.sh
+    assert any(f.startswith("Noto-Sans-CJK-SC") for f in used), used
