@@ -320,3 +320,46 @@ def test_phone_width(browser, server) -> None:
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
     finally:
         context.close()
+
+
+def test_a_large_graph_is_drawn_quickly(browser, server) -> None:
+    nodes = [
+        {
+            "id": f"n{i}",
+            "caption": f"Person {i}",
+            "schema": "Person",
+            "href": None,
+            "roles": [],
+            "community": i % 9,
+            "weight": (i % 10) / 10,
+        }
+        for i in range(600)
+    ]
+    edges = [
+        {
+            "id": str(i),
+            "source": f"n{i}",
+            "target": f"n{(i * 7 + 1) % 600}",
+            "relation": "associate_of",
+            "label": "associate of",
+            "grade": "B2",
+            "style": "confirmed",
+            "source_citation": "",
+            "observed_on": None,
+            "marking": "TLP:GREEN",
+            "amount": None,
+        }
+        for i in range(600)
+    ]
+    graph = {"nodes": nodes, "edges": edges, "marking": "TLP:GREEN"}
+    page_html = templates().from_string(PAGE).render(graph=graph, fallback="", chart="")
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        headers = {"content-type": "text/html; charset=utf-8", "content-security-policy": CSP}
+        page.route(f"{server}/__test/big", lambda route: route.fulfill(status=200, body=page_html, headers=headers))
+        page.goto(f"{server}/__test/big")
+        page.wait_for_selector("html[data-graphs-drawn]", timeout=10_000)
+        assert page.evaluate("document.querySelector('.graph-view').cy.nodes().length") == 600
+    finally:
+        context.close()

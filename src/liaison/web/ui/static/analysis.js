@@ -108,6 +108,18 @@
     } }
   ];
 
+  // A force-directed layout (cose, from the circle above: the same drawing on every load) up to a few hundred
+  // entities; beyond, rings by weight, which take no time (the analyses bound their graphs, but a page stays quick).
+  var FORCE_LIMIT = 400;
+  function layoutFor(graph) {
+    if ((graph.nodes || []).length > FORCE_LIMIT) {
+      return { name: "concentric", animate: false, padding: 20, minNodeSpacing: 8,
+               concentric: function (node) { return node.data("size"); }, levelWidth: function () { return 8; } };
+    }
+    return { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 9000; },
+             idealEdgeLength: function () { return 90; }, padding: 20 };
+  }
+
   function drawGraph(view) {
     var graph = readGraph(view);
     var canvas = view.querySelector(".graph-canvas");
@@ -119,8 +131,7 @@
         container: canvas,
         elements: elements(view, graph),
         style: STYLE,
-        layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: function () { return 9000; },
-                  idealEdgeLength: function () { return 90; }, padding: 20 },
+        layout: layoutFor(graph),
         wheelSensitivity: 0.3,
         minZoom: 0.1,
         maxZoom: 5
