@@ -184,6 +184,9 @@ def test_hub_lists_visible_groups(api):  # type: ignore[no-untyped-def]
     assert "Hidden Test Cell" not in fr and str(hidden) not in fr
     de = log_in(api.client, "de.analyst").get("/analysis").text
     assert "Hidden Test Cell" in de
+    screener = log_in(api.client, "jp.screener").get("/analysis")  # screening officers read the bank too
+    assert screener.status_code == 200 and "Crescent Test Group" in screener.text
+    assert 'href="/analysis" aria-current="page"' in screener.text
 
 
 def test_cli(world_db_url, tmp_path):  # type: ignore[no-untyped-def]

@@ -224,10 +224,12 @@
     var doc = svg.ownerDocument;
     var out = doc.createElementNS(SVG_NS, "svg");
     var height = box.height + 2 * BANNER;
+    // Never narrower than the marking: a small picture still carries the whole of it (about 8px a character).
+    var width = Math.max(box.width, marking.length * 8 + 24);
     out.setAttribute("xmlns", SVG_NS);
-    out.setAttribute("width", String(box.width));
+    out.setAttribute("width", String(width));
     out.setAttribute("height", String(height));
-    out.setAttribute("viewBox", "0 0 " + box.width + " " + height);
+    out.setAttribute("viewBox", "0 0 " + width + " " + height);
     var title = svg.querySelector("title");
     if (title) {
       var named = doc.createElementNS(SVG_NS, "title");
@@ -238,14 +240,14 @@
     background.setAttribute("width", "100%"); background.setAttribute("height", "100%");
     background.setAttribute("fill", paper || "#FFFFFF");
     out.appendChild(background);
-    out.appendChild(markingLine(doc, marking, 0, box.width));
+    out.appendChild(markingLine(doc, marking, 0, width));
     var inner = svg.cloneNode(true);
-    inner.setAttribute("x", "0"); inner.setAttribute("y", String(BANNER));
+    inner.setAttribute("x", String((width - box.width) / 2)); inner.setAttribute("y", String(BANNER));
     inner.setAttribute("width", String(box.width)); inner.setAttribute("height", String(box.height));
     inner.setAttribute("viewBox", box.x + " " + box.y + " " + box.width + " " + box.height);
     out.appendChild(inner);
-    out.appendChild(markingLine(doc, marking, BANNER + box.height, box.width));
-    return { svg: out, inner: inner, width: box.width, height: height };
+    out.appendChild(markingLine(doc, marking, BANNER + box.height, width));
+    return { svg: out, inner: inner, width: width, height: height };
   }
 
   function serialize(svg) {
@@ -308,12 +310,12 @@
     image.onload = function () {
       var band = BANNER * 2;
       var canvas = document.createElement("canvas");
-      canvas.width = image.width;
+      canvas.width = Math.max(image.width, marking.length * 16 + 48);
       canvas.height = image.height + 2 * band;
       var context = canvas.getContext("2d");
       context.fillStyle = "#FFFFFF";
       context.fillRect(0, 0, canvas.width, canvas.height);
-      context.drawImage(image, 0, band);
+      context.drawImage(image, (canvas.width - image.width) / 2, band);
       var colours = bannerColours(marking);
       [0, band + image.height].forEach(function (y) {
         context.fillStyle = colours.background;
