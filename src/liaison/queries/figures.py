@@ -68,6 +68,8 @@ def build(session: Session, actor: Principal, item: str) -> Figure:
     load()
     name, _sep, argument = item.partition(":")
     kind = KINDS.get(name)
+    if kind is None and not KINDS:
+        raise InvalidInput("include", _("unknown picture %(item)s: no pictures are available yet", item=item))
     if kind is None:
         raise InvalidInput(
             "include", _("unknown picture %(item)s: choose from %(kinds)s", item=item, kinds=", ".join(sorted(KINDS)))

@@ -1,5 +1,8 @@
 """Testing tools the browser tests load into pages: axe-core (accessibility checks), from the npm registry.
 
+(The libraries the pages themselves use, cytoscape and cytoscape-svg, are plain static files: ``make vendor``
+copies them from ``node_modules`` into ``static/vendor/``, served in every environment by the static mount.)
+
 Served at ``/static/vendor/axe.min.js`` only when ``LIAISON_ENV`` is development or test, from the checkout's
 ``node_modules`` (``make test`` runs ``npm ci``); a production node answers 404, as for any unknown file. The
 pages never load it themselves: the tests inject it, so a page's script policy stays ``'self'`` with no CDN.
