@@ -96,9 +96,11 @@ def captions(session: Session, viewer: Any, ids: Iterable[uuid.UUID]) -> dict[uu
                 members[child] = parent
     best: dict[uuid.UUID, Statement] = {}
     for chunk in _chunks(members):
+        # ``prop || ''``: SQLite, with no statistics, would otherwise pick the (prop, value) index and read every
+        # name in the bank for each chunk (82 % of a path query's time on a bank of 100,000 entities).
         q = select(Statement).where(
             Statement.entity_id.in_(chunk),
-            Statement.prop == "name",
+            Statement.prop.concat("") == "name",
             Statement.retracted_at.is_(None),
             visible_statement(viewer),
         )
