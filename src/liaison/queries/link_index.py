@@ -445,6 +445,42 @@ class LinkIndex:
                 if a != b and self.visible(allowed, a) and self.visible(allowed, b):
                     yield k
 
+    def visible_pairs(
+        self,
+        allowed: frozenset[int] | None,
+        *,
+        min_grade: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> tuple[list[uuid.UUID], list[tuple[int, int]], int]:
+        """The whole graph the viewer may see, for cells: the entities (roots, sorted by id, so the numbering
+        does not depend on load order), the tied pairs of their positions (parallel relations and directions
+        joined), and how many relations there are."""
+        grade = grade_code(min_grade[0], min_grade[1]) if min_grade else None
+        lo = since.toordinal() if since else None
+        hi = until.toordinal() if until else None
+        seen: dict[int, bool] = {}
+        raw: set[tuple[int, int]] = set()
+        count = 0
+        with self._lock:
+            for k, alive in enumerate(self.e_alive):
+                if not alive or not self.edge_passes(k, allowed, grade, lo, hi):
+                    continue
+                a, b = self.root(self.e_src[k]), self.root(self.e_dst[k])
+                if a == b:
+                    continue
+                for n in (a, b):
+                    if n not in seen:
+                        seen[n] = self.visible(allowed, n)
+                if seen[a] and seen[b]:
+                    raw.add((a, b) if a < b else (b, a))
+                    count += 1
+            nodes = sorted({n for pair in raw for n in pair}, key=self.ids.__getitem__)
+            ids = [self.ids[n] for n in nodes]
+        position = {n: i for i, n in enumerate(nodes)}
+        pairs = sorted({(min(position[a], position[b]), max(position[a], position[b])) for a, b in raw})
+        return ids, pairs, count
+
     def edge(self, k: int) -> tuple[int, int, str, str, date | None, uuid.UUID]:
         """(source root, target root, relation, grade, date, statement id) of edge ``k``."""
         day = self.e_day[k]

@@ -502,42 +502,28 @@ def communities(
     grade = check_filters(min_grade, since, until)
     idx = _index(session, index)
     allowed = idx.allowed(viewer)
-    with idx._lock:
-        pure_edges = []
-        used: set[int] = set()
-        for k in idx.visible_edges(allowed):
-            if grade or since or until:
-                day = idx.e_day[k]
-                if not network.edge_passes(
-                    idx.edge(k)[3], date.fromordinal(day) if day else None, min_grade=grade, since=since, until=until
-                ):
-                    continue
-            a, b = idx.root(idx.e_src[k]), idx.root(idx.e_dst[k])
-            used.add(a)
-            used.add(b)
-            pure_edges.append(network.Edge(str(k), str(a), str(b), ""))
-            if len(pure_edges) > network.MAX_EDGES:
-                network.check_size(len(used), len(pure_edges))
-        ids = {n: idx.ids[n] for n in used}
-    pure = network.Graph([network.Node(str(n)) for n in used], pure_edges)
-    cells = network.communities(pure)
-    degree: dict[str, int] = {}
-    for e in pure.edges:
-        degree[e.source] = degree.get(e.source, 0) + 1
-        degree[e.target] = degree.get(e.target, 0) + 1
-    by_cell: dict[int, list[str]] = {}
-    for node, c in cells.membership.items():
+    ids, pairs, count = idx.visible_pairs(allowed, min_grade=grade, since=since, until=until)
+    if count > network.MAX_EDGES:
+        network.check_size(len(ids), count)
+    cells = network.partition([str(i) for i in ids], pairs)
+    degree = [0] * len(ids)
+    for a, b in pairs:
+        degree[a] += 1
+        degree[b] += 1
+    by_cell: dict[int, list[int]] = {}
+    for n, ident in enumerate(ids):
+        c = cells.membership[str(ident)]
         if c < max_communities:
-            by_cell.setdefault(c, []).append(node)
+            by_cell.setdefault(c, []).append(n)
     shown: dict[int, list[uuid.UUID]] = {
-        c: [ids[int(n)] for n in sorted(members, key=lambda n: (-degree.get(n, 0), str(ids[int(n)])))[:top]]
+        c: [ids[n] for n in sorted(members, key=lambda n: (-degree[n], str(ids[n])))[:top]]
         for c, members in by_cell.items()
     }
     nodes = _nodes(session, viewer, [i for members in shown.values() for i in members])
     out = {
         "filters": _filters(grade, since, until),
-        "entities": len(pure.ids),
-        "relations": len(pure.edges),
+        "entities": len(ids),
+        "relations": count,
         "modularity": cells.modularity,
         "count": len(cells.sizes),
         "communities": [
