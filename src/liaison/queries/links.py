@@ -114,6 +114,17 @@ def _nodes(session: Session, viewer: Viewer, ids: Iterable[uuid.UUID]) -> dict[u
     }
 
 
+def trim(graph: dict[str, Any], max_nodes: int) -> dict[str, Any]:
+    """The first ``max_nodes`` nodes of a Graph JSON (a group's network lists the group, then its members best
+    tied first) and the edges among them, for a picture that must stay readable; the marking is kept."""
+    if len(graph["nodes"]) <= max_nodes:
+        return graph
+    nodes = graph["nodes"][:max_nodes]
+    kept = {n["id"] for n in nodes}
+    edges = [e for e in graph["edges"] if e["source"] in kept and e["target"] in kept]
+    return {"nodes": nodes, "edges": edges, "marking": graph["marking"]}
+
+
 def edge_json(s: Statement, source: uuid.UUID, target: uuid.UUID) -> dict[str, Any]:
     return {
         "id": str(s.id),
