@@ -21,7 +21,6 @@ from liaison.db import make_engine, make_session_factory
 from liaison.errors import LiaisonError, NotAuthenticated
 from liaison.escalation.worker import Worker
 from liaison.i18n import _
-from liaison.queries.link_index import shared_link_index
 from liaison.queries.snapshot import DirectoryCache
 from liaison.settings import DEVELOPMENT_MODE_WARNING, Settings, load_settings
 from liaison.web import input_errors
@@ -115,8 +114,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         st.read_audit.start()
         st.cache.start()
         st.bank_index.start()
-        link_index = shared_link_index(engine)  # liaison.queries.links: kept fresh like the name index
-        link_index.start()
         thread = worker.start_thread() if worker is not None else None
         try:
             yield
@@ -125,7 +122,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 worker.stop()
                 thread.join(timeout=15)
             st.bank_index.stop()
-            link_index.stop()
             st.cache.stop()
             st.read_audit.stop()
             engine.dispose()
