@@ -74,7 +74,7 @@ def _chunks(ids: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
         yield ids[i : i + size]
 
 
-def _statements(session: Session, viewer: Viewer, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Statement]:
+def readable_statements(session: Session, viewer: Viewer, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Statement]:
     """The current statements among ``ids`` that the SQL access clause lets ``viewer`` read."""
     wanted = list(dict.fromkeys(ids))
     found: dict[uuid.UUID, Statement] = {}
@@ -203,7 +203,7 @@ def shortest_paths(
     ra, rb = _entity(session, viewer, a), _entity(session, viewer, b)
     idx = _index(session, index)
     found = idx.paths(idx.allowed(viewer), ra, rb, min_grade=grade, since=since, until=until, limit=limit * 3)
-    statements = _statements(session, viewer, (s for _nodes_, sids in found for s in sids))
+    statements = readable_statements(session, viewer, (s for _nodes_, sids in found for s in sids))
     ends = roots(session, [e for s in statements.values() for e in (s.entity_id, s.object_id) if e is not None])
     nodes = _nodes(session, viewer, [n for path, _sids in found for n in path] + [ra, rb])
     paths: list[network.Path] = []
@@ -343,7 +343,7 @@ def _group_graph(
         wanted = sorted(set(links) | set(among))
         ends = {k: idx.edge(k) for k in wanted}
         member_ids = {idx.ids[m]: r for m, r in roles.items()}
-    statements = _statements(session, viewer, (e[5] for e in ends.values()))
+    statements = readable_statements(session, viewer, (e[5] for e in ends.values()))
     nodes = _nodes(session, viewer, [root, *member_ids])
     edges: list[dict[str, Any]] = []
     pure_edges: list[network.Edge] = []
