@@ -238,3 +238,44 @@ def test_index_and_sql_agree_with_the_pure_rule_and_networkx(bank: BankWorld, se
                     assert got == expected, (who, a, b)
                 else:
                     assert got <= expected and len(got) == 10
+
+
+def test_a_merge_joins_the_relations_of_both_records_and_an_undo_splits_them(bank: BankWorld) -> None:
+    from liaison.actions import merges
+
+    a = person(bank, "fr.analyst", "Adam Alpha")
+    b = person(bank, "fr.analyst", "Bruno Beta")
+    first = person(bank, "fr.analyst", "Karim Haddad")
+    second = person(bank, "de.analyst", "Karim Haddad")
+    relate(bank, "fr.analyst", a, first)
+    relate(bank, "de.analyst", second, b)
+    with bank.sessions() as s:
+        assert links.shortest_paths(s, bank["operator"], a, b)["paths"] == []
+    with transaction(bank.sessions) as s:
+        made = [
+            p
+            for p in merges.propose_merges(s, actor=bank["de.analyst"])
+            if {p.entity_id, p.other_id} == {first, second}
+        ]
+        assert made
+        proposal = made[0].id
+        merges.accept(s, actor=bank["de.analyst"], proposal_id=proposal)
+    with bank.sessions() as s:
+        joined = links.shortest_paths(s, bank["de.analyst"], a, b)
+    assert joined["length"] == 2 and len(joined["paths"][0]["nodes"]) == 3
+    with transaction(bank.sessions) as s:
+        merges.undo(s, actor=bank["de.analyst"], proposal_id=proposal)
+    with bank.sessions() as s:
+        assert links.shortest_paths(s, bank["de.analyst"], a, b)["paths"] == []
+
+
+def test_the_bench_entry_points_answer_as_a_request_does(bank: BankWorld) -> None:
+    from liaison.queries.link_index import LinkIndex
+
+    c = chain(bank, edge=Marking("RED"))
+    with bank.sessions() as s:
+        index = LinkIndex.load(s)
+        for who, expected in (("fr.analyst", 1), ("de.analyst", 0)):
+            allowed = index.allowed(viewer_for(s, bank[who]))
+            assert len(index.paths(allowed, c.a, c.b)) == expected
+    assert index.edge_count == 2 and index.last_build_seconds > 0

@@ -88,6 +88,8 @@ class LinkIndex:
         self._clear()
         self.last_build_seconds = 0.0
         self.last_catch_up: dict[str, Any] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         _INDEXES.add(self)
 
     def _clear(self) -> None:
@@ -126,6 +128,8 @@ class LinkIndex:
         self._dirty = True
 
     def get(self) -> LinkIndex:
+        """This index, caught up if a check is due; while another thread catches up, a query goes on with the
+        index as it is (only the first build is waited for)."""
         if self._dirty or not self.built or clock.monotonic() - self._checked_at >= self.check_interval:
             self.refresh(wait=not self.built)
         return self
@@ -143,6 +147,32 @@ class LinkIndex:
                 self._catch_up(revision)
         finally:
             self._refreshing.release()
+
+    def start(self) -> None:
+        """Build in the background, then keep up every ``check_interval`` seconds, so no request waits for a
+        build (the web app runs this from its lifespan, beside the name index)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            delay = 0.0
+            while not self._stop.wait(delay):
+                delay = self.check_interval
+                try:
+                    self.refresh()
+                except Exception:  # a database hiccup must not kill the refresher; the next tick retries
+                    log.exception("bank link index: refresh failed")
+                    self.mark_dirty()
+
+        self._thread = threading.Thread(target=loop, name="bank-link-index-refresher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self._thread = None
 
     def _stored_revision(self) -> int:
         with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -233,7 +263,11 @@ class LinkIndex:
             q = select(_raw(e.id), e.schema, _raw(e.merged_into_id))
             if chunk is not None:
                 q = q.where(_raw(e.id).in_(chunk))
-            for raw, schema, merged in conn.execution_options(yield_per=BATCH).execute(q):
+            if chunk is None:
+                rows: Iterable[Any] = conn.execution_options(yield_per=BATCH).execute(q)
+            else:  # a few hundred rows: read them all, so an early return leaves no server-side cursor open
+                rows = conn.execute(q).all()
+            for raw, schema, merged in rows:
                 n = self._node_for(raw)
                 into = -1 if merged is None else self._node_for(merged)
                 if only is not None and into != self._merged[n]:
@@ -444,6 +478,42 @@ class LinkIndex:
                 a, b = self.root(self.e_src[k]), self.root(self.e_dst[k])
                 if a != b and self.visible(allowed, a) and self.visible(allowed, b):
                     yield k
+
+    def visible_pairs(
+        self,
+        allowed: frozenset[int] | None,
+        *,
+        min_grade: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> tuple[list[uuid.UUID], list[tuple[int, int]], int]:
+        """The whole graph the viewer may see, for cells: the entities (roots, sorted by id, so the numbering
+        does not depend on load order), the tied pairs of their positions (parallel relations and directions
+        joined), and how many relations there are."""
+        grade = grade_code(min_grade[0], min_grade[1]) if min_grade else None
+        lo = since.toordinal() if since else None
+        hi = until.toordinal() if until else None
+        seen: dict[int, bool] = {}
+        raw: set[tuple[int, int]] = set()
+        count = 0
+        with self._lock:
+            for k, alive in enumerate(self.e_alive):
+                if not alive or not self.edge_passes(k, allowed, grade, lo, hi):
+                    continue
+                a, b = self.root(self.e_src[k]), self.root(self.e_dst[k])
+                if a == b:
+                    continue
+                for n in (a, b):
+                    if n not in seen:
+                        seen[n] = self.visible(allowed, n)
+                if seen[a] and seen[b]:
+                    raw.add((a, b) if a < b else (b, a))
+                    count += 1
+            nodes = sorted({n for pair in raw for n in pair}, key=self.ids.__getitem__)
+            ids = [self.ids[n] for n in nodes]
+        position = {n: i for i, n in enumerate(nodes)}
+        pairs = sorted({(min(position[a], position[b]), max(position[a], position[b])) for a, b in raw})
+        return ids, pairs, count
 
     def edge(self, k: int) -> tuple[int, int, str, str, date | None, uuid.UUID]:
         """(source root, target root, relation, grade, date, statement id) of edge ``k``."""

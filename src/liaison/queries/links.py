@@ -74,7 +74,7 @@ def _chunks(ids: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
         yield ids[i : i + size]
 
 
-def _statements(session: Session, viewer: Viewer, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Statement]:
+def readable_statements(session: Session, viewer: Viewer, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Statement]:
     """The current statements among ``ids`` that the SQL access clause lets ``viewer`` read."""
     wanted = list(dict.fromkeys(ids))
     found: dict[uuid.UUID, Statement] = {}
@@ -112,6 +112,17 @@ def _nodes(session: Session, viewer: Viewer, ids: Iterable[uuid.UUID]) -> dict[u
         for i in wanted
         if i in seen
     }
+
+
+def trim(graph: dict[str, Any], max_nodes: int) -> dict[str, Any]:
+    """The first ``max_nodes`` nodes of a Graph JSON (a group's network lists the group, then its members best
+    tied first) and the edges among them, for a picture that must stay readable; the marking is kept."""
+    if len(graph["nodes"]) <= max_nodes:
+        return graph
+    nodes = graph["nodes"][:max_nodes]
+    kept = {n["id"] for n in nodes}
+    edges = [e for e in graph["edges"] if e["source"] in kept and e["target"] in kept]
+    return {"nodes": nodes, "edges": edges, "marking": graph["marking"]}
 
 
 def edge_json(s: Statement, source: uuid.UUID, target: uuid.UUID) -> dict[str, Any]:
@@ -192,7 +203,7 @@ def shortest_paths(
     ra, rb = _entity(session, viewer, a), _entity(session, viewer, b)
     idx = _index(session, index)
     found = idx.paths(idx.allowed(viewer), ra, rb, min_grade=grade, since=since, until=until, limit=limit * 3)
-    statements = _statements(session, viewer, (s for _nodes_, sids in found for s in sids))
+    statements = readable_statements(session, viewer, (s for _nodes_, sids in found for s in sids))
     ends = roots(session, [e for s in statements.values() for e in (s.entity_id, s.object_id) if e is not None])
     nodes = _nodes(session, viewer, [n for path, _sids in found for n in path] + [ra, rb])
     paths: list[network.Path] = []
@@ -332,7 +343,7 @@ def _group_graph(
         wanted = sorted(set(links) | set(among))
         ends = {k: idx.edge(k) for k in wanted}
         member_ids = {idx.ids[m]: r for m, r in roles.items()}
-    statements = _statements(session, viewer, (e[5] for e in ends.values()))
+    statements = readable_statements(session, viewer, (e[5] for e in ends.values()))
     nodes = _nodes(session, viewer, [root, *member_ids])
     edges: list[dict[str, Any]] = []
     pure_edges: list[network.Edge] = []
@@ -502,42 +513,28 @@ def communities(
     grade = check_filters(min_grade, since, until)
     idx = _index(session, index)
     allowed = idx.allowed(viewer)
-    with idx._lock:
-        pure_edges = []
-        used: set[int] = set()
-        for k in idx.visible_edges(allowed):
-            if grade or since or until:
-                day = idx.e_day[k]
-                if not network.edge_passes(
-                    idx.edge(k)[3], date.fromordinal(day) if day else None, min_grade=grade, since=since, until=until
-                ):
-                    continue
-            a, b = idx.root(idx.e_src[k]), idx.root(idx.e_dst[k])
-            used.add(a)
-            used.add(b)
-            pure_edges.append(network.Edge(str(k), str(a), str(b), ""))
-            if len(pure_edges) > network.MAX_EDGES:
-                network.check_size(len(used), len(pure_edges))
-        ids = {n: idx.ids[n] for n in used}
-    pure = network.Graph([network.Node(str(n)) for n in used], pure_edges)
-    cells = network.communities(pure)
-    degree: dict[str, int] = {}
-    for e in pure.edges:
-        degree[e.source] = degree.get(e.source, 0) + 1
-        degree[e.target] = degree.get(e.target, 0) + 1
-    by_cell: dict[int, list[str]] = {}
-    for node, c in cells.membership.items():
+    ids, pairs, count = idx.visible_pairs(allowed, min_grade=grade, since=since, until=until)
+    if count > network.MAX_EDGES:
+        network.check_size(len(ids), count)
+    cells = network.partition([str(i) for i in ids], pairs)
+    degree = [0] * len(ids)
+    for a, b in pairs:
+        degree[a] += 1
+        degree[b] += 1
+    by_cell: dict[int, list[int]] = {}
+    for n, ident in enumerate(ids):
+        c = cells.membership[str(ident)]
         if c < max_communities:
-            by_cell.setdefault(c, []).append(node)
+            by_cell.setdefault(c, []).append(n)
     shown: dict[int, list[uuid.UUID]] = {
-        c: [ids[int(n)] for n in sorted(members, key=lambda n: (-degree.get(n, 0), str(ids[int(n)])))[:top]]
+        c: [ids[n] for n in sorted(members, key=lambda n: (-degree[n], str(ids[n])))[:top]]
         for c, members in by_cell.items()
     }
     nodes = _nodes(session, viewer, [i for members in shown.values() for i in members])
     out = {
         "filters": _filters(grade, since, until),
-        "entities": len(pure.ids),
-        "relations": len(pure.edges),
+        "entities": len(ids),
+        "relations": count,
         "modularity": cells.modularity,
         "count": len(cells.sizes),
         "communities": [

@@ -24,7 +24,7 @@ from liaison.queries.figures import Figure, Table, register
 def _marking(session: Session, actor: Principal, graph: dict[str, Any]) -> Marking:
     """The strictest marking of the statements behind the graph's edges (read again as the viewer)."""
     viewer = viewer_for(session, actor)
-    found = links._statements(session, viewer, (uuid.UUID(e["id"]) for e in graph["edges"]))
+    found = links.readable_statements(session, viewer, (uuid.UUID(e["id"]) for e in graph["edges"]))
     return links.strictest(s.marking for s in found.values())
 
 

@@ -29,6 +29,9 @@ from liaison.web.ui.common import Me, render, uuid_or_404
 
 router = APIRouter()
 
+PICTURE_NODES = 300  # the interactive picture of a big group: the best-tied members
+TABLE_ROWS = 500
+
 
 def _date(value: str, field: str) -> date | None:
     if not value.strip():
@@ -72,12 +75,15 @@ def group_page(
             error = exc.detail
             data = links.group_network(session, me.principal, ident, index=index)
         years = links.timeline(session, me.principal, ident, index=index)
+    total = len(data["members"])
+    data["graph"] = links.trim(data["graph"], PICTURE_NODES)
+    shown_members = data["members"][:TABLE_ROWS]
     with reader_language(me):
         name = data["group"]["caption"]
         svg = render_graph(data["graph"], title=_("Network of %(name)s", name=name), max_nodes=80)
         chart = structure_chart(years["years"], _("Structure of %(name)s over time", name=name))
     cells: dict[int, list[dict[str, Any]]] = {}
-    for m in data["members"]:
+    for m in shown_members:
         if m["community"] is not None:
             cells.setdefault(m["community"], []).append(m)
     return render(
@@ -85,6 +91,8 @@ def group_page(
         "analysis_group.html",
         me=me,
         d=data,
+        members=shown_members,
+        total=total,
         years=years,
         graph_svg=svg,
         chart=chart,
