@@ -1,7 +1,8 @@
 """Demo incidents: the synthetic incidents of :func:`liaison.analysis.synthetic.default_scenario` (January 2016 to
 the last complete month), imported through the incidents import as a GTD-layout file, marked ``synthetic`` and
-TLP:GREEN, contributed by the French demo agency's analyst. Their structure is known (trends, seasons, two groups that change targets and regions), so the demo's
-forecasts can be checked against it; every page that shows them says they are synthetic."""
+TLP:GREEN, contributed by the French demo agency's analyst. Their structure is known (trends, seasons, two groups
+that change targets and regions), so the demo's forecasts can be checked against it; every page that shows them
+says they are synthetic."""
 
 from __future__ import annotations
 
