@@ -33,7 +33,7 @@ from liaison.marking import Marking, stricter
 from liaison.models import BankEntity, Statement
 from liaison.principal import Principal
 from liaison.queries.bank import captions, roots, visible_ids
-from liaison.queries.bank_access import entity_or_404, require_reader, viewer_for, visible_statement
+from liaison.queries.bank_access import entity_id_or_404, require_reader, viewer_for, visible_statement
 from liaison.queries.link_index import LinkIndex, link_index_for
 
 MEMBERSHIP = ("member_of", "leader_of")
@@ -150,10 +150,10 @@ def strictest(markings: Iterable[Marking]) -> Marking:
 
 def _entity(session: Session, viewer: Viewer, ident: uuid.UUID | str) -> uuid.UUID:
     """The root of a visible entity (404 for an unknown or invisible one; a merged one answers as its root)."""
-    found = entity_or_404(session, viewer, ident).id
+    found = entity_id_or_404(session, viewer, ident)
     root = roots(session, [found])[found]
     if root != found:
-        entity_or_404(session, viewer, root)
+        entity_id_or_404(session, viewer, root)
     return root
 
 
