@@ -107,12 +107,14 @@ def forecast_chart(
             f'<rect x="{x - 4:.1f}" y="{y_at(forecast["value"]) - 4:.1f}" width="8" height="8" fill="{ours}"/></g>'
         )
     legend_y = height + 14
+    per_month = _text(_("incidents a month"))
+    band_words = _text(_("forecast, with 80 % and 95 % prediction bands"))
     parts.append(
         f'<g class="chart-legend"><line x1="{left}" x2="{left + 28}" y1="{legend_y - 4}" y2="{legend_y - 4}"'
         f' stroke="{colour}" stroke-width="2"/><text x="{left + 36}" y="{legend_y}" fill="currentColor">'
-        f"{_text(_('incidents a month'))}</text>"
+        f"{per_month}</text>"
         f'<rect x="{left + 220}" y="{legend_y - 10}" width="12" height="12" fill="{ours}" fill-opacity="0.45"/>'
-        f'<text x="{left + 238}" y="{legend_y}" fill="currentColor">{_text(_("forecast, 80 % and 95 % intervals"))}'
+        f'<text x="{left + 238}" y="{legend_y}" fill="currentColor">{band_words}'
         "</text></g>"
     )
     return Svg(_open("forecast", title, width, height + 26, " ".join(summary)) + "".join(parts) + "</svg>")
@@ -170,11 +172,13 @@ def probability_chart(title: str, rows: Sequence[dict[str, Any]], *, width: int 
             f' height="9" fill="none" stroke="{base}" stroke-width="1.5" stroke-dasharray="4 2"/></g>'
         )
     legend_y = bottom + 36
+    model_words = _text(_("model, with its 80 % band"))
+    history_words = _text(_("historical frequency"))
     parts.append(
         f'<g class="chart-legend"><rect x="{left}" y="{legend_y - 10}" width="14" height="10" fill="{ours}"/>'
-        f'<text x="{left + 20}" y="{legend_y}" fill="currentColor">{_text(_("model, with 80 % interval"))}</text>'
+        f'<text x="{left + 20}" y="{legend_y}" fill="currentColor">{model_words}</text>'
         f'<rect x="{left + 240}" y="{legend_y - 10}" width="14" height="10" fill="none" stroke="{base}"'
         f' stroke-dasharray="4 2"/><text x="{left + 260}" y="{legend_y}" fill="currentColor">'
-        f"{_text(_('historical frequency'))}</text></g>"
+        f"{history_words}</text></g>"
     )
     return Svg(_open("probability", title, width, legend_y + 10, " ".join(summary)) + "".join(parts) + "</svg>")

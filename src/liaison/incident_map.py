@@ -146,16 +146,15 @@ def incident_map(title: str, points: Sequence[Point], *, total: int | None = Non
         parts.append(_mark(x, y, radius(p.killed + p.wounded), colour, shape, describe(p)))
     parts.append("</g>")
     if not shown:
+        empty = _text(_("No incident with coordinates"))
         parts.append(
             f'<text class="chart-empty" x="{WIDTH / 2:.0f}" y="{TOP + MAP_HEIGHT / 2:.0f}" text-anchor="middle"'
-            f' fill="currentColor">{_text(_("No incident with coordinates"))}</text>'
+            f' fill="currentColor">{empty}</text>'
         )
     else:
         y0 = TOP + MAP_HEIGHT + 20
-        parts.append(
-            f'<text class="map-note" x="8" y="{y0}" fill="currentColor">'
-            f"{_text(_('Size: killed and wounded. Colour and shape: attack type.'))}</text>"
-        )
+        note = _text(_("Size: killed and wounded. Colour and shape: attack type."))
+        parts.append(f'<text class="map-note" x="8" y="{y0}" fill="currentColor">{note}</text>')
         for n, code in enumerate(types):
             colour, shape = style_of(code)
             x, y = 16 + (n % 3) * (WIDTH / 3), y0 + 18 + 20 * (n // 3)

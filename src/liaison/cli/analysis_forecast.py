@@ -30,7 +30,7 @@ def _num(value: float | None, digits: int = 2) -> str:
 @analyze.command(
     "forecast",
     help=lazy_gettext(
-        "Next month's incident counts by region, target type or group, with 80 % and 95 % intervals and the "
+        "Next month's incident counts by region, target type or group, with 80 % and 95 % prediction intervals and the "
         "rolling-origin backtest error beside the seasonal-naive baseline's; with --group, that group's likely "
         "next target types and regions beside its historical frequencies. Only incidents you may see."
     ),

@@ -133,7 +133,8 @@ def centrality(
             q=cells["modularity"],
         )
     )
-    typer.echo(f"{_('degree'):>8} {_('between'):>8} {_('eigen'):>8} {_('cell'):>5}  {_('name')}")
+    heads = (_("degree"), _("between"), _("eigen"), _("cell"), _("name"))
+    typer.echo(f"{heads[0]:>8} {heads[1]:>8} {heads[2]:>8} {heads[3]:>5}  {heads[4]}")
     for m in data["members"]:
         roles = ", ".join([*m["stated_roles"], *(r for r in m["roles"] if r not in m["stated_roles"])])
         typer.echo(

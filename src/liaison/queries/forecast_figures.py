@@ -39,8 +39,8 @@ def series_chart(series: dict[str, Any]) -> Any:
 
 
 def series_table(series: list[dict[str, Any]]) -> Table:
-    columns = [_("Series"), _("Period"), _("Forecast"), _("80 % interval"), _("95 % interval")]
-    columns += [_("MAE"), _("Baseline MAE"), _("MASE"), _("Baseline MASE"), _("80 % coverage")]
+    columns = [_("Series"), _("Period"), _("Forecast"), _("Interval (80 %)"), _("Interval (95 %)")]
+    columns += [_("MAE"), _("Baseline MAE"), _("MASE"), _("Baseline MASE"), _("Coverage (80 %)")]
     rows = []
     for s in series:
         f, bt = s["forecast"], s["backtest"]
@@ -65,7 +65,7 @@ def category_chart(dim: dict[str, Any]) -> Any:
 
 
 def category_table(dim: dict[str, Any]) -> Table:
-    columns = [_("Category"), _("Probability"), _("80 % interval"), _("95 % interval"), _("Historical frequency")]
+    columns = [_("Category"), _("Probability"), _("Interval (80 %)"), _("Interval (95 %)"), _("Historical frequency")]
     rows = [
         [
             c["label"],
