@@ -179,7 +179,24 @@ PAGES = {
         "first:/inbox:/messages/",
         "first:/networks/FTF/members/FR:/agencies/",
     ],
-    "analyst": ["/bank", "/bank?q=ahmad", "/bank/screening", "/bank/merges", "first:/bank?q=ahmad:/bank/entities/"],
+    "analyst": [
+        "/bank",
+        "/bank?q=ahmad",
+        "/bank/screening",
+        "/bank/merges",
+        "first:/bank?q=ahmad:/bank/entities/",
+        "/analysis",
+        "group:/analysis/groups/",
+        "group:/analysis/funding?group=",
+        "group:/analysis/incidents?group=",
+        "group:/analysis/forecast?group=",
+        "group:/analysis/path?b=Karim Haddar&a=",
+        "/analysis/incidents",
+        "/analysis/forecast?by=target-type",
+        "/analysis/briefing?include=map&include=trends:region",
+        "/analysis/incidents/import",
+        "/analysis/transactions/import",
+    ],
     "auditor": ["/audit"],
 }
 FIRST = re.compile(r'href="(/[^"]*)"')
@@ -187,6 +204,13 @@ UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 def _address(client: TestClient, path: str) -> str:
+    if path.startswith("group:"):  # the analysis page of the demo's main group, found on the analysis centre's page
+        found = re.search(
+            r'href="/analysis/groups/(' + UUID + r')"><bdi[^>]*>Northern Crescent Brigades<',
+            client.get("/analysis").text,
+        )
+        assert found, "the demo's main group is not on /analysis"
+        return path.removeprefix("group:") + found.group(1)
     if not path.startswith("first:"):
         return path
     _first, page, prefix = path.split(":", 2)
