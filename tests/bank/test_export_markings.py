@@ -38,6 +38,7 @@ from liaison.models import (
     ScreeningRun,
     Statement,
 )
+from liaison.models.analysis import Incident, Transaction
 from liaison.models.bank import releasable_codes
 from liaison.queries.bank import search
 from liaison.queries.bank_access import viewer_for
@@ -57,7 +58,16 @@ class Node:
 
 def _empty_bank(sessions: sessionmaker[Session]) -> None:
     with transaction(sessions) as s:
-        for model in (ScreeningHit, ScreeningDecision, ScreeningRun, MergeProposal, Statement, ListReference):
+        for model in (
+            Incident,
+            Transaction,
+            ScreeningHit,
+            ScreeningDecision,
+            ScreeningRun,
+            MergeProposal,
+            Statement,
+            ListReference,
+        ):
             s.execute(delete(model))
         s.execute(update(BankEntity).values(merged_into_id=None))
         for model in (BankEntity, BankImport, BankChange):

@@ -108,6 +108,7 @@ UUID_PARAMS = (
     "attachment_id",
     "exercise_id",
     "entity_id",
+    "group_id",  # the analysis centre's group: a bank entity
     "run_id",
     "hit_id",
     "proposal_id",
@@ -187,6 +188,7 @@ def invisible_objects(api: Api, world: Any) -> dict[str, str]:
             return str(create_entity(s, actor=actor, schema="Organization", statements=statements).id)
 
         ids["entity_id"] = organisation(de, "Northern Front")
+        ids["group_id"] = ids["entity_id"]
         organisation(fr, "Northern Front")  # the same group filed by another member: a likely duplicate
         proposals = propose_merges(s, actor=de, threshold=0.5)
         assert proposals, "two near-identical names make a merge proposal"

@@ -16,7 +16,6 @@ Codes are the GTD codebook's numbers (regions 1-12, attack types 1-9, weapon typ
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -25,6 +24,8 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+
+from liaison.interchange import csv_safe
 
 COLUMNS = (
     "eventid iyear imonth iday country country_txt region region_txt provstate city latitude longitude "
@@ -402,7 +403,7 @@ def iso_country(row: Mapping[str, Any]) -> str:
 def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     """The rows as a GTD-layout CSV (header line first)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv_safe.Writer(out, lineterminator="\n")  # every CSV this node writes goes through the one writer
+    writer.writerow(COLUMNS)
+    writer.writerows([row.get(c, "") for c in COLUMNS] for row in rows)
     return out.getvalue()
