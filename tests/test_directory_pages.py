@@ -5,6 +5,7 @@ readiness listing the secretariat's own desk. Driven over HTTP on the demo direc
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from liaison.queries import snapshot
@@ -86,7 +87,9 @@ def test_find_goes_straight_to_a_single_match_and_lists_several_with_who_is_on_d
     assert r.status_code == 303 and r.headers["location"] == "/networks/FTF"
     client.cookies.clear()
     logged_in(client, "fr.ftf")  # France's officers see FTF and VOT, where Japan is a member too
+    before = datetime.now(UTC)
     page = client.get("/find", params={"q": "Japan"}).text
+    after = datetime.now(UTC)
     found = rows(page)
     assert set(found) >= {"n-FTF", "n-VOT"}
     st = client.app.state.liaison  # type: ignore[attr-defined]
@@ -95,9 +98,11 @@ def test_find_goes_straight_to_a_single_match_and_lists_several_with_who_is_on_d
         row = found[f"n-{code}"]
         assert f'href="/networks/{code}/members/JP"' in row
         assert row.count('href="tel:+') == 1, code  # one Call button
-        answer = duty_answer(snap, snap.networks[code], snap.members["JP"], DEMO_NOW)
-        if answer.contact is not None:
-            assert answer.contact.name in row
+        # The page answers for the moment it was asked (the clock's, not the demo's): a shift may change between.
+        answers = [duty_answer(snap, snap.networks[code], snap.members["JP"], t) for t in (before, after)]
+        names = [a.contact.name for a in answers if a.contact is not None]
+        if names:
+            assert any(name in row for name in names), (names, row)
 
 
 def test_duty_answers_show_the_contacts_local_time_with_utc(client) -> None:  # noqa: F811
