@@ -12,15 +12,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from liaison import i18n
 from liaison.actions import incidents as act
 from liaison.actions.bank_bulk import marking_from_text, parse_grade
-from liaison.errors import InvalidInput, TooLarge
+from liaison.errors import InvalidInput
 from liaison.i18n import _
 from liaison.queries import incidents as q
 from liaison.queries.bank_access import viewer_for
 from liaison.web.api.bank_models import errors
-from liaison.web.api.common import read_limited
+from liaison.web.api.common import read_upload
 from liaison.web.deps import Actor, State
 from liaison.web.responses import JSONResponse
 
@@ -33,23 +32,6 @@ CountryQ = Annotated[str | None, Query(max_length=60, description="ISO 3166 alph
 AttackQ = Annotated[int | None, Query(description="GTD attack type code (1-9).")]
 TargetQ = Annotated[int | None, Query(description="GTD target type code (1-22).")]
 GroupQ = Annotated[str | None, Query(max_length=40, description="The perpetrator group's entity id.")]
-
-
-async def _upload(request: Request, limit: int) -> tuple[bytes, str]:
-    too_large = _(
-        "the file is over the import limit of %(limit)s bytes (LIAISON_IMPORT_MAX_BYTES)", limit=i18n.number(limit)
-    )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + 65536:
-        raise TooLarge(too_large)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        async with request.form(max_files=1, max_fields=10, max_part_size=limit + 1) as form:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise InvalidInput("file", _("upload the file as the form field 'file'"))
-            return await upload.read(), upload.filename or ""
-    return await read_limited(request, limit, too_large), request.headers.get("x-filename", "")[:300]
 
 
 @router.post(
@@ -90,7 +72,7 @@ async def create_import(
     source: Annotated[str, Query(max_length=300)] = "",
 ) -> JSONResponse:
     limit = st.settings.import_max_bytes
-    data, filename = await _upload(request, limit)
+    data, filename = await read_upload(request, limit)
     if not data:
         raise InvalidInput("file", _("the file is empty"))
     reliability, credibility = parse_grade(grade)

@@ -12,18 +12,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from liaison import i18n
 from liaison.actions.bank_bulk import marking_from_text, parse_grade
 from liaison.actions.bank_import import import_summary
 from liaison.actions.transactions import ImportDefaults, import_transactions
 from liaison.db import transaction
-from liaison.errors import InvalidInput, TooLarge
+from liaison.errors import InvalidInput
 from liaison.i18n import _
 from liaison.marking import MarkingError
 from liaison.principal import Principal
 from liaison.queries import funding as q
 from liaison.web.api.bank_models import errors
-from liaison.web.api.common import read_limited
+from liaison.web.api.common import read_upload
 from liaison.web.deps import Actor, State
 from liaison.web.responses import JSONResponse
 from liaison.web.state import AppState
@@ -82,25 +81,6 @@ def flags(actor: Actor, st: State, since: From = None, until: To = None) -> Resp
     return JSONResponse(out)
 
 
-async def _upload(request: Request, limit: int) -> tuple[bytes, str]:
-    """The file: the raw body, or a multipart ``file`` field; 413 over ``limit`` (checked on the declared length
-    before anything is read, then while reading)."""
-    too_large = _(
-        "the file is over the import limit of %(limit)s bytes (LIAISON_IMPORT_MAX_BYTES)", limit=i18n.number(limit)
-    )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + 65536:
-        raise TooLarge(too_large)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        async with request.form(max_files=1, max_fields=10, max_part_size=limit + 1) as form:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise InvalidInput("file", _("upload the file as the form field 'file'"))
-            return await upload.read(), upload.filename or ""
-    return await read_limited(request, limit, too_large), request.headers.get("x-filename", "")[:300]
-
-
 def _import(st: AppState, actor: Principal, data: bytes, filename: str, defaults: ImportDefaults, skip: bool) -> Any:
     with transaction(st.sessions) as session:
         imp = import_transactions(
@@ -153,7 +133,7 @@ async def import_csv(
     except MarkingError as exc:
         raise InvalidInput("marking", str(exc)) from exc
     reliability, credibility = parse_grade(grade)
-    data, filename = await _upload(request, st.settings.import_max_bytes)
+    data, filename = await read_upload(request, st.settings.import_max_bytes)
     if not data:
         raise InvalidInput("file", _("the file is empty"))
     defaults = ImportDefaults(mark, source or filename, reliability, credibility)

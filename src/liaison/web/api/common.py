@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from liaison import timeinput
-from liaison.errors import TooLarge
+from liaison import i18n, timeinput
+from liaison.errors import InvalidInput, TooLarge
 from liaison.i18n import _
 from liaison.queries.duty import network_member
 
@@ -61,3 +61,22 @@ async def read_limited(request: Request, limit: int, too_large: str) -> bytes:
             raise TooLarge(too_large)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def read_upload(request: Request, limit: int) -> tuple[bytes, str]:
+    """The file: the raw body, or a multipart ``file`` field; 413 over ``limit`` (checked on the declared length
+    before anything is read, then while reading)."""
+    too_large = _(
+        "the file is over the import limit of %(limit)s bytes (LIAISON_IMPORT_MAX_BYTES)", limit=i18n.number(limit)
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + 65536:
+        raise TooLarge(too_large)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        async with request.form(max_files=1, max_fields=10, max_part_size=limit + 1) as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise InvalidInput("file", _("upload the file as the form field 'file'"))
+            return await upload.read(), upload.filename or ""
+    return await read_limited(request, limit, too_large), request.headers.get("x-filename", "")[:300]
