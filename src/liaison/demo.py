@@ -155,6 +155,18 @@ class DemoSummary:
                     entities=entities,
                 )
             )
+        if self.analysis:
+            network = self.analysis.get("network", {})
+            out.append(
+                _(
+                    "Analysis centre (generated, synthetic): a network of %(persons)s fictional persons around "
+                    "%(groups)s groups, %(transactions)s transactions and %(incidents)s incidents",
+                    persons=network.get("persons", 0),
+                    groups=network.get("groups", 0),
+                    transactions=self.analysis.get("transactions", {}).get("transactions", 0),
+                    incidents=self.analysis.get("incidents", {}).get("incidents", 0),
+                )
+            )
         return out
 
 
