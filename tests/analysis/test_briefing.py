@@ -26,7 +26,7 @@ from liaison.db import make_engine, make_session_factory, transaction
 from liaison.errors import InvalidInput, PermissionDenied
 from liaison.marking import Marking
 from liaison.models import AuditEvent
-from liaison.queries.figures import Figure, Table
+from liaison.queries.figures import KINDS, Figure, Table
 from tests.analysis import figures_for_tests  # noqa: F401  (registers the test-* figures)
 from tests.bank.conftest import BankWorld, principals
 from tests.bank.test_ui_bank import csrf, log_in
@@ -34,6 +34,20 @@ from tests.conftest import Databases, build_world_into
 
 BASIS = "Art. 18 Europol Regulation"
 OVERALL = "TLP:AMBER, REL TO DE, FR"
+
+TEST_KINDS = {name: kind for name, kind in KINDS.items() if name.startswith("test-")}  # as figures_for_tests made them
+for _name in TEST_KINDS:
+    KINDS.pop(_name)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _test_kinds_only_here() -> Iterator[None]:
+    """The test-* kinds exist while this module runs, and never leak into another module's pages (the briefing
+    page lists every registered kind, and a pseudo-language test reads it in the same process)."""
+    KINDS.update(TEST_KINDS)
+    yield
+    for name in TEST_KINDS:
+        KINDS.pop(name, None)
 
 
 @pytest.fixture
