@@ -156,13 +156,15 @@ class DemoSummary:
                 )
             )
         if self.analysis:
+            from liaison.demo_analysis import GROUPS as ANALYSIS_GROUPS
+
             network = self.analysis.get("network", {})
             out.append(
                 _(
                     "Analysis centre (generated, synthetic): a network of %(persons)s fictional persons around "
                     "%(groups)s groups, %(transactions)s transactions and %(incidents)s incidents",
                     persons=network.get("persons", 0),
-                    groups=network.get("groups", 0),
+                    groups=len(ANALYSIS_GROUPS),
                     transactions=self.analysis.get("transactions", {}).get("transactions", 0),
                     incidents=self.analysis.get("incidents", {}).get("incidents", 0),
                 )
