@@ -29,7 +29,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, event, select, text, type_coerce
+from sqlalchemy import Connection, Engine, String, event, select, type_coerce
 from sqlalchemy.orm import Session
 
 from liaison import matching
@@ -38,6 +38,7 @@ from liaison.i18n import _
 from liaison.matching.algorithms import ALGORITHMS, DEFAULT, Algorithm
 from liaison.models import BankChange, BankEntity, ListReference, Statement
 from liaison.models.bank import CHANGES_KEPT, releasable_codes
+from liaison.queries.index_refresher import Refresher
 
 log = logging.getLogger("liaison.bank.index")
 
@@ -68,9 +69,11 @@ def _key(raw_id: Any) -> str:
     return str(raw_id if isinstance(raw_id, uuid.UUID) else uuid.UUID(str(raw_id)))
 
 
-class BankIndex:
+class BankIndex(Refresher):
     """The name index of one database, with the revision it covers. Thread-safe: one lock around catch-up and
     search (the matching index is mutated in place)."""
+
+    REFRESHER = "bank name index"
 
     def __init__(self, engine: Engine, *, algorithm: str | None = None, check_interval: float = 1.0) -> None:
         self._engine = engine
@@ -103,9 +106,6 @@ class BankIndex:
 
     # -- freshness --
 
-    def mark_dirty(self) -> None:
-        self._dirty = True
-
     def get(self) -> BankIndex:
         """This index, caught up with the stored revision if a check is due. While another thread is catching up,
         a search goes on with the index as it is (only the first build is waited for)."""
@@ -126,36 +126,6 @@ class BankIndex:
                 self._catch_up()
         finally:
             self._refreshing.release()
-
-    def start(self) -> None:
-        """Build in the background, then keep up every ``check_interval`` seconds, so no search waits for a
-        build or pays for a catch-up (the web app runs this from its lifespan)."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-
-        def loop() -> None:
-            delay = 0.0
-            while not self._stop.wait(delay):
-                delay = self.check_interval
-                try:
-                    self.refresh()
-                except Exception:  # a database hiccup must not kill the refresher; the next tick retries
-                    log.exception("bank name index: refresh failed")
-                    self.mark_dirty()
-
-        self._thread = threading.Thread(target=loop, name="bank-index-refresher", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-        self._thread = None
-
-    def _stored_revision(self) -> int:
-        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return int(conn.execute(text("SELECT revision FROM bank_revision WHERE id = 1")).scalar() or 0)
 
     # -- building --
 

@@ -33,7 +33,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, event, select, text, type_coerce
+from sqlalchemy import Connection, Engine, String, event, select, type_coerce
 from sqlalchemy.orm import Session
 
 from liaison.analysis import grades
@@ -42,6 +42,7 @@ from liaison.bank.access import Audiences, Viewer
 from liaison.bank.props import RELATIONS
 from liaison.models import BankChange, BankEntity, Statement
 from liaison.models.bank import CHANGES_KEPT, releasable_codes
+from liaison.queries.index_refresher import Refresher
 
 log = logging.getLogger("liaison.bank.links")
 
@@ -67,8 +68,10 @@ def _grade_text(code: int) -> str:
     return grades.RELIABILITY[code // 8] + grades.CREDIBILITY[code % 8]
 
 
-class LinkIndex:
+class LinkIndex(Refresher):
     """The relations of one database, with the revision they cover. Thread-safe (one lock)."""
+
+    REFRESHER = "bank link index"
 
     def __init__(self, engine: Engine, *, check_interval: float = 1.0) -> None:
         self._engine = engine
@@ -124,9 +127,6 @@ class LinkIndex:
         index.refresh()
         return index
 
-    def mark_dirty(self) -> None:
-        self._dirty = True
-
     def get(self) -> LinkIndex:
         """This index, caught up if a check is due; while another thread catches up, a query goes on with the
         index as it is (only the first build is waited for)."""
@@ -147,36 +147,6 @@ class LinkIndex:
                 self._catch_up(revision)
         finally:
             self._refreshing.release()
-
-    def start(self) -> None:
-        """Build in the background, then keep up every ``check_interval`` seconds, so no request waits for a
-        build (the web app runs this from its lifespan, beside the name index)."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-
-        def loop() -> None:
-            delay = 0.0
-            while not self._stop.wait(delay):
-                delay = self.check_interval
-                try:
-                    self.refresh()
-                except Exception:  # a database hiccup must not kill the refresher; the next tick retries
-                    log.exception("bank link index: refresh failed")
-                    self.mark_dirty()
-
-        self._thread = threading.Thread(target=loop, name="bank-link-index-refresher", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-        self._thread = None
-
-    def _stored_revision(self) -> int:
-        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return int(conn.execute(text("SELECT revision FROM bank_revision WHERE id = 1")).scalar() or 0)
 
     def rebuild(self) -> None:
         started = clock.perf_counter()
