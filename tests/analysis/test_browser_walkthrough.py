@@ -6,34 +6,18 @@ export a marked PDF briefing of what was seen."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from tests.test_browser import PASSWORD, _liaison, serving
+from tests.test_browser import PASSWORD, server  # noqa: F401  (the demo served by `liaison serve`, per module)
 
 pytestmark = pytest.mark.browser
 GROUP = "Northern Crescent Brigades"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser-analysis-walk")
-    url = f"sqlite:///{root / 'liaison.db'}"
-    env = {**os.environ, "LIAISON_DATABASE_URL": url, "LIAISON_ENV": "test", "LIAISON_LOG_LEVEL": "warning"}
-    env.pop("LIAISON_DATABASE_URL_FILE", None)
-    for args in (["db", "upgrade"], ["demo", "load", "--password", PASSWORD]):
-        done = subprocess.run([_liaison(), *args], env=env, capture_output=True, text=True, timeout=600, check=False)
-        assert done.returncode == 0, f"liaison {' '.join(args)} failed: {done.stderr}"
-    with serving(root, env) as base:
-        yield base
-
-
-def test_an_analyst_walks_from_a_group_to_a_marked_briefing(browser, server, screenshot_dir: Path) -> None:
+def test_an_analyst_walks_from_a_group_to_a_marked_briefing(browser, server, screenshot_dir: Path) -> None:  # noqa: F811
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     problems: list[str] = []

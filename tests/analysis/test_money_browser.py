@@ -3,35 +3,19 @@ the flow graph, the funders chart and the planted flags, on a desktop and a phon
 
 from __future__ import annotations
 
-import os
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from liaison import demo_money
-from tests.test_browser import PASSWORD, _liaison, serving
+from tests.test_browser import PASSWORD, server  # noqa: F401  (the demo served by `liaison serve`, per module)
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser-money")
-    url = f"sqlite:///{root / 'liaison.db'}"
-    env = {**os.environ, "LIAISON_DATABASE_URL": url, "LIAISON_ENV": "test", "LIAISON_LOG_LEVEL": "warning"}
-    env.pop("LIAISON_DATABASE_URL_FILE", None)
-    for args in (["db", "upgrade"], ["demo", "load", "--password", PASSWORD]):
-        done = subprocess.run([_liaison(), *args], env=env, capture_output=True, text=True, timeout=300, check=False)
-        assert done.returncode == 0, f"liaison {' '.join(args)} failed: {done.stderr}"
-    with serving(root, env) as base:
-        yield base
-
-
 @pytest.mark.parametrize(("width", "height", "name"), [(1280, 900, "desktop"), (390, 844, "phone")])
 def test_trace_the_main_groups_funding(
-    browser, server, screenshot_dir: Path, width: int, height: int, name: str
+    browser, server, screenshot_dir: Path, width: int, height: int, name: str  # noqa: F811
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
