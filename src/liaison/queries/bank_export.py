@@ -170,11 +170,12 @@ def entities(session: Session, viewer: Viewer, max_marking: str | None = None) -
         .order_by(key, Statement.created_at, Statement.id)
         .execution_options(yield_per=10_000)
     )
-    for ident, rows in groupby(session.execute(query), key=lambda r: r[0]):
-        found = list(rows)
-        values = [bank_ftm.Value(r[4], r[5], r[6], provenance(tuple(r[7:])), str(r[3]), str(r[2])) for r in found]
-        if any(v.prop == "name" for v in values):
-            yield Exported(ident, found[0][1], values, meta.get(ident, {}), references.get(ident, []))
+    with session.execute(query) as result:  # closed when the consumer stops early: no cursor left open
+        for ident, rows in groupby(result, key=lambda r: r[0]):
+            found = list(rows)
+            values = [bank_ftm.Value(r[4], r[5], r[6], provenance(tuple(r[7:])), str(r[3]), str(r[2])) for r in found]
+            if any(v.prop == "name" for v in values):
+                yield Exported(ident, found[0][1], values, meta.get(ident, {}), references.get(ident, []))
 
 
 @dataclass

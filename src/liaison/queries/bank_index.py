@@ -263,9 +263,16 @@ class BankIndex(Refresher):
             if chunk is not None:
                 eq = eq.where(_raw(e.id).in_(chunk))
                 sq = sq.where(_raw(s.entity_id).in_(chunk))
-            entities = conn.execution_options(yield_per=BATCH).execute(eq)
-            with self._reader.connect() as other:  # a second cursor for the statements
-                statements = iter(other.execution_options(yield_per=BATCH).execute(sq))
+            # Both results are closed on every exit (a consumer that stops early, an error, a statement written
+            # after the entities were read): an abandoned server-side cursor stays open on PostgreSQL until
+            # garbage collection finds it. yield_per goes on the statement: on the connection it would stream
+            # every later query on it too.
+            with (
+                conn.execute(eq.execution_options(yield_per=BATCH)) as entities,
+                self._reader.connect() as other,  # a second cursor for the statements
+                other.execute(sq.execution_options(yield_per=BATCH)) as statement_rows,
+            ):
+                statements = iter(statement_rows)
                 pending = next(statements, None)
                 for ident, schema, status in entities:
                     draft = _Draft(sys.intern(schema), status)
@@ -294,13 +301,14 @@ class BankIndex(Refresher):
             q = select(*cols)
             if chunk is not None:
                 q = q.where(_raw(r.entity_id).in_(chunk))
-            for ident, list_name, ref in conn.execution_options(yield_per=BATCH).execute(q):
-                rank = LIST_ORDER.get(list_name, 9)
-                old = found.get(ident)
-                if old is None or (rank, ref) < (ranks.get(ident, 9), old):
-                    found[ident] = ref
-                    if rank != 9:
-                        ranks[ident] = rank
+            with conn.execute(q.execution_options(yield_per=BATCH)) as rows:
+                for ident, list_name, ref in rows:
+                    rank = LIST_ORDER.get(list_name, 9)
+                    old = found.get(ident)
+                    if old is None or (rank, ref) < (ranks.get(ident, 9), old):
+                        found[ident] = ref
+                        if rank != 9:
+                            ranks[ident] = rank
         return found
 
     def _record(

@@ -233,17 +233,15 @@ class LinkIndex(Refresher):
             q = select(_raw(e.id), e.schema, _raw(e.merged_into_id))
             if chunk is not None:
                 q = q.where(_raw(e.id).in_(chunk))
-            if chunk is None:
-                rows: Iterable[Any] = conn.execution_options(yield_per=BATCH).execute(q)
-            else:  # a few hundred rows: read them all, so an early return leaves no server-side cursor open
-                rows = conn.execute(q).all()
-            for raw, schema, merged in rows:
-                n = self._node_for(raw)
-                into = -1 if merged is None else self._node_for(merged)
-                if only is not None and into != self._merged[n]:
-                    return False
-                self.schemas[n] = sys.intern(schema)
-                self._merged[n] = into
+            # ``with``: the result (a server-side cursor on PostgreSQL) is closed on an early return or an error
+            with conn.execute(q.execution_options(yield_per=BATCH)) as rows:
+                for raw, schema, merged in rows:
+                    n = self._node_for(raw)
+                    into = -1 if merged is None else self._node_for(merged)
+                    if only is not None and into != self._merged[n]:
+                        return False
+                    self.schemas[n] = sys.intern(schema)
+                    self._merged[n] = into
         if only is not None:
             for raw in only:
                 n = self._node_for(raw)
@@ -268,26 +266,25 @@ class LinkIndex(Refresher):
             q = select(*cols).where(s.retracted_at.is_(None), s.prop.in_(("name", *RELATIONS)))
             if chunk is not None:
                 q = q.where(_raw(s.entity_id).in_(chunk))
-            for sid, subject, obj, prop, tlp, org, rel, reliability, credibility, day in conn.execution_options(
-                yield_per=BATCH
-            ).execute(q):
-                n = self._node_for(subject)
-                audience = self._audience(tlp, org, rel)
-                if prop == "name":
-                    names.setdefault(n, set()).add(audience)
-                elif obj is not None:
-                    day_number = day.toordinal() if isinstance(day, date) else 0
-                    pending.append(
-                        (
-                            n,
-                            self._node_for(obj),
-                            audience,
-                            _REL_CODE[prop],
-                            grade_code(reliability, credibility),
-                            day_number,
-                            sid,
+            with conn.execute(q.execution_options(yield_per=BATCH)) as result:
+                for sid, subject, obj, prop, tlp, org, rel, reliability, credibility, day in result:
+                    n = self._node_for(subject)
+                    audience = self._audience(tlp, org, rel)
+                    if prop == "name":
+                        names.setdefault(n, set()).add(audience)
+                    elif obj is not None:
+                        day_number = day.toordinal() if isinstance(day, date) else 0
+                        pending.append(
+                            (
+                                n,
+                                self._node_for(obj),
+                                audience,
+                                _REL_CODE[prop],
+                                grade_code(reliability, credibility),
+                                day_number,
+                                sid,
+                            )
                         )
-                    )
         for n, found in names.items():
             self.names[n] = frozenset(found)
         for edge in pending:
