@@ -13,8 +13,9 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists icu-uc 2>/dev/null || need+=(libicu-dev)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
-[ -n "$(fc-list :lang=ar 2>/dev/null)" ] || need+=(fonts-noto-core)
-[ -n "$(fc-list :lang=zh-cn 2>/dev/null)" ] || need+=(fonts-noto-cjk)
+# The Noto families by name: DejaVu also claims Arabic, but the briefing asks for Noto Sans Arabic.
+[ -n "$(fc-list 'Noto Sans Arabic' 2>/dev/null)" ] || need+=(fonts-noto-core)
+[ -n "$(fc-list 'Noto Sans CJK SC' 2>/dev/null)" ] || need+=(fonts-noto-cjk)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
