@@ -107,6 +107,7 @@ class DemoSummary:
     bench: bool = False
     bank: dict[str, int] = field(default_factory=dict)  # counts from liaison.demo_bank
     analysis: dict[str, Any] = field(default_factory=dict)  # counts from liaison.demo_analysis, by part
+    legal: dict[str, Any] = field(default_factory=dict)  # counts from liaison.demo_legal, by part
 
     def lines(self) -> list[str]:
         """The summary for people (the CLI prints it), in the current language. Codes (network, member, request
@@ -718,6 +719,10 @@ def load_demo(
 
     analysis_counts = load_analysis_demo(session, operator=ctx.actor)
     session.flush()
+    from liaison.demo_legal import load_legal_demo
+
+    legal_counts = load_legal_demo(session, operator=ctx.actor)
+    session.flush()
     summary = _summary(
         ctx,
         list(networks),
@@ -733,6 +738,7 @@ def load_demo(
     )
     summary.bank = bank_counts
     summary.analysis = analysis_counts
+    summary.legal = legal_counts
     return summary
 
 

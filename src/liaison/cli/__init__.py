@@ -33,10 +33,15 @@ from liaison.cli import (
     duty,
     exercises,
     interchange,
+    legal_basis,
+    legal_compare,
+    legal_offences,
+    legal_requests,
     merges,
     messages,
     networks,
     node,
+    registries,
     screening,
 )
 from liaison.cli.context import language, lazy_gettext
@@ -129,6 +134,15 @@ app.add_typer(analyze_app, name="analyze")
 app.add_typer(analysis_incidents.incidents_app, name="incidents")
 app.add_typer(analysis_money.transactions_app, name="transactions")
 app.registered_commands.extend(briefing.commands.registered_commands)
+
+legal_app = typer.Typer(
+    help=lazy_gettext("Common legal ground: legal basis, dual criminality, definitions and gaps."), no_args_is_help=True
+)
+for _module in (legal_basis, legal_offences, legal_compare):
+    legal_app.registered_commands.extend(_module.legal.registered_commands)
+app.add_typer(legal_app, name="legal")
+app.add_typer(legal_requests.request_app, name="request")
+app.add_typer(registries.registry_app, name="registry")
 
 app.add_typer(interchange.import_app, name="import")
 app.add_typer(interchange.export_app, name="export")

@@ -15,6 +15,11 @@ from liaison.web.api import (
     directory,
     exchange,
     interchange,
+    legal_basis,
+    legal_compare,
+    legal_offences,
+    legal_requests,
+    registries,
     rosters,
 )
 from liaison.web.api import bank as bank_api
@@ -30,4 +35,6 @@ router.include_router(bank_api.router)
 router.include_router(bank_merges.router)
 router.include_router(bank_imports.router)
 for _module in (analysis_links, analysis_money, analysis_incidents, analysis_forecast, briefings):
+    router.include_router(_module.router)
+for _module in (legal_basis, legal_offences, legal_compare, legal_requests, registries):
     router.include_router(_module.router)
