@@ -311,7 +311,7 @@ def evaluate(session: Session, req: LegalRequest, on: date) -> dict[str, Any]:
     legal = lf.load_facts(session)
     find_basis, check_dual = cores()
     basis = find_basis(legal, req.requesting, req.requested, req.kind, on)
-    dual = check_dual(legal, list(req.conduct or ()), req.requesting, req.requested, req.kind, on)
+    dual = check_dual(legal, set(req.conduct or ()), req.requesting, req.requested, req.kind, on)
     profile = legal.profiles.get(req.requested)
     done = drafting.check_request(draft_view(req, on), basis, dual, profile)
     return {
