@@ -257,7 +257,7 @@ def drafter_submit(
 ) -> Response:
     check_csrf(me.csrf, csrf_token)
     st = state(request)
-    form = {
+    form: dict[str, Any] = {
         "reference": reference,
         "requesting": requesting,
         "requested": requested,
