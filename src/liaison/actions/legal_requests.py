@@ -92,7 +92,10 @@ def _state(session: Session, facts: f.LegalFacts, code: str, field: str) -> str:
     if session.scalar(select(Member.id).where(Member.code == found)) is not None:
         return found
     known = set(facts.jurisdictions) | set(session.scalars(select(Member.code)))
-    raise NotFound(_("unknown member %(code)s", code=code.strip()[:20]), suggestions=suggest(found, known))
+    raise NotFound(
+        _("unknown member %(code)s", code=code.strip()[:20]),
+        suggestions=[c.upper() for c in suggest(found, {k.lower() for k in known})],
+    )
 
 
 def _conduct(codes: Sequence[str]) -> list[str]:
@@ -108,8 +111,9 @@ def _basis(facts: f.LegalFacts, codes: Sequence[str]) -> list[str]:
         code = raw.strip().lower()
         if not code:
             continue
-        if code != drafting.RECIPROCITY:
-            code = lf.instrument_code(facts, code)
+        if code != drafting.RECIPROCITY and code not in facts.instruments:
+            known = {*facts.instruments, drafting.RECIPROCITY}
+            raise NotFound(_("unknown instrument %(code)s", code=code[:40]), suggestions=suggest(code, known))
         if code not in out:
             out.append(code)
     return out

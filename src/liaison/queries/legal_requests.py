@@ -83,7 +83,7 @@ def _rows(session: Session, where: ColumnElement[bool]) -> list[tuple[LegalReque
         .order_by(LegalRequest.created_at.desc(), LegalRequest.reference.desc())
     )
     seen: dict[uuid.UUID, tuple[LegalRequest, Message | None, Addressee | None]] = {}
-    for req, msg, a in session.execute(stmt).tuples():
+    for req, msg, a in session.execute(stmt):
         seen.setdefault(req.id, (req, msg, a))
     return list(seen.values())
 
@@ -293,7 +293,10 @@ def ledger(
         code = member.strip().upper()
         known = {r["member"] for r in rows} | _directory(session) | set(lf.load_facts(session).jurisdictions)
         if code not in known:
-            raise NotFound(_("unknown member %(code)s", code=code[:20]), suggestions=suggest(code, known))
+            raise NotFound(
+                _("unknown member %(code)s", code=code[:20]),
+                suggestions=[c.upper() for c in suggest(code, {k.lower() for k in known})],
+            )
         rows = [r for r in rows if r["member"] == code]
     return {"members": rows, "demo": any(r["demo"] for r in rows), "as_of": now.isoformat()}
 

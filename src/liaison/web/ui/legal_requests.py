@@ -139,7 +139,7 @@ def _states(session: Session) -> list[tuple[str, str]]:
     facts = lf.load_facts(session)
     found = {code: j.name for code, j in facts.jurisdictions.items()}
     if not found:
-        found = dict(session.execute(select(Member.code, Member.name)).tuples().all())
+        found = {code: name for code, name in session.execute(select(Member.code, Member.name))}
     return sorted(found.items())
 
 
