@@ -104,7 +104,7 @@ def draft_body(**kw: Any) -> dict[str, Any]:
         "dual_criminality": "The conduct is murder under Japanese law.",
         "assurances": ["fair_trial"],
         "language": "en",
-        "deadline": (date.today() + timedelta(days=30)).isoformat(),
+        "deadline": (utcnow().date() + timedelta(days=30)).isoformat(),
         "response_hours": 48,
     }
     return body | kw
