@@ -151,7 +151,7 @@ def _choices(session: Session) -> dict[str, Any]:
         "kinds": [(k, KIND_LABELS[k]) for k in REQUEST_KINDS],
         "facets": [(f, FACET_LABELS[f], by_facet[f]) for f in FACETS],
         "assurances": [(c, drafting.assurance_label(c)) for c in drafting.ASSURANCES],
-        "languages": [(c, language_name(c)) for c in drafting.LANGUAGES],
+        "language_choices": [(c, language_name(c)) for c in drafting.LANGUAGES],
         "instruments": sorted(((i.code, i.name) for i in facts.instruments.values()), key=lambda x: x[0]),
         "reciprocity": drafting.RECIPROCITY,
     }
