@@ -15,7 +15,7 @@ from liaison.cli import app
 from liaison.models import AuditEvent, LegalRequest, utcnow
 from tests.bank.test_ui_bank import csrf, log_in
 from tests.conftest import Api
-from tests.legal.test_request_flow import draft_body, legal, sent_request  # noqa: F401 - the `legal` fixture
+from tests.legal.test_request_flow import draft_body, legal_world, sent_request  # noqa: F401 - the `legal` fixture
 
 runner = CliRunner()
 

@@ -53,8 +53,8 @@ def fake_cores(certainty: str = "demo") -> Any:
     return lambda: (find_basis, check_dual)
 
 
-@pytest.fixture
-def legal(api: Api, monkeypatch: pytest.MonkeyPatch) -> Api:
+@pytest.fixture(name="legal")
+def legal_world(api: Api, monkeypatch: pytest.MonkeyPatch) -> Api:
     """The test world plus one instrument and Japan's cooperation profile, with the cores replaced."""
     monkeypatch.setattr(actions, "cores", fake_cores())
     with transaction(api.sessions) as s:
