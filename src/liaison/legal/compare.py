@@ -177,7 +177,9 @@ def target_models(facts: LegalFacts, against: str) -> tuple[str, list[ProvisionF
 def _member(facts: LegalFacts, code: str) -> str:
     found = code.strip().upper()
     if found not in facts.jurisdictions:
-        raise UnknownCode("member", code, suggest(found, facts.jurisdictions.keys()))
+        # elements.suggest compares in lower case: compare member codes so, and give them back as written
+        known = {c.lower(): c for c in facts.jurisdictions}
+        raise UnknownCode("member", code, [known[s] for s in suggest(found, known)])
     return found
 
 
