@@ -118,7 +118,7 @@ def gap_chart(report: GapReport, *, rtl: bool | None = None) -> Svg:
     title = _("%(member)s against %(target)s", member=report.member, target=report.target_name)
     summary = [
         _(
-            "%(member)s against %(target)s: %(covered)s covered, %(partial)s partial, %(gap)s gaps.",
+            "%(member)s against %(target)s: covered %(covered)s, partial %(partial)s, gap %(gap)s.",
             member=report.member,
             target=report.target_name,
             covered=report.counts["covered"],
@@ -341,3 +341,24 @@ def similarity_chart(comparison: Comparison, *, rtl: bool | None = None) -> Svg:
     summary[-1] = summary[-1].rstrip(";:") + "."
     height = top + cell * len(codes) + 8
     return Svg(c.open("similarity", title, height, " ".join(summary)) + "".join(parts) + "</svg>")
+
+
+# -- words the CLI, the API's callers and the pages share --
+
+CERTAINTY_WORDS = {
+    "verified": lazy_gettext("verified"),
+    "unverified": lazy_gettext("unverified"),
+    "stale": lazy_gettext("stale (source read more than a year ago)"),
+    "demo": lazy_gettext("demonstration data"),
+}
+DEMO_NOTICE = lazy_gettext("Demonstration data: illustrative, not checked against the official texts.")
+UNVERIFIED_NOTICE = lazy_gettext("Some of these facts are unverified or stale: check them against the sources cited.")
+COMPUTED_NOTICE = lazy_gettext(
+    "A coverage marked computed is worked out from the conduct elements and was not reviewed: a recorded mapping "
+    "always wins over it."
+)
+
+
+def certainty_word(code: str) -> str:
+    word = CERTAINTY_WORDS.get(code)
+    return str(word) if word is not None else code
