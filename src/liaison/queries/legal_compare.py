@@ -14,6 +14,8 @@ from liaison.legal.facts import LegalFacts
 from liaison.principal import Principal
 from liaison.queries.legal_facts import load_facts, require_legal_reader
 
+MOST_MEMBERS = 20
+
 
 def _not_found(exc: UnknownCode) -> NotFound:
     if exc.suggestions:
@@ -46,6 +48,8 @@ def compare(session: Session, actor: Principal, members: list[str]) -> core.Comp
     """Two or more members' definitions compared; NotFound for an unknown member, InvalidInput for fewer than 2."""
     facts = facts_for(session, actor)
     codes = [c for raw in members for c in raw.split(",") if c.strip()]
+    if len(codes) > MOST_MEMBERS:
+        raise InvalidInput("members", _("compare at most %(num)s members at once", num=MOST_MEMBERS))
     try:
         return core.compare_definitions(facts, codes)
     except UnknownCode as exc:
