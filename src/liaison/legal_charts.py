@@ -114,7 +114,7 @@ def _bar_share(status: str, score: float) -> float:
 
 def gap_chart(report: GapReport, *, rtl: bool | None = None) -> Svg:
     """The member's coverage of each model of the target, one row each."""
-    c = _Canvas(760, rtl)
+    c = _Canvas(860, rtl)
     title = _("%(member)s against %(target)s", member=report.member, target=report.target_name)
     summary = [
         _(
@@ -131,7 +131,7 @@ def gap_chart(report: GapReport, *, rtl: bool | None = None) -> Svg:
         return Svg(
             c.open("gaps", title, 64, " ".join(summary)) + c.text(8, 46, _t(summary[-1]), cls="chart-empty") + "</svg>"
         )
-    label_w, track_x, track_w, row_h, top = 250, 262, 300, 28, 58
+    label_w, track_x, track_w, row_h, top = 250, 262, 290, 28, 58
     parts: list[str] = []
     # the legend: a swatch and a word for each status
     lx = 8.0
@@ -169,21 +169,23 @@ def gap_chart(report: GapReport, *, rtl: bool | None = None) -> Svg:
                 f'<rect class="legal-bar" x="{c.box(track_x, w):.1f}" y="{y + 5}" width="{w:.1f}"'
                 f' height="{row_h - 10}" fill="{STATUS_COLOURS[row.status]}"/>'
             )
-        parts.append(c.text(track_x + track_w + 8, y + 18, _t(_cut(detail, 40)), cls="chart-value legal-status"))
+        parts.append(c.text(track_x + track_w + 8, y + 18, _t(_cut(detail, 42)), cls="chart-value legal-status"))
         parts.append("</g>")
     summary[-1] = summary[-1].rstrip(";") + "."
     height = top + row_h * len(report.rows) + 12
     return Svg(c.open("gaps", title, height, " ".join(summary)) + "".join(parts) + "</svg>")
 
 
-def _short(name: str) -> str:
-    return _cut(name, 12)
+def _two_lines(name: str) -> tuple[str, str]:
+    """A reference's name over two lines under its column: "EU 2017/541" / "Art. 3"."""
+    head, _sep, tail = name.rpartition(", ")
+    return (_cut(head, 14), _cut(tail, 14)) if head else (_cut(name, 14), "")
 
 
 def matrix_chart(comparison: Comparison, *, rtl: bool | None = None) -> Svg:
     """Elements × members (and the reference definitions after them), grouped by facet, shared core marked."""
     columns = [(d.code, d.code, set(d.elements), False) for d in comparison.members]
-    columns += [(d.code, _short(d.name), set(d.elements), True) for d in comparison.references]
+    columns += [(d.code, d.name, set(d.elements), True) for d in comparison.references]
     codes = [d.code for d in comparison.members]
     every: set[str] = set().union(*(col[2] for col in columns))
     shared = set(comparison.shared)
@@ -204,7 +206,8 @@ def matrix_chart(comparison: Comparison, *, rtl: bool | None = None) -> Svg:
     label_w, cell, top = 320, 56, 70
     gap_before_refs = 16 if comparison.references else 0
     core_w = 56
-    width = label_w + cell * len(columns) + gap_before_refs + core_w + 8
+    widths = [cell if not col[3] else 100 for col in columns]
+    width = label_w + sum(widths) + gap_before_refs + core_w + 8
     c.width = width
     if not every:
         summary.append(_("No definition is recorded for these members yet."))
@@ -215,21 +218,29 @@ def matrix_chart(comparison: Comparison, *, rtl: bool | None = None) -> Svg:
         )
 
     def col_x(i: int) -> float:
-        return label_w + cell * i + (gap_before_refs if columns[i][3] else 0)
+        return label_w + sum(widths[:i]) + (gap_before_refs if columns[i][3] else 0)
 
     parts: list[str] = []
     for i, (code, shown, _els, is_ref) in enumerate(columns):
-        parts.append(
-            c.text(
-                col_x(i) + cell / 2,
-                top - 10,
-                f"<title>{_t(code)}</title>{_t(shown)}",
-                anchor="middle",
-                cls="legal-col legal-ref" if is_ref else "legal-col",
-                extra=' font-weight="bold"' if not is_ref else ' font-style="italic"',
+        middle = col_x(i) + widths[i] / 2
+        if not is_ref:
+            parts.append(
+                c.text(middle, top - 10, _t(code), anchor="middle", cls="legal-col", extra=' font-weight="bold"')
             )
-        )
-    core_x = col_x(len(columns) - 1) + cell + 8
+            continue
+        first, second = _two_lines(shown)
+        for dy, line in ((-24, first), (-10, second)):
+            parts.append(
+                c.text(
+                    middle,
+                    top + dy,
+                    f"<title>{_t(shown)}</title>{_t(line)}",
+                    anchor="middle",
+                    cls="legal-col legal-ref",
+                    extra=' font-style="italic"',
+                )
+            )
+    core_x = col_x(len(columns) - 1) + widths[-1] + 8
     parts.append(c.text(core_x, top - 10, _t(_("shared")), cls="legal-col"))
     y = top
     row_h = 22
@@ -264,15 +275,15 @@ def matrix_chart(comparison: Comparison, *, rtl: bool | None = None) -> Svg:
             for i, (code, _shown, els, is_ref) in enumerate(columns):
                 has = element in els
                 said = f"{code}, {text}: {yes if has else no}"
-                x = col_x(i)
+                x, w = col_x(i), widths[i]
                 if has:
                     colour = PALETTE[0] if not is_ref else "currentColor"
                     parts.append(
                         f'<g class="legal-cell legal-yes"><title>{_t(said)}</title>'
-                        f'<rect x="{c.box(x + 6, cell - 12):.1f}" y="{y + 2}" width="{cell - 12}" height="{row_h - 4}"'
+                        f'<rect x="{c.box(x + (w - 44) / 2, 44):.1f}" y="{y + 2}" width="44" height="{row_h - 4}"'
                         f' rx="3" fill="{colour}" fill-opacity="{0.85 if not is_ref else 0.25}"/>'
                         + c.text(
-                            x + cell / 2,
+                            x + w / 2,
                             y + 15,
                             "✓",
                             anchor="middle",
@@ -284,7 +295,7 @@ def matrix_chart(comparison: Comparison, *, rtl: bool | None = None) -> Svg:
                 else:
                     parts.append(
                         f'<g class="legal-cell legal-no"><title>{_t(said)}</title>'
-                        + c.text(x + cell / 2, y + 15, "–", anchor="middle", extra=' fill-opacity="0.5"')
+                        + c.text(x + w / 2, y + 15, "–", anchor="middle", extra=' fill-opacity="0.5"')
                         + "</g>"
                     )
             if is_core:
@@ -308,8 +319,8 @@ def similarity_chart(comparison: Comparison, *, rtl: bool | None = None) -> Svg:
     """The members' pairwise Jaccard similarity (0 nothing in common, 1 the same elements), figures written."""
     codes = [d.code for d in comparison.members]
     cell, left, top = 58, 64, 56
-    c = _Canvas(left + cell * len(codes) + 16, rtl)
     title = _("Similarity of the definitions (Jaccard)")
+    c = _Canvas(max(left + cell * len(codes) + 16, int(8 * len(title)) + 16), rtl)
     summary: list[str] = [
         ngettext(
             "%(title)s, %(num)d members:",
