@@ -158,3 +158,12 @@ def test_jaccard() -> None:
     assert jaccard([], []) is None
     assert jaccard(["a"], []) == 0.0
     assert jaccard(["a", "b"], ["b", "c"]) == 0.333
+
+
+def test_targets_are_listed_once_and_named() -> None:
+    from liaison.legal.compare import target_codes
+
+    facts = legal_facts()
+    assert target_codes(facts) == ["eu-2017-541", "cets-196", "cets-217", "un", "un-1999-financing"]
+    assert crosswalk(facts, "FR", "un", on=TODAY).target_name == "the UN counter-terrorism instruments"
+    assert crosswalk(facts, "FR", "eu-2017-541", on=TODAY).target_name == "EU 2017/541"

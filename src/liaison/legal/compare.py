@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from liaison.i18n import lazy_gettext as N_
 from liaison.legal.elements import ELEMENTS, FACETS, UnknownCode, by_facet, label, suggest
 from liaison.legal.facts import Citation, LegalFacts, MappingFact, OffenceFact, ProvisionFact, cite, weakest
 
@@ -37,6 +38,13 @@ DEFINITION_MODEL = f"{EU_DIRECTIVE}:art-3"
 # first "definition" provision is the reference (UNSCR 1566 para. 3, whatever the seed calls the paragraph).
 REFERENCES = (DEFINITION_MODEL, "unscr-1566")
 STATUSES = ("covered", "partial", "gap")
+# How the named targets read when their instrument is not loaded (and "un", which is no single instrument)
+TARGET_NAMES = {
+    UN_TARGET: N_("the UN counter-terrorism instruments"),
+    EU_DIRECTIVE: N_("EU Directive 2017/541"),
+    "cets-196": N_("CETS 196 (Council of Europe Convention on the Prevention of Terrorism)"),
+    "cets-217": N_("CETS 217 (Additional Protocol on foreign terrorist fighters)"),
+}
 _LEVEL_RANK = {"full": 2, "partial": 1, "none": 0}
 _STATUS = {"full": "covered", "partial": "partial", "none": "gap"}
 
@@ -149,7 +157,8 @@ class GapReport:
 
 def target_codes(facts: LegalFacts) -> list[str]:
     """Every target :func:`crosswalk` takes: the named sets, then the instruments that have offence models."""
-    return [*TARGETS, *sorted(c for c, i in facts.instruments.items() if _offence_models(i.provisions))]
+    loaded = sorted(c for c, i in facts.instruments.items() if _offence_models(i.provisions) and c not in TARGETS)
+    return [*TARGETS, *loaded]
 
 
 def _offence_models(provisions: tuple[ProvisionFact, ...]) -> list[ProvisionFact]:
@@ -249,7 +258,7 @@ def crosswalk(facts: LegalFacts, member: str, against: str = EU_DIRECTIVE, *, on
         notes.append("no_offences")
     if any(r.best is not None and r.best.basis == "computed" for r in rows):
         notes.append("computed")
-    target_name = facts.instruments[target].name if target in facts.instruments else target
+    target_name = facts.instruments[target].name if target in facts.instruments else str(TARGET_NAMES[target])
     return GapReport(
         code, jurisdiction.name, target, target_name, today, rows, counts, certainty, demo, all_citations, notes
     )

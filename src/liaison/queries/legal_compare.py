@@ -62,9 +62,8 @@ def choices(session: Session, actor: Principal) -> tuple[list[tuple[str, str]], 
     """(members as (code, name), targets as (code, name)) for the pages' pickers."""
     facts = facts_for(session, actor)
     members = sorted(((c, j.name) for c, j in facts.jurisdictions.items()), key=lambda p: p[0])
-    named = {core.UN_TARGET: _("UN counter-terrorism instruments")}
     targets = [
-        (c, named.get(c) or (facts.instruments[c].name if c in facts.instruments else c))
+        (c, facts.instruments[c].name if c in facts.instruments else str(core.TARGET_NAMES.get(c, c)))
         for c in core.target_codes(facts)
     ]
     return members, targets
