@@ -11,7 +11,8 @@ every text escaped).
 
 Right-to-left languages: each picture is laid out in logical positions (the labels at the start, values growing
 towards the end, members in reading order) and mirrored as a whole, so in Arabic the labels stand on the right
-and bars grow leftwards; text anchors are swapped to match. The root carries ``data-dir``.
+and bars grow leftwards. The root's ``direction`` is set (not inherited from the page), so text anchors stay
+logical ("start" is the right edge in Arabic) in the page and in a downloaded file alike.
 """
 
 from __future__ import annotations
@@ -70,9 +71,9 @@ class _Canvas:
         return self.width - x - w if self.rtl else x
 
     def anchor(self, logical: str) -> str:
-        if not self.rtl or logical == "middle":
-            return logical
-        return "end" if logical == "start" else "start"
+        """Text anchors stay logical: the root's ``direction`` (which an inline SVG would otherwise inherit from
+        the page) makes "start" the right edge of a right-to-left text, in the page and in a downloaded file."""
+        return logical
 
     def text(
         self,
@@ -96,7 +97,7 @@ class _Canvas:
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart legal-chart chart-{kind}" role="img"'
             f' aria-labelledby="{ident}-t {ident}-d" viewBox="0 0 {self.width} {height}" width="100%"'
-            f' preserveAspectRatio="xMidYMid meet" data-dir="{direction}" {_FONT}>'
+            f' preserveAspectRatio="xMidYMid meet" direction="{direction}" data-dir="{direction}" {_FONT}>'
             f'<title id="{ident}-t">{_t(title)}</title><desc id="{ident}-d">{_t(summary)}</desc>'
             + self.text(8, 18, _t(title), cls="chart-title", extra=' font-size="14" font-weight="bold"')
         )

@@ -80,11 +80,11 @@ def test_arabic_pages_are_mirrored(api: Api) -> None:
     assert r.status_code == 200 and '<html lang="ar" dir="rtl">' in r.text
     svg = SVG.findall(r.text)[0]
     root = ET.fromstring(svg)  # noqa: S314
-    assert root.get("data-dir") == "rtl"
+    assert root.get("data-dir") == "rtl" and root.get("direction") == "rtl"
     width = float((root.get("viewBox") or "").split()[2])
     title = next(el for el in root.iter("{http://www.w3.org/2000/svg}text") if el.get("class") == "chart-title")
-    # the title starts at the reading start: the right edge, anchored at its end
-    assert float(title.get("x") or 0) > width / 2 and title.get("text-anchor") == "end"
+    # the title starts at the reading start: the right edge (anchors are logical under direction="rtl")
+    assert float(title.get("x") or 0) > width / 2 and title.get("text-anchor") == "start"
     labels = [el for el in root.iter("{http://www.w3.org/2000/svg}text") if el.get("class") == "chart-label"]
     assert labels and all(float(el.get("x") or 0) > width / 2 for el in labels)
     r = client.get("/legal/compare", params={"members": "FR,DE"})
