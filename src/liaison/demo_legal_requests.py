@@ -167,7 +167,7 @@ def _designated(session: Session) -> dict[str, list[tuple[Network, Member, Organ
 
 
 def _history(session: Session, now: datetime) -> int:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
     by_network = _designated(session)
     pool = [(code, rows) for code, rows in sorted(by_network.items()) if len(rows) >= 2]
     if not pool:
