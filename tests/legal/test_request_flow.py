@@ -269,6 +269,11 @@ def test_overdue_clock(legal: Api) -> None:
 
 
 def test_only_both_members_and_auditors_see_a_request(legal: Api) -> None:
+    draft = create(legal)
+    assert legal.as_("fr.analyst").get(f"{BASE}/{draft}").status_code == 200
+    assert legal.as_("jp.cp").get(f"{BASE}/{draft}").status_code == 404  # a draft is the requesting side's own
+    assert draft not in [r["reference"] for r in legal.as_("jp.cp").get(BASE).json()["requests"]]
+    assert legal.as_("auditor").get(f"{BASE}/{draft}").status_code == 200
     out = sent_request(legal)
     ref = out["reference"]
     for user in ("fr.cp", "jp.cp", "fr.analyst", "jp.screener", "auditor"):

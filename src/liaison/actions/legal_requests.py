@@ -3,8 +3,8 @@ the outcome and whether the assurances were honoured, withdraw. Each step is one
 (``legal.request.draft|check|send|sync|close|withdraw``).
 
 Who: users of the requesting member's agencies with the contact point role (and node admins, network admins)
-draft and send; users of both members' agencies, admins and auditors see a request; for anyone else it does not
-exist (404, as for messages). The legal-basis finder and the dual-criminality check are called through
+draft and send; users of both members' agencies (the requested member's once it is sent), admins and auditors
+see a request; for anyone else it does not exist (404, as for messages). The legal-basis finder and the dual-criminality check are called through
 :func:`cores`, which imports them when first needed.
 """
 
@@ -57,7 +57,10 @@ def may_see(session: Session, actor: Principal, req: LegalRequest) -> bool:
     if req.network_id is not None and actor.administers(req.network_id):
         return True
     mine = lf.member_code(session, actor)
-    return mine is not None and mine in (req.requesting, req.requested)
+    if mine is None:
+        return False
+    # A draft is the requesting side's own until it is sent.
+    return mine == req.requesting or (mine == req.requested and req.status != "draft")
 
 
 def may_draft(session: Session, actor: Principal, requesting: str) -> bool:

@@ -41,7 +41,10 @@ def visible(session: Session, actor: Principal) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = []
     mine = lf.member_code(session, actor)
     if mine is not None:
-        clauses += [LegalRequest.requesting == mine, LegalRequest.requested == mine]
+        clauses += [
+            LegalRequest.requesting == mine,
+            (LegalRequest.requested == mine) & (LegalRequest.status != "draft"),
+        ]
     networks = actor.administered_networks
     if networks:
         clauses.append(LegalRequest.network_id.in_(networks))
