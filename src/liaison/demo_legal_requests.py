@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.legal.drafting import RECIPROCITY, suggest_statement
+from liaison.legal.drafting import suggest_basis, suggest_statement
 from liaison.models import (
     Addressee,
     Designation,
@@ -116,7 +116,7 @@ def _draft(session: Session, operator: Principal, now: datetime) -> str:
     else:
         basis = find_basis(facts, requesting, requested, kind, now.date())
         dual = check_dual(facts, set(case["conduct"]), requesting, requested, kind, now.date())
-        basis_codes = [i.instrument for i in basis.items] or ([RECIPROCITY] if basis.reciprocity else [])
+        basis_codes = suggest_basis(basis, facts, case["conduct"])
         statement = suggest_statement(dual)
     languages = list(profile.languages) if profile is not None else []
     language = "en" if not languages or "en" in languages else languages[0]

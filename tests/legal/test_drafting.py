@@ -6,8 +6,25 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from liaison.legal.drafting import RECIPROCITY, DraftView, check_request, dual_required, suggest_statement
-from liaison.legal.facts import BasisAnswer, BasisItem, Citation, DualAnswer, ProfileFact, Source
+from liaison.legal.drafting import (
+    RECIPROCITY,
+    DraftView,
+    check_request,
+    dual_required,
+    suggest_basis,
+    suggest_statement,
+)
+from liaison.legal.facts import (
+    BasisAnswer,
+    BasisItem,
+    Citation,
+    DualAnswer,
+    InstrumentFact,
+    LegalFacts,
+    ProfileFact,
+    ProvisionFact,
+    Source,
+)
 
 TODAY = date(2026, 12, 3)
 
@@ -168,3 +185,23 @@ def test_weak_certainty_and_missing_profile_are_said() -> None:
 
 def test_suggested_statement_empty_without_explanation() -> None:
     assert suggest_statement(replace(dual(), explanation=[])) == ""
+
+
+def instrument(code: str, *behaviours: str) -> InstrumentFact:
+    offences = tuple(
+        ProvisionFact(f"{code}:offence-{b}", "Art. 2", "offence", elements=(b, "intentional")) for b in behaviours
+    )
+    return InstrumentFact(code, code, code, "convention", "UN", None, None, False, ("extradition",), (), offences)
+
+
+def test_suggested_basis_fits_the_conduct() -> None:
+    legal = LegalFacts(
+        instruments={
+            i.code: i for i in (instrument("un-hague", "seize_transport"), instrument("un-financing", "finance"))
+        }
+    )
+    found = basis("un-hague", "un-financing")
+    assert suggest_basis(found, legal, ["finance", "intentional"]) == ["un-financing"]
+    assert suggest_basis(found, legal, ["kill"]) == ["un-hague"]  # none fits: the first found
+    assert suggest_basis(basis(reciprocity=True, treaty_required=False), legal, ["kill"]) == [RECIPROCITY]
+    assert suggest_basis(basis(), legal, ["kill"]) == []

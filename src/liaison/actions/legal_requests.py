@@ -4,8 +4,8 @@ the outcome and whether the assurances were honoured, withdraw. Each step is one
 
 Who: users of the requesting member's agencies with the contact point role (and node admins, network admins)
 draft and send; users of both members' agencies (the requested member's once it is sent), admins and auditors
-see a request; for anyone else it does not exist (404, as for messages). The legal-basis finder and the dual-criminality check are called through
-:func:`cores`, which imports them when first needed.
+see a request; for anyone else it does not exist (404, as for messages). The legal-basis finder and the
+dual-criminality check are called through :func:`cores`, which imports them when first needed.
 """
 
 from __future__ import annotations
@@ -323,6 +323,7 @@ def evaluate(session: Session, req: LegalRequest, on: date) -> dict[str, Any]:
     done = drafting.check_request(draft_view(req, on), basis, dual, profile)
     return {
         **done.as_dict(),
+        "suggested_basis": drafting.suggest_basis(basis, legal, list(req.conduct or ())),
         "checked_on": on.isoformat(),
         "basis": basis_dict(basis),
         "dual": dual_dict(dual),

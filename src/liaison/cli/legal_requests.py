@@ -129,6 +129,8 @@ def _print_check(out: dict[str, Any]) -> None:
     typer.echo(_("Legal basis: %(verdict)s", verdict=basis["verdict"]))
     for item in basis["items"]:
         typer.echo(f"  {item['instrument']}: {item['name']}")
+    if out.get("suggested_basis"):
+        typer.echo(_("Suggested for this conduct: %(codes)s", codes=", ".join(out["suggested_basis"])))
     typer.echo(_("Dual criminality: %(verdict)s", verdict=out["dual"]["verdict"]))
     for line in out["dual"]["explanation"]:
         typer.echo(f"  {line}")

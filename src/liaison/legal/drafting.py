@@ -15,7 +15,8 @@ from typing import Any
 from liaison.exchange.languages import alpha2
 from liaison.i18n import _
 from liaison.i18n import lazy_gettext as N_
-from liaison.legal.facts import CERTAINTIES, BasisAnswer, DualAnswer, ProfileFact
+from liaison.legal.elements import ELEMENTS
+from liaison.legal.facts import CERTAINTIES, BasisAnswer, DualAnswer, LegalFacts, ProfileFact
 
 RECIPROCITY = "reciprocity"  # a pseudo-instrument code: the request relies on reciprocity, not on a treaty
 
@@ -115,6 +116,25 @@ def suggest_statement(dual: DualAnswer) -> str:
         requested=dual.requested,
     )
     return "\n".join([head, *(f"- {line}" for line in dual.explanation)])
+
+
+def suggest_basis(basis: BasisAnswer, legal: LegalFacts, conduct: list[str] | tuple[str, ...]) -> list[str]:
+    """The instruments found that fit the conduct: those with an offence provision sharing a behaviour with it
+    (the financing convention for financing); else the first found; reciprocity when nothing is found and the
+    requested state accepts it."""
+    behaviours = {c for c in conduct if c in ELEMENTS and ELEMENTS[c].facet == "behaviour"}
+    fitting = []
+    for item in basis.items:
+        instrument = legal.instruments.get(item.instrument)
+        offences = [p for p in instrument.provisions if p.role == "offence"] if instrument is not None else []
+        shown = {e for p in offences for e in (*p.elements, *(x for g in p.any_of for x in g))}
+        if behaviours & shown:
+            fitting.append(item.instrument)
+    if fitting:
+        return fitting
+    if basis.items:
+        return [basis.items[0].instrument]
+    return [RECIPROCITY] if basis.reciprocity and not basis.treaty_required else []
 
 
 def _ok(code: str, message: str = "") -> CheckItem:
