@@ -36,6 +36,9 @@ from liaison.principal import Principal
 
 SEED = 14
 HISTORY = 30
+# The states the past requests run between (those of them the demo networks have): few enough that each has
+# several answers in the ledger.
+STATES = ("FR", "JP", "DE", "IT", "BE", "MA", "TR", "CA", "NG", "PK", "GR", "US")
 DRAFTER = "fr.ftf"
 
 # Used when the offences part has no demo case (it normally has: liaison.demo_legal_offences.DEMO_CASE).
@@ -161,7 +164,7 @@ def _designated(session: Session) -> dict[str, list[tuple[Network, Member, Organ
     ).all()
     out: dict[str, list[tuple[Network, Member, Organisation]]] = {}
     for net, member, agency in rows:
-        if len(member.code) == 2:  # states, not organisations
+        if member.code in STATES:
             out.setdefault(net.code, []).append((net, member, agency))
     return out
 
