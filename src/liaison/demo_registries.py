@@ -41,28 +41,139 @@ OFFICERS = (
 
 # member, pool, organisation, fields, languages, available from (days from today; None: now), until (days)
 EXPERTS = (
-    ("FR", "fr", "Border Police Directorate", ["p2-border-security", "p2-information-sharing"], ["fr", "ar", "en"], None, 400),
+    (
+        "FR",
+        "fr",
+        "Border Police Directorate",
+        ["p2-border-security", "p2-information-sharing"],
+        ["fr", "ar", "en"],
+        None,
+        400,
+    ),
     ("US", "en", "Treasury, Office of Terrorist Financing", ["p2-terrorist-financing"], ["en", "es"], None, 300),
     ("JP", "ja", "National Police Agency", ["p2-ftf-returnees", "p3-practitioner-training"], ["ja", "en"], 30, 365),
-    ("FR", "fr", "Inspectorate of Intelligence Services", ["p4-oversight", "p4-human-rights-safeguards"], ["fr", "en"], None, None),
-    ("ES", "es", "Victims of Terrorism Office", ["p1-victims-support", "p4-victims-rights"], ["es", "fr", "en"], None, 200),
-    ("DE", "de", "Federal Criminal Police Office", ["p2-critical-infrastructure", "p2-weapons-cbrn"], ["de", "en"], 200, 500),
-    ("KE", "ke", "National Counter Terrorism Centre", ["p1-prevent-violent-extremism", "p1-dialogue"], ["en", "sw"], None, 250),
+    (
+        "FR",
+        "fr",
+        "Inspectorate of Intelligence Services",
+        ["p4-oversight", "p4-human-rights-safeguards"],
+        ["fr", "en"],
+        None,
+        None,
+    ),
+    (
+        "ES",
+        "es",
+        "Victims of Terrorism Office",
+        ["p1-victims-support", "p4-victims-rights"],
+        ["es", "fr", "en"],
+        None,
+        200,
+    ),
+    (
+        "DE",
+        "de",
+        "Federal Criminal Police Office",
+        ["p2-critical-infrastructure", "p2-weapons-cbrn"],
+        ["de", "en"],
+        200,
+        500,
+    ),
+    (
+        "KE",
+        "ke",
+        "National Counter Terrorism Centre",
+        ["p1-prevent-violent-extremism", "p1-dialogue"],
+        ["en", "sw"],
+        None,
+        250,
+    ),
     ("MA", "ar", "Ministry of Justice", ["p4-legal-definition", "p3-central-authority"], ["ar", "fr"], None, 365),
     ("US", "en", "Department of Justice, Office of International Affairs", ["p3-central-authority"], ["en"], -400, -30),
-    ("JO", "ar", "Public Security Directorate", ["p2-border-security", "p1-prevent-violent-extremism"], ["ar", "en"], 20, 300),
+    (
+        "JO",
+        "ar",
+        "Public Security Directorate",
+        ["p2-border-security", "p1-prevent-violent-extremism"],
+        ["ar", "en"],
+        20,
+        300,
+    ),
 )
 
 # title, organiser, start (days from today), length in days, place ("" online), topics, languages, attendees
 TRAINING = (
-    ("Advance Passenger Information and PNR in practice", "FR", 45, 3, "Amman", ["p2-border-security", "p2-information-sharing"], ["ar", "en", "fr"], ()),
-    ("Countering the financing of terrorism: investigators' course", "US", 20, 5, "", ["p2-terrorist-financing"], ["en"], ()),
+    (
+        "Advance Passenger Information and PNR in practice",
+        "FR",
+        45,
+        3,
+        "Amman",
+        ["p2-border-security", "p2-information-sharing"],
+        ["ar", "en", "fr"],
+        (),
+    ),
+    (
+        "Countering the financing of terrorism: investigators' course",
+        "US",
+        20,
+        5,
+        "",
+        ["p2-terrorist-financing"],
+        ["en"],
+        (),
+    ),
     ("Prosecuting and reintegrating returnees", "JP", 75, 4, "Jakarta", ["p2-ftf-returnees"], ["en", "id"], ()),
-    ("Oversight of counter-terrorism powers", "FR", 120, 2, "Rabat", ["p4-oversight", "p4-human-rights-safeguards"], ["fr", "ar"], ()),
-    ("Assisting victims of terrorism across borders", "ES", -60, 3, "Madrid", ["p1-victims-support", "p4-victims-rights"], ["es", "en", "fr"], (("MA", "ar"), ("JO", "ar"), ("KE", "ke"))),
-    ("Protecting soft targets", "DE", -120, 2, "Berlin", ["p2-critical-infrastructure"], ["de", "en"], (("TR", "tr"), ("ID", "id"))),
-    ("Mutual legal assistance: drafting requests", "MA", -20, 2, "", ["p3-central-authority", "p3-practitioner-training"], ["ar", "fr", "en"], (("JO", "ar"), ("FR", "fr"), ("KE", "ke"))),
-    ("Preventing violent extremism in communities", "KE", 150, 3, "Nairobi", ["p1-prevent-violent-extremism", "p1-dialogue"], ["en", "sw"], ()),
+    (
+        "Oversight of counter-terrorism powers",
+        "FR",
+        120,
+        2,
+        "Rabat",
+        ["p4-oversight", "p4-human-rights-safeguards"],
+        ["fr", "ar"],
+        (),
+    ),
+    (
+        "Assisting victims of terrorism across borders",
+        "ES",
+        -60,
+        3,
+        "Madrid",
+        ["p1-victims-support", "p4-victims-rights"],
+        ["es", "en", "fr"],
+        (("MA", "ar"), ("JO", "ar"), ("KE", "ke")),
+    ),
+    (
+        "Protecting soft targets",
+        "DE",
+        -120,
+        2,
+        "Berlin",
+        ["p2-critical-infrastructure"],
+        ["de", "en"],
+        (("TR", "tr"), ("ID", "id")),
+    ),
+    (
+        "Mutual legal assistance: drafting requests",
+        "MA",
+        -20,
+        2,
+        "",
+        ["p3-central-authority", "p3-practitioner-training"],
+        ["ar", "fr", "en"],
+        (("JO", "ar"), ("FR", "fr"), ("KE", "ke")),
+    ),
+    (
+        "Preventing violent extremism in communities",
+        "KE",
+        150,
+        3,
+        "Nairobi",
+        ["p1-prevent-violent-extremism", "p1-dialogue"],
+        ["en", "sw"],
+        (),
+    ),
 )
 
 # member -> {item: status}; items not named are met, except NOT_ASSESSED
@@ -129,7 +240,7 @@ def _desk(session: Session, member: str) -> Any:
 def load(session: Session, *, operator: Principal, today: date | None = None) -> dict[str, Any]:
     """Load the demo registries; returns counts. Members missing from the directory are skipped."""
     today = today or utcnow().date()
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - fictional names, not secrets
     known = set(session.scalars(select(Member.code)))
     counts = {"officers": 0, "experts": 0, "training": 0, "attendance": 0, "assessments": 0}
     for posted_by, posted_to, pool, post, networks, languages in OFFICERS:
@@ -155,7 +266,7 @@ def load(session: Session, *, operator: Principal, today: date | None = None) ->
         if member not in known:
             continue
         name = _name(rng, pool)
-        data = a.ExpertIn(
+        expert = a.ExpertIn(
             name,
             member,
             org,
@@ -166,7 +277,7 @@ def load(session: Session, *, operator: Principal, today: date | None = None) ->
             "Up to three weeks a year, on request through the secretariat.",
             _email(name, member),
         )
-        a.create_expert(session, actor=operator, data=data, prov=PROV)
+        a.create_expert(session, actor=operator, data=expert, prov=PROV)
         counts["experts"] += 1
     for title, organiser, start, days, place, topics, languages, attendees in TRAINING:
         if organiser not in known:

@@ -171,7 +171,7 @@ def provenance(row: Any, organisations: dict[uuid.UUID, str] | None = None) -> d
     }
 
 
-def _organisations(session: Session, rows: Iterable[Any]) -> dict[uuid.UUID, str]:
+def organisations(session: Session, rows: Iterable[Any]) -> dict[uuid.UUID, str]:
     ids = {r.entered_by_organisation_id for r in rows if r.entered_by_organisation_id}
     if not ids:
         return {}
@@ -322,7 +322,7 @@ def officers(
         and (not network or filters["network"] in (o.networks or ()))
         and (not current_only or _current(o.from_on, o.until_on, today))
     ]
-    orgs = _organisations(session, rows)
+    orgs = organisations(session, rows)
     if rows:
         audit(
             session,
@@ -342,7 +342,7 @@ def officer(session: Session, actor: Principal, ident: uuid.UUID | str, *, today
     o = session.get(LiaisonOfficer, id_or_404(ident, "liaison officer"))
     if o is None or not sees_officer(reader, o):
         raise NotFound(_("no liaison officer %(id)s", id=str(ident)[:40]))
-    out = officer_json(o, today, _organisations(session, [o]))
+    out = officer_json(o, today, organisations(session, [o]))
     out["contact_point"] = contact_point_json(session, o.contact_point_id) if o.contact_point_id else None
     audit(
         session,
@@ -425,7 +425,7 @@ def experts(
         if available == "now" and when != "now" or available == "soon" and when not in ("now", "soon"):
             continue
         rows.append(e)
-    orgs = _organisations(session, rows)
+    orgs = organisations(session, rows)
     if rows:
         audit(
             session,
@@ -449,7 +449,7 @@ def trainings(session: Session, actor: Principal, *, today: date, upcoming: bool
     names = reader.may_read_names
     stmt = select(TrainingActivity).order_by(TrainingActivity.starts_on, TrainingActivity.title, TrainingActivity.id)
     rows = [t for t in session.scalars(stmt) if not upcoming or (t.ends_on or t.starts_on) >= today]
-    orgs = _organisations(session, rows)
+    orgs = organisations(session, rows)
     named = [str(t.id) for t in rows if any(a.participant for a in t.attendances)]
     if names and named:
         audit(
@@ -484,7 +484,7 @@ def training(session: Session, actor: Principal, ident: uuid.UUID | str, *, toda
             target_id=t.id,
             details={"activities": [str(t.id)]},
         )
-    out = training_json(t, names, _organisations(session, [t]))
+    out = training_json(t, names, organisations(session, [t]))
     return out | {"past": (t.ends_on or t.starts_on) < today} | _notice([t])
 
 
@@ -512,6 +512,23 @@ def _require_strategy_reader(reader: Reader, member: str) -> None:
     if reader.member == member:
         return
     require_reader(reader)
+
+
+def item_json(code: str, a: StrategyAssessment | None, orgs: dict[uuid.UUID, str]) -> dict[str, Any]:
+    """One checklist item with the member's assessment of it (``a`` None: not assessed)."""
+    item = core.BY_CODE[code]
+    status = a.status if a else "not_assessed"
+    return {
+        "code": item.code,
+        "pillar": item.pillar,
+        "label": str(item.label),
+        "description": str(item.description),
+        "status": status,
+        "status_label": core.status_label(status),
+        "evidence": a.evidence if a else "",
+        "assessed_on": a.assessed_on.isoformat() if a and a.assessed_on else None,
+        "provenance": provenance(a, orgs) if a else None,
+    }
 
 
 def strategy(
@@ -546,24 +563,9 @@ def strategy(
         today,
         exclude_member=code,
     )
-    orgs = _organisations(session, rows.values())
-    items = []
-    for item in core.ITEMS:
-        a = rows.get(item.code)
-        items.append(
-            {
-                "code": item.code,
-                "pillar": item.pillar,
-                "label": str(item.label),
-                "description": str(item.description),
-                "status": a.status if a else "not_assessed",
-                "status_label": core.status_label(a.status if a else "not_assessed"),
-                "evidence": a.evidence if a else "",
-                "assessed_on": a.assessed_on.isoformat() if a and a.assessed_on else None,
-                "provenance": provenance(a, orgs) if a else None,
-            }
-        )
-    gaps = [
+    orgs = organisations(session, rows.values())
+    items = [item_json(item.code, rows.get(item.code), orgs) for item in core.ITEMS]
+    gaps: list[dict[str, Any]] = [
         {
             "item": m.gap.item.code,
             "label": str(m.gap.item.label),
@@ -598,7 +600,7 @@ def strategy(
         }
         for m in matched
     ]
-    shown = sorted({x["id"] for g in gaps for x in g["experts"]})
+    shown = sorted({x.expert.id for m in matched for x in m.experts})
     if shown:
         audit(
             session,
