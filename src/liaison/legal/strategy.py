@@ -41,7 +41,7 @@ STATUS_LABELS = {
 }
 SOURCE = "United Nations Global Counter-Terrorism Strategy, A/RES/60/288 (8 September 2006), annex, pillars I-IV"
 
-_CODE = re.compile(r"^p[1-4]-[a-z0-9-]+$")
+_CODE = re.compile(r"^p[0-9]+-[a-z0-9-]+$")
 
 
 @dataclass(frozen=True, slots=True)

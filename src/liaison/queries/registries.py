@@ -119,12 +119,19 @@ def sees_expert(reader: Reader, expert: Expert, networks: dict[str, frozenset[st
 
 
 def member_code(session: Session, code: str, field: str = "member") -> str:
-    """A directory member's code as given (any case); NotFound with the nearest codes else."""
+    """A directory member's code as given (any case; a state's ISO alpha-3 code is taken for its alpha-2 one);
+    NotFound with the nearest codes else."""
+    import pycountry
+
     found = code.strip().upper()
     known = set(session.scalars(select(Member.code)))
     if found in known:
         return found
-    raise NotFound(_unknown(field, code, suggest(found, known)), suggest(found, known))
+    country = pycountry.countries.get(alpha_3=found) if len(found) == 3 else None
+    if country is not None and country.alpha_2 in known:
+        return str(country.alpha_2)
+    near = _near(found, known)
+    raise NotFound(_unknown(field, code, near), near)
 
 
 def network_code(session: Session, code: str) -> str:
@@ -132,7 +139,14 @@ def network_code(session: Session, code: str) -> str:
     known = set(session.scalars(select(Network.code)))
     if found in known:
         return found
-    raise NotFound(_unknown("network", code, suggest(found, known)), suggest(found, known))
+    near = _near(found, known)
+    raise NotFound(_unknown("network", code, near), near)
+
+
+def _near(code: str, known: set[str]) -> list[str]:
+    """The nearest upper-case codes (``suggest`` compares in lower case)."""
+    by_lower = {k.lower(): k for k in known}
+    return [by_lower[k] for k in suggest(code, by_lower)]
 
 
 def item_code(code: str) -> str:
