@@ -98,7 +98,11 @@ def test_a_member_writes_its_own_records_and_a_secretariat_any(api: Api) -> None
     r = api.as_("fr.cp").post("/api/v1/registries/officers", json=body)
     assert r.status_code == 201, r.text
     [row] = audits(api, "registry.officer.create", "fr.cp")
-    assert row.target_id == r.json()["id"]
+    created = r.json()["id"]
+    assert row.target_id == created
+    assert api.as_("jp.cp").delete(f"/api/v1/registries/officers/{created}").status_code == 403
+    assert api.as_("fr.cp").delete(f"/api/v1/registries/officers/{created}").status_code == 204
+    assert api.as_("fr.cp").get(f"/api/v1/registries/officers/{created}").status_code == 404
     assert api.as_("jp.cp").post("/api/v1/registries/officers", json=body).status_code == 403
     assert api.as_("fr.analyst").post("/api/v1/registries/officers", json=body).status_code == 403
     assert api.as_("outsider").post("/api/v1/registries/officers", json=body).status_code == 403

@@ -46,6 +46,7 @@ def _common(me: Any) -> dict[str, Any]:
     return {
         "items": core.ITEMS,
         "pillars": core.PILLARS,
+        "pillar_short": core.PILLAR_SHORT,
         "status_labels": {k: str(v) for k, v in core.STATUS_LABELS.items()},
         "status_marks": STATUS_MARKS,
         "item_label": core.label,
@@ -255,7 +256,7 @@ def strategy_picture(data: dict[str, Any], title: str, width: int = 640) -> Svg:
     by_pillar: dict[str, list[dict[str, Any]]] = {}
     for item in data["items"]:
         by_pillar.setdefault(item["pillar"], []).append(item)
-    height = top + row_h * len(data["pillars"]) + 46
+    height = top + row_h * len(data["pillars"]) + 28
 
     def x(pos: float, w: float = 0) -> float:
         return width - pos - w if rtl else pos
