@@ -226,7 +226,7 @@ def explain_match(state: str, m: OffenceMatch) -> str:
             penalty=_penalty_line(m),
         )
     return _(
-        "In %(state)s %(offence)s is not made out (%(met)s of %(total)s requirements): the facts lack %(missing)s.",
+        "In %(state)s %(offence)s is not made out (%(met)s of %(total)s requirements): the facts lack: %(missing)s.",
         state=state,
         offence=name,
         met=_units(m.offence) - len(m.missing),
@@ -411,4 +411,101 @@ def answer_dict(answer: DualAnswer) -> dict[str, object]:
         "requesting_matches": [match_dict(m) for m in answer.requesting_matches],
         "explanation": answer.explanation,
         "citations": [c.as_dict() for c in answer.citations],
+    }
+
+
+# -- the facts of a case, as people give them (FACTS.json, the API's body, the form) --
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    title: str
+    summary: str
+    conduct: tuple[str, ...]
+    requesting: str
+    kind: str
+    on: date
+
+
+def parse_case(data: object, *, today: date) -> Case:
+    """The facts of a case from JSON-like data: ``{"title", "summary", "conduct": [codes], "requesting": "FR",
+    "kind": "extradition", "on": "2026-12-03"}`` (``kind`` defaults to extradition, ``on`` to today). Unknown
+    conduct codes, kinds or dates are refused (:class:`~liaison.errors.InvalidInput`) with suggestions."""
+    from liaison.errors import InvalidInput
+    from liaison.legal.elements import UnknownCode, check_codes
+    from liaison.legal.facts import REQUEST_KINDS
+
+    if not isinstance(data, dict):
+        raise InvalidInput("facts", _("the facts must be a JSON object"))
+    conduct = data.get("conduct")
+    if not isinstance(conduct, list) or not conduct or not all(isinstance(c, str) for c in conduct):
+        raise InvalidInput("conduct", _("give the conduct as a list of conduct element codes"))
+    try:
+        codes = check_codes(conduct)
+    except UnknownCode as exc:
+        hint = _("did you mean %(names)s?", names=", ".join(exc.suggestions)) if exc.suggestions else ""
+        raise InvalidInput("conduct", _("unknown conduct element %(code)r", code=exc.code) + " " + hint) from exc
+    kind = str(data.get("kind") or "extradition").strip().lower()
+    if kind not in REQUEST_KINDS:
+        raise InvalidInput("kind", _("the kind is one of: %(values)s", values=", ".join(REQUEST_KINDS)))
+    requesting = str(data.get("requesting") or "").strip().upper()
+    if not requesting:
+        raise InvalidInput("requesting", _("the requesting state is required"))
+    on_text = data.get("on")
+    try:
+        on = date.fromisoformat(str(on_text)) if on_text else today
+    except ValueError:
+        raise InvalidInput("on", _("%(text)r is not a date (YYYY-MM-DD)", text=str(on_text)[:20])) from None
+    return Case(
+        str(data.get("title") or "")[:300],
+        str(data.get("summary") or "")[:4000],
+        tuple(codes),
+        requesting,
+        kind,
+        on,
+    )
+
+
+def member_offences(facts: LegalFacts, member: str, today: date) -> dict[str, object]:
+    """One state's recorded offences with their elements and mappings to the models, for people and JSON."""
+    models = {p.code: p for i in facts.instruments.values() for p in i.provisions}
+    rows = []
+    citations = []
+    for o in facts.offences.get(member, ()):
+        c = cite(f"{o.citation} ({member})", o.source, today)
+        citations.append(c)
+        rows.append(
+            {
+                "id": o.id,
+                "citation": o.citation,
+                "label": o.label,
+                "language": o.language,
+                "label_en": o.label_en,
+                "max_penalty_months": o.max_penalty_months,
+                "penalty": penalty_text(o.max_penalty_months),
+                "elements": list(o.elements),
+                "any_of": [list(g) for g in o.any_of],
+                "in_force_from": o.in_force_from.isoformat() if o.in_force_from else None,
+                "repealed_on": o.repealed_on.isoformat() if o.repealed_on else None,
+                "certainty": c.certainty,
+                "source": o.source.text,
+                "mappings": [
+                    {
+                        "model": m.model,
+                        "article": models[m.model].article if m.model in models else "",
+                        "coverage": m.coverage,
+                        "evidence": m.evidence,
+                        "reviewed_by": m.reviewed_by,
+                        "reviewed_on": m.reviewed_on.isoformat() if m.reviewed_on else None,
+                    }
+                    for m in o.mappings
+                ],
+            }
+        )
+    return {
+        "member": member,
+        "offences": rows,
+        "certainty": weakest(citations) if citations else "unverified",
+        "demo": any(c.certainty == "demo" for c in citations),
+        "citations": [c.as_dict() for c in citations],
     }
