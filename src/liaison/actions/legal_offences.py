@@ -86,8 +86,9 @@ def jurisdiction(session: Session, code: str) -> str:
     wanted = code.strip().upper()
     if session.scalar(select(Jurisdiction.id).where(Jurisdiction.code == wanted)) is not None:
         return wanted
-    known = set(session.scalars(select(Jurisdiction.code)))
-    found = suggest(wanted, known)
+    # suggest() compares lower-case: compare lower-case codes and give them back as the tables hold them
+    known = {c.lower(): c for c in session.scalars(select(Jurisdiction.code))}
+    found = [known[c] for c in suggest(wanted, known)]
     raise NotFound(_("unknown member %(code)s", code=code[:20]), found)
 
 

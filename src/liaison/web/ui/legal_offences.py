@@ -132,6 +132,7 @@ def check_page(
         result=result,
         error=error,
         suggestions=suggestions,
+        conduct_labels="; ".join(label(c) for c in (result or {}).get("case", {}).get("conduct", [])),
         demo_link=demo_link(),
         label=label,
         missing_labels=missing_labels,
