@@ -115,3 +115,10 @@ def test_pages(api: Api) -> None:
     r = client.get("/legal/offences/DE")
     assert r.status_code == 200 and "Bildung terroristischer Vereinigungen" in r.text and "cets-217:art-2" in r.text
     assert client.get("/legal/offences/QQ").status_code == 404
+
+
+def test_a_link_naming_only_the_requested_state_prefills_the_form(api: Api) -> None:
+    load_demo_offences(api.sessions)
+    client = log_in(api.client, "jp.cp")
+    r = client.get("/legal/check", params={"requested": "de"})
+    assert r.status_code == 200 and '<option value="DE" selected>' in r.text and 'role="alert"' not in r.text

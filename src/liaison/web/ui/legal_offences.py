@@ -100,7 +100,7 @@ def check_page(
         require_legal_reader(me.principal)
         facts = load_facts(session)
         states = sorted(((j.code, j.name) for j in facts.jurisdictions.values()), key=lambda s: s[0])
-        if conduct or requested or requesting:
+        if conduct or requesting:  # a link naming only the requested states pre-fills the form
             try:
                 case = parse_case(
                     {"title": title, "conduct": conduct, "requesting": requesting, "kind": kind, "on": on or None},
