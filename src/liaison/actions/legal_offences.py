@@ -235,3 +235,91 @@ def save_mapping(
         },
     )
     return mapping
+
+
+class OffencesImportRefused(InvalidInput):
+    """A CSV of offences with bad rows: nothing imported; ``errors`` lists every bad row with its line."""
+
+    def __init__(self, errors: list[dict[str, object]]) -> None:
+        super().__init__("file", _("%(num)s row(s) refused; nothing was imported", num=len(errors)))
+        self.errors = errors
+        self.extra["errors"] = errors
+
+
+def import_offences(session: Session, *, actor: Principal, data: bytes, filename: str = "") -> dict[str, Any]:
+    """Import national offences (and their mappings) from CSV (:mod:`liaison.interchange.offences_csv`): all
+    rows or none. Rows naming an unknown state or model are refused with suggestions, row by row; the importer
+    must be allowed to write every state the file names. Each offence is saved (created or updated) and audited,
+    and the import itself is audited once."""
+    from liaison.interchange import offences_csv as ocsv
+
+    rows, bad = ocsv.read(ocsv.decode(data))
+    errors = [e.as_dict() for e in bad]
+    known_states = {c.lower(): c for c in session.scalars(select(Jurisdiction.code))}
+    known_models = model_codes(session)
+    for row in rows:
+        if row.jurisdiction not in known_states.values():
+            near = [known_states[c] for c in suggest(row.jurisdiction, known_states)]
+            reason = _("unknown member %(code)s", code=row.jurisdiction)
+            if near:
+                reason += " (" + _("did you mean %(names)s?", names=", ".join(near)) + ")"
+            errors.append({"line": row.line, "detail": _("line %(line)s: %(reason)s", line=row.line, reason=reason)})
+        for model, _coverage in row.models:
+            if model not in known_models:
+                near = suggest(model, known_models)
+                reason = _("unknown offence model %(code)s", code=model)
+                if near:
+                    reason += " (" + _("did you mean %(names)s?", names=", ".join(near)) + ")"
+                errors.append(
+                    {"line": row.line, "detail": _("line %(line)s: %(reason)s", line=row.line, reason=reason)}
+                )
+    if errors or not rows:
+        raise OffencesImportRefused(
+            sorted(errors, key=lambda e: int(str(e["line"]))) or [{"line": 1, "detail": _("the file holds no offence")}]
+        )
+    for state in sorted({r.jurisdiction for r in rows}):
+        require_legal_editor(session, actor, state)
+    created = mapped = 0
+    for row in rows:
+        offence = save_offence(
+            session,
+            actor=actor,
+            data=OffenceInput(
+                jurisdiction=row.jurisdiction,
+                citation=row.citation,
+                label=row.label,
+                language=row.language,
+                label_en=row.label_en,
+                max_penalty_months=row.max_penalty_months,
+                elements=list(row.elements),
+                any_of=[list(g) for g in row.any_of],
+                in_force_from=row.in_force_from,
+                repealed_on=row.repealed_on,
+                provenance=Provenance(
+                    source=row.source or filename,
+                    source_url=row.source_url,
+                    retrieved_on=row.retrieved_on,
+                    verified=row.verified,
+                ),
+            ),
+        )
+        created += 1
+        for model, coverage in row.models:
+            save_mapping(
+                session,
+                actor=actor,
+                offence_id=offence.id,
+                model=model,
+                coverage=coverage,
+                evidence=_("imported from %(file)s", file=filename or "CSV"),
+            )
+            mapped += 1
+    summary = {"offences": created, "mappings": mapped, "states": sorted({r.jurisdiction for r in rows})}
+    audit(
+        session,
+        actor=actor,
+        action="legal.offence.import",
+        target_type="legal_offence",
+        details={"filename": filename} | summary,
+    )
+    return summary

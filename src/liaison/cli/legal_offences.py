@@ -146,3 +146,38 @@ def offences(
                     reviewer=m["reviewed_by"] or "-",
                 )
             )
+
+
+@legal.command(
+    "offences-import",
+    help=lazy_gettext(
+        "Import national offences from CSV (jurisdiction, citation, label, elements; optional language, label_en, "
+        "max_penalty, any_of, in_force_from, repealed_on, source, source_url, retrieved_on, verified, models). "
+        "All rows or none: a bad row refuses the file, every bad row listed with its reason."
+    ),
+)
+def offences_import(
+    file: Annotated[typer.FileBinaryRead, typer.Argument(help=lazy_gettext("The CSV file ('-' for standard input)."))],
+    as_json: JsonOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    from liaison.actions.legal_offences import OffencesImportRefused, import_offences
+    from liaison.db import transaction
+
+    c = ctx()
+    actor = c.actor(as_user)
+    data = file.read(c.settings.import_max_bytes + 1)
+    if len(data) > c.settings.import_max_bytes:
+        fail(_("the file is over the import size limit"))
+    with handled():
+        try:
+            with transaction(c.sessions) as session:
+                out = import_offences(session, actor=actor, data=data, filename=getattr(file, "name", "") or "")
+        except OffencesImportRefused as exc:
+            for error in exc.errors:
+                typer.echo(str(error["detail"]), err=True)
+            fail(exc.detail)
+    if as_json:
+        emit(out)
+        return
+    typer.echo(_("%(offences)s offence(s) and %(mappings)s mapping(s) imported.", **out))
