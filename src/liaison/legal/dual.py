@@ -130,15 +130,22 @@ def element_coverage(
 
 # -- the per-facts index --
 
-_cache: dict[str, object] = {}
+_Index = dict[str, tuple[_Prepared, ...]]
+# (facts, revision, index): one tuple, replaced whole, so a thread never sees one facts' revision with another's index
+_cached: list[tuple[LegalFacts, int, _Index]] = []
 
 
-def _index(facts: LegalFacts) -> dict[str, tuple[_Prepared, ...]]:
+def _index(facts: LegalFacts) -> _Index:
     """Every state's offences, prepared; rebuilt when the facts object or its revision changes."""
-    if _cache.get("facts") is facts and _cache.get("revision") == facts.revision:
-        return _cache["index"]  # type: ignore[return-value]
+    hit = _cached[0] if _cached else None
+    if hit is not None and hit[0] is facts and hit[1] == facts.revision:
+        return hit[2]
     index = {j: tuple(_prepare(o) for o in offences) for j, offences in facts.offences.items()}
-    _cache.update(facts=facts, revision=facts.revision, index=index)
+    entry = (facts, facts.revision, index)
+    if _cached:
+        _cached[0] = entry
+    else:
+        _cached.append(entry)
     return index
 
 
