@@ -47,6 +47,11 @@ VERDICT_LABELS = {
     "not_required": lazy_gettext("Not required"),
     "unknown": lazy_gettext("Cannot be decided"),
 }
+COVERAGE_LABELS = {
+    "full": lazy_gettext("full"),
+    "partial": lazy_gettext("partial"),
+    "none": lazy_gettext("none"),
+}
 CERTAINTY_LABELS = {
     "verified": lazy_gettext("verified"),
     "unverified": lazy_gettext("unverified"),
@@ -152,4 +157,5 @@ def offences_page(request: Request, me: Me, member: str) -> Response:
         data=data,
         label=label,
         certainties={k: str(v) for k, v in CERTAINTY_LABELS.items()},
+        coverages={k: str(v) for k, v in COVERAGE_LABELS.items()},
     )
