@@ -26,6 +26,7 @@ from liaison.actions.audit import audit
 from liaison.actions.bank_bulk import ImportRefused, check_size
 from liaison.errors import InvalidInput, NotFound, PermissionDenied
 from liaison.i18n import _
+from liaison.legal.basis import state_suggestions
 from liaison.legal.elements import suggest
 from liaison.legal.facts import REQUEST_KINDS
 from liaison.models import CooperationProfile, Instrument, Jurisdiction, Participation, Provision, Reservation
@@ -295,7 +296,7 @@ def check_dates(
 def _known(session: Session, jurisdiction: str, instrument: str) -> Instrument:
     if session.scalar(select(Jurisdiction.id).where(Jurisdiction.code == jurisdiction)) is None:
         codes = set(session.scalars(select(Jurisdiction.code)))
-        raise NotFound(_("unknown member %(code)s", code=jurisdiction), suggest(jurisdiction, codes))
+        raise NotFound(_("unknown member %(code)s", code=jurisdiction), state_suggestions(codes, jurisdiction))
     inst = session.scalar(select(Instrument).where(Instrument.code == instrument))
     if inst is None:
         codes = set(session.scalars(select(Instrument.code)))
@@ -430,7 +431,7 @@ def set_profile(
     require_legal_editor(session, actor, jurisdiction)
     if session.scalar(select(Jurisdiction.id).where(Jurisdiction.code == jurisdiction)) is None:
         codes = set(session.scalars(select(Jurisdiction.code)))
-        raise NotFound(_("unknown member %(code)s", code=jurisdiction), suggest(jurisdiction, codes))
+        raise NotFound(_("unknown member %(code)s", code=jurisdiction), state_suggestions(codes, jurisdiction))
     unknown = sorted(set(values) - set(PROFILE_FIELDS))
     if unknown:
         raise InvalidInput(unknown[0], _("not a cooperation profile field"))
@@ -566,7 +567,7 @@ def _row_reason(
     today: date,
 ) -> str | None:
     if r.jurisdiction not in states:
-        hint = suggest(r.jurisdiction, states)
+        hint = state_suggestions(states, r.jurisdiction)
         if hint:
             return _("unknown member %(code)s; did you mean %(suggestions)s?", code=r.jurisdiction,
                      suggestions=", ".join(hint))  # fmt: skip

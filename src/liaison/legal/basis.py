@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from liaison.errors import NotFound
 from liaison.i18n import _
+from liaison.legal.elements import suggest
 from liaison.legal.facts import (
     REQUEST_KINDS,
     BasisAnswer,
@@ -59,6 +61,26 @@ BEAR = {
 SUPPORT_KINDS = ("resolution",)
 _ORDER = {"bilateral": 0, "framework_decision": 1, "directive": 1, "convention": 2, "protocol": 3}
 _INDEX = "_basis_index"
+
+
+def state_suggestions(known: set[str] | dict[str, object], code: str) -> list[str]:
+    """The nearest state codes to a mistyped one (codes are upper case; :func:`suggest` compares lower case)."""
+    lower = {k.lower(): k for k in known}
+    return [lower[s] for s in suggest(code.strip().lower(), lower)]
+
+
+def known_state(facts: LegalFacts, code: str) -> str:
+    """An ISO code as given (any case) if the legal tables know it; else NotFound with the nearest codes."""
+    found = code.strip().upper()
+    if found in facts.jurisdictions:
+        return found
+    hints = state_suggestions(facts.jurisdictions, code)
+    if hints:
+        raise NotFound(
+            _("unknown member %(code)s; did you mean %(suggestions)s?", code=code[:20], suggestions=", ".join(hints)),
+            hints,
+        )
+    raise NotFound(_("unknown member %(code)s", code=code[:20]))
 
 
 def kind_label(kind: str) -> str:

@@ -17,10 +17,10 @@ from liaison.actions import legal_facts as act
 from liaison.db import transaction
 from liaison.errors import InvalidInput
 from liaison.i18n import _
-from liaison.legal.basis import answer_dict, find_basis, instrument_dict, instruments_list
+from liaison.legal.basis import answer_dict, find_basis, instrument_dict, instruments_list, known_state
 from liaison.legal.facts import CERTAINTIES
 from liaison.principal import Principal
-from liaison.queries.legal_facts import instrument_code, jurisdiction_code, load_facts, require_legal_reader
+from liaison.queries.legal_facts import instrument_code, load_facts, require_legal_reader
 from liaison.web.api.common import read_upload
 from liaison.web.api.exchange_models import ErrorOut
 from liaison.web.deps import Actor, State
@@ -112,7 +112,7 @@ def basis(
     require_legal_reader(actor)
     with st.sessions() as session:
         facts = load_facts(session)
-    a, b = jurisdiction_code(facts, requesting), jurisdiction_code(facts, requested)
+    a, b = known_state(facts, requesting), known_state(facts, requested)
     answer = find_basis(facts, a, b, kind, on or _today(), today=_today())
     return JSONResponse(answer_dict(answer))
 

@@ -21,9 +21,9 @@ from liaison.db import transaction
 from liaison.errors import InvalidInput, LiaisonError, NotFound, TooLarge
 from liaison.i18n import _, lazy_gettext
 from liaison.interchange.participations_csv import COLUMNS, REQUIRED
-from liaison.legal.basis import answer_dict, find_basis, instrument_dict, instruments_list, kind_label
+from liaison.legal.basis import answer_dict, find_basis, instrument_dict, instruments_list, kind_label, known_state
 from liaison.legal.facts import REQUEST_KINDS
-from liaison.queries.legal_facts import instrument_code, jurisdiction_code, load_facts, require_legal_reader
+from liaison.queries.legal_facts import instrument_code, load_facts, require_legal_reader
 from liaison.web.deps import state
 from liaison.web.ui.common import Me, check_csrf, render
 
@@ -123,7 +123,7 @@ def basis_page(
                 raise InvalidInput("kind", _("%(kind)r is not one of %(known)s", kind=kind[:20],
                                              known=", ".join(REQUEST_KINDS)))  # fmt: skip
             day = _day(on)
-            a, b = jurisdiction_code(facts, requesting), jurisdiction_code(facts, requested)
+            a, b = known_state(facts, requesting), known_state(facts, requested)
             answer = answer_dict(find_basis(facts, a, b, kind, day, today=_today()))
         except NotFound as exc:
             error, suggestions, status = exc.detail, exc.suggestions, 404
