@@ -83,6 +83,24 @@ def known_state(facts: LegalFacts, code: str) -> str:
     raise NotFound(_("unknown member %(code)s", code=code[:20]))
 
 
+def known_instrument(facts: LegalFacts, code: str) -> str:
+    """An instrument code as given (any case) if known; else NotFound with the nearest codes."""
+    found = code.strip().lower()
+    if found in facts.instruments:
+        return found
+    hints = suggest(found, facts.instruments)
+    if hints:
+        raise NotFound(
+            _(
+                "unknown instrument %(code)s; did you mean %(suggestions)s?",
+                code=code[:40],
+                suggestions=", ".join(hints),
+            ),  # fmt: skip
+            hints,
+        )
+    raise NotFound(_("unknown instrument %(code)s", code=code[:40]))
+
+
 def kind_label(kind: str) -> str:
     labels = {
         "mla": _("mutual legal assistance"),

@@ -17,10 +17,17 @@ from liaison.actions import legal_facts as act
 from liaison.db import transaction
 from liaison.errors import InvalidInput
 from liaison.i18n import _
-from liaison.legal.basis import answer_dict, find_basis, instrument_dict, instruments_list, known_state
+from liaison.legal.basis import (
+    answer_dict,
+    find_basis,
+    instrument_dict,
+    instruments_list,
+    known_instrument,
+    known_state,
+)
 from liaison.legal.facts import CERTAINTIES
 from liaison.principal import Principal
-from liaison.queries.legal_facts import instrument_code, load_facts, require_legal_reader
+from liaison.queries.legal_facts import load_facts, require_legal_reader
 from liaison.web.api.common import read_upload
 from liaison.web.api.exchange_models import ErrorOut
 from liaison.web.deps import Actor, State
@@ -142,7 +149,7 @@ def instrument(code: str, actor: Actor, st: State) -> Response:
     require_legal_reader(actor)
     with st.sessions() as session:
         facts = load_facts(session)
-    return JSONResponse(instrument_dict(facts, instrument_code(facts, code), _today()))
+    return JSONResponse(instrument_dict(facts, known_instrument(facts, code), _today()))
 
 
 class ReservationIn(BaseModel):

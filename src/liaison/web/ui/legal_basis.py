@@ -21,9 +21,17 @@ from liaison.db import transaction
 from liaison.errors import InvalidInput, LiaisonError, NotFound, TooLarge
 from liaison.i18n import _, lazy_gettext
 from liaison.interchange.participations_csv import COLUMNS, REQUIRED
-from liaison.legal.basis import answer_dict, find_basis, instrument_dict, instruments_list, kind_label, known_state
+from liaison.legal.basis import (
+    answer_dict,
+    find_basis,
+    instrument_dict,
+    instruments_list,
+    kind_label,
+    known_instrument,
+    known_state,
+)
 from liaison.legal.facts import REQUEST_KINDS
-from liaison.queries.legal_facts import instrument_code, load_facts, require_legal_reader
+from liaison.queries.legal_facts import load_facts, require_legal_reader
 from liaison.web.deps import state
 from liaison.web.ui.common import Me, check_csrf, render
 
@@ -158,7 +166,7 @@ def instrument_page(request: Request, me: Me, code: str) -> Response:
     require_legal_reader(me.principal)
     with state(request).sessions() as session:
         facts = load_facts(session)
-    found = instrument_dict(facts, instrument_code(facts, code), _today())
+    found = instrument_dict(facts, known_instrument(facts, code), _today())
     demo = any(p["certainty"] == "demo" for p in found["participations"]) or found["certainty"] == "demo"
     return render(request, "legal_instrument.html", me=me, inst=found, demo=demo, **_words())
 
