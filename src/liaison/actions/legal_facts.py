@@ -511,7 +511,7 @@ def import_participations(
         if reason:
             refused.append(pcsv.RowError(r.line, reason).as_dict())
         seen.setdefault((r.jurisdiction, r.instrument), r.line)
-    refused.sort(key=lambda e: e["line"])
+    refused.sort(key=lambda e: int(str(e["line"])))
     if refused:
         raise ImportRefused(refused)
     if not rows:

@@ -29,6 +29,7 @@ read; an index of the instruments by kind is built once per :class:`LegalFacts` 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -63,7 +64,7 @@ _ORDER = {"bilateral": 0, "framework_decision": 1, "directive": 1, "convention":
 _INDEX = "_basis_index"
 
 
-def state_suggestions(known: set[str] | dict[str, object], code: str) -> list[str]:
+def state_suggestions(known: Iterable[str], code: str) -> list[str]:
     """The nearest state codes to a mistyped one (codes are upper case; :func:`suggest` compares lower case)."""
     lower = {k.lower(): k for k in known}
     return [lower[s] for s in suggest(code.strip().lower(), lower)]
@@ -122,7 +123,7 @@ def _index(facts: LegalFacts) -> dict[str, tuple[_Entry, ...]]:
     code), with their carrying and bearing provisions: built once per facts object."""
     found = vars(facts).get(_INDEX)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     out: dict[str, tuple[_Entry, ...]] = {}
     ordered = sorted(facts.instruments.values(), key=lambda i: (_ORDER.get(i.kind, 4), i.organisation, i.code))
     for kind in REQUEST_KINDS:
@@ -539,7 +540,7 @@ def _explain(
     return out
 
 
-def answer_dict(answer: BasisAnswer) -> dict[str, object]:
+def answer_dict(answer: BasisAnswer) -> dict[str, Any]:
     """The answer as JSON-ready data (one shape for the CLI, the API and the page)."""
     return {
         "requesting": answer.requesting,
