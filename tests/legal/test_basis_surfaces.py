@@ -122,3 +122,19 @@ def test_a_user_without_a_role_reads_the_hub_but_writes_nothing(world):
     assert world.client.get("/legal").status_code == 200
     body = {"consent": "", "source": "x"}
     assert world.as_("outsider").put("/api/v1/legal/participations/CH/cets-196", json=body).status_code == 403
+
+
+def test_a_contact_point_imports_its_states_ratifications_from_the_page(world):
+    client = world.client
+    login(client, "fr.cp")
+    token = CSRF.search(client.get("/legal/import").text).group(1)
+    good = b"jurisdiction,instrument,consent,signed_on,consented_on,in_force_on,source\n" \
+           b"FR,cets-217,ratification,2015-10-22,2019-01-01,2019-05-01,JO\n"  # fmt: skip
+    dry = client.post("/legal/import", data={"csrf_token": token, "dry_run": "1"},
+                      files={"file": ("r.csv", good, "text/csv")})  # fmt: skip
+    assert dry.status_code == 200 and "Dry run: nothing was written." in dry.text
+    done = client.post("/legal/import", data={"csrf_token": token}, files={"file": ("r.csv", good, "text/csv")})
+    assert done.status_code == 200 and "1 participations added" in done.text
+    bad = good + b"JP,cets-217,ratification,2015-10-22,2019-01-01,2019-05-01,x\n"
+    refused = client.post("/legal/import", data={"csrf_token": token}, files={"file": ("r.csv", bad, "text/csv")})
+    assert refused.status_code == 422 and "line 3:" in refused.text and "Refused rows" in refused.text
