@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from liaison import i18n
 from liaison.errors import NotFound
 from liaison.i18n import _
 from liaison.legal.elements import suggest
@@ -62,6 +63,7 @@ BEAR = {
 SUPPORT_KINDS = ("resolution",)
 _ORDER = {"bilateral": 0, "framework_decision": 1, "directive": 1, "convention": 2, "protocol": 3}
 _INDEX = "_basis_index"
+_CITES = "_basis_citations"
 
 
 def state_suggestions(known: Iterable[str], code: str) -> list[str]:
@@ -140,6 +142,42 @@ def _index(facts: LegalFacts) -> dict[str, tuple[_Entry, ...]]:
     return out
 
 
+def _citations(facts: LegalFacts, today: date) -> dict[tuple[str, ...], Citation]:
+    """The citations already made from these facts for ``today`` in the current language (a citation depends
+    only on its fact, the day freshness is judged and the language of its label)."""
+    store: dict[tuple[str, date], dict[tuple[str, ...], Citation]] = vars(facts).setdefault(_CITES, {})
+    key = (i18n.current(), today)
+    found = store.get(key)
+    if found is None:
+        found = store[key] = {}
+    return found
+
+
+Memo = dict[tuple[str, ...], Citation]
+
+
+def _cite_instrument(memo: Memo, inst: InstrumentFact, today: date) -> Citation:
+    found = memo.get(("i", inst.code))
+    if found is None:
+        found = memo[("i", inst.code)] = cite(inst.name, inst.source, today)
+    return found
+
+
+def _cite_article(memo: Memo, inst: InstrumentFact, p: ProvisionFact, today: date) -> Citation:
+    found = memo.get(("a", p.code))
+    if found is None:
+        found = memo[("a", p.code)] = cite(f"{inst.name}, {p.article}", inst.source, today)
+    return found
+
+
+def _cite_participation(memo: Memo, inst: InstrumentFact, p: ParticipationFact, today: date) -> Citation:
+    key = ("p", p.jurisdiction, p.instrument)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = cite(_participation_label(p, inst.name), p.source, today)
+    return found
+
+
 def _article_key(article: str) -> str:
     return re.sub(r"[^a-z0-9]", "", article.lower().removeprefix("art.").removeprefix("article"))
 
@@ -194,6 +232,7 @@ def find_basis(
     a, b = requesting, requested
     orgs_a = set(facts.jurisdictions[a].organisations) if a in facts.jurisdictions else set()
     orgs_b = set(facts.jurisdictions[b].organisations) if b in facts.jurisdictions else set()
+    memo = _citations(facts, today)
     items: list[BasisItem] = []
     notes: list[str] = []
     support: list[Citation] = []
@@ -247,9 +286,9 @@ def find_basis(
         if refused:
             missed.append(refused)
             continue
-        cites = [cite(inst.name, inst.source, today), *cites]
-        cites.extend(cite(f"{inst.name}, {p.article}", inst.source, today) for p in (*carry, *bear))
-        cites.extend(cite(_participation_label(p, inst.name), p.source, today) for p in parts)
+        cites = [_cite_instrument(memo, inst, today), *cites]
+        cites.extend(_cite_article(memo, inst, p, today) for p in (*carry, *bear))
+        cites.extend(_cite_participation(memo, inst, p, today) for p in parts)
         cites.extend(res_cites)
         items.append(BasisItem(inst.code, inst.name, inst.organisation, inst.kind, [*carry, *bear], effects, False,
                                cites))  # fmt: skip
