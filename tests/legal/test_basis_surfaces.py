@@ -138,3 +138,11 @@ def test_a_contact_point_imports_its_states_ratifications_from_the_page(world):
     bad = good + b"JP,cets-217,ratification,2015-10-22,2019-01-01,2019-05-01,x\n"
     refused = client.post("/legal/import", data={"csrf_token": token}, files={"file": ("r.csv", bad, "text/csv")})
     assert refused.status_code == 422 and "line 3:" in refused.text and "Refused rows" in refused.text
+
+
+def test_the_same_state_twice_is_a_bad_request_everywhere(world):
+    assert cli(world, "legal", "basis", "FR", "fr").exit_code == 1
+    r = world.as_("fr.cp").get("/api/v1/legal/basis?requesting=FR&requested=FR")
+    assert r.status_code == 422 and r.json()["field"] == "requested"
+    login(world.client, "fr.cp")
+    assert world.client.get("/legal/basis?requesting=FR&requested=FR").status_code == 422

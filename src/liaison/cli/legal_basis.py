@@ -67,7 +67,7 @@ def basis(
     as_user: AsOpt = None,
 ) -> None:
     from liaison.db import transaction
-    from liaison.legal.basis import answer_dict, find_basis, kind_label, known_state
+    from liaison.legal.basis import answer_dict, find_basis, kind_label, known_pair
     from liaison.queries.legal_facts import load_facts, require_legal_reader
 
     day = _day(on)
@@ -76,7 +76,7 @@ def basis(
     with handled(), transaction(c.sessions) as session:
         require_legal_reader(actor)
         facts = load_facts(session)
-        a, b = known_state(facts, requesting), known_state(facts, requested)
+        a, b = known_pair(facts, requesting, requested)
         answer = find_basis(facts, a, b, kind.value, day, today=datetime.now(UTC).date())
     out = answer_dict(answer)
     if as_json:

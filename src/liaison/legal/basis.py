@@ -35,7 +35,7 @@ from datetime import date
 from typing import Any
 
 from liaison import i18n
-from liaison.errors import NotFound
+from liaison.errors import InvalidInput, NotFound
 from liaison.i18n import _
 from liaison.legal.elements import suggest
 from liaison.legal.facts import (
@@ -84,6 +84,14 @@ def known_state(facts: LegalFacts, code: str) -> str:
             hints,
         )
     raise NotFound(_("unknown member %(code)s", code=code[:20]))
+
+
+def known_pair(facts: LegalFacts, requesting: str, requested: str) -> tuple[str, str]:
+    """Both states checked (:func:`known_state`), and not the same state."""
+    a, b = known_state(facts, requesting), known_state(facts, requested)
+    if a == b:
+        raise InvalidInput("requested", _("the requesting and the requested state are the same"))
+    return a, b
 
 
 def known_instrument(facts: LegalFacts, code: str) -> str:

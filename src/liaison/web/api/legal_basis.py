@@ -23,7 +23,7 @@ from liaison.legal.basis import (
     instrument_dict,
     instruments_list,
     known_instrument,
-    known_state,
+    known_pair,
 )
 from liaison.legal.facts import CERTAINTIES
 from liaison.principal import Principal
@@ -119,7 +119,7 @@ def basis(
     require_legal_reader(actor)
     with st.sessions() as session:
         facts = load_facts(session)
-    a, b = known_state(facts, requesting), known_state(facts, requested)
+    a, b = known_pair(facts, requesting, requested)
     answer = find_basis(facts, a, b, kind, on or _today(), today=_today())
     return JSONResponse(answer_dict(answer))
 

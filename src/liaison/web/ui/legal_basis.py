@@ -28,7 +28,7 @@ from liaison.legal.basis import (
     instruments_list,
     kind_label,
     known_instrument,
-    known_state,
+    known_pair,
 )
 from liaison.legal.facts import REQUEST_KINDS
 from liaison.queries.legal_facts import load_facts, require_legal_reader
@@ -131,7 +131,7 @@ def basis_page(
                 raise InvalidInput("kind", _("%(kind)r is not one of %(known)s", kind=kind[:20],
                                              known=", ".join(REQUEST_KINDS)))  # fmt: skip
             day = _day(on)
-            a, b = known_state(facts, requesting), known_state(facts, requested)
+            a, b = known_pair(facts, requesting, requested)
             answer = answer_dict(find_basis(facts, a, b, kind, day, today=_today()))
         except NotFound as exc:
             error, suggestions, status = exc.detail, exc.suggestions, 404
