@@ -23,7 +23,8 @@ requested state needs no treaty and accepts reciprocity, else ``none``.
 Every answer cites the instruments, each article relied on, each participation with its source and how fresh it
 is, the reservations that changed anything and the requested state's profile; ``certainty`` is the weakest of
 them, and unverified, stale or demonstration data is said in the notes. Pure: the facts come in, nothing is
-read; an index of the instruments by kind is built once per :class:`LegalFacts` and kept on it.
+read; an index of the instruments by kind, and the citations (per fact, day and language), are made once per
+:class:`LegalFacts` and kept on it (facts are not changed once read: a change in the tables is a new object).
 """
 
 from __future__ import annotations

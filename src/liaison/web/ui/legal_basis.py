@@ -60,6 +60,22 @@ ROLE = {
     "extradition_basis": lazy_gettext("basis for extradition"),
     "spontaneous": lazy_gettext("spontaneous information"),
 }
+EFFECT = {
+    "excludes_article": lazy_gettext("excludes an article"),
+    "excludes_kind": lazy_gettext("excludes a kind of request"),
+    "no_treaty_basis": lazy_gettext("not a treaty basis for extradition"),
+    "condition": lazy_gettext("on a condition"),
+    "interpretative": lazy_gettext("interpretative"),
+}
+WORD = {
+    "reservation": lazy_gettext("reservation"),
+    "declaration": lazy_gettext("declaration"),
+    "ratification": lazy_gettext("ratification"),
+    "accession": lazy_gettext("accession"),
+    "acceptance": lazy_gettext("acceptance"),
+    "approval": lazy_gettext("approval"),
+    "succession": lazy_gettext("succession"),
+}
 
 
 def _today() -> date:
@@ -72,6 +88,8 @@ def _words() -> dict[str, Any]:
         "verdict_label": lambda v: str(VERDICT.get(v, v)),
         "role_label": lambda r: str(ROLE.get(r, r)),
         "kind_label": kind_label,
+        "effect_label": lambda e: str(EFFECT.get(e, e)),
+        "word": lambda w: str(WORD.get(w, w)),
     }
 
 
