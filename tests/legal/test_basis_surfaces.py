@@ -146,3 +146,17 @@ def test_the_same_state_twice_is_a_bad_request_everywhere(world):
     assert r.status_code == 422 and r.json()["field"] == "requested"
     login(world.client, "fr.cp")
     assert world.client.get("/legal/basis?requesting=FR&requested=FR").status_code == 422
+
+
+def test_api_sets_jurisdictions_and_profiles_with_provenance(world):
+    body = {"name": "France", "organisations": ["UN", "CoE", "EU"], "source": "Journal officiel"}
+    r = world.as_("fr.cp").put("/api/v1/legal/jurisdictions/FR", json=body)
+    assert r.status_code == 200 and r.json()["entered_by"] == "fr.cp"
+    assert world.as_("fr.cp").put("/api/v1/legal/jurisdictions/JP", json=body).status_code == 403
+    profile = {"extradites_nationals": False, "languages": ["fr", "en"], "source": "Code de procédure pénale"}
+    assert world.as_("fr.cp").put("/api/v1/legal/profiles/FR", json=profile).status_code == 200
+    assert world.as_("jp.cp").put("/api/v1/legal/profiles/FR", json=profile).status_code == 403
+    assert world.as_("secretariat").put("/api/v1/legal/profiles/ZZ", json=profile).status_code == 404
+    answer = world.as_("jp.cp").get("/api/v1/legal/basis?requesting=JP&requested=FR").json()
+    assert any(c["label"] == "FR: cooperation profile" and c["source"] == "Code de procédure pénale"
+               for c in answer["citations"])  # fmt: skip

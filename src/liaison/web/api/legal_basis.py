@@ -208,6 +208,64 @@ def put_participation(jurisdiction: str, instrument: str, body: ParticipationIn,
     return JSONResponse(out)
 
 
+class JurisdictionIn(BaseModel):
+    name: str = Field(..., min_length=1, max_length=200)
+    organisations: list[Literal["UN", "CoE", "EU", "LAS", "OIC", "OAS", "AU"]] = Field(default_factory=lambda: ["UN"])
+    source: str = Field(..., min_length=1, max_length=500)
+    source_url: str = Field("", max_length=500)
+    retrieved_on: date | None = None
+
+
+@router.put(
+    "/legal/jurisdictions/{code}",
+    responses=errors(403, 422),
+    summary="Set a state and the organisations it belongs to",
+    description="An upsert by ISO code, with its source and retrieval date; who entered it is recorded. Secretariats, "
+    "or the state's own contact points. Audited (`legal.jurisdiction.set`).",
+)
+def put_jurisdiction(code: str, body: JurisdictionIn, actor: Actor, st: State) -> Response:
+    with transaction(st.sessions) as session:
+        provenance = act.Provenance(body.source, body.source_url, body.retrieved_on)
+        row = act.set_jurisdiction(
+            session, actor=actor, code=code, name=body.name, organisations=body.organisations, provenance=provenance
+        )
+        out = {"code": row.code, "name": row.name, "organisations": row.organisations, "entered_by": row.entered_by}
+    return JSONResponse(out)
+
+
+class ProfileIn(BaseModel):
+    treaty_required_mla: bool | None = None
+    treaty_required_extradition: bool | None = None
+    reciprocity_accepted: bool | None = None
+    extradites_nationals: bool | None = None
+    dual_criminality_mla: bool | None = None
+    extradition_threshold_months: int | None = Field(None, ge=0, le=9999)
+    mla_threshold_months: int | None = Field(None, ge=0, le=9999)
+    assurances_required: list[Annotated[str, Field(max_length=40)]] | None = Field(None, max_length=20)
+    languages: list[Annotated[str, Field(min_length=2, max_length=8)]] | None = Field(None, max_length=30)
+    central_authority: str | None = Field(None, max_length=300)
+    notes: str | None = Field(None, max_length=4000)
+    source: str = Field(..., min_length=1, max_length=500)
+    source_url: str = Field("", max_length=500)
+    retrieved_on: date | None = None
+
+
+@router.put(
+    "/legal/profiles/{jurisdiction}",
+    responses=errors(403, 404, 422),
+    summary="Set how a state cooperates: treaty required, reciprocity, nationals, assurances, languages",
+    description="Fields left out keep their value. With its source and retrieval date; who entered it is "
+    "recorded. Secretariats, or the state's own contact points. Audited (`legal.profile.set`).",
+)
+def put_profile(jurisdiction: str, body: ProfileIn, actor: Actor, st: State) -> Response:
+    values = body.model_dump(exclude_none=True, exclude={"source", "source_url", "retrieved_on"})
+    with transaction(st.sessions) as session:
+        row = act.set_profile(session, actor=actor, jurisdiction=jurisdiction, values=values,
+                              provenance=act.Provenance(body.source, body.source_url, body.retrieved_on))  # fmt: skip
+        out = {"jurisdiction": row.jurisdiction, "languages": row.languages, "entered_by": row.entered_by}
+    return JSONResponse(out)
+
+
 def _import(st: AppState, actor: Principal, data: bytes, filename: str, dry_run: bool) -> dict[str, Any]:
     with transaction(st.sessions) as session:
         result = act.import_participations(
