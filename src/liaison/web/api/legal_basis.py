@@ -208,9 +208,12 @@ def put_participation(jurisdiction: str, instrument: str, body: ParticipationIn,
     return JSONResponse(out)
 
 
+Organisation = Literal["UN", "CoE", "EU", "LAS", "OIC", "OAS", "AU"]
+
+
 class JurisdictionIn(BaseModel):
     name: str = Field(..., min_length=1, max_length=200)
-    organisations: list[Literal["UN", "CoE", "EU", "LAS", "OIC", "OAS", "AU"]] = Field(default_factory=lambda: ["UN"])
+    organisations: list[Organisation] = Field(default_factory=lambda: list[Organisation](["UN"]))
     source: str = Field(..., min_length=1, max_length=500)
     source_url: str = Field("", max_length=500)
     retrieved_on: date | None = None
