@@ -495,7 +495,7 @@ def import_participations(
     nothing is half-imported. ``dry_run``: check everything, write nothing."""
     from liaison.interchange import participations_csv as pcsv
 
-    require_legal_reader_or_editor(session, actor)
+    require_some_legal_editor(session, actor)
     check_size(data, max_bytes)
     try:
         rows, errors = pcsv.read(pcsv.decode(data))
@@ -550,7 +550,7 @@ def import_participations(
     return ParticipationImport(len(rows), added, updated, unchanged, False, filename, sha)
 
 
-def require_legal_reader_or_editor(session: Session, actor: Principal) -> None:
+def require_some_legal_editor(session: Session, actor: Principal) -> None:
     """An import needs someone who keeps at least one state's facts: refuse everyone else before reading."""
     from liaison.queries.legal_facts import member_code
 
