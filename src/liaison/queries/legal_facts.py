@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from liaison.errors import NotFound, PermissionDenied
 from liaison.i18n import _
 from liaison.legal import facts as f
-from liaison.legal.elements import UnknownCode, suggest
+from liaison.legal.elements import suggest
 from liaison.models import (
     CooperationProfile,
     Instrument,
@@ -162,24 +162,26 @@ def jurisdiction_code(facts: f.LegalFacts, code: str) -> str:
     found = code.strip().upper()
     if found in facts.jurisdictions:
         return found
-    raise NotFound(_unknown("member", code, suggest(code.upper(), set(facts.jurisdictions))))
+    known = {c.lower(): c for c in facts.jurisdictions}  # suggest() compares in lower case
+    hints = [known[s] for s in suggest(code, known)]
+    raise NotFound(_unknown(_("member"), code, hints), hints)
 
 
 def instrument_code(facts: f.LegalFacts, code: str) -> str:
     found = code.strip().lower()
     if found in facts.instruments:
         return found
-    raise NotFound(_unknown("instrument", code, suggest(found, set(facts.instruments))))
+    hints = suggest(found, set(facts.instruments))
+    raise NotFound(_unknown(_("instrument"), code, hints), hints)
 
 
 def _unknown(kind: str, code: str, suggestions: list[str]) -> str:
-    error = UnknownCode(kind, code, suggestions)
-    if error.suggestions:
+    if suggestions:
         return _(
             "unknown %(kind)s %(code)s; did you mean %(suggestions)s?",
             kind=kind,
             code=code,
-            suggestions=", ".join(error.suggestions),
+            suggestions=", ".join(suggestions),
         )
     return _("unknown %(kind)s %(code)s", kind=kind, code=code)
 
