@@ -67,8 +67,8 @@ def basis(
     as_user: AsOpt = None,
 ) -> None:
     from liaison.db import transaction
-    from liaison.legal.basis import answer_dict, find_basis, kind_label, known_pair
-    from liaison.queries.legal_facts import load_facts, require_legal_reader
+    from liaison.legal.basis import answer_dict, check_pair, find_basis, kind_label
+    from liaison.queries.legal_facts import jurisdiction_code, load_facts, require_legal_reader
 
     day = _day(on)
     c = ctx()
@@ -76,7 +76,8 @@ def basis(
     with handled(), transaction(c.sessions) as session:
         require_legal_reader(actor)
         facts = load_facts(session)
-        a, b = known_pair(facts, requesting, requested)
+        a, b = jurisdiction_code(facts, requesting), jurisdiction_code(facts, requested)
+        check_pair(a, b)
         answer = find_basis(facts, a, b, kind.value, day, today=datetime.now(UTC).date())
     out = answer_dict(answer)
     if as_json:

@@ -36,7 +36,7 @@ from datetime import date
 from typing import Any
 
 from liaison import i18n
-from liaison.errors import InvalidInput, NotFound
+from liaison.errors import InvalidInput
 from liaison.i18n import _
 from liaison.legal.elements import suggest
 from liaison.legal.facts import (
@@ -73,44 +73,10 @@ def state_suggestions(known: Iterable[str], code: str) -> list[str]:
     return [lower[s] for s in suggest(code.strip().lower(), lower)]
 
 
-def known_state(facts: LegalFacts, code: str) -> str:
-    """An ISO code as given (any case) if the legal tables know it; else NotFound with the nearest codes."""
-    found = code.strip().upper()
-    if found in facts.jurisdictions:
-        return found
-    hints = state_suggestions(facts.jurisdictions, code)
-    if hints:
-        raise NotFound(
-            _("unknown member %(code)s; did you mean %(suggestions)s?", code=code[:20], suggestions=", ".join(hints)),
-            hints,
-        )
-    raise NotFound(_("unknown member %(code)s", code=code[:20]))
-
-
-def known_pair(facts: LegalFacts, requesting: str, requested: str) -> tuple[str, str]:
-    """Both states checked (:func:`known_state`), and not the same state."""
-    a, b = known_state(facts, requesting), known_state(facts, requested)
-    if a == b:
+def check_pair(requesting: str, requested: str) -> None:
+    """Two different states (codes already checked, e.g. by :func:`liaison.queries.legal_facts.jurisdiction_code`)."""
+    if requesting == requested:
         raise InvalidInput("requested", _("the requesting and the requested state are the same"))
-    return a, b
-
-
-def known_instrument(facts: LegalFacts, code: str) -> str:
-    """An instrument code as given (any case) if known; else NotFound with the nearest codes."""
-    found = code.strip().lower()
-    if found in facts.instruments:
-        return found
-    hints = suggest(found, facts.instruments)
-    if hints:
-        raise NotFound(
-            _(
-                "unknown instrument %(code)s; did you mean %(suggestions)s?",
-                code=code[:40],
-                suggestions=", ".join(hints),
-            ),  # fmt: skip
-            hints,
-        )
-    raise NotFound(_("unknown instrument %(code)s", code=code[:40]))
 
 
 def kind_label(kind: str) -> str:

@@ -19,15 +19,14 @@ from liaison.errors import InvalidInput
 from liaison.i18n import _
 from liaison.legal.basis import (
     answer_dict,
+    check_pair,
     find_basis,
     instrument_dict,
     instruments_list,
-    known_instrument,
-    known_pair,
 )
 from liaison.legal.facts import CERTAINTIES
 from liaison.principal import Principal
-from liaison.queries.legal_facts import load_facts, require_legal_reader
+from liaison.queries.legal_facts import instrument_code, jurisdiction_code, load_facts, require_legal_reader
 from liaison.web.api.common import read_upload
 from liaison.web.api.exchange_models import ErrorOut
 from liaison.web.deps import Actor, State
@@ -119,7 +118,8 @@ def basis(
     require_legal_reader(actor)
     with st.sessions() as session:
         facts = load_facts(session)
-    a, b = known_pair(facts, requesting, requested)
+    a, b = jurisdiction_code(facts, requesting), jurisdiction_code(facts, requested)
+    check_pair(a, b)
     answer = find_basis(facts, a, b, kind, on or _today(), today=_today())
     return JSONResponse(answer_dict(answer))
 
@@ -149,7 +149,7 @@ def instrument(code: str, actor: Actor, st: State) -> Response:
     require_legal_reader(actor)
     with st.sessions() as session:
         facts = load_facts(session)
-    return JSONResponse(instrument_dict(facts, known_instrument(facts, code), _today()))
+    return JSONResponse(instrument_dict(facts, instrument_code(facts, code), _today()))
 
 
 class ReservationIn(BaseModel):

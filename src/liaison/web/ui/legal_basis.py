@@ -23,15 +23,14 @@ from liaison.i18n import _, lazy_gettext
 from liaison.interchange.participations_csv import COLUMNS, REQUIRED
 from liaison.legal.basis import (
     answer_dict,
+    check_pair,
     find_basis,
     instrument_dict,
     instruments_list,
     kind_label,
-    known_instrument,
-    known_pair,
 )
 from liaison.legal.facts import REQUEST_KINDS
-from liaison.queries.legal_facts import load_facts, require_legal_reader
+from liaison.queries.legal_facts import instrument_code, jurisdiction_code, load_facts, require_legal_reader
 from liaison.web.deps import state
 from liaison.web.ui.common import Me, check_csrf, render
 
@@ -149,7 +148,8 @@ def basis_page(
                 raise InvalidInput("kind", _("%(kind)r is not one of %(known)s", kind=kind[:20],
                                              known=", ".join(REQUEST_KINDS)))  # fmt: skip
             day = _day(on)
-            a, b = known_pair(facts, requesting, requested)
+            a, b = jurisdiction_code(facts, requesting), jurisdiction_code(facts, requested)
+            check_pair(a, b)
             answer = answer_dict(find_basis(facts, a, b, kind, day, today=_today()))
         except NotFound as exc:
             error, suggestions, status = exc.detail, exc.suggestions, 404
@@ -184,7 +184,7 @@ def instrument_page(request: Request, me: Me, code: str) -> Response:
     require_legal_reader(me.principal)
     with state(request).sessions() as session:
         facts = load_facts(session)
-    found = instrument_dict(facts, known_instrument(facts, code), _today())
+    found = instrument_dict(facts, instrument_code(facts, code), _today())
     demo = any(p["certainty"] == "demo" for p in found["participations"]) or found["certainty"] == "demo"
     return render(request, "legal_instrument.html", me=me, inst=found, demo=demo, **_words())
 
