@@ -48,3 +48,11 @@ def test_the_benchmark_runs_and_agrees_with_its_baseline():
     assert basis["tuning"]["pairs"] + basis["heldout"]["pairs"] == 12 and basis["heldout"]["pairs"] >= 2
     assert basis["mismatch_count"] == 0 and set(basis["matrix_s"]) == {1, 2}
     assert basis["tuning"]["ours"]["answers"] == 2 * basis["tuning"]["pairs"]
+    dual = result["parts"]["dual"]
+    assert dual["mismatch_count"] == 0 and dual["heldout"]["ours"]["answers"] == 2 * dual["heldout"]["pairs"]
+    assert sum(dual["verdicts"].values()) == 24 and set(dual["verdicts"]) <= {
+        "met",
+        "not_met",
+        "not_required",
+        "unknown",
+    }
