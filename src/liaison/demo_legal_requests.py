@@ -41,20 +41,6 @@ HISTORY = 30
 STATES = ("FR", "JP", "DE", "IT", "BE", "MA", "TR", "CA", "NG", "PK", "GR", "US")
 DRAFTER = "fr.ftf"
 
-# Used when the offences part has no demo case (it normally has: liaison.demo_legal_offences.DEMO_CASE).
-FALLBACK_CASE: dict[str, Any] = {
-    "title": "Funds for the Lyon market bombing (fictional)",
-    "summary": (
-        "A resident of Japan collected money from sympathisers and wired it, in four transfers, to a cell in "
-        "France, knowing it would pay for the explosives used in a bombing meant to terrorise the public. "
-        "Nobody and nothing in this case is real."
-    ),
-    "conduct": ["finance", "intentional", "knowing_terrorist_purpose", "intimidate_population", "transnational"],
-    "requesting": "FR",
-    "requested": ["JP"],
-    "kind": "extradition",
-}
-
 TITLES = (
     "Bank records of a suspected financier",
     "Hearing of a witness to a bombing",
@@ -80,10 +66,9 @@ CONDUCTS = (
 
 
 def demo_case() -> dict[str, Any]:
-    try:
-        from liaison.demo_legal_offences import DEMO_CASE  # type: ignore[attr-defined]
-    except ImportError:  # the offences part not loaded in this build
-        return FALLBACK_CASE
+    """The demo case of the offences part (its facts, conduct and states)."""
+    from liaison.demo_legal_offences import DEMO_CASE
+
     return dict(DEMO_CASE)
 
 
@@ -110,17 +95,11 @@ def _draft(session: Session, operator: Principal, now: datetime) -> str:
     kind = case.get("kind", "extradition")
     facts = lf.load_facts(session)
     profile = facts.profiles.get(requested)
-    basis_codes: list[str] = []
-    statement = ""
-    try:
-        find_basis, check_dual = actions.cores()
-    except ImportError:  # the finder or the check not in this build: the draft says what is missing
-        pass
-    else:
-        basis = find_basis(facts, requesting, requested, kind, now.date())
-        dual = check_dual(facts, set(case["conduct"]), requesting, requested, kind, now.date())
-        basis_codes = suggest_basis(basis, facts, case["conduct"])
-        statement = suggest_statement(dual)
+    find_basis, check_dual = actions.cores()
+    basis = find_basis(facts, requesting, requested, kind, now.date())
+    dual = check_dual(facts, set(case["conduct"]), requesting, requested, kind, now.date())
+    basis_codes = suggest_basis(basis, facts, case["conduct"])
+    statement = suggest_statement(dual)
     languages = list(profile.languages) if profile is not None else []
     language = "en" if not languages or "en" in languages else languages[0]
     req = actions.save_draft(
@@ -143,8 +122,7 @@ def _draft(session: Session, operator: Principal, now: datetime) -> str:
         demo=True,
         now=now,
     )
-    if basis_codes:
-        actions.check(session, actor=actor, reference=req.reference, now=now)
+    actions.check(session, actor=actor, reference=req.reference, now=now)
     return req.reference
 
 

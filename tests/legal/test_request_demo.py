@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from liaison.actions import exchange
@@ -49,14 +48,14 @@ def test_past_requests_are_consistent_and_counted(demo: Db) -> None:
 
 
 def test_demo_case_draft_checked_sent_answered(demo: Db) -> None:
-    pytest.importorskip("liaison.legal.basis")  # TEMPORARY until i14-basis is merged
-    pytest.importorskip("liaison.legal.dual")  # TEMPORARY until i14-offences is merged
     fr, jp = who(demo, DRAFTER), who(demo, "jp.ftf")
     case = demo_case()
     with demo.sessions() as s:
         draft = s.scalar(select(LegalRequest).where(LegalRequest.status == "draft", LegalRequest.demo.is_(True)))
         assert draft is not None and draft.created_by == DRAFTER
         assert (draft.requesting, draft.requested, draft.title) == ("FR", "JP", case["title"])
+        assert draft.check is not None and draft.check["complete"]  # left checked, ready to send
+        assert draft.legal_basis == ["un-1999-financing"] and draft.dual_criminality
         reference = draft.reference
     with transaction(demo.sessions) as s:
         out = actions.check(s, actor=fr, reference=reference)
