@@ -77,3 +77,32 @@ def test_demo_case_draft_checked_sent_answered(demo: Db) -> None:
         ledger = {r["member"]: r for r in q.ledger(s, fr)["members"]}
     assert detail["status"] == "answered" and detail["clock"] == "answered_in_time"
     assert ledger["JP"]["answered"] >= 1
+
+
+def test_demo_case_from_the_cli(demo: Db) -> None:
+    """The same with the real finder and dual check, from the command line, as fr.ftf."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from liaison.cli import app
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        env = {"LIAISON_DATABASE_URL": demo.url, "LIAISON_ENV": "test"}
+        return CliRunner().invoke(app, list(args), env=env)
+
+    r = run("request", "list", "--status", "draft", "--as", DRAFTER, "--json")
+    assert r.exit_code == 0, r.output
+    [row] = json.loads(r.stdout[r.stdout.index("{") :])["requests"]
+    r = run("request", "check", row["reference"], "--as", DRAFTER)
+    assert r.exit_code == 0, r.output
+    assert "Suggested for this conduct: un-1999-financing" in r.output and "demonstration data" in r.output.lower()
+    r = run("request", "send", row["reference"], "--as", "jp.ftf")
+    assert r.exit_code == 1 and "no request" in r.output  # France's draft is unknown to Japan
+    r = run("request", "send", row["reference"], "--as", DRAFTER, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout[r.stdout.index("{") :])["status"] == "sent"
+    r = run("request", "show", row["reference"], "--as", "jp.ftf", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout[r.stdout.index("{") :])["clock"] == "running"
+    r = run("request", "show", row["reference"], "--as", "us.vot")
+    assert r.exit_code == 1  # a third member's user: no such request
