@@ -78,7 +78,9 @@ def test_a_contact_point_adds_edits_and_ends_an_officer_and_each_step_is_audited
     ident = r.headers["location"].split("/")[3].split("?")[0]
     shown = client.get(r.headers["location"])
     assert "Liaison officer added." in shown.text and "Anne Nouvelle" in shown.text and "Permanence 24/7" in shown.text
-    assert f'href="/registries/officers/{ident}/edit"' in shown.text and f"/registries/officers/{ident}/end" in shown.text
+    assert (
+        f'href="/registries/officers/{ident}/edit"' in shown.text and f"/registries/officers/{ident}/end" in shown.text
+    )
     with api.sessions() as s:
         o = s.get(LiaisonOfficer, uuid.UUID(ident))
         assert o is not None
@@ -115,7 +117,9 @@ def test_a_contact_point_adds_edits_and_ends_an_officer_and_each_step_is_audited
     bad = client.post(f"/registries/officers/{ident}/end", data={"csrf_token": token(edit.text), "until_on": early})
     assert bad.status_code == 422 and 'id="end-until_on-error"' in bad.text and f'value="{early}"' in bad.text
     assert 'aria-invalid="true"' in bad.text
-    assert client.post(f"/registries/officers/{ident}/end", data={"csrf_token": "x", "until_on": early}).status_code == 403
+    assert (
+        client.post(f"/registries/officers/{ident}/end", data={"csrf_token": "x", "until_on": early}).status_code == 403
+    )
 
 
 def test_bad_values_show_the_officer_form_again_with_what_was_typed(api: Api) -> None:
@@ -177,7 +181,10 @@ def test_only_the_keepers_of_a_members_records_may_write_and_see_the_links(api: 
     training = {"csrf_token": csrf, "title": "Outsider course", "organiser": "CH", "starts_on": "2027-01-10"}
     assert client.post("/registries/training/new", data=training).status_code == 403
     assert "Record attendance" not in client.get(f"/registries/training/{reg.course}").text
-    assert client.post(f"/registries/training/{reg.course}/attendance", data=attend | {"csrf_token": csrf}).status_code == 403
+    assert (
+        client.post(f"/registries/training/{reg.course}/attendance", data=attend | {"csrf_token": csrf}).status_code
+        == 403
+    )
     # A reader (France's analyst) sees the registries without any add link or form.
     client = log_in(api.client, "fr.analyst")
     for url, link in (
@@ -238,7 +245,11 @@ def test_an_expert_is_added_with_checklist_fields_and_topics(api: Api) -> None:
     r = client.post("/registries/experts/new", data=form, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/registries/experts?saved=expert#expert-")
     listing = client.get(r.headers["location"])
-    assert "Expert added." in listing.text and "Sophie Experte" in listing.text and "Cryptocurrency tracing" in listing.text
+    assert (
+        "Expert added." in listing.text
+        and "Sophie Experte" in listing.text
+        and "Cryptocurrency tracing" in listing.text
+    )
     with api.sessions() as s:
         e = s.scalar(select(Expert))
         assert e is not None and e.member == "FR" and e.languages == ["fr", "en"]
@@ -304,7 +315,9 @@ def test_a_training_activity_is_added_and_attendance_recorded(api: Api) -> None:
     named = {"csrf_token": csrf, "member": "FR", "participant": "Jean Participant", "count": "1", "agency": "DGSI"}
     r = client.post(f"{url}/attendance", data=named, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"{url}?saved=attendance#attendance"
-    r = client.post(f"{url}/attendance", data={"csrf_token": csrf, "member": "FR", "count": "3"}, follow_redirects=False)
+    r = client.post(
+        f"{url}/attendance", data={"csrf_token": csrf, "member": "FR", "count": "3"}, follow_redirects=False
+    )
     assert r.status_code == 303
     page = client.get(f"{url}?saved=attendance")
     assert "Attendance recorded." in page.text and "Jean Participant" in page.text

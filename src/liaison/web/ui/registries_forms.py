@@ -34,7 +34,17 @@ from liaison.queries import registries as q
 from liaison.queries.legal_facts import member_code as own_member
 from liaison.queries.legal_facts import require_legal_editor
 from liaison.web.deps import state
-from liaison.web.ui.common import FormError, Me, Viewer, check_csrf, field_label, form_error, parse_uuid, redirect, render
+from liaison.web.ui.common import (
+    FormError,
+    Me,
+    Viewer,
+    check_csrf,
+    field_label,
+    form_error,
+    parse_uuid,
+    redirect,
+    render,
+)
 from liaison.web.ui.forms import optional_date, parse_date, parse_int, parse_languages
 
 router = APIRouter()
@@ -148,7 +158,7 @@ def _other_topics(text: str, field: str) -> list[str]:
         raise InvalidInput(
             field,
             _(
-                "%(code)s looks like a checklist code but is none; tick the items above and write other topics in words",
+                "%(code)s looks like a checklist code but is none: tick the items above, other topics in words",
                 code=exc.code,
             ),
         ) from None
@@ -394,7 +404,9 @@ def officer_response(
 
 
 @router.post("/registries/officers/{officer_id}/end")
-def officer_end(request: Request, officer_id: str, me: Me, csrf_token: FormStr = "", until_on: FormStr = "") -> Response:
+def officer_end(
+    request: Request, officer_id: str, me: Me, csrf_token: FormStr = "", until_on: FormStr = ""
+) -> Response:
     check_csrf(me.csrf, csrf_token)
     try:
         day = parse_date(until_on, "until_on")
