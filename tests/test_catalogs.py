@@ -21,6 +21,7 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "lazy_gettext": None,
+    "N_": None,  # a lazy_gettext alias, as Babel's own default keywords have it
     "lazy_pgettext": ((1, "c"), 2),
 }
 

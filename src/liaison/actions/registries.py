@@ -1,6 +1,7 @@
 """Writes to the registries: liaison officers, experts, training activities and their attendance, and a member's
 self-assessment of its national strategy. Each write is one audited action in the caller's transaction
-(``registry.officer.create``, ``registry.officer.delete``, ``registry.expert.create``, ``registry.expert.delete``,
+(``registry.officer.create``, ``registry.officer.update``, ``registry.officer.end``, ``registry.officer.delete``,
+``registry.expert.create``, ``registry.expert.delete``,
 ``registry.training.create``, ``registry.training.attend``, ``registry.strategy.assess``).
 
 Who writes: the member's own contact points (role ``contact_point``, their agency's member is the officer's
@@ -30,6 +31,8 @@ from liaison.models import (
     ContactPoint,
     Expert,
     LiaisonOfficer,
+    Member,
+    Organisation,
     StrategyAssessment,
     TrainingActivity,
     TrainingAttendance,
@@ -121,7 +124,29 @@ def _period(start: date | None, end: date | None, name: str) -> None:
 # -- officers --
 
 
-def create_officer(session: Session, *, actor: Principal, data: OfficerIn, prov: Provenance) -> LiaisonOfficer:
+def _contact_point(session: Session, ident: uuid.UUID | str | None, posted_by: str) -> uuid.UUID | None:
+    """The directory contact point an officer is reachable through: one of the posting member's own agencies'."""
+    if not ident:
+        return None
+    cp_id = id_or_404(ident, "contact point")
+    row = session.execute(
+        select(ContactPoint.id, Member.code)
+        .join(Organisation, Organisation.id == ContactPoint.organisation_id)
+        .outerjoin(Member, Member.id == Organisation.member_id)
+        .where(ContactPoint.id == cp_id)
+    ).first()
+    if row is None:
+        raise NotFound(_("no contact point %(id)s", id=str(cp_id)))
+    if row[1] != posted_by:
+        raise InvalidInput(
+            "contact_point_id",
+            _("choose a contact point of an agency of %(member)s, the posting member", member=posted_by),
+        )
+    return cp_id
+
+
+def _officer_values(session: Session, actor: Principal, data: OfficerIn) -> dict[str, Any]:
+    """The officer's columns from ``data``, checked; the actor must keep the posting member's records."""
     posted_by = q.member_code(session, data.posted_by, "posted_by")
     require_legal_editor(session, actor, posted_by)
     posted_to = q.member_code(session, data.posted_to, "posted_to")
@@ -131,25 +156,25 @@ def create_officer(session: Session, *, actor: Principal, data: OfficerIn, prov:
     if not networks:
         raise InvalidInput("networks", _("name at least one network the officer serves"))
     _period(data.from_on, data.until_on, "until_on")
-    contact_point_id = None
-    if data.contact_point_id:
-        contact_point_id = id_or_404(data.contact_point_id, "contact point")
-        if session.get(ContactPoint, contact_point_id) is None:
-            raise NotFound(_("no contact point %(id)s", id=str(contact_point_id)))
     region = posted_to if len(posted_to) == 2 else None
-    o = LiaisonOfficer(
-        name=v.required_text(data.name, "name"),
-        posted_by=posted_by,
-        posted_to=posted_to,
-        post=data.post.strip()[:300],
-        networks=networks,
-        languages=_languages(data.languages),
-        contact_point_id=contact_point_id,
-        email=v.email(data.email, "email") if data.email.strip() else "",
-        phone=v.phone(data.phone, region, "phone") if data.phone.strip() else "",
-        from_on=data.from_on,
-        until_on=data.until_on,
-    )
+    return {
+        "name": v.required_text(data.name, "name"),
+        "posted_by": posted_by,
+        "posted_to": posted_to,
+        "post": data.post.strip()[:300],
+        "networks": networks,
+        "languages": _languages(data.languages),
+        "contact_point_id": _contact_point(session, data.contact_point_id, posted_by),
+        "email": v.email(data.email, "email") if data.email.strip() else "",
+        "phone": v.phone(data.phone, region, "phone") if data.phone.strip() else "",
+        "from_on": data.from_on,
+        "until_on": data.until_on,
+    }
+
+
+def create_officer(session: Session, *, actor: Principal, data: OfficerIn, prov: Provenance) -> LiaisonOfficer:
+    values = _officer_values(session, actor, data)
+    o = LiaisonOfficer(**values)
     _stamp(o, actor, prov)
     session.add(o)
     session.flush()
@@ -159,15 +184,76 @@ def create_officer(session: Session, *, actor: Principal, data: OfficerIn, prov:
         action="registry.officer.create",
         target_type="liaison_officer",
         target_id=o.id,
-        details={"posted_by": posted_by, "posted_to": posted_to, "networks": networks, "demo": prov.demo},
+        details={
+            "posted_by": values["posted_by"],
+            "posted_to": values["posted_to"],
+            "networks": values["networks"],
+            "demo": prov.demo,
+        },
+    )
+    return o
+
+
+def _officer(session: Session, ident: uuid.UUID | str) -> LiaisonOfficer:
+    o = session.get(LiaisonOfficer, id_or_404(ident, "liaison officer"))
+    if o is None:
+        raise NotFound(_("no liaison officer %(id)s", id=str(ident)[:40]))
+    return o
+
+
+def update_officer(
+    session: Session, *, actor: Principal, ident: uuid.UUID | str, data: OfficerIn, source: str | None = None
+) -> LiaisonOfficer:
+    """Replace an officer's details. The actor keeps both the old and the new posting member's records. A changed
+    record is no longer verified against its source (until someone verifies it again); who entered it stays."""
+    o = _officer(session, ident)
+    require_legal_editor(session, actor, o.posted_by)
+    values = _officer_values(session, actor, data)
+    changed = sorted(k for k, value in values.items() if getattr(o, k) != value)
+    if source is not None and source.strip()[:500] != o.source:
+        o.source = source.strip()[:500]
+        changed.append("source")
+    for k, value in values.items():
+        setattr(o, k, value)
+    if changed:
+        o.verified = False
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="registry.officer.update",
+        target_type="liaison_officer",
+        target_id=o.id,
+        details={"posted_by": o.posted_by, "posted_to": o.posted_to, "changed": changed},
+    )
+    return o
+
+
+def end_officer(session: Session, *, actor: Principal, ident: uuid.UUID | str, until_on: date) -> LiaisonOfficer:
+    """End a posting: the officer's last day in post (today, a past day or a day to come)."""
+    o = _officer(session, ident)
+    require_legal_editor(session, actor, o.posted_by)
+    _period(o.from_on, until_on, "until_on")
+    before = o.until_on
+    o.until_on = until_on
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="registry.officer.end",
+        target_type="liaison_officer",
+        target_id=o.id,
+        details={
+            "posted_by": o.posted_by,
+            "until_on": until_on.isoformat(),
+            "before": before.isoformat() if before else None,
+        },
     )
     return o
 
 
 def delete_officer(session: Session, *, actor: Principal, ident: uuid.UUID | str) -> None:
-    o = session.get(LiaisonOfficer, id_or_404(ident, "liaison officer"))
-    if o is None:
-        raise NotFound(_("no liaison officer %(id)s", id=str(ident)[:40]))
+    o = _officer(session, ident)
     require_legal_editor(session, actor, o.posted_by)
     audit(
         session,

@@ -46,6 +46,8 @@ from liaison.models import (
     TrainingActivity,
 )
 from liaison.principal import Principal
+from liaison.queries.legal_facts import member_code as own_member
+from liaison.queries.legal_facts import require_legal_editor
 
 DEMO_NOTE = "demonstration data: fictional, not verified"
 
@@ -679,3 +681,53 @@ def strategies(session: Session, actor: Principal) -> dict[str, Any]:
             }
         )
     return {"items": [i.code for i in core.ITEMS], "members": out, **_notice(rows)}
+
+
+# -- what the forms offer --
+
+
+def writable_members(session: Session, actor: Principal) -> list[str]:
+    """The members whose registry records the actor keeps (:func:`require_legal_editor`): every member for the
+    node's admins and the secretariats, a contact point's own member, none for anyone else."""
+    try:
+        require_legal_editor(session, actor, None)
+    except PermissionDenied:
+        own = own_member(session, actor)
+        if own is None:
+            return []
+        try:
+            require_legal_editor(session, actor, own)
+        except PermissionDenied:
+            return []
+        return [own]
+    return list(session.scalars(select(Member.code).order_by(Member.code)))
+
+
+def member_choices(session: Session) -> list[dict[str, str]]:
+    """Every member of the directory, by code, with its name."""
+    return [{"code": c, "name": n} for c, n in session.execute(select(Member.code, Member.name).order_by(Member.code))]
+
+
+def network_choices(session: Session) -> list[dict[str, str]]:
+    return [
+        {"code": c, "name": n} for c, n in session.execute(select(Network.code, Network.name).order_by(Network.code))
+    ]
+
+
+def contact_point_choices(session: Session, members: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Member code -> the active contact points of its agencies, the ones an officer it posts may be reached
+    through."""
+    codes = list(members)
+    out: dict[str, list[dict[str, Any]]] = {c: [] for c in codes}
+    if not codes:
+        return out
+    rows = session.execute(
+        select(Member.code, ContactPoint.id, ContactPoint.name, ContactPoint.is_24_7, Organisation.name)
+        .join(Organisation, Organisation.id == ContactPoint.organisation_id)
+        .join(Member, Member.id == Organisation.member_id)
+        .where(Member.code.in_(codes), ContactPoint.is_active.is_(True))
+        .order_by(Member.code, Organisation.name, ContactPoint.name, ContactPoint.id)
+    )
+    for code, ident, name, is_24_7, agency in rows:
+        out[code].append({"id": str(ident), "name": name, "is_24_7": is_24_7, "agency": agency})
+    return out

@@ -2,6 +2,8 @@
 directory contact point they are reachable through, experts, the training calendar with attendance, and the
 members' national-strategy self-assessments (an overview matrix, and one member's checklist with a picture of
 its pillars and items, its gaps matched to experts and courses, and the form its own contact points edit it with).
+The forms that add and edit officers, experts, training activities and attendance are
+:mod:`liaison.web.ui.registries_forms`'; the add links show only to those who may write.
 
 Thin: every figure is :mod:`liaison.queries.registries`' (need to know applied, reads of names audited), every
 change :func:`liaison.actions.registries.assess`. The picture is server-side SVG, mirrored for right-to-left
@@ -28,9 +30,11 @@ from liaison.models import utcnow
 from liaison.queries import registries as q
 from liaison.queries.legal_facts import require_legal_editor
 from liaison.web.deps import state
+from liaison.web.ui import registries_forms as forms
 from liaison.web.ui.common import Me, check_csrf, redirect, render
 
 router = APIRouter()
+router.include_router(forms.router)  # first: /registries/officers/new is a form, not an officer's id
 FormStr = Annotated[str, Form()]
 Filter = Annotated[str, Query(max_length=60)]
 
@@ -84,6 +88,7 @@ def officers_page(
             error, suggestions = exc.detail, exc.suggestions
             data = q.officers(session, me.principal, today=_today())
         members = sorted({o["posted_to"] for o in data["officers"]} | {o["posted_by"] for o in data["officers"]})
+        may_write = bool(q.writable_members(session, me.principal))
     return render(
         request,
         "registries_officers.html",
@@ -93,21 +98,20 @@ def officers_page(
         error=error,
         suggestions=suggestions,
         members=members,
+        may_write=may_write,
         section="officers",
         **_common(me),
     )
 
 
 @router.get("/registries/officers/{officer_id}")
-def officer_page(request: Request, officer_id: str, me: Me) -> Response:
-    with transaction(state(request).sessions) as session:
-        data = q.officer(session, me.principal, officer_id, today=_today())
-    return render(request, "registries_officer.html", me=me, o=data, section="officers", **_common(me))
+def officer_page(request: Request, officer_id: str, me: Me, saved: Filter = "") -> Response:
+    return forms.officer_response(request, me, officer_id, saved=saved)
 
 
 @router.get("/registries/experts")
 def experts_page(
-    request: Request, me: Me, field: Filter = "", language: Filter = "", available: Filter = ""
+    request: Request, me: Me, field: Filter = "", language: Filter = "", available: Filter = "", saved: Filter = ""
 ) -> Response:
     error, suggestions = "", list[str]()
     form = {"field": field, "language": language, "available": available}
@@ -125,6 +129,7 @@ def experts_page(
             error = exc.detail
             suggestions = getattr(exc, "suggestions", [])
             data = q.experts(session, me.principal, today=_today())
+        may_write = bool(q.writable_members(session, me.principal))
     return render(
         request,
         "registries_experts.html",
@@ -133,6 +138,8 @@ def experts_page(
         form=form,
         error=error,
         suggestions=suggestions,
+        may_write=may_write,
+        saved=forms.saved_message(saved),
         section="experts",
         **_common(me),
     )
@@ -142,22 +149,22 @@ def experts_page(
 def training_page(request: Request, me: Me, upcoming: Filter = "") -> Response:
     with transaction(state(request).sessions) as session:
         data = q.trainings(session, me.principal, today=_today(), upcoming=bool(upcoming))
+        may_write = bool(q.writable_members(session, me.principal))
     return render(
         request,
         "registries_training.html",
         me=me,
         data=data,
         upcoming=bool(upcoming),
+        may_write=may_write,
         section="training",
         **_common(me),
     )
 
 
 @router.get("/registries/training/{activity_id}")
-def activity_page(request: Request, activity_id: str, me: Me) -> Response:
-    with transaction(state(request).sessions) as session:
-        data = q.training(session, me.principal, activity_id, today=_today())
-    return render(request, "registries_activity.html", me=me, t=data, section="training", **_common(me))
+def activity_page(request: Request, activity_id: str, me: Me, saved: Filter = "") -> Response:
+    return forms.activity_response(request, me, activity_id, saved=saved)
 
 
 @router.get("/registries/strategies")
