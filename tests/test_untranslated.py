@@ -192,6 +192,10 @@ PAGES = {
         "/registries/training",
         "/registries/strategies",
         "/registries/strategies/FR",
+        "/legal/requests",
+        "/legal/requests/new",
+        "request:",
+        "/legal/ledger",
     ],
     "analyst": [
         "/bank",
@@ -236,6 +240,10 @@ def _address(client: TestClient, path: str) -> str:
         from liaison.web.ui.legal_offences import demo_link
 
         return demo_link()
+    if path == "request:":  # the demo case's draft request, the first the tracker lists for France
+        found = re.search(r'href="(/legal/requests/LR-[0-9]{4}-[0-9]+)"', client.get("/legal/requests").text)
+        assert found, "no request on /legal/requests"
+        return found.group(1)
     if not path.startswith("first:"):
         return path
     _first, page, prefix = path.split(":", 2)

@@ -137,6 +137,32 @@ def suggest_basis(basis: BasisAnswer, legal: LegalFacts, conduct: list[str] | tu
     return [RECIPROCITY] if basis.reciprocity and not basis.treaty_required else []
 
 
+_DONE = {
+    "title": N_("Title given"),
+    "facts": N_("Facts described"),
+    "conduct": N_("Conduct tagged with elements"),
+    "measures": N_("Measures stated"),
+    "dual.statement": N_("Dual-criminality statement given"),
+    "dual.verdict": N_("Dual criminality met"),
+    "language": N_("Written in a language the requested state accepts"),
+    "deadline": N_("Deadline in the future"),
+    "basis.reciprocity": N_("Reciprocity: the requested state accepts it"),
+}
+
+
+def done_label(code: str) -> str:
+    """What a passed check item means, in the reader's language (the item's code is stored, not its words, so a
+    frozen check reads in whoever opens it later)."""
+    if code in _DONE:
+        return str(_DONE[code])
+    kind, _dot, rest = code.partition(".")
+    if kind == "assurance":
+        return _("Assurance given: %(assurance)s", assurance=rest)
+    if kind == "basis":
+        return _("Legal basis: %(instrument)s", instrument=rest)
+    return code
+
+
 def _ok(code: str, message: str = "") -> CheckItem:
     return CheckItem(code, True, "blocking", message)
 
@@ -271,7 +297,7 @@ def check_request(draft: DraftView, basis: BasisAnswer, dual: DualAnswer, profil
     if profile is not None:
         certainty = _weaker(certainty, profile.source.certainty(draft.today))
     if certainty != "verified":
-        items.append(_warn("certainty", _certainty_text(certainty)))
+        items.append(_warn("certainty", certainty_text(certainty)))
     return Completeness(
         items,
         certainty,
@@ -282,7 +308,7 @@ def check_request(draft: DraftView, basis: BasisAnswer, dual: DualAnswer, profil
     )
 
 
-def _certainty_text(certainty: str) -> str:
+def certainty_text(certainty: str) -> str:
     if certainty == "demo":
         return _("These answers rest on demonstration data: do not rely on them for a real request.")
     if certainty == "stale":

@@ -87,6 +87,8 @@ def _helpers() -> dict[str, Any]:
         "deadline_labels": DEADLINE_LABELS,
         "at": _at,
         "demo_note": str(DEMO_NOTE),
+        "done_label": drafting.done_label,
+        "certainty_text": drafting.certainty_text,
     }
 
 
