@@ -170,6 +170,18 @@ class DemoSummary:
                     incidents=self.analysis.get("incidents", {}).get("incidents", 0),
                 )
             )
+        if self.legal:
+            out.append(
+                _(
+                    "Common legal ground (demonstration data, not verified): %(states)s states with participations "
+                    "and profiles, %(offences)s national offences, %(requests)s past requests, and request "
+                    "%(draft)s from France to Japan drafted and ready to check",
+                    states=self.legal.get("basis", {}).get("jurisdictions", 0),
+                    offences=self.legal.get("offences", {}).get("offences", 0),
+                    requests=self.legal.get("requests", {}).get("history", 0),
+                    draft=self.legal.get("requests", {}).get("draft") or "-",
+                )
+            )
         return out
 
 
@@ -708,6 +720,12 @@ def load_demo(
     users["auditor"] = _user(
         ctx, "auditor", _person_name(ctx, "nl", set()), operator_org, password, [("auditor", None)]
     )
+    # Legal ground first: its reference tables are thousands of audited writes, and the audit log's first page
+    # should show the exchange and the bank, which come after.
+    from liaison.demo_legal import load_legal_demo
+
+    legal_counts = load_legal_demo(session, operator=ctx.actor)
+    session.flush()
     from liaison.demo_exchange import load_exchange_demo
 
     load_exchange_demo(session, now=ctx.now, rng=ctx.rng)
@@ -718,10 +736,6 @@ def load_demo(
     from liaison.demo_analysis import load_analysis_demo
 
     analysis_counts = load_analysis_demo(session, operator=ctx.actor)
-    session.flush()
-    from liaison.demo_legal import load_legal_demo
-
-    legal_counts = load_legal_demo(session, operator=ctx.actor)
     session.flush()
     summary = _summary(
         ctx,
