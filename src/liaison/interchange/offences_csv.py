@@ -19,13 +19,12 @@ the importer may write them, is the action's question (:func:`liaison.actions.le
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from liaison.i18n import _
 from liaison.interchange import csv_safe
-from liaison.interchange.transactions_csv import CsvFileError, RowError, decode
+from liaison.interchange.transactions_csv import CsvFileError, RowError, decode, open_table
 from liaison.legal.elements import LIFE, UnknownCode, check_codes
 
 REQUIRED = ("jurisdiction", "citation", "label", "elements")
@@ -75,31 +74,7 @@ class _Bad(Exception):
 
 def read(text: str) -> tuple[list[OffenceRow], list[RowError]]:
     """Every row, checked: (good rows, refused rows with their reasons); :class:`CsvFileError` for the file."""
-    if "\x00" in text:
-        raise CsvFileError(_("the file holds NUL characters: not a CSV text file"))
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
-    try:
-        header = [csv_safe.restore(h).strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise CsvFileError(
-            _("the file is empty: expected a header row (%(columns)s)", columns=",".join(REQUIRED))
-        ) from None
-    except csv.Error as exc:
-        raise CsvFileError(_("not CSV (%(reason)s)", reason=exc)) from exc
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        raise CsvFileError(
-            _(
-                "unknown column(s) %(unknown)s; known: %(known)s",
-                unknown=", ".join(repr(u[:40]) for u in unknown[:5]),
-                known=", ".join(COLUMNS),
-            )
-        )
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise CsvFileError(_("the header lacks the column(s) %(missing)s", missing=", ".join(missing)))
-    if len(set(header)) != len(header):
-        raise CsvFileError(_("a column appears twice in the header"))
+    reader, header = open_table(text, COLUMNS, REQUIRED)
     rows: list[OffenceRow] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}

@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime
 
 from liaison.i18n import _
 from liaison.interchange import csv_safe
-from liaison.interchange.transactions_csv import CsvFileError, RowError, decode
+from liaison.interchange.transactions_csv import CsvFileError, RowError, decode, open_table
 
 __all__ = ["COLUMNS", "CsvFileError", "Row", "RowError", "decode", "iterate", "read", "write_rows"]
 
@@ -78,31 +78,7 @@ def read(text: str) -> tuple[list[Row], list[RowError]]:
 def iterate(text: str, *, today: date | None = None) -> Iterator[Row | RowError]:
     """The rows one by one; raises :class:`CsvFileError` for the file as a whole."""
     today = today or datetime.now(UTC).date()
-    if "\x00" in text:
-        raise CsvFileError(_("the file holds NUL characters: not a CSV text file"))
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
-    try:
-        header = [csv_safe.restore(h).strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise CsvFileError(
-            _("the file is empty: expected a header row (%(columns)s)", columns=",".join(REQUIRED))
-        ) from None
-    except csv.Error as exc:
-        raise CsvFileError(_("not CSV (%(reason)s)", reason=exc)) from exc
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        raise CsvFileError(
-            _(
-                "unknown column(s) %(unknown)s; known: %(known)s",
-                unknown=", ".join(repr(u[:40]) for u in unknown[:5]),
-                known=", ".join(COLUMNS),
-            )
-        )
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise CsvFileError(_("the header lacks the column(s) %(missing)s", missing=", ".join(missing)))
-    if len(set(header)) != len(header):
-        raise CsvFileError(_("a column appears twice in the header"))
+    reader, header = open_table(text, COLUMNS, REQUIRED)
     count = 0
     try:
         for cells in reader:

@@ -23,10 +23,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pycountry
 
@@ -115,8 +116,10 @@ def read(text: str) -> tuple[list[Row], list[RowError]]:
     return rows, errors
 
 
-def iterate(text: str) -> Iterator[Row | RowError]:
-    """The rows one by one (for big files); raises :class:`CsvFileError` for the file as a whole."""
+def open_table(text: str, columns: Sequence[str], required: Sequence[str]) -> tuple[Any, list[str]]:
+    """A strict CSV reader over ``text`` past its checked header, and the header (lower case). The file as a whole
+    is refused (:class:`CsvFileError`) for NUL characters, no header, a broken quote, an unknown, missing or
+    repeated column. The transactions, ratification and national-offence imports share it."""
     if "\x00" in text:
         raise CsvFileError(_("the file holds NUL characters: not a CSV text file"))
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
@@ -124,24 +127,30 @@ def iterate(text: str) -> Iterator[Row | RowError]:
         header = [csv_safe.restore(h).strip().lower() for h in next(reader)]
     except StopIteration:
         raise CsvFileError(
-            _("the file is empty: expected a header row (%(columns)s)", columns=",".join(REQUIRED))
+            _("the file is empty: expected a header row (%(columns)s)", columns=",".join(required))
         ) from None
     except csv.Error as exc:
         raise CsvFileError(_("not CSV (%(reason)s)", reason=exc)) from exc
-    unknown = [h for h in header if h not in COLUMNS]
+    unknown = [h for h in header if h not in columns]
     if unknown:
         raise CsvFileError(
             _(
                 "unknown column(s) %(unknown)s; known: %(known)s",
                 unknown=", ".join(repr(u[:40]) for u in unknown[:5]),
-                known=", ".join(COLUMNS),
+                known=", ".join(columns),
             )
         )
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise CsvFileError(_("the header lacks the column(s) %(missing)s", missing=", ".join(missing)))
     if len(set(header)) != len(header):
         raise CsvFileError(_("a column appears twice in the header"))
+    return reader, header
+
+
+def iterate(text: str) -> Iterator[Row | RowError]:
+    """The rows one by one (for big files); raises :class:`CsvFileError` for the file as a whole."""
+    reader, header = open_table(text, COLUMNS, REQUIRED)
     try:
         for cells in reader:
             line = reader.line_num
