@@ -182,10 +182,19 @@ def matrix(
 # -- the parts --
 
 
-def part_basis(bench: Bench, progress: Callable[[str], None]) -> dict[str, Any]:
-    """The legal basis: per answer (tuning and held out, ours and the baseline), the matrix, and agreement."""
+def _part(
+    bench: Bench,
+    progress: Callable[[str], None],
+    name: str,
+    ours: Callable[[Any, str, str, str], Any],
+    naive: Callable[[Any, str, str, str], Any],
+    key: Callable[[Any], tuple[Any, ...]],
+    chunk: Callable[[tuple[str, list[tuple[str, str]], list[str]]], int],
+) -> dict[str, Any]:
+    """One part: every answer timed alone (tuning and held out, ours on the cached facts and the baseline from
+    the raw tables), their agreement, and the whole matrix. ``ours(facts, a, b, kind)``, ``naive(session, a, b,
+    kind)``."""
     from liaison.db import make_engine, make_session_factory
-    from liaison.legal.basis import find_basis
     from liaison.queries.legal_facts import clear_cache, load_facts
 
     engine = make_engine(bench.url)
@@ -204,33 +213,48 @@ def part_basis(bench: Bench, progress: Callable[[str], None]) -> dict[str, Any]:
         for a, b in pairs:
             for kind in bench.kinds:
                 t = time.perf_counter()
-                answer = find_basis(facts, a, b, kind, ON, today=ON)
+                answer = ours(facts, a, b, kind)
                 ours_ms.append((time.perf_counter() - t) * 1000)
-                answers[(a, b, kind)] = _key(answer)
+                answers[(a, b, kind)] = key(answer)
                 verdicts[answer.verdict] = verdicts.get(answer.verdict, 0) + 1
         with sessions() as session:
             for a, b in pairs:
                 for kind in bench.kinds:
                     t = time.perf_counter()
-                    answer = naive_basis(session, a, b, kind)
+                    answer = naive(session, a, b, kind)
                     naive_ms.append((time.perf_counter() - t) * 1000)
-                    if _key(answer) != answers[(a, b, kind)]:
+                    if key(answer) != answers[(a, b, kind)]:
                         mismatches.append((a, b, kind))
                 session.expunge_all()
         out[label] = {"pairs": len(pairs), "ours": _stats(ours_ms), "naive": _stats(naive_ms),
                       "naive_total_s": sum(naive_ms) / 1000, "ours_total_s": sum(ours_ms) / 1000}  # fmt: skip
-        progress(f"basis ({label}): ours {out[label]['ours']}, naive {out[label]['naive']}")
+        progress(f"{name} ({label}): ours {out[label]['ours']}, naive {out[label]['naive']}")
     engine.dispose()
     out["verdicts"] = verdicts
     out["mismatches"] = mismatches[:20]
     out["mismatch_count"] = len(mismatches)
-    out["matrix_s"] = {1: matrix(bench, 1)}
+    out["matrix_s"] = {1: matrix(bench, 1, chunk)}
     if bench.workers > 1:
-        out["matrix_s"][bench.workers] = matrix(bench, bench.workers)
-    progress(f"basis matrix: {out['matrix_s']}")
+        out["matrix_s"][bench.workers] = matrix(bench, bench.workers, chunk)
+    progress(f"{name} matrix: {out['matrix_s']}")
     if mismatches:
         raise SystemExit(f"ours and the baseline disagree on {len(mismatches)} answers, e.g. {mismatches[:3]}")
     return out
+
+
+def part_basis(bench: Bench, progress: Callable[[str], None]) -> dict[str, Any]:
+    """The legal basis: per answer (tuning and held out, ours and the baseline), the matrix, and agreement."""
+    from liaison.legal.basis import find_basis
+
+    return _part(
+        bench,
+        progress,
+        "basis",
+        lambda facts, a, b, kind: find_basis(facts, a, b, kind, ON, today=ON),
+        naive_basis,
+        _key,
+        _matrix_chunk,
+    )
 
 
 # -- dual criminality --
@@ -308,53 +332,17 @@ def _dual_chunk(args: tuple[str, list[tuple[str, str]], list[str]]) -> int:
 def part_dual(bench: Bench, progress: Callable[[str], None]) -> dict[str, Any]:
     """Dual criminality of a case's conduct for every pair: per answer (ours and the baseline), the matrix, and
     agreement."""
-    from liaison.db import make_engine, make_session_factory
     from liaison.legal.dual import check_dual
-    from liaison.queries.legal_facts import clear_cache, load_facts
 
-    engine = make_engine(bench.url)
-    sessions = make_session_factory(engine)
-    clear_cache()
-    started = time.perf_counter()
-    with sessions() as session:
-        facts = load_facts(session)
-    out: dict[str, Any] = {"facts_load_ms": (time.perf_counter() - started) * 1000, "kinds": bench.kinds}
-    verdicts: dict[str, int] = {}
-    mismatches: list[Any] = []
-    for label, pairs in (("tuning", bench.tuning), ("heldout", bench.heldout)):
-        ours_ms: list[float] = []
-        naive_ms: list[float] = []
-        answers = {}
-        for a, b in pairs:
-            for kind in bench.kinds:
-                t = time.perf_counter()
-                answer = check_dual(facts, _case(a, b), a, b, kind, ON)
-                ours_ms.append((time.perf_counter() - t) * 1000)
-                answers[(a, b, kind)] = _dual_key(answer)
-                verdicts[answer.verdict] = verdicts.get(answer.verdict, 0) + 1
-        with sessions() as session:
-            for a, b in pairs:
-                for kind in bench.kinds:
-                    t = time.perf_counter()
-                    answer = naive_dual(session, a, b, kind, _case(a, b))
-                    naive_ms.append((time.perf_counter() - t) * 1000)
-                    if _dual_key(answer) != answers[(a, b, kind)]:
-                        mismatches.append((a, b, kind))
-                session.expunge_all()
-        out[label] = {"pairs": len(pairs), "ours": _stats(ours_ms), "naive": _stats(naive_ms),
-                      "naive_total_s": sum(naive_ms) / 1000, "ours_total_s": sum(ours_ms) / 1000}  # fmt: skip
-        progress(f"dual ({label}): ours {out[label]['ours']}, naive {out[label]['naive']}")
-    engine.dispose()
-    out["verdicts"] = verdicts
-    out["mismatches"] = mismatches[:20]
-    out["mismatch_count"] = len(mismatches)
-    out["matrix_s"] = {1: matrix(bench, 1, _dual_chunk)}
-    if bench.workers > 1:
-        out["matrix_s"][bench.workers] = matrix(bench, bench.workers, _dual_chunk)
-    progress(f"dual matrix: {out['matrix_s']}")
-    if mismatches:
-        raise SystemExit(f"ours and the baseline disagree on {len(mismatches)} answers, e.g. {mismatches[:3]}")
-    return out
+    return _part(
+        bench,
+        progress,
+        "dual",
+        lambda facts, a, b, kind: check_dual(facts, _case(a, b), a, b, kind, ON),
+        lambda session, a, b, kind: naive_dual(session, a, b, kind, _case(a, b)),
+        _dual_key,
+        _dual_chunk,
+    )
 
 
 PARTS: dict[str, Callable[[Bench, Callable[[str], None]], dict[str, Any]]] = {"basis": part_basis, "dual": part_dual}
