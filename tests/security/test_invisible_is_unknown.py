@@ -82,6 +82,17 @@ def bodies(ids: dict[str, str]) -> dict[tuple[str, str], Any]:
         ("post", "/api/v1/networks/{network}/exercises"): {"at": LATER},
         ("post", "/api/v1/bank/hits/{hit_id}/decision"): {"verdict": "false_match"},
         ("post", "/api/v1/bank/imports/{kind}"): None,  # a file upload; refused before it is read
+        ("put", "/api/v1/legal/requests/{reference}"): {"requested": "JP", "kind": "mla", "title": "Records"},
+        ("post", "/api/v1/legal/requests/{reference}/send"): {},
+        ("post", "/api/v1/legal/requests/{reference}/close"): {"outcome": "Done"},
+        ("put", "/api/v1/legal/jurisdictions/{code}"): {"name": "Somewhere", "source": "a note"},
+        ("put", "/api/v1/legal/participations/{jurisdiction}/{instrument}"): {
+            "consent": "ratification",
+            "source": "a note",
+        },
+        ("put", "/api/v1/legal/profiles/{jurisdiction}"): {"reciprocity_accepted": True, "source": "a note"},
+        ("post", "/api/v1/registries/training/{activity_id}/attendances"): {"member": "FR", "count": 2},
+        ("put", "/api/v1/registries/strategies/{member}/{item}"): {"status": "gap"},
     }
 
 
@@ -92,8 +103,22 @@ def unknown_values() -> dict[str, str]:
         "priority": "flash",
         "kind": "un",
         "token": "not-a-token",
+        "reference": "LR-2026-0999",
+        **{p: value for p, (value, _public) in PUBLIC_PARAMS.items()},
         **{p: str(uuid.uuid4()) for p in UUID_PARAMS},
     }
+
+
+# Public reference data (legal tables, the strategy checklist) and the training calendar: every signed-in user
+# reads them, so nothing of theirs is invisible. Their routes still answer the outsider alike for a name that
+# exists nowhere on the test world (unknown) and one that would exist on a node with the seed (the second value).
+PUBLIC_PARAMS = {
+    "code": ("qq", "cets-196"),
+    "jurisdiction": ("QQ", "FR"),
+    "instrument": ("qq-0000", "cets-196"),
+    "item": ("p9-nothing", "p2-border-security"),
+    "activity_id": ("00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"),
+}
 
 
 UUID_PARAMS = (
@@ -112,6 +137,7 @@ UUID_PARAMS = (
     "run_id",
     "hit_id",
     "proposal_id",
+    "officer_id",  # a liaison officer: seen only by members of the networks it serves
 )
 
 
@@ -193,6 +219,11 @@ def invisible_objects(api: Api, world: Any) -> dict[str, str]:
         proposals = propose_merges(s, actor=de, threshold=0.5)
         assert proposals, "two near-identical names make a merge proposal"
         ids["proposal_id"] = str(proposals[0].id)
+    ids.update({p: value for p, (_unknown, value) in PUBLIC_PARAMS.items()})
+    officer = {"name": "Agent Example", "posted_by": "FR", "posted_to": "JP", "networks": ["FTF"]}
+    ids["officer_id"] = api.ok("fr.cp", "post", "/api/v1/registries/officers", officer)["id"]
+    draft = {"requested": "JP", "kind": "mla", "title": "Bank records"}  # a draft: France's own until sent
+    ids["reference"] = api.ok("fr.cp", "post", "/api/v1/legal/requests", draft)["reference"]
     run = api.ok("de.analyst", "post", "/api/v1/bank/screenings", {"queries": [{"id": "1", "name": "Northern Front"}]})
     ids["run_id"] = run["id"]
     ids["hit_id"] = run["results"][0]["matches"][0]["hit_id"]

@@ -100,9 +100,9 @@ def set_jurisdiction(
 ) -> Jurisdiction:
     """Create or update a state (ISO 3166 alpha-2) and the organisations it belongs to."""
     code = code.strip().upper()
+    require_legal_editor(session, actor, code)  # first: a refusal must not depend on what was named
     if not (2 <= len(code) <= 8 and code.isalnum()):
         raise InvalidInput("code", _("%(code)r is not an ISO 3166 country code", code=code[:20]))
-    require_legal_editor(session, actor, code)
     orgs = []
     for org in organisations:
         found = next((o for o in ORGANISATIONS if o.lower() == org.strip().lower()), None)

@@ -589,3 +589,19 @@ def withdraw(
         details={"reference": req.reference},
     )
     return req
+
+
+def sync_open(session: Session, *, actor: Principal, visible_only: bool = True) -> list[LegalRequest]:
+    """Bring every open request up to date from the exchange: those the actor sees (a tracker, a list), or all of
+    them (the ledger, whose figures count every sent request of the node)."""
+    from liaison.queries.legal_requests import visible
+
+    query = select(LegalRequest).where(LegalRequest.status.in_(OPEN))
+    if visible_only:
+        query = query.where(visible(session, actor))
+    return sync(session, actor=actor, requests=session.scalars(query).all())
+
+
+def record_read(session: Session, *, actor: Principal, request: LegalRequest) -> None:
+    """A request's facts were shown: audited like every read of case content."""
+    audit(session, actor=actor, action="legal.request.read", target_type="legal_request", target_id=request.id)

@@ -194,9 +194,10 @@ def create_officer(session: Session, *, actor: Principal, data: OfficerIn, prov:
     return o
 
 
-def _officer(session: Session, ident: uuid.UUID | str) -> LiaisonOfficer:
+def _officer(session: Session, ident: uuid.UUID | str, actor: Principal) -> LiaisonOfficer:
+    """The officer, if the actor may see it: one it may not see is unknown to it, as on the read side."""
     o = session.get(LiaisonOfficer, id_or_404(ident, "liaison officer"))
-    if o is None:
+    if o is None or not q.sees_officer(q.reader_for(session, actor), o):
         raise NotFound(_("no liaison officer %(id)s", id=str(ident)[:40]))
     return o
 
@@ -206,7 +207,7 @@ def update_officer(
 ) -> LiaisonOfficer:
     """Replace an officer's details. The actor keeps both the old and the new posting member's records. A changed
     record is no longer verified against its source (until someone verifies it again); who entered it stays."""
-    o = _officer(session, ident)
+    o = _officer(session, ident, actor)
     require_legal_editor(session, actor, o.posted_by)
     values = _officer_values(session, actor, data)
     changed = sorted(k for k, value in values.items() if getattr(o, k) != value)
@@ -231,7 +232,7 @@ def update_officer(
 
 def end_officer(session: Session, *, actor: Principal, ident: uuid.UUID | str, until_on: date) -> LiaisonOfficer:
     """End a posting: the officer's last day in post (today, a past day or a day to come)."""
-    o = _officer(session, ident)
+    o = _officer(session, ident, actor)
     require_legal_editor(session, actor, o.posted_by)
     _period(o.from_on, until_on, "until_on")
     before = o.until_on
@@ -253,7 +254,7 @@ def end_officer(session: Session, *, actor: Principal, ident: uuid.UUID | str, u
 
 
 def delete_officer(session: Session, *, actor: Principal, ident: uuid.UUID | str) -> None:
-    o = _officer(session, ident)
+    o = _officer(session, ident, actor)
     require_legal_editor(session, actor, o.posted_by)
     audit(
         session,
@@ -407,7 +408,11 @@ def assess(
     today: date | None = None,
 ) -> StrategyAssessment:
     """Set a member's status on one checklist item (met, partial, gap, not_assessed), with its evidence."""
-    code = q.member_code(session, member)
+    try:
+        code = q.member_code(session, member)
+    except NotFound:
+        require_legal_editor(session, actor, member.strip().upper()[:20])  # an unknown member tells nothing more
+        raise
     require_legal_editor(session, actor, code)
     item = q.item_code(item)
     if status not in core.STATUSES:

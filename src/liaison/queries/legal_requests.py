@@ -26,7 +26,7 @@ from liaison.i18n import _
 from liaison.legal.drafting import assurance_label
 from liaison.legal.elements import suggest
 from liaison.legal.facts import REQUEST_KINDS
-from liaison.models import Addressee, LegalRequest, Message, utcnow
+from liaison.models import Addressee, LegalRequest, Member, Message, utcnow
 from liaison.principal import Principal
 from liaison.queries import legal_facts as lf
 from liaison.queries.message_access import is_operator
@@ -311,3 +311,8 @@ def _directory(session: Session) -> set[str]:
 
 
 __all__ = ["clock", "detail", "ledger", "may_see", "tracker", "visible"]
+
+
+def member_names(session: Session) -> dict[str, str]:
+    """Directory members by code (the drafter's fallback list of states when no legal tables are loaded)."""
+    return {code: name for code, name in session.execute(select(Member.code, Member.name))}

@@ -558,8 +558,12 @@ def strategy(
     """A member's self-assessment: every checklist item with its status, evidence and provenance, the scores per
     pillar, and each gap (gap, partial or not assessed) with the experts and upcoming courses that cover it.
     Experts are those the reader may see (names only then, audited); a member's own experts are not offered."""
-    code = member_code(session, member)
     reader = reader_for(session, actor)
+    try:
+        code = member_code(session, member)
+    except NotFound:
+        require_reader(reader)  # who may not read learns nothing more from an unknown member than a known one
+        raise
     _require_strategy_reader(reader, code)
     rows = {
         a.item: a

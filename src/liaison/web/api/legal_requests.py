@@ -5,23 +5,23 @@ caller; a request the caller may not see is unknown (404)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.actions import legal_requests as a
-from liaison.actions.audit import audit
 from liaison.db import transaction
-from liaison.models import LegalRequest
 from liaison.principal import Principal
 from liaison.queries import legal_requests as q
 from liaison.web.api.bank_models import ErrorOut
 from liaison.web.deps import Actor, State
 from liaison.web.responses import JSONResponse
+
+if TYPE_CHECKING:
+    from liaison.models import LegalRequest
 
 router = APIRouter(tags=["legal"])
 
@@ -66,13 +66,7 @@ class CloseIn(BaseModel):
 
 
 def _sync_open(session: Session, actor: Principal) -> None:
-    a.sync(
-        session,
-        actor=actor,
-        requests=session.scalars(
-            select(LegalRequest).where(q.visible(session, actor), LegalRequest.status.in_(a.OPEN))
-        ).all(),
-    )
+    a.sync_open(session, actor=actor)
 
 
 def _save(session: Session, actor: Principal, body: DraftIn, reference: str | None) -> LegalRequest:
@@ -139,7 +133,7 @@ def get(reference: str, actor: Actor, st: State) -> Response:
         req = a.request_or_404(session, actor, reference)
         a.sync(session, actor=actor, requests=[req])
         out = q.detail(session, actor, reference)
-        audit(session, actor=actor, action="legal.request.read", target_type="legal_request", target_id=req.id)
+        a.record_read(session, actor=actor, request=req)
     return JSONResponse(out)
 
 
@@ -202,10 +196,6 @@ def close(reference: str, body: CloseIn, actor: Actor, st: State) -> Response:
 )
 def ledger(actor: Actor, st: State, member: Annotated[str | None, Query(max_length=20)] = None) -> Response:
     with transaction(st.sessions) as session:
-        a.sync(
-            session,
-            actor=actor,
-            requests=session.scalars(select(LegalRequest).where(LegalRequest.status.in_(a.OPEN))).all(),
-        )
+        a.sync_open(session, actor=actor, visible_only=False)
         out = q.ledger(session, actor, member=member)
     return JSONResponse(out)

@@ -8,15 +8,13 @@ is a plain HTML form (no script needed): "Save", "Check" and "Send" are three su
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.actions import legal_requests as a
-from liaison.actions.audit import audit
 from liaison.charts import bar_chart
 from liaison.db import transaction
 from liaison.errors import Conflict, InvalidInput, LiaisonError, NotFound, PermissionDenied
@@ -25,12 +23,14 @@ from liaison.legal import drafting
 from liaison.legal.elements import ELEMENTS, FACETS
 from liaison.legal.elements import label as element_label
 from liaison.legal.facts import REQUEST_KINDS
-from liaison.models import LegalRequest, Member
 from liaison.queries import legal_facts as lf
 from liaison.queries import legal_requests as q
 from liaison.web.deps import state
 from liaison.web.ui.common import Me, check_csrf, redirect, render
 from liaison.web.ui.fmt import language_name, user_time
+
+if TYPE_CHECKING:
+    from liaison.models import LegalRequest
 
 router = APIRouter()
 FormStr = Annotated[str, Form()]
@@ -93,13 +93,7 @@ def _helpers() -> dict[str, Any]:
 
 
 def _sync_visible(session: Session, me: Me) -> None:
-    a.sync(
-        session,
-        actor=me.principal,
-        requests=session.scalars(
-            select(LegalRequest).where(q.visible(session, me.principal), LegalRequest.status.in_(a.OPEN))
-        ).all(),
-    )
+    a.sync_open(session, actor=me.principal)
 
 
 @router.get("/legal/requests")
@@ -141,7 +135,7 @@ def _states(session: Session) -> list[tuple[str, str]]:
     facts = lf.load_facts(session)
     found = {code: j.name for code, j in facts.jurisdictions.items()}
     if not found:
-        found = {code: name for code, name in session.execute(select(Member.code, Member.name))}
+        found = q.member_names(session)
     return sorted(found.items())
 
 
@@ -327,7 +321,7 @@ def request_page(request: Request, reference: str, me: Me, done: Annotated[str, 
         req = a.request_or_404(session, me.principal, reference)
         a.sync(session, actor=me.principal, requests=[req])
         data = q.detail(session, me.principal, reference)
-        audit(session, actor=me.principal, action="legal.request.read", target_type="legal_request", target_id=req.id)
+        a.record_read(session, actor=me.principal, request=req)
         drafter = a.may_draft(session, me.principal, req.requesting)
     return _request_response(request, me, data, drafter, done=done)
 
@@ -389,11 +383,7 @@ def ledger_page(request: Request, me: Me, member: Annotated[str, Query(max_lengt
     error = ""
     with transaction(st.sessions) as session:
         lf.require_legal_reader(me.principal)
-        a.sync(
-            session,
-            actor=me.principal,
-            requests=session.scalars(select(LegalRequest).where(LegalRequest.status.in_(a.OPEN))).all(),
-        )
+        a.sync_open(session, actor=me.principal, visible_only=False)
         try:
             data = q.ledger(session, me.principal, member=member or None)
         except LiaisonError as exc:
