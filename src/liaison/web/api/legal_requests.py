@@ -38,9 +38,14 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"model": ErrorOut, "description": _ERRORS[c]} for c in codes}
 
 
+CODE = r"^[A-Za-z0-9_.-]*$"  # member and network codes: no control characters reach a query
+
+
 class DraftIn(BaseModel):
-    requested: str = Field(description="The requested member (ISO code).", max_length=20)
-    requesting: str | None = Field(None, description="The requesting member (default: the caller's).", max_length=20)
+    requested: str = Field(description="The requested member (ISO code).", max_length=20, pattern=CODE)
+    requesting: str | None = Field(
+        None, description="The requesting member (default: the caller's).", max_length=20, pattern=CODE
+    )
     kind: Literal["mla", "extradition", "spontaneous"] = "mla"
     title: str = Field(max_length=300)
     facts: str = Field("", max_length=50_000)
@@ -52,11 +57,13 @@ class DraftIn(BaseModel):
     language: str = Field("", max_length=8, description="ISO 639 code of the request's language.")
     deadline: date | None = None
     response_hours: int = Field(72, description="The response clock of the exchange message, in hours.")
-    network: str | None = Field(None, description="The network to send on (default: the first both share).")
+    network: str | None = Field(
+        None, description="The network to send on (default: the first both share).", pattern=CODE
+    )
 
 
 class SendIn(BaseModel):
-    network: str | None = Field(None, max_length=40)
+    network: str | None = Field(None, max_length=40, pattern=CODE)
     priority: Literal["flash", "urgent", "routine"] = "routine"
 
 
