@@ -212,18 +212,12 @@ def list_requests(
 ) -> None:
     from liaison.actions import legal_requests as a
     from liaison.db import transaction
-    from liaison.models import LegalRequest
     from liaison.queries import legal_requests as q
 
     c = ctx()
     actor = c.actor(as_user)
     with handled(), usage(), transaction(c.sessions) as session:
-        from sqlalchemy import select
-
-        open_ones = session.scalars(
-            select(LegalRequest).where(q.visible(session, actor), LegalRequest.status.in_(a.OPEN))
-        ).all()
-        a.sync(session, actor=actor, requests=open_ones)
+        a.sync_open(session, actor=actor)
         out = q.tracker(session, actor, status=status, kind=kind, member=member)
     if as_json:
         emit(out)
@@ -334,19 +328,12 @@ def ledger(
 ) -> None:
     from liaison.actions import legal_requests as a
     from liaison.db import transaction
-    from liaison.models import LegalRequest
     from liaison.queries import legal_requests as q
 
     c = ctx()
     actor = c.actor(as_user)
     with handled(), transaction(c.sessions) as session:
-        from sqlalchemy import select
-
-        a.sync(
-            session,
-            actor=actor,
-            requests=session.scalars(select(LegalRequest).where(LegalRequest.status.in_(a.OPEN))).all(),
-        )
+        a.sync_open(session, actor=actor, visible_only=False)
         out = q.ledger(session, actor, member=member)
     if as_json:
         emit(out)

@@ -72,10 +72,6 @@ class CloseIn(BaseModel):
     assurances_honoured: bool | None = Field(None, description="Required when assurances were given.")
 
 
-def _sync_open(session: Session, actor: Principal) -> None:
-    a.sync_open(session, actor=actor)
-
-
 def _save(session: Session, actor: Principal, body: DraftIn, reference: str | None) -> LegalRequest:
     return a.save_draft(session, actor=actor, reference=reference, **body.model_dump())
 
@@ -124,7 +120,7 @@ def list_requests(
     member: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     with transaction(st.sessions) as session:
-        _sync_open(session, actor)
+        a.sync_open(session, actor=actor)
         out = q.tracker(session, actor, status=status, kind=kind, member=member)
     return JSONResponse(out)
 

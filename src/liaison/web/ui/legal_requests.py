@@ -92,10 +92,6 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def _sync_visible(session: Session, me: Me) -> None:
-    a.sync_open(session, actor=me.principal)
-
-
 @router.get("/legal/requests")
 def tracker_page(
     request: Request,
@@ -108,7 +104,7 @@ def tracker_page(
     error = ""
     with transaction(st.sessions) as session:
         lf.require_legal_reader(me.principal)
-        _sync_visible(session, me)
+        a.sync_open(session, actor=me.principal)
         try:
             data = q.tracker(session, me.principal, status=status or None, kind=kind or None, member=member or None)
         except InvalidInput as exc:
