@@ -18,7 +18,7 @@ import re
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -214,6 +214,29 @@ def _officer_form(
     }
 
 
+def _posted_officer(
+    name: FormStr = "",
+    posted_by: FormStr = "",
+    posted_to: FormStr = "",
+    post: FormStr = "",
+    network: FormList = None,
+    languages: FormStr = "",
+    contact_point_id: FormStr = "",
+    email: FormStr = "",
+    phone: FormStr = "",
+    from_on: FormStr = "",
+    until_on: FormStr = "",
+    source: FormStr = "",
+) -> dict[str, Any]:
+    """The officer form as posted (the add and the edit form are one form)."""
+    return _officer_form(
+        name, posted_by, posted_to, post, network, languages, contact_point_id, email, phone, from_on, until_on, source
+    )
+
+
+PostedOfficer = Annotated[dict[str, Any], Depends(_posted_officer)]
+
+
 def _officer_in(session: Session, form: dict[str, Any]) -> act.OfficerIn:
     members = [m["code"] for m in q.member_choices(session)]
     if not form["posted_by"].strip():
@@ -286,28 +309,14 @@ def officer_new_page(request: Request, me: Me) -> Response:
 def officer_create(
     request: Request,
     me: Me,
+    form: PostedOfficer,
     csrf_token: FormStr = "",
-    name: FormStr = "",
-    posted_by: FormStr = "",
-    posted_to: FormStr = "",
-    post: FormStr = "",
-    network: FormList = None,
-    languages: FormStr = "",
-    contact_point_id: FormStr = "",
-    email: FormStr = "",
-    phone: FormStr = "",
-    from_on: FormStr = "",
-    until_on: FormStr = "",
-    source: FormStr = "",
 ) -> Response:
     check_csrf(me.csrf, csrf_token)
-    form = _officer_form(
-        name, posted_by, posted_to, post, network, languages, contact_point_id, email, phone, from_on, until_on, source
-    )
     try:
         with transaction(state(request).sessions) as session:
             officer = act.create_officer(
-                session, actor=me.principal, data=_officer_in(session, form), prov=_provenance(source)
+                session, actor=me.principal, data=_officer_in(session, form), prov=_provenance(form["source"])
             )
             ident = officer.id
     except InvalidInput as exc:
@@ -342,28 +351,14 @@ def officer_update(
     request: Request,
     officer_id: str,
     me: Me,
+    form: PostedOfficer,
     csrf_token: FormStr = "",
-    name: FormStr = "",
-    posted_by: FormStr = "",
-    posted_to: FormStr = "",
-    post: FormStr = "",
-    network: FormList = None,
-    languages: FormStr = "",
-    contact_point_id: FormStr = "",
-    email: FormStr = "",
-    phone: FormStr = "",
-    from_on: FormStr = "",
-    until_on: FormStr = "",
-    source: FormStr = "",
 ) -> Response:
     check_csrf(me.csrf, csrf_token)
-    form = _officer_form(
-        name, posted_by, posted_to, post, network, languages, contact_point_id, email, phone, from_on, until_on, source
-    )
     try:
         with transaction(state(request).sessions) as session:
             officer = act.update_officer(
-                session, actor=me.principal, ident=officer_id, data=_officer_in(session, form), source=source
+                session, actor=me.principal, ident=officer_id, data=_officer_in(session, form), source=form["source"]
             )
             ident = officer.id
     except InvalidInput as exc:
